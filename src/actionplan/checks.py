@@ -1,0 +1,205 @@
+"""Whole-document checks that types alone cannot express.
+
+Unique ids, references that must resolve (organisations, territories, indicators),
+the fields each indicator kind needs, values that fit their indicator. Every problem
+is an :class:`~actionplan.errors.Issue` with its document path; the caller gets them
+all at once. Plugins add organisation-specific checks through ``actionplan_plan_checks``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .errors import Issue
+from .model.indicators import DEFAULT_SCALE, INDICATOR_KINDS, Indicator
+from .model.plan import ActionPlan
+from .model.territory import Gazetteer
+from .model.tracking import TrackingLog
+
+
+def plan_gazetteer(plan: ActionPlan, base: Gazetteer | None = None) -> Gazetteer:
+    """The gazetteer a plan is checked against: the installed one plus the plan's own territories."""
+    if base is None:
+        from .territories import default_gazetteer
+
+        base = default_gazetteer()
+    return base.extended(plan.custom_territories) if plan.custom_territories else base
+
+
+def check_document(obj: Any, gazetteer: Gazetteer | None = None) -> list[Issue]:
+    if isinstance(obj, ActionPlan):
+        return check_plan(obj, gazetteer)
+    check = getattr(obj, "__check__", None)  # other document types bring their own checks
+    return list(check(gazetteer)) if check else []
+
+
+def check_plan(plan: ActionPlan, gazetteer: Gazetteer | None = None, *, plugins: bool = True) -> list[Issue]:
+    """Every issue of ``plan`` (errors and warnings), in document order."""
+    try:
+        places = plan_gazetteer(plan, gazetteer)
+    except ValueError as exc:
+        return [Issue("custom_territories", str(exc))]
+    issues = list(_check_plan(plan, places))
+    if plugins:
+        from .plugins import get_plugin_manager
+
+        for result in get_plugin_manager().hook.actionplan_plan_checks(plan=plan, gazetteer=places):
+            issues.extend(result or ())
+    return issues
+
+
+def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
+    organisations = {o.id for o in plan.organisations}
+    seen_orgs: set[str] = set()
+    for i, organisation in enumerate(plan.organisations):
+        if organisation.id in seen_orgs:
+            yield Issue(f"organisations[{i}].id", "duplicate organisation id", found=repr(organisation.id))
+        seen_orgs.add(organisation.id)
+        if organisation.territory is not None and organisation.territory not in places:
+            yield _unknown_territory(f"organisations[{i}].territory", organisation.territory)
+    if plan.organisation is not None and plan.organisation not in organisations:
+        yield _unknown_org("organisation", plan.organisation, organisations)
+    for i, territory in enumerate(plan.territories):
+        if territory not in places:
+            yield _unknown_territory(f"territories[{i}]", territory)
+    if plan.period.end < plan.period.start:  # pragma: no cover - Period refuses it already
+        yield Issue("period", "the period ends before it starts")
+
+    ids: dict[str, str] = {}
+
+    def unique(path: str, kind: str, value: str) -> Iterator[Issue]:
+        key = f"{kind}:{value}"
+        if key in ids:
+            yield Issue(f"{path}.id", f"duplicate {kind} id (first used at {ids[key]})", found=repr(value))
+        else:
+            ids[key] = path
+
+    indicator_ids: dict[str, str] = {}
+    for t, theme in enumerate(plan.themes):
+        tp = f"themes[{t}]"
+        yield from unique(tp, "theme", theme.id)
+        for o, objective in enumerate(theme.objectives):
+            op = f"{tp}.objectives[{o}]"
+            yield from unique(op, "objective", objective.id)
+            for a, action in enumerate(objective.actions):
+                ap = f"{op}.actions[{a}]"
+                yield from unique(ap, "action", action.id)
+                for p, participation in enumerate(action.partners):
+                    if participation.organisation not in organisations:
+                        yield _unknown_org(f"{ap}.partners[{p}].organisation", participation.organisation, organisations)
+                for k, territory in enumerate(action.territories):
+                    if territory not in places:
+                        yield _unknown_territory(f"{ap}.territories[{k}]", territory)
+                for n, indicator in enumerate(action.indicators):
+                    ip = f"{ap}.indicators[{n}]"
+                    if indicator.id in indicator_ids:
+                        yield Issue(f"{ip}.id", f"duplicate indicator id (first used at {indicator_ids[indicator.id]})",
+                                    found=repr(indicator.id))
+                    else:
+                        indicator_ids[indicator.id] = ip
+                    yield from check_indicator(indicator, ip, places)
+    for k, task in enumerate(plan.tasks):
+        yield from unique(f"tasks[{k}]", "task", task.id)
+        for r, organisation in enumerate(task.responsible_organisations):
+            if organisation not in organisations:
+                yield _unknown_org(f"tasks[{k}].responsible_organisations[{r}]", organisation, organisations)
+
+
+def check_indicator(indicator: Indicator, path: str, places: Gazetteer) -> Iterator[Issue]:
+    """The fields ``indicator.kind`` needs, and measurements that fit the indicator."""
+    description, required = INDICATOR_KINDS[indicator.kind]
+    for field in required:
+        if not getattr(indicator, field):
+            yield Issue(f"{path}.{field}", f"a {indicator.kind!r} indicator needs {field}",
+                        expected=description, found="nothing")
+    scale = indicator.scale or DEFAULT_SCALE
+    if len(set(scale)) != len(scale):
+        yield Issue(f"{path}.scale", "scale levels must be distinct", found=repr(list(scale)))
+    if indicator.target_level is not None and indicator.target_level not in scale:
+        yield Issue(f"{path}.target_level", "not a level of the scale", expected=" | ".join(scale),
+                    found=repr(indicator.target_level))
+    for k, territory in enumerate(indicator.target_territories):
+        if territory not in places:
+            yield _unknown_territory(f"{path}.target_territories[{k}]", territory)
+    for k, target in enumerate(indicator.targets):
+        if target.territory is not None and target.territory not in places:
+            yield _unknown_territory(f"{path}.targets[{k}].territory", target.territory)
+    for m, measurement in enumerate(indicator.measurements):
+        yield from check_measurement(indicator, measurement, f"{path}.measurements[{m}]", places)
+
+
+def check_measurement(indicator: Indicator, measurement, path: str, places: Gazetteer) -> Iterator[Issue]:
+    kind = indicator.kind
+    if measurement.indicator is not None and measurement.indicator != indicator.id:
+        yield Issue(f"{path}.indicator", "measurement names another indicator", expected=repr(indicator.id),
+                    found=repr(measurement.indicator))
+    if kind == "rate":
+        if measurement.value is None and (measurement.numerator is None or measurement.denominator is None):
+            yield Issue(path, "a rate measurement needs numerator and denominator (or a value)",
+                        expected="numerator and denominator", found="neither")
+        if measurement.denominator is not None and measurement.denominator <= 0:
+            yield Issue(f"{path}.denominator", "must be positive", found=str(measurement.denominator))
+        if (measurement.numerator is not None and measurement.denominator is not None
+                and measurement.numerator > measurement.denominator):
+            yield Issue(f"{path}.numerator", "a rate's numerator cannot exceed its denominator",
+                        found=f"{measurement.numerator} > {measurement.denominator}")
+    elif kind == "qualitative":
+        scale = indicator.scale or DEFAULT_SCALE
+        if measurement.level is None:
+            yield Issue(f"{path}.level", "a qualitative measurement needs a level", expected=" | ".join(scale),
+                        found="nothing")
+        elif measurement.level not in scale:
+            yield Issue(f"{path}.level", "not a level of the indicator's scale", expected=" | ".join(scale),
+                        found=repr(measurement.level))
+    elif kind in ("deliverable", "milestone"):
+        if measurement.done is None and measurement.value is None:
+            yield Issue(f"{path}.done", f"a {kind} measurement says whether it is done", expected="true or false",
+                        found="nothing")
+    elif kind == "coverage":
+        if not measurement.territories and measurement.territory is None:
+            yield Issue(f"{path}.territories", "a coverage measurement lists the territories covered",
+                        expected="territory ids", found="nothing")
+    elif measurement.value is None:
+        yield Issue(f"{path}.value", f"a {kind} measurement needs a value", expected="a number", found="nothing")
+    if measurement.value is not None and measurement.value < 0 and kind in ("count", "tracked", "minimum"):
+        yield Issue(f"{path}.value", "a count cannot be negative", found=str(measurement.value))
+    for k, territory in enumerate(measurement.territories):
+        if territory not in places:
+            yield _unknown_territory(f"{path}.territories[{k}]", territory)
+    if measurement.territory is not None and measurement.territory not in places:
+        yield _unknown_territory(f"{path}.territory", measurement.territory)
+
+
+def check_tracking(log: TrackingLog, plan: ActionPlan, gazetteer: Gazetteer | None = None) -> list[Issue]:
+    """Issues of a tracking log against the plan it tracks."""
+    places = plan_gazetteer(plan, gazetteer)
+    issues: list[Issue] = []
+    if log.plan != plan.id:
+        issues.append(Issue("plan", "tracking log is for another plan", expected=repr(plan.id), found=repr(log.plan)))
+    indicators = {i.id: i for *_, i in plan.iter_indicators()}
+    for m, measurement in enumerate(log.measurements):
+        path = f"measurements[{m}]"
+        indicator = indicators.get(measurement.indicator or "")
+        if indicator is None:
+            issues.append(_unknown(f"{path}.indicator", "indicator", measurement.indicator, indicators))
+            continue
+        issues.extend(check_measurement(indicator, measurement, path, places))
+    return issues
+
+
+def _unknown(path: str, kind: str, value: object, known) -> Issue:
+    import difflib
+
+    close = difflib.get_close_matches(str(value), list(known), n=1)
+    return Issue(path, f"unknown {kind}", expected=f"an id of the plan's {kind}s", found=repr(value),
+                 hint=f"did you mean {close[0]!r}?" if close else None)
+
+
+def _unknown_org(path: str, value: str, known) -> Issue:
+    return _unknown(path, "organisation", value, known)
+
+
+def _unknown_territory(path: str, value: str) -> Issue:
+    return Issue(path, "unknown territory", expected="a gazetteer id such as 'mrc:roussillon' or a custom territory",
+                 found=repr(value))

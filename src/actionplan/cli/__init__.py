@@ -1,0 +1,92 @@
+"""The ``actionplan`` command line.
+
+The root group holds the global options; every command, built-in or not, is added by
+a plugin through ``actionplan_register_commands``. User errors
+(:class:`~actionplan.errors.ActionplanError`) are printed as clean messages with exit
+code 2; a traceback means a bug.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import attrs
+import click
+
+from .. import __version__
+from ..errors import ActionplanError, ValidationError
+from ..i18n import current_language, message
+
+
+@attrs.define
+class CliState:
+    """What every command can read from ``ctx.obj``."""
+
+    lang: str = "fr"
+    store_url: str | None = None
+
+
+def make_cli(pm=None) -> click.Group:
+    """The root group with every plugin's commands added."""
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, "--version", prog_name="actionplan")
+    @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+                  help="Language of messages and reports (default: $ACTIONPLAN_LANG, else fr).")
+    @click.option("--store", "store_url", metavar="URL", envvar="ACTIONPLAN_STORE", default=None,
+                  help="Store URL: sqlite:PATH (default ./actionplan.db), dir:PATH, postgresql://…")
+    @click.pass_context
+    def cli(ctx: click.Context, lang: str | None, store_url: str | None) -> None:
+        """Plans d'action et programmes de subvention des tables de concertation."""
+        ctx.obj = CliState(lang=current_language(lang), store_url=store_url)
+
+    from ..plugins import get_plugin_manager
+
+    (pm or get_plugin_manager()).hook.actionplan_register_commands(cli=cli)
+    return cli
+
+
+def print_error(exc: ActionplanError, lang: str) -> None:
+    err = click.get_text_stream("stderr")
+    if isinstance(exc, ValidationError):
+        source = exc.source or "document"
+        click.echo(message("invalid", lang, source=source, count=len(exc.issues)), file=err)
+        for issue in exc.issues:
+            click.echo(f"  {issue}", file=err)
+    else:
+        click.echo(f"actionplan: {exc}", file=err)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: never a traceback for a user error."""
+    lang = current_language(_lang_from_argv(argv if argv is not None else sys.argv[1:]))
+    try:
+        cli = make_cli()
+        result = cli.main(args=argv, prog_name="actionplan", standalone_mode=False)
+    except ActionplanError as exc:
+        print_error(exc, lang)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except OSError as exc:
+        click.echo(f"actionplan: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    # without standalone mode, click returns the code of an ``Exit`` raised by a command
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+def _lang_from_argv(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None

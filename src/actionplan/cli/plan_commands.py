@@ -1,0 +1,114 @@
+"""Built-in plan commands: ``validate`` and ``show``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import click
+
+import actionplan
+
+from ..errors import ActionplanError, ValidationError
+from ..i18n import message
+from .common import parse_date_option, resolve_plan
+
+
+def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of ``day``'s calendar quarter."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = dt.date(day.year, first_month, 1)
+    end = (dt.date(day.year + (first_month + 3 > 12), (first_month + 2) % 12 + 1, 1)) - dt.timedelta(days=1)
+    return start, end
+
+
+@actionplan.hookimpl
+def actionplan_register_commands(cli):
+    @cli.command()
+    @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+    @click.pass_obj
+    def validate(state, files):
+        """Check documents; print every error with its path; exit 2 if any is invalid."""
+        from ..checks import check_document
+
+        failed = 0
+        for path in files:
+            try:
+                document = actionplan.load(path)
+            except ValidationError as exc:
+                failed += 1
+                from . import print_error
+
+                print_error(ValidationError(exc.issues, exc.source or path), state.lang)
+                continue
+            except ActionplanError as exc:
+                failed += 1
+                click.echo(f"actionplan: {exc}", err=True)
+                continue
+            for issue in check_document(document):
+                if issue.severity == "warning":
+                    click.echo(f"{path}: {message('warning', state.lang)}: {issue}", err=True)
+            click.echo(message("valid", state.lang, source=path))
+        if failed:
+            raise click.exceptions.Exit(2)
+
+    @cli.command()
+    @click.argument("file", metavar="FILE|ID")
+    @click.option("--tracking", "-t", multiple=True, type=click.Path(dir_okay=False),
+                  help="Tracking log(s) whose measurements to include.")
+    @click.option("--as-of", callback=parse_date_option, default=None, help="Date of the report (default: today).")
+    @click.pass_obj
+    def show(state, file, tracking, as_of):
+        """Summarise a plan: themes, counts, progress and what is due this quarter."""
+        plan = resolve_plan(state, file, tracking)
+        render_summary(plan, as_of or dt.date.today(), state.lang)
+
+
+def _percent(fraction: Decimal | None) -> str:
+    if fraction is None:
+        return "—"
+    return f"{(fraction * 100).quantize(Decimal('1'))} %"
+
+
+def render_summary(plan, as_of: dt.date, lang: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..progress import plan_progress, schedule_context
+
+    console = Console(highlight=False)
+    progress = plan_progress(plan, as_of)
+    m = lambda key, **kw: message(key, lang, **kw)  # noqa: E731
+    console.print(f"[bold]{plan.title}[/bold] — {m('as_of', date=as_of.isoformat())}")
+    console.print(f"{m('period')} : {plan.period.start} → {plan.period.end}")
+    table = Table(show_lines=False)
+    for column in ("theme", "objectives", "actions", "indicators", "progress", "status"):
+        table.add_column(m(column))
+    totals = [0, 0, 0]
+    for theme_progress in progress.themes:
+        theme = theme_progress.theme
+        counts = [
+            len(theme.objectives),
+            sum(len(o.actions) for o in theme.objectives),
+            sum(len(a.indicators) for o in theme.objectives for a in o.actions),
+        ]
+        totals = [t + c for t, c in zip(totals, counts)]
+        rollup = theme_progress.rollup
+        table.add_row(theme.title, *map(str, counts), _percent(rollup.fraction), m(f"status.{rollup.status}"))
+    table.add_row(f"[bold]{m('total')}[/bold]", *map(str, totals), _percent(progress.rollup.fraction),
+                  m(f"status.{progress.rollup.status}"))
+    console.print(table)
+
+    ctx = schedule_context(plan)
+    start, end = quarter_bounds(as_of)
+    console.print(f"[bold]{m('due_title', start=start.isoformat(), end=end.isoformat())}[/bold]")
+    due = [(t, a) for t, _, a in plan.iter_actions() if a.schedule is not None and a.schedule.is_due_between(start, end, ctx)]
+    if not due:
+        console.print(m("due_none"))
+    for theme, action in due:
+        console.print(f"• {action.title} [dim]({theme.title} — {action.schedule.text})[/dim]")
+    late = progress.rollup.late
+    if late:
+        console.print(f"[bold]{m('late_title')}[/bold]")
+        for item in late:
+            console.print(f"• {item.indicator.label} — {m(f'status.{item.status}')}")

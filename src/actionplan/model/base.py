@@ -1,0 +1,67 @@
+"""Small helpers shared by the model classes: id checks and immutable collections."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import attrs
+
+#: Ids are short, stable, URL- and file-safe slugs. They name things in documents,
+#: in stores (as file names) and in URLs, so they must never escape a directory.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
+
+
+class FieldValueError(ValueError):
+    """A field's value is refused; names the field, what was expected and what was found."""
+
+    def __init__(self, owner: str, field: str, expected: str, found: object):
+        self.field = field
+        self.expected = expected
+        self.found = found
+        super().__init__(f"{owner}.{field} must be {expected}, not {found!r}")
+
+
+def is_valid_id(value: object) -> bool:
+    return isinstance(value, str) and ID_PATTERN.match(value) is not None and ".." not in value
+
+
+def check_id(instance: Any, attribute: attrs.Attribute, value: object) -> None:
+    """attrs validator: ``value`` must be a safe id."""
+    if not is_valid_id(value):
+        raise FieldValueError(
+            type(instance).__name__, attribute.name,
+            "an id of letters, digits, '.', '_', ':' or '-' (no '..', at most 200 characters)", value,
+        )
+
+
+def check_optional_id(instance: Any, attribute: attrs.Attribute, value: object) -> None:
+    if value is not None:
+        check_id(instance, attribute, value)
+
+
+def check_ids(instance: Any, attribute: attrs.Attribute, value: tuple) -> None:
+    for item in value:
+        check_id(instance, attribute, item)
+
+
+def check_text(instance: Any, attribute: attrs.Attribute, value: object) -> None:
+    """attrs validator: a non-blank string."""
+    if not isinstance(value, str) or not value.strip():
+        raise FieldValueError(type(instance).__name__, attribute.name, "non-empty text", value)
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """A readable ASCII id from French text: ``"Sécurité alimentaire"`` → ``"securite-alimentaire"``."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    return (slug[:max_length].rstrip("-")) or "x"
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive key, for lookups and French-friendly sorting."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()

@@ -1,0 +1,672 @@
+"""Progress of a plan as of a date: per indicator, then rolled up to actions, objectives, themes.
+
+Pure functions over the model: no I/O, no floats (every number is a :class:`~decimal.Decimal`).
+The rules are written out, with French examples, in ``docs/progress.md``; in short:
+
+* only measurements dated on or before ``as_of`` count;
+* each indicator kind has its own value (a sum, the latest value, a ratio of sums, the
+  number of territories covered, a level of a scale, done or not);
+* a status among :data:`STATUSES` compares what was done with the share of the schedule
+  already elapsed (``expected``);
+* rollups never turn qualitative levels into numbers and never average averages.
+
+Entry points: :func:`plan_progress`, :func:`indicator_progress`, :func:`schedule_context`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+
+import attrs
+
+from .model.indicators import DEFAULT_SCALE, Indicator, Measurement
+from .model.plan import Action, ActionPlan, Objective, Theme
+from .schedules import Period, Schedule, ScheduleContext
+
+__all__ = [
+    "AT_RISK_GRACE", "MILESTONE_WARNING_DAYS", "ON_TRACK_TOLERANCE", "QUANTITATIVE_KINDS", "STATUSES",
+    "ActionProgress", "IndicatorProgress", "ObjectiveProgress", "PlanProgress", "Rollup",
+    "TerritoryProgress", "ThemeProgress", "expected_fraction", "indicator_progress",
+    "plan_progress", "rollup", "schedule_context",
+]
+
+#: Every status, in the order of display.
+STATUSES = ("not_started", "on_track", "at_risk", "late", "achieved")
+
+#: A numeric indicator is on track while its fraction is at least ``expected − ON_TRACK_TOLERANCE``.
+ON_TRACK_TOLERANCE = Decimal("0.15")
+#: An indicator with nothing recorded is at risk once more than this share of its schedule has elapsed.
+AT_RISK_GRACE = Decimal("0.25")
+#: An unfinished deliverable is at risk once this share of its schedule has elapsed.
+DELIVERABLE_AT_RISK = Decimal("0.5")
+#: A milestone not done is at risk this many days (or fewer) before it is due.
+MILESTONE_WARNING_DAYS = 30
+
+#: Kinds whose fraction (when they have a numeric target) feeds a rollup's mean fraction.
+QUANTITATIVE_KINDS = ("count", "minimum", "rate", "coverage")
+
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+_HUNDRED = Decimal(100)
+#: One fixed arithmetic context, so results do not depend on the caller's decimal settings.
+_CTX = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class TerritoryProgress:
+    """One territory's share of an indicator: its value (or rate, or level) and its own target.
+
+    For coverage, ``value`` is 1 when the territory is covered and 0 when not, ``target`` 1 when it
+    is one of the indicator's target territories. For milestones and deliverables, ``value`` is 1
+    when the territory reported it done.
+    """
+
+    territory: str
+    value: Decimal | None = None
+    target: Decimal | None = None
+    fraction: Decimal | None = None
+    level: str | None = None
+
+
+@attrs.frozen
+class IndicatorProgress:
+    """Where one indicator stands at ``as_of``."""
+
+    indicator: Indicator
+    status: str
+    value: Decimal | None = None
+    target: Decimal | None = None
+    fraction: Decimal | None = None
+    expected: Decimal | None = None
+    latest: Measurement | None = None
+    level: str | None = None
+    by_territory: Mapping[str, TerritoryProgress] = attrs.field(factory=dict, hash=False)
+    reason: str = ""
+    bounds: Period | None = None  # the period the status was judged against (schedule, else plan period)
+    as_of: dt.date | None = None
+
+    @property
+    def quantitative(self) -> bool:
+        """Whether ``fraction`` counts in rollups: a count, minimum, rate or coverage with a numeric target."""
+        return self.indicator.kind in QUANTITATIVE_KINDS and self.fraction is not None
+
+
+@attrs.frozen
+class Rollup:
+    """Progress of a group of indicators (an action, an objective, a theme, the plan)."""
+
+    status: str
+    fraction: Decimal | None
+    counts: Mapping[str, int] = attrs.field(hash=False)
+    levels: Mapping[str, int] = attrs.field(hash=False)
+    late: tuple[IndicatorProgress, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@attrs.frozen
+class ActionProgress:
+    action: Action
+    rollup: Rollup
+    indicators: tuple[IndicatorProgress, ...] = ()
+
+    def iter_indicators(self) -> Iterable[IndicatorProgress]:
+        yield from self.indicators
+
+
+@attrs.frozen
+class ObjectiveProgress:
+    objective: Objective
+    rollup: Rollup
+    actions: tuple[ActionProgress, ...] = ()
+
+    def iter_indicators(self) -> Iterable[IndicatorProgress]:
+        for action in self.actions:
+            yield from action.indicators
+
+
+@attrs.frozen
+class ThemeProgress:
+    theme: Theme
+    rollup: Rollup
+    objectives: tuple[ObjectiveProgress, ...] = ()
+
+    def iter_indicators(self) -> Iterable[IndicatorProgress]:
+        for objective in self.objectives:
+            yield from objective.iter_indicators()
+
+
+@attrs.frozen
+class PlanProgress:
+    plan: ActionPlan
+    as_of: dt.date
+    rollup: Rollup
+    themes: tuple[ThemeProgress, ...] = ()
+    ctx: ScheduleContext | None = None
+
+    def iter_indicators(self) -> Iterable[IndicatorProgress]:
+        for theme in self.themes:
+            yield from theme.iter_indicators()
+
+    def indicator(self, indicator_id: str) -> IndicatorProgress | None:
+        return next((p for p in self.iter_indicators() if p.indicator.id == indicator_id), None)
+
+
+# -- entry points ------------------------------------------------------------------------------
+
+
+def schedule_context(plan: ActionPlan) -> ScheduleContext:
+    """The context a plan's schedules are read in: its period and its fiscal-year convention."""
+    return ScheduleContext(start=plan.period.start, end=plan.period.end, fiscal_years=plan.fiscal_years)
+
+
+def plan_progress(plan: ActionPlan, as_of: dt.date, *, ctx: ScheduleContext | None = None) -> PlanProgress:
+    """Progress of every indicator of ``plan`` at ``as_of``, rolled up to actions, objectives, themes, plan."""
+    as_of = _plain_date(as_of)
+    if ctx is None:
+        ctx = schedule_context(plan)
+    themes = []
+    for theme in plan.themes:
+        objectives = []
+        for objective in theme.objectives:
+            actions = []
+            for action in objective.actions:
+                items = tuple(
+                    indicator_progress(indicator, as_of, schedule=action.schedule, ctx=ctx)
+                    for indicator in action.indicators
+                )
+                actions.append(ActionProgress(action, rollup(items), items))
+            objective_items = [p for a in actions for p in a.indicators]
+            objectives.append(ObjectiveProgress(objective, rollup(objective_items), tuple(actions)))
+        theme_items = [p for o in objectives for p in o.iter_indicators()]
+        themes.append(ThemeProgress(theme, rollup(theme_items), tuple(objectives)))
+    plan_items = [p for t in themes for p in t.iter_indicators()]
+    return PlanProgress(plan, as_of, rollup(plan_items), tuple(themes), ctx)
+
+
+def expected_fraction(bounds: Period | None, as_of: dt.date) -> Decimal | None:
+    """Share of ``bounds`` elapsed at the end of day ``as_of``, days counted inclusively, clamped to 0..1.
+
+    ``2026-01-01..2026-12-31`` at ``2026-07-02`` → 183/365. ``None`` without bounds.
+    """
+    if bounds is None:
+        return None
+    span = (bounds.end - bounds.start).days + 1
+    elapsed = (as_of - bounds.start).days + 1
+    return _clamp(_CTX.divide(Decimal(elapsed), Decimal(span)))
+
+
+def indicator_progress(
+    indicator: Indicator,
+    as_of: dt.date,
+    *,
+    schedule: Schedule | None = None,
+    ctx: ScheduleContext | None = None,
+) -> IndicatorProgress:
+    """Where ``indicator`` stands at ``as_of``.
+
+    ``schedule`` is its action's schedule and ``ctx`` the plan's schedule context. The status is
+    judged against ``schedule.bounds(ctx)``, else (no schedule, or one that cannot be dated) the
+    context's period (the plan's); with neither, there is no expected fraction and nothing is late.
+    """
+    as_of = _plain_date(as_of)
+    if schedule is not None and ctx is None:
+        raise ValueError("indicator_progress needs ctx (the plan's ScheduleContext) to read a schedule")
+    bounds = schedule.bounds(ctx) if schedule is not None else None
+    if bounds is None and ctx is not None:
+        bounds = Period(ctx.start, ctx.end)
+    measurements = _counted(indicator.measurements, as_of)
+    judge = _Judge(indicator, as_of, bounds, expected_fraction(bounds, as_of))
+    return _KINDS[indicator.kind](judge, measurements)
+
+
+def rollup(items: Sequence[IndicatorProgress]) -> Rollup:
+    """The rollup of indicator progresses (flat: whatever action or objective they come from).
+
+    status: ``late`` if any is late, else ``at_risk`` if any is at risk, else ``achieved`` if all are
+    (and there is at least one), else ``not_started`` if all are, else ``on_track``; ``not_started``
+    when empty. fraction: mean of the capped fractions of the quantitative ones (``None`` if none).
+    """
+    counts = {status: 0 for status in STATUSES}
+    for item in items:
+        counts[item.status] += 1
+    if not items:
+        status = "not_started"
+    elif counts["late"]:
+        status = "late"
+    elif counts["at_risk"]:
+        status = "at_risk"
+    elif counts["achieved"] == len(items):
+        status = "achieved"
+    elif counts["not_started"] == len(items):
+        status = "not_started"
+    else:
+        status = "on_track"
+    fractions = [item.fraction for item in items if item.quantitative]
+    fraction = _CTX.divide(sum(fractions, _ZERO), Decimal(len(fractions))) if fractions else None
+    levels: dict[str, int] = {}
+    order: list[str] = []
+    for item in items:
+        if item.indicator.kind == "qualitative":
+            for name in _scale(item.indicator):
+                if name not in order:
+                    order.append(name)
+    for name in order:
+        n = sum(1 for item in items if item.indicator.kind == "qualitative" and item.level == name)
+        if n:
+            levels[name] = n
+    late = tuple(item for item in items if item.status in ("late", "at_risk"))
+    return Rollup(status, fraction, counts, levels, late)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _plain_date(value: dt.date) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if not isinstance(value, dt.date):
+        raise TypeError(f"as_of must be a date, not {value!r}")
+    return value
+
+
+def _dec(value: object) -> Decimal:
+    """A Decimal from a Decimal or an int; floats are refused (amounts and counts must be exact)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    raise TypeError(f"expected a Decimal, not {value!r} ({type(value).__name__})")
+
+
+def _clamp(value: Decimal) -> Decimal:
+    return min(max(value, _ZERO), _ONE)
+
+
+def _pct(fraction: Decimal) -> str:
+    return f"{_CTX.multiply(fraction, _HUNDRED).quantize(_ONE, rounding=decimal.ROUND_HALF_EVEN)} %"
+
+
+def _fmt(value: Decimal | None) -> str:
+    if value is None:
+        return "nothing"
+    if value == value.to_integral_value():
+        return f"{value.quantize(_ONE):f}"
+    return f"{value.quantize(Decimal('0.01'), rounding=decimal.ROUND_HALF_EVEN).normalize(_CTX):f}"
+
+
+def _counted(measurements: Iterable[Measurement], as_of: dt.date) -> list[Measurement]:
+    """Measurements dated on or before ``as_of``, oldest first (ties keep their recorded order)."""
+    return sorted((m for m in measurements if m.date <= as_of), key=lambda m: m.date)
+
+
+def _parts(measurements: list[Measurement]) -> list[Measurement]:
+    """The measurements a whole value is computed from (the least disaggregated ones present).
+
+    Territory and dimensions break a value down: when whole measurements (neither) exist, breakdowns
+    do not add to them; else the per-territory ones (without dimensions) are the parts of the whole;
+    else all of them.
+    """
+    whole = [m for m in measurements if m.territory is None and not m.dimensions]
+    if whole:
+        return whole
+    territorial = [m for m in measurements if m.territory is not None and not m.dimensions]
+    return territorial or measurements
+
+
+def _for_territory(measurements: list[Measurement], territory: str) -> list[Measurement]:
+    mine = [m for m in measurements if m.territory == territory]
+    plain = [m for m in mine if not m.dimensions]
+    return plain or mine
+
+
+def _scale(indicator: Indicator) -> tuple[str, ...]:
+    return tuple(indicator.scale) or DEFAULT_SCALE
+
+
+def _territory_target(indicator: Indicator, territory: str) -> Decimal | None:
+    """The target of one territory: its target with no period (the last listed one wins)."""
+    found = [t.value for t in indicator.targets if t.territory == territory and t.period is None]
+    return _dec(found[-1]) if found else None
+
+
+def _whole_target(indicator: Indicator) -> Decimal | None:
+    """``indicator.target``; else a target with neither territory nor period; else, for counts,
+    the sum of the per-territory targets (one per territory)."""
+    if indicator.target is not None:
+        return _dec(indicator.target)
+    whole = [t.value for t in indicator.targets if t.territory is None and t.period is None]
+    if whole:
+        return _dec(whole[-1])
+    if indicator.kind in ("count", "minimum"):
+        per = {t.territory: _dec(t.value) for t in indicator.targets if t.territory is not None and t.period is None}
+        if per:
+            return sum(per.values(), _ZERO)
+    return None
+
+
+# -- values per kind ---------------------------------------------------------------------------
+
+
+def _count_value(indicator: Indicator, measurements: list[Measurement]) -> Decimal | None:
+    """Sum of the values (cumulative), else the latest value; ``None`` when nothing is recorded.
+
+    When not cumulative and only per-territory values exist, the whole is the sum of each
+    territory's latest value.
+    """
+    usable = [m for m in measurements if m.value is not None]
+    if not usable:
+        return None
+    parts = _parts(usable)
+    if indicator.cumulative:
+        return sum((_dec(m.value) for m in parts), _ZERO)
+    if any(m.territory is None for m in parts):
+        return _dec(parts[-1].value)
+    latest: dict[tuple, Decimal] = {}
+    for m in parts:  # oldest first: the latest per territory (and dimensions) stays
+        latest[(m.territory, tuple(sorted(m.dimensions.items())))] = _dec(m.value)
+    return sum(latest.values(), _ZERO)
+
+
+def _rate_measurements(indicator: Indicator, measurements: list[Measurement]) -> list[Measurement]:
+    usable = [m for m in measurements
+              if (m.numerator is not None and m.denominator is not None) or m.value is not None]
+    if not usable or indicator.cumulative:
+        return usable
+    last = usable[-1].date  # not cumulative: the latest date's measurements (all territories) stand
+    return [m for m in usable if m.date == last]
+
+
+def _rate_value(indicator: Indicator, measurements: list[Measurement]) -> Decimal | None:
+    """Σnumerator / Σdenominator (× 100 when the unit is "%"), a ratio of sums, never a mean of ratios.
+
+    Measurements given only as a ``value`` (already a rate, in the indicator's unit) are averaged
+    only when no measurement has a numerator and denominator.
+    """
+    if not measurements:
+        return None
+    parts = _parts(measurements)
+    pairs = [m for m in parts if m.numerator is not None and m.denominator is not None]
+    if pairs:
+        numerator = sum((_dec(m.numerator) for m in pairs), _ZERO)
+        denominator = sum((_dec(m.denominator) for m in pairs), _ZERO)
+        if denominator == 0:
+            return None
+        if indicator.unit == "%":
+            numerator = _CTX.multiply(numerator, _HUNDRED)
+        return _CTX.divide(numerator, denominator)
+    values = [_dec(m.value) for m in parts if m.value is not None]
+    if not values:
+        return None
+    return _CTX.divide(sum(values, _ZERO), Decimal(len(values)))
+
+
+def _fraction(value: Decimal | None, target: Decimal | None, indicator: Indicator, *, decrease: bool) -> Decimal | None:
+    """value/target capped to 0..1; for a ceiling (``decrease``), progress from the baseline down to it."""
+    if target is None:
+        return None
+    if value is None:
+        return _ZERO
+    if not decrease:
+        if target <= 0:
+            return _ONE
+        return _clamp(_CTX.divide(value, target))
+    baseline = _dec(indicator.baseline) if indicator.baseline is not None else None
+    if baseline is not None and baseline > target:
+        return _clamp(_CTX.divide(baseline - value, baseline - target))
+    if value <= target:
+        return _ONE
+    return _clamp(_CTX.divide(target, value))
+
+
+def _is_done(m: Measurement) -> bool | None:
+    """``done``; when it is missing, a positive ``value`` means done (1 = done, 0 = not)."""
+    if m.done is not None:
+        return bool(m.done)
+    if m.value is not None:
+        return _dec(m.value) > 0
+    return None
+
+
+# -- statuses ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Judge:
+    indicator: Indicator
+    as_of: dt.date
+    bounds: Period | None
+    expected: Decimal | None
+
+    @property
+    def started(self) -> bool:
+        return self.bounds is None or self.as_of >= self.bounds.start
+
+    @property
+    def ended(self) -> bool:
+        """The schedule's end has passed (the end day itself is still within it)."""
+        return self.bounds is not None and self.as_of > self.bounds.end
+
+    def result(self, status: str, reason: str, **fields) -> IndicatorProgress:
+        return IndicatorProgress(self.indicator, status, expected=self.expected, reason=reason,
+                                 bounds=self.bounds, as_of=self.as_of, **fields)
+
+    def nothing_recorded(self) -> tuple[str, str]:
+        """Status of an indicator with nothing recorded, judged by its schedule alone."""
+        if self.bounds is None:
+            return "not_started", "nothing recorded"
+        if self.as_of < self.bounds.start:
+            return "not_started", f"starts {self.bounds.start}, nothing recorded"
+        if self.ended:
+            return "late", f"ended {self.bounds.end}, nothing recorded"
+        if self.expected > AT_RISK_GRACE:
+            return "at_risk", f"{_pct(self.expected)} of the schedule elapsed, nothing recorded"
+        return "on_track", f"started {self.bounds.start}, nothing recorded yet"
+
+    def numeric(self, value: Decimal | None, target: Decimal, fraction: Decimal, *, recorded: bool,
+                decrease: bool = False, reached: bool | None = None) -> tuple[str, str]:
+        """Status of an indicator with a numeric target."""
+        if not recorded and self.bounds is None:
+            return "not_started", "nothing recorded"
+        if not recorded and not self.started:
+            return "not_started", f"starts {self.bounds.start}, nothing recorded"
+        if decrease:
+            at_end = self.bounds is None or self.as_of >= self.bounds.end
+            if recorded and value <= target and at_end:
+                return "achieved", f"{_fmt(value)} within the ceiling of {_fmt(target)}"
+        elif reached if reached is not None else fraction >= 1:
+            return "achieved", f"{_fmt(value)} of {_fmt(target)}"
+        if self.ended:
+            return "late", f"ended {self.bounds.end}, {_fmt(value)} of {_fmt(target)}"
+        if self.expected is None:
+            return "on_track", f"{_fmt(value)} of {_fmt(target)}, unscheduled"
+        if fraction >= self.expected - ON_TRACK_TOLERANCE:
+            return "on_track", f"{_pct(fraction)} done, {_pct(self.expected)} expected"
+        return "at_risk", f"{_pct(fraction)} done, {_pct(self.expected)} expected"
+
+
+def _count(judge: _Judge, measurements: list[Measurement]) -> IndicatorProgress:
+    """count, tracked and minimum."""
+    indicator = judge.indicator
+    usable = [m for m in measurements if m.value is not None]
+    value = _count_value(indicator, usable)
+    target = None if indicator.kind == "tracked" else _whole_target(indicator)
+    decrease = indicator.kind == "count" and indicator.direction == "decrease"
+    by_territory = _territories_numeric(indicator, usable, _count_value, decrease=decrease)
+    latest = usable[-1] if usable else None
+    if target is None:
+        status, reason = ("on_track", f"{_fmt(value)} recorded") if usable else judge.nothing_recorded()
+        return judge.result(status, reason, value=value, latest=latest, by_territory=by_territory)
+    fraction = _fraction(value, target, indicator, decrease=decrease)
+    reached = None
+    if indicator.kind == "minimum":  # reached once is reached: the best value so far counts
+        reached = any((_count_value(indicator, [m for m in usable if m.date <= day]) or _ZERO) >= target
+                      for day in {m.date for m in usable})
+    status, reason = judge.numeric(value, target, fraction, recorded=bool(usable), decrease=decrease,
+                                   reached=reached)
+    return judge.result(status, reason, value=value, target=target, fraction=fraction, latest=latest,
+                        by_territory=by_territory)
+
+
+def _rate(judge: _Judge, measurements: list[Measurement]) -> IndicatorProgress:
+    indicator = judge.indicator
+    usable = _rate_measurements(indicator, measurements)
+    value = _rate_value(indicator, usable)
+    target = _whole_target(indicator)
+    decrease = indicator.direction == "decrease"
+    by_territory = _territories_numeric(indicator, usable, _rate_value, decrease=decrease)
+    latest = usable[-1] if usable else None
+    if target is None:
+        status, reason = ("on_track", f"rate {_fmt(value)}") if usable else judge.nothing_recorded()
+        return judge.result(status, reason, value=value, latest=latest, by_territory=by_territory)
+    fraction = _fraction(value, target, indicator, decrease=decrease)
+    status, reason = judge.numeric(value, target, fraction, recorded=value is not None, decrease=decrease)
+    return judge.result(status, reason, value=value, target=target, fraction=fraction, latest=latest,
+                        by_territory=by_territory)
+
+
+def _territories_numeric(indicator: Indicator, measurements: list[Measurement], value_of, *,
+                         decrease: bool) -> dict[str, TerritoryProgress]:
+    names = [m.territory for m in measurements if m.territory is not None]
+    names += [t.territory for t in indicator.targets if t.territory is not None and t.period is None]
+    result = {}
+    for territory in dict.fromkeys(names):
+        mine = _for_territory(measurements, territory)
+        value = value_of(indicator, mine) if mine else None
+        target = None if indicator.kind == "tracked" else _territory_target(indicator, territory)
+        fraction = _fraction(value, target, indicator, decrease=decrease)
+        result[territory] = TerritoryProgress(territory, value, target, fraction)
+    return result
+
+
+def _coverage(judge: _Judge, measurements: list[Measurement]) -> IndicatorProgress:
+    indicator = judge.indicator
+    usable = [m for m in measurements if m.territories or m.territory is not None]
+    covered: dict[str, None] = {}
+    for m in usable:
+        for territory in (*m.territories, *((m.territory,) if m.territory is not None else ())):
+            covered[territory] = None
+    targets = tuple(dict.fromkeys(indicator.target_territories))
+    latest = usable[-1] if usable else None
+    by_territory = {
+        territory: TerritoryProgress(
+            territory,
+            value=_ONE if territory in covered else _ZERO,
+            target=_ONE if territory in targets else None,
+            fraction=(_ONE if territory in covered else _ZERO) if territory in targets else None,
+        )
+        for territory in (*targets, *(t for t in covered if t not in targets))
+    }
+    if not targets:
+        value = Decimal(len(covered)) if usable else None
+        status, reason = ("on_track", f"{len(covered)} territories covered") if usable else judge.nothing_recorded()
+        return judge.result(status, reason, value=value, latest=latest, by_territory=by_territory)
+    value = Decimal(sum(1 for t in targets if t in covered)) if usable else None
+    target = Decimal(len(targets))
+    fraction = _fraction(value, target, indicator, decrease=False)
+    status, reason = judge.numeric(value, target, fraction, recorded=bool(usable))
+    if status != "achieved" and usable:
+        reason += f"; missing: {', '.join(t for t in targets if t not in covered)}"
+    return judge.result(status, reason, value=value, target=target, fraction=fraction, latest=latest,
+                        by_territory=by_territory)
+
+
+def _milestone(judge: _Judge, measurements: list[Measurement]) -> IndicatorProgress:
+    indicator = judge.indicator
+    usable = [m for m in measurements if _is_done(m) is not None]
+    done = [m for m in usable if _is_done(m)]
+    latest = usable[-1] if usable else None
+    due = indicator.due or (judge.bounds.end if judge.bounds is not None else None)
+    by_territory = _territories_done(usable)
+    if done:
+        status, reason = "achieved", f"done {done[0].date}"
+    elif due is None:
+        status, reason = _undated(judge, usable)
+    elif judge.as_of > due:
+        status, reason = "late", f"due {due} passed, not done"
+    elif (due - judge.as_of).days <= MILESTONE_WARNING_DAYS:
+        status, reason = "at_risk", f"due {due}, in {(due - judge.as_of).days} days, not done"
+    elif not judge.started:
+        status, reason = "not_started", f"starts {judge.bounds.start}, due {due}"
+    else:
+        status, reason = "on_track", f"due {due}"
+    return judge.result(status, reason, latest=latest, by_territory=by_territory)
+
+
+def _undated(judge: _Judge, usable: list[Measurement]) -> tuple[str, str]:
+    """A milestone or deliverable with nothing to judge its timing against."""
+    return ("on_track", "not done yet, unscheduled") if usable else ("not_started", "nothing recorded")
+
+
+def _deliverable(judge: _Judge, measurements: list[Measurement]) -> IndicatorProgress:
+    usable = [m for m in measurements if _is_done(m) is not None]
+    latest = usable[-1] if usable else None
+    by_territory = _territories_done(usable)
+    bounds = judge.bounds
+    if latest is not None and _is_done(latest):  # the latest word stands: a deliverable can be withdrawn
+        status, reason = "achieved", f"done {latest.date}"
+    elif bounds is None:
+        status, reason = _undated(judge, usable)
+    elif judge.ended:
+        status, reason = "late", f"due {bounds.end} passed, not done"
+    elif judge.as_of < bounds.start:
+        status, reason = "not_started", f"starts {bounds.start}"
+    elif judge.expected >= DELIVERABLE_AT_RISK:
+        status, reason = "at_risk", f"{_pct(judge.expected)} of the schedule elapsed, not done"
+    else:
+        status, reason = "on_track", f"due {bounds.end}"
+    return judge.result(status, reason, latest=latest, by_territory=by_territory)
+
+
+def _territories_done(usable: list[Measurement]) -> dict[str, TerritoryProgress]:
+    result = {}
+    for m in usable:
+        if m.territory is not None:
+            result[m.territory] = TerritoryProgress(m.territory, value=_ONE if _is_done(m) else _ZERO)
+    return result
+
+
+def _qualitative(judge: _Judge, measurements: list[Measurement]) -> IndicatorProgress:
+    indicator = judge.indicator
+    scale = _scale(indicator)
+    usable = [m for m in measurements if m.level is not None and m.level in scale]
+    parts = _parts(usable)
+    latest = parts[-1] if parts else None
+    by_territory = {}
+    for territory in dict.fromkeys(m.territory for m in usable if m.territory is not None):
+        by_territory[territory] = TerritoryProgress(territory, level=_for_territory(usable, territory)[-1].level)
+    if latest is None:
+        status, reason = judge.nothing_recorded()
+        return judge.result(status, reason, by_territory=by_territory)
+    level = latest.level
+    if indicator.target_level is not None and indicator.target_level in scale:
+        goal = indicator.target_level
+    else:
+        goal = scale[max(len(scale) - 2, 0)]
+    if scale.index(level) >= scale.index(goal):
+        status, reason = "achieved", f"« {level} » reaches « {goal} »"
+    elif scale.index(level) == 0:
+        status, reason = "at_risk", f"« {level} » is the lowest level"
+    else:
+        status, reason = "on_track", f"« {level} », aiming for « {goal} »"
+    return judge.result(status, reason, latest=latest, level=level, by_territory=by_territory)
+
+
+_KINDS = {
+    "count": _count,
+    "tracked": _count,
+    "minimum": _count,
+    "rate": _rate,
+    "coverage": _coverage,
+    "milestone": _milestone,
+    "deliverable": _deliverable,
+    "qualitative": _qualitative,
+}
