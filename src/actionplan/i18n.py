@@ -26,6 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "progress": {"fr": "Avancement", "en": "Progress"},
     "status": {"fr": "Statut", "en": "Status"},
     "due_title": {"fr": "À réaliser ce trimestre ({start} au {end})", "en": "Due this quarter ({start} to {end})"},
+    "due_continuous": {"fr": "… et {count} action(s) en continu.", "en": "… and {count} continuous action(s)."},
     "due_none": {"fr": "Rien de prévu ce trimestre.", "en": "Nothing due this quarter."},
     "schedule": {"fr": "Échéancier", "en": "Schedule"},
     "late_title": {"fr": "En retard ou à risque", "en": "Late or at risk"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from decimal import Decimal
 
 import click
@@ -64,6 +65,27 @@ def actionplan_register_commands(cli):
         render_summary(plan, as_of or dt.date.today(), state.lang)
 
 
+LOCALES = {"fr": "fr_CA", "en": "en_CA"}
+
+
+def due_between(plan, start: dt.date, end: dt.date, ctx):
+    """Actions with a dated part of their schedule falling in [start, end], and the merely continuous ones.
+
+    « En continu » is due every day; listing it every quarter would drown what is really due,
+    so continuous-only actions are counted apart.
+    """
+    due, continuous = [], []
+    for theme, _objective, action in plan.iter_actions():
+        if action.schedule is None:
+            continue
+        dated = [p for p in action.schedule.parts if p.kind != "continuous"]
+        if any(p.occurrences(start, end, ctx) for p in dated):
+            due.append((theme, action))
+        elif action.schedule.is_due_between(start, end, ctx):
+            continuous.append((theme, action))
+    return due, continuous
+
+
 def _percent(fraction: Decimal | None) -> str:
     if fraction is None:
         return "—"
@@ -71,16 +93,19 @@ def _percent(fraction: Decimal | None) -> str:
 
 
 def render_summary(plan, as_of: dt.date, lang: str) -> None:
+    from babel.dates import format_date
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from ..progress import plan_progress, schedule_context
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
     progress = plan_progress(plan, as_of)
     m = lambda key, **kw: message(key, lang, **kw)  # noqa: E731
-    console.print(f"[bold]{plan.title}[/bold] — {m('as_of', date=as_of.isoformat())}")
-    console.print(f"{m('period')} : {plan.period.start} → {plan.period.end}")
+    day = lambda d: format_date(d, "long", locale=LOCALES[lang])  # noqa: E731
+    console.print(f"[bold]{escape(plan.title)}[/bold] — {m('as_of', date=day(as_of))}")
+    console.print(f"{m('period')} : {day(plan.period.start)} → {day(plan.period.end)}")
     table = Table(show_lines=False)
     for column in ("theme", "objectives", "actions", "indicators", "progress", "status"):
         table.add_column(m(column))
@@ -94,21 +119,23 @@ def render_summary(plan, as_of: dt.date, lang: str) -> None:
         ]
         totals = [t + c for t, c in zip(totals, counts)]
         rollup = theme_progress.rollup
-        table.add_row(theme.title, *map(str, counts), _percent(rollup.fraction), m(f"status.{rollup.status}"))
+        table.add_row(escape(theme.title), *map(str, counts), _percent(rollup.fraction), m(f"status.{rollup.status}"))
     table.add_row(f"[bold]{m('total')}[/bold]", *map(str, totals), _percent(progress.rollup.fraction),
                   m(f"status.{progress.rollup.status}"))
     console.print(table)
 
     ctx = schedule_context(plan)
     start, end = quarter_bounds(as_of)
-    console.print(f"[bold]{m('due_title', start=start.isoformat(), end=end.isoformat())}[/bold]")
-    due = [(t, a) for t, _, a in plan.iter_actions() if a.schedule is not None and a.schedule.is_due_between(start, end, ctx)]
+    console.print(f"[bold]{m('due_title', start=day(start), end=day(end))}[/bold]")
+    due, continuous = due_between(plan, start, end, ctx)
     if not due:
         console.print(m("due_none"))
     for theme, action in due:
-        console.print(f"• {action.title} [dim]({theme.title} — {action.schedule.text})[/dim]")
+        console.print(f"• {escape(action.title)} [dim]({escape(theme.title)} — {escape(action.schedule.text)})[/dim]")
+    if continuous:
+        console.print(m("due_continuous", count=len(continuous)))
     late = progress.rollup.late
     if late:
         console.print(f"[bold]{m('late_title')}[/bold]")
         for item in late:
-            console.print(f"• {item.indicator.label} — {m(f'status.{item.status}')}")
+            console.print(f"• {escape(item.indicator.label)} — {m(f'status.{item.status}')}")

@@ -24,7 +24,7 @@ INDICATOR_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "deliverable": ("a deliverable, done or not: « Fiche synthèse réalisée »", ()),
     "coverage": ("territories covered: « couvrir ultimement les 5 MRC »", ("target_territories",)),
     "minimum": ("a minimum to reach: « au moins 1 projet »", ("target",)),
-    "qualitative": ("judged on a scale: « Pertinence pour les partenaires »", ("scale",)),
+    "qualitative": ("judged on a scale (the default one unless given): « Pertinence pour les partenaires »", ()),
 }
 
 DIRECTIONS = ("increase", "decrease")
