@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar, TypeAlias
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -516,7 +516,10 @@ class FreeText(_Part):
         return []
 
 
-Part = Union[OnDate, InMonth, InSeason, InYear, YearSpan, FiscalYear, Continuous, Recurrence, Relative, FreeText]
+#: Any schedule part (for annotations); ``PART_TYPES`` is the same for ``isinstance``.
+Part: TypeAlias = (
+    OnDate | InMonth | InSeason | InYear | YearSpan | FiscalYear | Continuous | Recurrence | Relative | FreeText
+)
 PART_TYPES: tuple[type, ...] = (
     OnDate, InMonth, InSeason, InYear, YearSpan, FiscalYear, Continuous, Recurrence, Relative, FreeText,
 )

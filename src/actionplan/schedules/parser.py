@@ -24,7 +24,7 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import attrs
 
@@ -57,7 +57,8 @@ ACCEPTED_FORMS: tuple[str, ...] = (
     "a recurrence: « 2 fois par année », « Une rencontre », « Annuellement Automne », « chaque automne », "
     "« chaque mois de juin », « mensuellement », 'Twice a year', 'Every autumn', 'Each fall'",
     "an event: « À la fin de chaque projet », « au début de chaque projet », 'At the end of each project'",
-    "combinations joined by « et », commas, arrows or bullets: « En continu 2026 », « → Hiver 2026 → En continu »",
+    "combinations, joined by et, and, commas, arrows or bullets: « En continu 2026 », "
+    "« → Hiver 2026 → En continu »",
 )
 
 
@@ -97,7 +98,7 @@ _NUMBERS = {
 }
 
 
-def _choice(name: str, words: object) -> str:
+def _choice(name: str, words: Iterable[str]) -> str:
     """A named group matching any of ``words``, longest first so "mars" is not read as "mar"."""
     return f"(?P<{name}>" + "|".join(sorted(words, key=len, reverse=True)) + ")"
 
@@ -120,9 +121,10 @@ _DEADLINE = (  # a deadline is read as its date: it is due on that day
     r"(?:(?:d'ici(?: le| au)?|jusqu'au|jusqu'a|au plus tard(?: le)?|avant le|pour le|le"
     r"|by|before|no later than|due(?: on| by)?|on|until) )?"
 )
+_AT = r"(?:(?:a la|au|at the|in|vers la|vers le|vers) )?"
 _AROUND = (  # « mi-mars », « fin 2026 », "early 2026": tolerated, the enclosing month/season/year is kept
-    r"(?:(?:(?:a la|au|at the|in|vers la|vers le|vers) )?(?:mid|mi) ?-? ?"
-    r"|(?:(?:a la|au|at the|in|vers la|vers le|vers) )?(?:debut|fin|early|late|end|beginning|start) (?:(?:de|of) |d')?)?"
+    r"(?:" + _AT + r"(?:mid|mi) ?-? ?"
+    r"|" + _AT + r"(?:debut|fin|early|late|end|beginning|start) (?:(?:de|of) |d')?)?"
 )
 _MONTH_PREFIX = r"(?:(?:en|au mois de|mois de|in|during|courant|durant) |(?:au mois|mois) d')?"
 _SEASON_PREFIX = r"(?:(?:a|en|au|in|in the|during|during the|the|pendant|durant) |(?:a |pendant |durant )?l')?"
@@ -270,7 +272,8 @@ _FORMS: tuple[_Form, ...] = (
           _MONTH_PREFIX + _AROUND + _MONTH + r"(?: (?:de|of))?,? " + _YEAR,
           _YEAR + r"-(?P<month>[0-9]{2})"),
     _form("season", _in_season,
-          _SEASON_PREFIX + _AROUND + "(?:l')?" + _SEASON + r"(?: (?:de|of))? " + _YEAR + r"(?: ?[-/] ?" + _YEAR2 + ")?"),
+          _SEASON_PREFIX + _AROUND + "(?:l')?" + _SEASON + r"(?: (?:de|of))? " + _YEAR
+          + r"(?: ?[-/] ?" + _YEAR2 + ")?"),
     _form("year", _in_year, _YEAR_PREFIX + _AROUND + _YEAR),
     _form("continuing", _continuing,
           r"(?:poursuites?|se poursui(?:t|vra|vront)|continuing|continued|continues)"
@@ -293,8 +296,8 @@ _FORMS: tuple[_Form, ...] = (
           _NUMBER + r" (?:rencontres?|reunions?|seances?|meetings?|sessions?)(?: " + _PER_YEAR + r"| annuelles?)?",
           dated=False),
     _form("frequency", _frequency,
-          r"(?P<yearly>" + _EVERY_YEAR + r"|une fois l'an)"
-          r"|(?P<half_yearly>semestriellement|deux fois l'an|chaque semestre|semi-? ?annually|half-? ?yearly"
+          r"(?P<yearly>" + _EVERY_YEAR + ")"
+          r"|(?P<half_yearly>semestriellement|chaque semestre|semi-? ?annually|half-? ?yearly"
           r"|twice yearly|tous les six mois|aux six mois|every six months)"
           r"|(?P<quarterly>trimestriellement|chaque trimestre|tous les trimestres|tous les trois mois"
           r"|aux trois mois|quarterly|every quarter|each quarter|every three months)"
@@ -350,7 +353,9 @@ _BLOCK_TAG = re.compile(
 )
 _ANY_TAG = re.compile(r"<!--.*?-->|<\s*/?\s*[a-zA-Z][^<>]*>", re.DOTALL)
 _PARAGRAPH = "\u2029"
-_SEPARATOR = re.compile(r"[\u2029→⇒⟶⟹➔➙➜➝➞➡►▶▸↦⇨•◦▪▫‣∙·●○■□|]|-+>|=+>")
+_ARROWS = "→⇒⟶⟹➔➙➜➝➞➡►▶▸↦⇨"
+_BULLETS = "•◦▪▫‣∙·●○■□|"
+_SEPARATOR = re.compile(f"[{_PARAGRAPH}{_ARROWS}{_BULLETS}]|-+>|=+>")
 _LEADING_BULLET = re.compile(r"^[-*–—]\s+")
 _SUBSTITUTES = {
     "œ": "oe", "æ": "ae", "ß": "ss",
@@ -424,6 +429,10 @@ def _with_note(part: Part, note: str) -> Part | None:
 
 
 def _parse_segment(segment: str, text: str) -> list[Part]:
+    """Read a segment form after form; unknown words become the previous part's note, if it takes one.
+
+    ``text`` is the whole schedule, named in errors.
+    """
     folded, origin = _fold(segment)
     parts: list[Part] = []
     pos = 0
@@ -440,7 +449,7 @@ def _parse_segment(segment: str, text: str) -> list[Part]:
             continue
         note_start = gap_start + (folded.startswith(" ", gap_start))
         note_end = _note_end(folded, pos)
-        note = segment[origin[note_start]:origin[note_end - 1] + 1].strip(" ,;:")
+        note = segment[origin[note_start]:origin[note_end - 1] + 1].strip(" ,;:.-")
         noted = _with_note(parts[-1], note) if parts else None
         if noted is None:
             raise ScheduleError(text, ACCEPTED_FORMS, reason=_unreadable(segment[origin[pos]:], folded[pos:]))
@@ -459,7 +468,7 @@ def _shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_NEEDS_YEAR = re.compile(r"(?:" + _choice("season", _SEASONS) + "|" + _choice("month", _MONTHS) + r")\.?" + _END, re.ASCII)
+_NEEDS_YEAR = re.compile(f"(?:{_SEASON}|{_MONTH}){_END}", re.ASCII)
 
 
 def _unreadable(unread: str, folded: str) -> str:
