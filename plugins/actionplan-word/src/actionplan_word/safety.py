@@ -1,0 +1,90 @@
+"""Opening Office files (zip packages of XML) that come from anyone, safely.
+
+Before any XML parser sees a part, the zip *directory* is checked: a damaged or truncated
+archive, an encrypted or legacy (OLE) file, too many parts, parts or a total that would
+decompress to more than the limits, or a suspicious compression ratio (a zip bomb) are
+refused with a message naming the file. XML parts that declare a DTD (``<!DOCTYPE`` or
+``<!ENTITY``: entity-expansion and external-entity tricks) are refused too; Word and Excel
+never write one. python-docx's own parser additionally leaves entities unresolved.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from actionplan.importers import ImportContext, SourceError
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: Limits of what an Office file may expand to. Real plans are well under a megabyte.
+MAX_PARTS = 2000
+MAX_PART_BYTES = 50 * 1024 * 1024
+MAX_TOTAL_BYTES = 200 * 1024 * 1024
+#: Above this, a part compresses too well to be honest XML (text compresses ~10:1).
+MAX_RATIO = 100
+_RATIO_FLOOR = 1024 * 1024  # small parts may compress very well; only the ratio of big ones matters
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
+
+
+def check_package(raw: bytes, ctx: ImportContext, *, required: str, kind: str) -> zipfile.ZipFile:
+    """The opened zip of an Office file of ``kind`` (« Word », « Excel »), checked; else :class:`SourceError`."""
+    say = ctx.say
+    if raw.startswith(OLE_SIGNATURE):
+        raise SourceError(ctx.source, say(
+            f"fichier {kind} chiffré (protégé par mot de passe) ou ancien format (.doc/.xls) : l'enregistrer au format "
+            "récent (.docx/.xlsx) sans mot de passe",
+            f"an encrypted (password-protected) or legacy (.doc/.xls) {kind} file: save it in the current format "
+            "(.docx/.xlsx) without a password"))
+    if not raw.startswith(b"PK"):
+        raise SourceError(ctx.source, say(f"ce n'est pas un fichier {kind}", f"not a {kind} file"),
+                          expected=say("un paquet zip Office (.docx/.xlsx)", "an Office zip package (.docx/.xlsx)"),
+                          found=say(f"des données commençant par {raw[:8]!r}", f"data starting with {raw[:8]!r}"))
+    try:
+        package = zipfile.ZipFile(io.BytesIO(raw))
+        infos = package.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise SourceError(ctx.source, say(f"fichier {kind} endommagé ou tronqué ({exc})",
+                                          f"damaged or truncated {kind} file ({exc})")) from None
+    if len(infos) > MAX_PARTS:
+        raise SourceError(ctx.source, say(f"{len(infos)} parties dans le paquet (limite {MAX_PARTS})",
+                                          f"{len(infos)} parts in the package (limit {MAX_PARTS})"))
+    total = 0
+    for info in infos:
+        where = say(f"partie {info.filename}", f"part {info.filename}")
+        if info.flag_bits & 0x1:
+            raise SourceError(ctx.source, say("partie chiffrée", "encrypted part"), location=where)
+        if info.file_size > MAX_PART_BYTES:
+            raise SourceError(ctx.source, say(
+                f"se décompresserait en {info.file_size} octets (limite {MAX_PART_BYTES}) : refusé",
+                f"would decompress to {info.file_size} bytes (limit {MAX_PART_BYTES}): refused"), location=where)
+        if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise SourceError(ctx.source, say(
+                f"taux de compression de {info.file_size // max(info.compress_size, 1)}:1 (bombe zip ?) : refusé",
+                f"compression ratio of {info.file_size // max(info.compress_size, 1)}:1 (a zip bomb?): refused"),
+                location=where)
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise SourceError(ctx.source, say(f"se décompresserait en {total} octets (limite {MAX_TOTAL_BYTES}) : refusé",
+                                          f"would decompress to {total} bytes (limit {MAX_TOTAL_BYTES}): refused"))
+    names = {info.filename for info in infos}
+    if required not in names:
+        raise SourceError(ctx.source, say(f"ce n'est pas un fichier {kind} : la partie {required} manque",
+                                          f"not a {kind} file: part {required} is missing"))
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            _refuse_dtd(package, info, ctx)
+    return package
+
+
+def _refuse_dtd(package: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: ImportContext) -> None:
+    where = ctx.say(f"partie {info.filename}", f"part {info.filename}")
+    try:
+        with package.open(info) as handle:
+            data = handle.read(MAX_PART_BYTES + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise SourceError(ctx.source, ctx.say(f"partie illisible ({exc})", f"unreadable part ({exc})"),
+                          location=where) from None
+    if any(marker in data for marker in _DTD_MARKERS):
+        raise SourceError(ctx.source, ctx.say(
+            "déclaration XML <!DOCTYPE>/<!ENTITY> refusée (Office n'en écrit jamais ; risque d'entités piégées)",
+            "XML <!DOCTYPE>/<!ENTITY> declaration refused (Office never writes one; entity tricks)"), location=where)

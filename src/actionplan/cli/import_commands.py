@@ -1,0 +1,396 @@
+"""Commands that bring plans in and help people write them: ``import``, ``import-measurements``,
+``schema`` and ``init``.
+
+Every command validates what it produces with the core before writing it, writes
+atomically, and writes nothing when anything is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+import actionplan
+
+from ..errors import ActionplanError, ValidationError
+
+MESSAGES = {
+    "exists": {
+        "fr": "{path} existe déjà : rien n'est écrasé (choisir un autre nom, ou --force)",
+        "en": "{path} already exists: nothing is overwritten (choose another name, or --force)",
+    },
+    "exists_init": {
+        "fr": "{path} existe déjà : init n'écrase jamais un fichier",
+        "en": "{path} already exists: init never overwrites a file",
+    },
+    "imported": {
+        "fr": "{path} : {themes} thème(s), {objectives} objectif(s), {actions} action(s), {indicators} "
+              "indicateur(s), {tasks} tâche(s) importés de {source} ({importer})",
+        "en": "{path}: {themes} theme(s), {objectives} objective(s), {actions} action(s), {indicators} "
+              "indicator(s), {tasks} task(s) imported from {source} ({importer})",
+    },
+    "unplaced_title": {
+        "fr": "{count} élément(s) non placé(s) (gardé(s) dans une note ou le contexte ; à revoir) :",
+        "en": "{count} item(s) not placed (kept in a note or the context; to review):",
+    },
+    "warnings_title": {"fr": "{count} avertissement(s) :", "en": "{count} warning(s):"},
+    "strict": {
+        "fr": "--strict : {count} élément(s) non placé(s), rien n'est écrit",
+        "en": "--strict: {count} item(s) not placed, nothing written",
+    },
+    "header": {
+        "fr": "# Importé de {source} par « actionplan import » le {date}.\n"
+              "# {unplaced} élément(s) non placé(s), {warnings} avertissement(s) : voir la sortie de la commande.\n"
+              "# Vérifier avec : actionplan validate {path}\n",
+        "en": "# Imported from {source} by « actionplan import » on {date}.\n"
+              "# {unplaced} item(s) not placed, {warnings} warning(s): see the command's output.\n"
+              "# Check with: actionplan validate {path}\n",
+    },
+    "measurements": {
+        "fr": "{count} mesure(s) lue(s) de {source} pour le plan {plan}",
+        "en": "{count} measurement(s) read from {source} for plan {plan}",
+    },
+    "appended_log": {"fr": "{path} : {count} mesure(s) ajoutée(s) ({total} au total)",
+                     "en": "{path}: {count} measurement(s) appended ({total} in all)"},
+    "appended_store": {"fr": "{count} mesure(s) enregistrée(s) dans le magasin {store}",
+                       "en": "{count} measurement(s) recorded in store {store}"},
+    "no_target": {
+        "fr": "où enregistrer les mesures ? donner -o JOURNAL.yaml ou --store URL",
+        "en": "where should the measurements go? give -o LOG.yaml or --store URL",
+    },
+    "other_plan": {
+        "fr": "{path} est le journal du plan {found}, pas de {expected}",
+        "en": "{path} is the log of plan {found}, not of {expected}",
+    },
+    "schema_written": {"fr": "{path} : schéma JSON écrit", "en": "{path}: JSON Schema written"},
+    "init_written": {
+        "fr": "{path} : plan créé et valide. Prochaine étape : le compléter, puis « actionplan validate {path} ».",
+        "en": "{path}: plan created and valid. Next: fill it in, then « actionplan validate {path} ».",
+    },
+    "unknown_territory": {
+        "fr": "territoire inconnu {value!r} : donner un identifiant (mrc:roussillon) ou un nom du répertoire",
+        "en": "unknown territory {value!r}: give an id (mrc:roussillon) or a name from the gazetteer",
+    },
+    "prompt.organisation": {"fr": "Nom de l'organisation", "en": "Organisation name"},
+    "prompt.territory": {"fr": "Territoire (id ou nom, vide pour aucun)", "en": "Territory (id or name, empty for none)"},
+    "prompt.year": {"fr": "Année du plan (2026, ou 2025-2026)", "en": "Plan year (2026, or 2025-2026)"},
+    "prompt.theme": {"fr": "Premier thème", "en": "First theme"},
+    "default.organisation": {"fr": "Table de concertation", "en": "Round table"},
+    "default.theme": {"fr": "Premier enjeu", "en": "First issue"},
+}
+
+
+def _m(key: str, lang: str, **values) -> str:
+    return MESSAGES[key][lang].format(**values)
+
+
+def _echo_issues(title: str, issues) -> None:
+    err = click.get_text_stream("stderr")
+    click.echo(title, file=err)
+    for issue in issues:
+        click.echo(f"  {issue}", file=err)
+
+
+def resolve_territories(values, lang: str) -> list[str]:
+    """Gazetteer ids from ids or names (« Roussillon », « MRC des Maskoutains »)."""
+    from ..importers import resolve_territory
+
+    result = []
+    for value in values:
+        if not value.strip():
+            continue
+        territory = resolve_territory(value)
+        if territory is None:
+            raise click.BadParameter(_m("unknown_territory", lang, value=value), param_hint="--territory")
+        result.append(territory)
+    return result
+
+
+def _refuse_existing(path: Path, force: bool, lang: str, key: str = "exists") -> None:
+    if path.exists() and not force:
+        raise ActionplanError(_m(key, lang, path=path))
+
+
+def _plan_counts(plan) -> dict[str, int]:
+    return {
+        "themes": len(plan.themes),
+        "objectives": sum(1 for _ in plan.iter_objectives()),
+        "actions": sum(1 for _ in plan.iter_actions()),
+        "indicators": sum(1 for _ in plan.iter_indicators()),
+        "tasks": len(plan.tasks),
+    }
+
+
+def render_import(plan, output: Path, source: str, unplaced: int, warnings: int, lang: str) -> bytes:
+    """The imported plan's bytes: YAML gets a comment saying where it came from."""
+    from ..documents import format_for, to_data
+
+    fmt = format_for(output)
+    payload = fmt.dumps(to_data(plan))
+    if fmt.name == "yaml":
+        header = _m("header", lang, source=Path(source).name, date=dt.date.today().isoformat(), unplaced=unplaced,
+                    warnings=warnings, path=output.name)
+        payload = header.encode("utf-8") + payload
+    return payload
+
+
+@actionplan.hookimpl
+def actionplan_register_commands(cli):
+    @cli.command("import")
+    @click.argument("source", type=click.Path(dir_okay=False))
+    @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+                  help="Plan file to write (.yaml or .json).")
+    @click.option("--from", "format_name", default=None, metavar="FORMAT",
+                  help="Importer to use (default: from the extension): text, docx…")
+    @click.option("--organisation", default=None, help="The organisation whose plan it is (name).")
+    @click.option("--territory", "territories", multiple=True, metavar="ID|NAME",
+                  help="A territory the plan covers (repeat); default: MRC named in the text.")
+    @click.option("--year", default=None, help="The plan's year or span (2026, 2019-2023) if its title says none.")
+    @click.option("--title", default=None, help="The plan's title (default: the document's).")
+    @click.option("--id", "plan_id", default=None, help="The plan's id (default: from organisation and year).")
+    @click.option("--strict", is_flag=True, help="Write nothing if anything could not be placed.")
+    @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+    @click.pass_obj
+    def import_command(state, source, output, format_name, organisation, territories, year, title, plan_id,
+                       strict, force):
+        """Import a plan from another document (text extraction, Word table); report what could not be placed."""
+        from ..documents import write_atomic
+        from ..importers import import_file
+
+        lang = state.lang
+        output_path = Path(output)
+        _refuse_existing(output_path, force, lang)
+        options = {key: value for key, value in {
+            "organisation": organisation, "year": year, "title": title, "id": plan_id,
+            "territories": resolve_territories(territories, lang) if territories else None,
+        }.items() if value}
+        plan, result = import_file(source, format=format_name, options=options, lang=lang)
+        if result.unplaced:
+            _echo_issues(_m("unplaced_title", lang, count=len(result.unplaced)), result.unplaced)
+        if result.warnings:
+            _echo_issues(_m("warnings_title", lang, count=len(result.warnings)), result.warnings)
+        if strict and result.unplaced:
+            raise ActionplanError(_m("strict", lang, count=len(result.unplaced)))
+        from ..importers import importer_for
+
+        payload = render_import(plan, output_path, source, len(result.unplaced), len(result.warnings), lang)
+        actionplan.loads(payload, format="json" if output_path.suffix.lower() == ".json" else "yaml")
+        write_atomic(output_path, payload)
+        click.echo(_m("imported", lang, path=output_path, source=source,
+                      importer=importer_for(source, format_name).name, **_plan_counts(plan)))
+
+    @cli.command("import-measurements")
+    @click.argument("source", type=click.Path(dir_okay=False))
+    @click.option("--plan", "plan_ref", required=True, help="The plan whose indicators are measured (file).")
+    @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+                  help="Tracking log to create or append to (.yaml or .json).")
+    @click.option("--from", "format_name", default=None, metavar="FORMAT", help="Importer to use (default: extension).")
+    @click.option("--sheet", default=None, help="Worksheet to read (default: the first).")
+    @click.option("--author", default=None, help="Who records them (kept by stores).")
+    @click.pass_obj
+    def import_measurements(state, source, plan_ref, output, format_name, sheet, author):
+        """Record measurements from a sheet (indicator, date, value, note): all of them, or none."""
+        from .common import resolve_plan
+
+        lang = state.lang
+        if output is None and not state.store_url:
+            raise ActionplanError(_m("no_target", lang))
+        plan = resolve_plan(state, plan_ref)
+        log = read_measurements(source, plan, format_name, {"sheet": sheet} if sheet else {}, lang)
+        click.echo(_m("measurements", lang, count=len(log.measurements), source=source, plan=plan.id))
+        if output is not None:
+            total = append_to_log(Path(output), log, plan, lang)
+            click.echo(_m("appended_log", lang, path=output, count=len(log.measurements), total=total))
+        else:
+            from ..storage import open_store, redact_url
+
+            with open_store(state.store_url) as store:
+                count = store.append_measurements(plan.id, log.measurements, author=author)
+            click.echo(_m("appended_store", lang, count=count, store=redact_url(state.store_url)))
+
+    @cli.command("schema")
+    @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+                  help="File to write (default: print). Editors validate plan files against it.")
+    @click.pass_obj
+    def schema_command(state, output):
+        """The JSON Schema of plan documents, for editors (VS Code YAML: « # yaml-language-server: $schema=… »)."""
+        from ..documents import write_atomic
+        from ..schema import schema_bytes
+
+        payload = schema_bytes()
+        if output is None:
+            click.echo(payload.decode("utf-8"), nl=False)
+            return
+        write_atomic(Path(output), payload)
+        click.echo(_m("schema_written", state.lang, path=output), err=True)
+
+    @cli.command("init")
+    @click.argument("output", default="plan.yaml", type=click.Path(dir_okay=False))
+    @click.option("--organisation", default=None, help="Name of the round table.")
+    @click.option("--territory", "territories", multiple=True, metavar="ID|NAME", help="Territory covered (repeat).")
+    @click.option("--year", default=None, help="2026 (calendar year) or 2025-2026 (fiscal year).")
+    @click.option("--theme", default=None, help="Title of the first theme.")
+    @click.option("--interactive/--no-interactive", default=None,
+                  help="Ask for what is missing (default: when run in a terminal).")
+    @click.pass_obj
+    def init_command(state, output, organisation, territories, year, theme, interactive):
+        """Create a new plan file for a round table: one theme, objective, action and indicator, valid at once."""
+        from ..documents import write_atomic
+
+        lang = state.lang
+        path = Path(output)
+        _refuse_existing(path, False, lang, "exists_init")
+        ask = sys.stdin.isatty() if interactive is None else interactive
+        today = dt.date.today()
+        if organisation is None:
+            default = _m("default.organisation", lang)
+            organisation = click.prompt(_m("prompt.organisation", lang), default=default) if ask else default
+        if not territories and ask:
+            answer = click.prompt(_m("prompt.territory", lang), default="", show_default=False)
+            territories = (answer,) if answer.strip() else ()
+        if year is None:
+            year = click.prompt(_m("prompt.year", lang), default=str(today.year)) if ask else str(today.year)
+        if theme is None:
+            default = _m("default.theme", lang)
+            theme = click.prompt(_m("prompt.theme", lang), default=default) if ask else default
+        data = scaffold(organisation, resolve_territories(territories, lang), year, theme, lang)
+        plan = actionplan.documents.from_data(data, source=str(path))
+        payload = init_header(path, lang).encode("utf-8") + actionplan.dumps(plan)
+        _refuse_existing(path, False, lang, "exists_init")
+        write_atomic(path, payload)
+        click.echo(_m("init_written", lang, path=path))
+
+
+# -- measurements ----------------------------------------------------------------------------------
+
+
+def read_measurements(source: str, plan, format_name: str | None, options: dict, lang: str):
+    """The measurements of ``source`` as a checked :class:`TrackingLog` for ``plan``, or an error listing every row."""
+    from ..checks import check_tracking
+    from ..importers import import_file
+    from ..model import TrackingLog
+
+    log, _result = import_file(source, format=format_name, options=options, lang=lang, plan=plan, produces="tracking")
+    if not isinstance(log, TrackingLog):  # pragma: no cover - import_file builds the class asked for
+        raise ActionplanError(f"{source}: not measurements")
+    issues = [issue for issue in check_tracking(log, plan) if issue.severity == "error"]
+    if issues:
+        raise ValidationError(issues, source)
+    return log
+
+
+def append_to_log(path: Path, log, plan, lang: str) -> int:
+    """Append ``log``'s measurements to the tracking file at ``path`` (created if absent); total count."""
+    import attrs
+
+    from ..checks import check_tracking
+    from ..documents import format_for, to_data, write_atomic
+    from ..model import TrackingLog
+
+    if path.exists():
+        existing = actionplan.load(path, TrackingLog)
+        if existing.plan != plan.id:
+            raise ActionplanError(_m("other_plan", lang, path=path, found=existing.plan, expected=plan.id))
+        log = attrs.evolve(existing, measurements=existing.measurements + log.measurements)
+    issues = [i for i in check_tracking(log, plan) if i.severity == "error"]
+    if issues:
+        raise ValidationError(issues, str(path))
+    payload = format_for(path).dumps(to_data(log))
+    actionplan.documents.from_data(format_for(path).loads(payload), TrackingLog, source=str(path))
+    write_atomic(path, payload)
+    return len(log.measurements)
+
+
+# -- init ------------------------------------------------------------------------------------------
+
+_INIT_TEXT = {
+    "fr": {
+        "title": "{organisation} — Plan d'action {year}",
+        "general": "Objectif général du thème « {theme} » (à écrire)",
+        "objective": "Premier objectif spécifique (à écrire)",
+        "action": "Première action (à écrire)",
+        "indicator": "Nombre de rencontres",
+        "unit": "rencontres",
+        "schedule": "En continu",
+    },
+    "en": {
+        "title": "{organisation} — Action plan {year}",
+        "general": "General objective of theme « {theme} » (to write)",
+        "objective": "First specific objective (to write)",
+        "action": "First action (to write)",
+        "indicator": "Number of meetings",
+        "unit": "meetings",
+        "schedule": "En continu",
+    },
+}
+
+
+def scaffold(organisation: str, territories: list[str], year: str, theme: str, lang: str) -> dict:
+    """Plain data of a new plan: the skeleton a round table fills in."""
+    import re
+
+    from ..model.base import slugify
+
+    text = _INIT_TEXT[lang]
+    match = re.fullmatch(r"\s*(\d{4})(?:\s*-\s*(\d{4}))?\s*", str(year))
+    if not match:
+        raise click.BadParameter(f"{year!r}: 2026 / 2025-2026", param_hint="--year")
+    first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+    if last not in (first, first + 1):
+        raise click.BadParameter(f"{year!r}: 2026 / 2025-2026", param_hint="--year")
+    fiscal = last == first + 1
+    period = ({"start": dt.date(first, 4, 1), "end": dt.date(last, 3, 31)} if fiscal
+              else {"start": dt.date(first, 1, 1), "end": dt.date(first, 12, 31)})
+    label = f"{first}-{last}" if fiscal else str(first)
+    organisation_id = slugify(organisation)
+    theme_id = slugify(theme, 40)
+    data: dict = {
+        "schema_version": 1,
+        "id": slugify(f"{organisation} {label}", 80),
+        "title": text["title"].format(organisation=organisation, year=label),
+        "period": period,
+        "organisation": organisation_id,
+        "language": lang,
+    }
+    if fiscal:
+        data["fiscal_years"] = True
+    if territories:
+        data["territories"] = territories
+    data["organisations"] = [{"id": organisation_id, "name": organisation}]
+    data["themes"] = [{
+        "id": theme_id,
+        "title": theme,
+        "kind": "enjeu_federateur",
+        "general_objective": text["general"].format(theme=theme),
+        "objectives": [{
+            "id": f"{theme_id[:20]}-o1",
+            "title": text["objective"],
+            "actions": [{
+                "id": f"{theme_id[:20]}-o1-a1",
+                "title": text["action"],
+                "schedule": text["schedule"],
+                "partners": [{"organisation": organisation_id, "role": "lead"}],
+                "indicators": [{"id": f"{theme_id[:20]}-o1-a1-i1", "label": text["indicator"], "kind": "tracked",
+                                "unit": text["unit"]}],
+            }],
+        }],
+    }]
+    return data
+
+
+def init_header(path: Path, lang: str) -> str:
+    if lang == "en":
+        return ("# Action plan created by « actionplan init ». Fill it in, then: actionplan validate "
+                f"{path.name}\n# For checking and completion in VS Code (YAML extension): run\n"
+                "#   actionplan schema -o actionplan.schema.json\n# then remove the first « # » of the next line:\n"
+                "# # yaml-language-server: $schema=./actionplan.schema.json\n")
+    return ("# Plan d'action créé par « actionplan init ». Le compléter, puis : actionplan validate "
+            f"{path.name}\n# Pour la vérification et la complétion dans VS Code (extension YAML) : lancer\n"
+            "#   actionplan schema -o actionplan.schema.json\n# puis enlever le premier « # » de la ligne suivante :\n"
+            "# # yaml-language-server: $schema=./actionplan.schema.json\n")
+
+
+__all__ = ["append_to_log", "read_measurements", "render_import", "resolve_territories", "scaffold"]

@@ -1,0 +1,983 @@
+"""From a document's paragraphs and tables to a plan: the layout round tables use.
+
+Both the text importer and the Word importer reduce their source to the same stream of
+:class:`Paragraph` and :class:`Table` blocks; :class:`LayoutReader` reads that stream:
+
+* a title and a mission at the top (« MISSION », « Plan d'action 2026 »); narrative
+  headings and paragraphs become ``context`` sections;
+* a theme is a title (often in capitals) followed by « ⇒ Objectif général : … »; a
+  heading just above the title (« ENJEUX FÉDÉRATEURS », « Visées transversales ») groups
+  the themes below it and gives their kind; a title seen twice, or followed by
+  « (SUITE) », continues the same theme;
+* the four-column table « Objectifs spécifiques | Moyens / Actions | Indicateurs |
+  Échéancier »: a row with a first cell starts an objective, a row without one continues
+  it, a row with only a first cell (« Communication d'influence ») is a sub-heading;
+  arrows split cells into items, paired by position when the counts agree, else every
+  indicator goes to each action of the row;
+* the grant-program tables of an Alliance plan: « Priorité d'action #N » with
+  « Stratégies/Actions | Échelle | Population ciblée | Année(s) de réalisation » (X
+  marks under fiscal years), the summary schedule (« Objectif | Tâches à réaliser |
+  Responsable | Début | Échéance ») and the forecast budget (kept as text).
+
+Nothing is dropped silently: text that fits nowhere is reported in ``unplaced`` (with
+its place in the source) and kept in the plan (a note or a context section); choices a
+person should check are reported in ``warnings``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import PurePath
+from typing import Any
+
+import attrs
+
+from ..errors import Issue, ScheduleError
+from ..model.base import fold, slugify
+from . import ImportContext, ImportResult, SourceError
+from .cells import (
+    is_placeholder,
+    lead_in_partner,
+    normalise_space,
+    plain_text,
+    segments,
+    split_example_note,
+    split_inline_lead_in,
+    strip_article,
+    strip_tags,
+)
+from .wording import (
+    Vocabulary,
+    fold_in_place,
+    french_date,
+    is_all_caps,
+    read_actors,
+    read_indicator,
+    split_compound,
+)
+
+PLAN_COLUMNS = 4
+PLAN_HEADER_HINT = "Objectifs spécifiques | Moyens / Actions | Indicateurs | Échéancier"
+_FISCAL = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$")
+_YEARS = re.compile(r"\b((?:19|20)\d{2})(?:\s*[-–]\s*((?:19|20)\d{2}))?\b")
+_PRIORITY = re.compile(r"^priorit[ée]s?\s+d'action\s*(?:#|n[o°º]\s*)?\s*(\d+)\b")
+_GENERAL_OBJECTIVE = re.compile(r"^\s*(?:[⇒→]\s*)?objectifs?\s+g[ée]n[ée]ra(?:l|ux)\s*:?\s*", re.IGNORECASE)
+_SUITE = re.compile(r"\s*[(\[]\s*suite\s*[)\]]\s*$|\s*[-–—]\s*suite\s*$", re.IGNORECASE)
+_ALL_TERRITORIES = re.compile(r"\b(?:les|des|aux) (\d+) (?:territoires|mrc)\b")
+_MARKS = {"x", "✓", "✔", "oui", "yes", "•"}
+
+#: Group headings and theme titles that say what kind of theme follows.
+HEADING_KINDS = (("enjeu", "enjeu_federateur"), ("visee", "visee_transversale"), ("priorit", "priorite"))
+TITLE_KINDS = (("vie associative", "vie_associative"), ("mobilisation", "mobilisation"),
+               ("communication", "communications"))
+
+
+# -- the conventions of actionplan's own Word report (export → import gives the plan back) ----------
+
+
+@functools.cache
+def report_words() -> dict[str, Any]:
+    """Words the DOCX report adds around a plan, in both languages (from the report labels)."""
+    from ..reports.labels import LABELS, STATUS_KEYS
+
+    def both(key: str) -> list[str]:
+        return [LABELS[key][lang] for lang in ("fr", "en")]
+
+    statuses = [label for key in STATUS_KEYS for label in both(f"status.{key}")]
+    roles = {fold(LABELS[key][lang]): key.split(".", 1)[1] for key in LABELS if key.startswith("role.")
+             for lang in ("fr", "en")}
+    alternatives = "|".join(re.escape(s) for s in sorted(statuses, key=len, reverse=True))
+    return {
+        "status_suffix": re.compile(r"\s+—\s+(?:" + alternatives + r")(?:\s+\(.*\))?\s*$"),
+        "status_line": re.compile(r"^(?:(?:" + alternatives + r"|\d+)[\s·,]*)+$"),
+        "partners": re.compile(r"^(?:" + "|".join(re.escape(p) for p in both("col.partners")) + r")\s*:\s*(?P<list>.+)$"),
+        "responsible": re.compile(r"^(?:" + "|".join(re.escape(p.split(":")[0].strip()) for p in both("doc.responsible"))
+                                  + r")\s*:\s*(?P<list>.+)$"),
+        "period": re.compile(r"^(?:" + "|".join(re.escape(p.split(":")[0].strip()) for p in both("report.period"))
+                             + r")\s*:\s*(?P<start>.+?)\s+(?:au|to)\s+(?P<end>.+?)(?:\s+·.*)?$"),
+        "roles": roles,
+    }
+
+
+def exported_partners(text: str) -> list[tuple[str, str]]:
+    """« Table des partenaires (participant), Dynamo (collaborateur) » → [(name, role)]."""
+    words = report_words()
+    found = []
+    for match in re.finditer(r"\s*(?P<name>[^,(][^()]*?)\s*\((?P<role>[^()]+)\)\s*(?:,|$)", text):
+        role = words["roles"].get(fold(match["role"]))
+        if role:
+            found.append((match["name"].strip(), role))
+    return found
+
+
+@attrs.frozen
+class Paragraph:
+    """A paragraph outside tables; ``where`` locates it in the source (« ligne 12 »)."""
+
+    text: str
+    where: str
+
+
+@attrs.frozen
+class Row:
+    cells: tuple[str, ...]
+    where: str
+
+    def filled(self) -> list[int]:
+        return [i for i, cell in enumerate(self.cells) if plain_text(cell)]
+
+
+@attrs.frozen
+class Table:
+    rows: tuple[Row, ...]
+    where: str
+
+
+Block = Paragraph | Table
+
+
+# -- table layouts ---------------------------------------------------------------------------
+
+
+def _folded_cells(row: Row) -> list[str]:
+    return [fold_in_place(plain_text(cell)) for cell in row.cells]
+
+
+def _plan_header_score(cells: Sequence[str]) -> int:
+    groups = (("objectif",), ("moyen", "action"), ("indicateur",), ("echeanc", "calendrier"))
+    return sum(any(any(word in cell for word in group) for cell in cells) for group in groups)
+
+
+def detect_layout(row: Row) -> str | None:
+    """``plan``, ``priority``, ``tasks`` or ``budget`` when ``row`` is that layout's header."""
+    cells = [c for c in _folded_cells(row) if c]
+    if not cells:
+        return None
+    joined = " | ".join(cells)
+    if cells[0].startswith("strateg") and "population" in joined:
+        return "priority"
+    if "tache" in joined and "responsable" in joined and ("debut" in joined or "echeance" in joined):
+        return "tasks"
+    if sum(bool(_FISCAL.match(c)) for c in cells) >= 2 and any(c.startswith("total") for c in cells):
+        return "budget"
+    if cells[0].startswith("objectif") and _plan_header_score(cells) >= 3:
+        return "plan"
+    return None
+
+
+def is_plan_title(text: str) -> bool:
+    """« Plan d'action 2026 », « Concertation Horizon — Plan d'action 2026 » (not a question about the plan)."""
+    folded = fold_in_place(text).strip("*# ")
+    return ("plan d'action" in folded or folded.startswith("action plan")) and len(folded.split()) <= 14 \
+        and not folded.endswith("?")
+
+
+def is_general_objective(text: str) -> bool:
+    return bool(_GENERAL_OBJECTIVE.match(text))
+
+
+def heading_like(text: str) -> bool:
+    """Short, without a final period: a heading rather than a sentence."""
+    words = text.split()
+    return 0 < len(words) <= 12 and not text.rstrip().endswith((".", ";", ","))
+
+
+# -- the reader ------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Theme:
+    data: dict
+    key: str
+    prefix: str
+
+
+class LayoutReader:
+    """Reads blocks into a plan's plain data; one reader per document."""
+
+    def __init__(self, blocks: Sequence[Block], ctx: ImportContext):
+        self.blocks = list(blocks)
+        self.ctx = ctx
+        self.say = ctx.say
+        self.vocabulary = Vocabulary.learn(self._all_texts())
+        self.unplaced: list[Issue] = []
+        self.warnings: list[Issue] = []
+        self.ids: set[str] = set()
+        self.organisations: dict[str, dict] = {}
+        self.themes: list[_Theme] = []
+        self.tasks: list[dict] = []
+        self.context: list[dict] = []
+        self.leftover: list[str] = []
+        self.title: str | None = None
+        self.mission: str | None = None
+        self.fiscal_years: list[tuple[int, int]] = []
+        self.free_text_schedules = False
+        self.period_line: tuple[dt.date, dt.date] | None = None
+        self.pending: list[Paragraph] = []
+        self.started = False
+        self.group: tuple[str | None, str] | None = None
+        self.theme: _Theme | None = None
+        self.objective: dict | None = None
+        self.subheading: str | None = None
+        self.layout: str | None = None
+        self.territories = self._plan_territories()
+
+    # -- entry point ---------------------------------------------------------------------
+    def read(self) -> ImportResult:
+        status_lines = 0
+        for block in self.blocks:
+            if isinstance(block, Table):
+                self._table(block)
+            elif is_general_objective(block.text):
+                self._start_theme(block)
+            elif report_words()["status_line"].match(plain_text(block.text)) and self.started:
+                status_lines += 1  # « À risque · 6 À risque »: progress written by a report, not plan data
+            elif plain_text(block.text):
+                self.pending.append(block)
+        if status_lines:
+            self._warn("", f"{status_lines} ligne(s) d'avancement d'un rapport exporté ignorée(s)",
+                       f"{status_lines} progress line(s) of an exported report ignored")
+        self._flush(self.pending)
+        self.pending = []
+        if not self.themes and not self.tasks:
+            raise SourceError(self.ctx.source, self.say(
+                "aucun thème ni tableau de plan reconnu", "no theme or plan table found"),
+                expected=self.say(f"des titres de section suivis de « ⇒ Objectif général : … » et de tableaux "
+                                  f"« {PLAN_HEADER_HINT} »",
+                                  f"section titles followed by « ⇒ Objectif général : … » and tables "
+                                  f"« {PLAN_HEADER_HINT} »"))
+        data = self._document()
+        return ImportResult(data, tuple(sorted(self.unplaced, key=_source_order)),
+                            tuple(sorted(self.warnings, key=_source_order)))
+
+    # -- reporting -----------------------------------------------------------------------
+    def _unplaced(self, where: str, text: str, fr: str, en: str) -> None:
+        self.unplaced.append(Issue(where, self.say(fr, en), found=f"« {text} »", severity="warning"))
+
+    def _warn(self, where: str, fr: str, en: str, found: str | None = None) -> None:
+        self.warnings.append(Issue(where, self.say(fr, en), found=found, severity="warning"))
+
+    # -- ids and organisations -----------------------------------------------------------
+    def _unique(self, base: str) -> str:
+        base = base or "x"
+        candidate, n = base, 2
+        while candidate in self.ids:
+            candidate, n = f"{base}-{n}", n + 1
+        self.ids.add(candidate)
+        return candidate
+
+    def _organisation(self, name: str) -> str:
+        name = normalise_space(name).rstrip(" ;,.")
+        key = fold(name)
+        if key not in self.organisations:
+            self.organisations[key] = {"id": self._unique(slugify(name)), "name": name}
+        return self.organisations[key]["id"]
+
+    # -- territories ---------------------------------------------------------------------
+    def _plan_territories(self) -> list[str]:
+        given = self.ctx.options.get("territories")
+        if given:
+            return list(given)
+        from ..territories import default_gazetteer
+
+        gazetteer = default_gazetteer()
+        head = [b.text for b in self.blocks[:40] if isinstance(b, Paragraph)]
+        found = self._find_mrc(gazetteer, " \n ".join(head)) or self._find_mrc(gazetteer, " \n ".join(self._all_texts()))
+        return found
+
+    def _find_mrc(self, gazetteer, text: str) -> list[str]:
+        folded = fold_in_place(strip_tags(text))
+        found = []
+        for territory in gazetteer.by_level("mrc"):
+            names = {fold_in_place(territory.name), fold_in_place(strip_article(territory.name))}
+            if any(re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", folded) for name in names if name):
+                found.append(territory.id)
+        return found
+
+    def _all_texts(self) -> Iterable[str]:
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                yield block.text
+            else:
+                for row in block.rows:
+                    yield from row.cells
+
+    # -- paragraphs ----------------------------------------------------------------------
+    def _flush(self, paragraphs: list[Paragraph]) -> None:
+        """Paragraphs that no theme or table claimed: the preamble, or unplaced text."""
+        if not paragraphs:
+            return
+        if not self.started:
+            self._preamble(paragraphs)
+            return
+        for paragraph in paragraphs:
+            self._stray(paragraph)
+
+    def _stray(self, paragraph: Paragraph) -> None:
+        text = plain_text(paragraph.text)
+        if is_placeholder(text):
+            self._warn(paragraph.where, "champ de formulaire Word vide, ignoré", "empty Word form field, dropped",
+                       f"« {text} »")
+            return
+        self._unplaced(paragraph.where, text, "paragraphe hors des thèmes et des tableaux, gardé dans le contexte",
+                       "paragraph outside themes and tables, kept in the context")
+        self.leftover.append(text)
+
+    def _preamble(self, paragraphs: list[Paragraph]) -> None:
+        cover: list[str] = []
+        section: dict | None = None
+        index = 0
+        while index < len(paragraphs):
+            paragraph = paragraphs[index]
+            text = plain_text(paragraph.text)
+            index += 1
+            folded = fold_in_place(text).rstrip(" :")
+            if is_placeholder(text):
+                self._warn(paragraph.where, "champ de formulaire Word vide, ignoré", "empty Word form field, dropped",
+                           f"« {text} »")
+            elif folded in ("mission", "notre mission", "la mission", "mission de l'organisme"):
+                body = []
+                while index < len(paragraphs) and not self._heading(paragraphs[index]):
+                    body.append(plain_text(paragraphs[index].text))
+                    index += 1
+                if body:
+                    self.mission = "\n\n".join(body)
+                else:
+                    self._unplaced(paragraph.where, text, "titre « Mission » sans texte", "« Mission » heading without text")
+            elif is_plan_title(text) and self.title is None:
+                self.title = self.vocabulary.sentence_case(text)
+            elif self._read_period_line(text):
+                pass
+            elif self.title is None and not self.context:
+                cover.append(text)
+            elif self._heading(paragraph):
+                title, _, inline = text.partition(":") if len(text.split()) > 12 else (text, "", "")
+                section = {"title": self.vocabulary.sentence_case(title.strip().rstrip(" :")), "body": [],
+                           "where": paragraph.where}
+                if inline.strip():
+                    section["body"].append(self.vocabulary.sentence_case(inline.strip()))
+                self.context.append(section)
+            else:
+                if section is None:
+                    section = {"title": self.say("Préambule", "Preamble"), "body": [], "where": paragraph.where}
+                    self.context.append(section)
+                section["body"].append(text)
+        if cover:
+            self.context.insert(0, {"title": self.say("Page couverture", "Cover page"), "body": cover, "where": ""})
+
+    def _read_period_line(self, text: str) -> bool:
+        """« Période : 1 janvier 2026 au 31 décembre 2026 » (as a report writes it) gives the exact period."""
+        match = report_words()["period"].match(text)
+        if not match:
+            return False
+        start, end = _day(match["start"]), _day(match["end"])
+        if start is None or end is None or end < start:
+            return False
+        self.period_line = (start, end)
+        return True
+
+    def _heading(self, paragraph: Paragraph) -> bool:
+        text = plain_text(paragraph.text)
+        return is_plan_title(text) or (is_all_caps(text) and len(text.split()) > 0) or text.endswith("?")
+
+    # -- themes --------------------------------------------------------------------------
+    def _start_theme(self, paragraph: Paragraph) -> None:
+        general = _GENERAL_OBJECTIVE.sub("", plain_text(paragraph.text), count=1).strip()
+        candidates = list(self.pending)
+        self.pending = []
+        if not candidates:
+            raise SourceError(self.ctx.source, self.say(
+                "« Objectif général » sans titre de section au-dessus", "« Objectif général » with no section title above it"),
+                location=paragraph.where, found=f"« {plain_text(paragraph.text)[:80]} »")
+        title = candidates.pop()
+        heading = None
+        if candidates and heading_like(plain_text(candidates[-1].text)) and not is_plan_title(candidates[-1].text) \
+                and fold_in_place(plain_text(candidates[-1].text)).rstrip(" :") != "mission":
+            heading = candidates.pop()
+        self._flush(candidates)
+        self._open_theme(title, heading, general or None)
+
+    def _open_theme(self, title_paragraph: Paragraph, heading: Paragraph | None, general: str | None) -> None:
+        self.started = True
+        raw = plain_text(title_paragraph.text)
+        stripped = _SUITE.sub("", raw).strip()
+        continued = stripped != raw
+        title = self.vocabulary.sentence_case(stripped)
+        if heading is not None:
+            heading_text = self.vocabulary.sentence_case(plain_text(heading.text))
+            kind = next((k for word, k in HEADING_KINDS if word in fold_in_place(heading_text)), "autre")
+            self.group = (heading_text, kind)
+        own = next((k for words, k in TITLE_KINDS if fold_in_place(title).startswith(words)), None)
+        if own:
+            self.group = None
+        group_heading, kind = (None, own) if own else (self.group or (None, "autre"))
+        key = fold(title)
+        self.objective, self.subheading, self.layout = None, None, None
+        existing = next((t for t in self.themes if t.key == key), None)
+        if existing is not None:
+            self.theme = existing
+            self._warn(title_paragraph.where, f"« {raw} » continue le thème « {existing.data['title']} » (tableaux fusionnés)",
+                       f"« {raw} » continues theme « {existing.data['title']} » (tables merged)")
+            known = existing.data.get("general_objective")
+            if general and known and general != known:
+                self._warn(title_paragraph.where,
+                           "objectif général différent dans la suite du thème ; le premier est gardé",
+                           "a different general objective where the theme continues; the first one is kept",
+                           f"« {general} »")
+            elif general and not known:
+                existing.data["general_objective"] = general
+            return
+        if continued:
+            self._warn(title_paragraph.where, f"« {raw} » : aucune section précédente de ce nom",
+                       f"« {raw} »: no previous section of that name")
+        data: dict = {"id": self._unique(slugify(title, 50)), "title": title, "kind": kind}
+        if group_heading:
+            data["heading"] = group_heading
+        if general:
+            data["general_objective"] = general
+        data["objectives"] = []
+        self.theme = _Theme(data, key, self._prefix(title))
+        self.themes.append(self.theme)
+
+    def _prefix(self, title: str) -> str:
+        words = [w for w in slugify(title, 200).split("-") if len(w) >= 3]
+        base = ("".join(w[0] for w in words[:4]) if len(words) > 1 else (words[0][:3] if words else "t")) or "t"
+        taken = {t.prefix for t in self.themes}
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}{n}", n + 1
+        return candidate
+
+    # -- tables --------------------------------------------------------------------------
+    def _table(self, table: Table) -> None:
+        rows = [row for row in table.rows if row.filled()]
+        if not rows:
+            return
+        title_row = None
+        layout = detect_layout(rows[0])
+        if layout is None and len(rows) > 1 and len(rows[0].filled()) == 1 and detect_layout(rows[1]):
+            title_row, rows = rows[0], rows[1:]
+            layout = detect_layout(rows[0])
+        if layout is None:
+            self._check_plan_width(rows[0])
+            if self.layout == "plan" and self.theme is not None and len(rows[0].filled()) and \
+                    max(rows[0].filled()) < PLAN_COLUMNS:
+                self._plan_rows(rows, continuation=True)
+                return
+            self._unknown_table(table, rows)
+            return
+        getattr(self, f"_{layout}_table")(rows, title_row)
+
+    def _check_plan_width(self, row: Row) -> None:
+        """A header that names the plan's columns but has more or fewer of them is an error."""
+        cells = [c for c in (plain_text(c) for c in row.cells) if c]
+        if _plan_header_score([fold_in_place(c) for c in cells]) >= 3 and len(cells) != PLAN_COLUMNS:
+            raise SourceError(self.ctx.source, self.say(
+                f"tableau de {len(cells)} colonnes", f"a table of {len(cells)} columns"), location=row.where,
+                expected=self.say(f"les {PLAN_COLUMNS} colonnes « {PLAN_HEADER_HINT} »",
+                                  f"the {PLAN_COLUMNS} columns « {PLAN_HEADER_HINT} »"),
+                found=" | ".join(f"« {c} »" for c in cells))
+
+    def _unknown_table(self, table: Table, rows: list[Row]) -> None:
+        lines = [" | ".join(plain_text(c) for c in row.cells) for row in rows]
+        self._unplaced(table.where, lines[0][:120], "tableau d'une forme inconnue, gardé comme texte dans le contexte",
+                       "table of an unknown layout, kept as text in the context")
+        self._flush(self.pending)
+        self.pending = []
+        self.context.append({"title": self.say("Tableau non reconnu", "Unrecognised table"), "body": lines,
+                             "where": table.where})
+
+    # plan tables ------------------------------------------------------------------------
+    def _plan_table(self, rows: list[Row], title_row: Row | None) -> None:
+        self._check_plan_width(rows[0])
+        if title_row is not None:
+            self.pending.append(Paragraph(plain_text(title_row.cells[title_row.filled()[0]]), title_row.where))
+        if self.pending and heading_like(plain_text(self.pending[-1].text)) and (self.theme is None or self.layout):
+            title = self.pending.pop()
+            self._flush(self.pending)
+            self.pending = []
+            self._open_theme(title, None, None)
+        if self.theme is None:
+            raise SourceError(self.ctx.source, self.say(
+                "tableau de plan sans section au-dessus", "a plan table with no section above it"),
+                location=rows[0].where, expected=self.say(
+                    "un titre de section (et « ⇒ Objectif général : … ») avant le tableau",
+                    "a section title (and « ⇒ Objectif général : … ») before the table"))
+        self._flush(self.pending)
+        self.pending = []
+        self.layout = "plan"
+        self.subheading = None
+        self._plan_rows(rows[1:], continuation=False)
+
+    def _plan_rows(self, rows: list[Row], continuation: bool) -> None:
+        if continuation:
+            if self.pending and heading_like(plain_text(self.pending[-1].text)):
+                self.subheading = plain_text(self.pending.pop().text)
+            self._flush(self.pending)
+            self.pending = []
+        for position, row in enumerate(rows):
+            filled = row.filled()
+            if any(i >= PLAN_COLUMNS for i in filled):
+                raise SourceError(self.ctx.source, self.say(
+                    f"rangée de {max(filled) + 1} cellules", f"a row of {max(filled) + 1} cells"), location=row.where,
+                    expected=self.say(f"{PLAN_COLUMNS} colonnes « {PLAN_HEADER_HINT} »",
+                                      f"{PLAN_COLUMNS} columns « {PLAN_HEADER_HINT} »"),
+                    found=" | ".join(f"« {plain_text(c)[:40]} »" for c in row.cells if plain_text(c)))
+            cells = [*row.cells, *([""] * PLAN_COLUMNS)][:PLAN_COLUMNS]
+            if filled == [0]:
+                following = rows[position + 1] if position + 1 < len(rows) else None
+                if following is None or 0 in following.filled():
+                    self.subheading = plain_text(cells[0])
+                    self.objective = None
+                    continue
+            self._plan_row(cells, row)
+
+    def _plan_row(self, cells: list[str], row: Row) -> None:
+        objective_text = " ".join(s.text for s in segments(cells[0]))
+        if objective_text:
+            objectives = self.theme.data["objectives"]
+            self.objective = {"id": self._unique(f"{self.theme.prefix}-o{len(objectives) + 1}")}
+            if self.subheading:
+                self.objective["subheading"] = self.subheading
+            self.objective["title"] = objective_text
+            self.objective["actions"] = []
+            objectives.append(self.objective)
+        elif self.objective is None:
+            text = " | ".join(plain_text(c) for c in cells if plain_text(c))
+            self._unplaced(row.where, text, "rangée sans objectif spécifique au-dessus", "row with no specific objective above it")
+            self.leftover.append(text)
+            return
+        actions = self._actions(cells[1], row)
+        if not actions:
+            rest = " | ".join(plain_text(c) for c in cells[2:] if plain_text(c))
+            if rest:
+                self._unplaced(row.where, rest, "indicateurs ou échéancier sans moyen/action dans la rangée",
+                               "indicators or schedule with no action in the row")
+                self.objective["note"] = _join_note(self.objective.get("note"), rest)
+            return
+        self._indicators(cells[2], actions, row)
+        self._schedules(cells[3], actions, row)
+        for action in actions:
+            self.objective["actions"].append(_ordered_action(action))
+
+    def _actions(self, cell: str, row: Row) -> list[dict]:
+        actions: list[dict] = []
+        lead: str | None = None
+        cell_segments = segments(cell)
+        for position, segment in enumerate(cell_segments):
+            partners = report_words()["partners"].match(segment.text) if not segment.bullet else None
+            if partners and actions:
+                for name, role in exported_partners(partners["list"]):
+                    _add_partner(actions[-1], self._organisation(name), role)
+                continue
+            if segment.is_lead_in and position < len(cell_segments) - 1:
+                lead = segment.text
+                continue
+            description, title = split_inline_lead_in(segment.text)
+            if segment.is_lead_in:
+                self._warn(row.where, "introduction sans puces après elle, lue comme une action",
+                           "lead-in with no bullets after it, read as an action", f"« {segment.text} »")
+            number = len(self.objective["actions"]) + len(actions) + 1
+            action = {"id": self._unique(f"{self.objective['id']}-a{number}"), "title": title}
+            descriptions = [d for d in (lead, description) if d]
+            if descriptions:
+                action["description"] = " ".join(descriptions)
+            for text in descriptions:
+                who = lead_in_partner(text)
+                if who:
+                    _add_partner(action, self._organisation(who), "collaborator")
+            if self._names_all_territories(title):
+                action["territories"] = list(self.territories)
+            actions.append(action)
+        return actions
+
+    def _names_all_territories(self, text: str) -> bool:
+        """« … pour les 5 territoires MRC »: the action reaches each of the plan's N territories."""
+        match = _ALL_TERRITORIES.search(fold_in_place(text))
+        return bool(match) and int(match.group(1)) == len(self.territories) > 1
+
+    def _indicators(self, cell: str, actions: list[dict], row: Row) -> None:
+        items: list[tuple[str, str | None]] = []  # (wording, note)
+        lead: str | None = None
+        words = report_words()
+        for segment in segments(cell):
+            responsible = words["responsible"].match(segment.text) if not segment.bullet else None
+            if responsible:
+                for action in actions:
+                    for name in re.split(r"\s*,\s*", responsible["list"]):
+                        if name:
+                            _add_partner(action, self._organisation(name), "responsible")
+                continue
+            if segment.is_lead_in:
+                lead = segment.text.rstrip(" :").strip()
+                who = lead_in_partner(segment.text)
+                if who:
+                    organisation = self._organisation(who)
+                    for action in actions:
+                        _add_partner(action, organisation, "collaborator",
+                                     self.say(f"Colonne des indicateurs : « {segment.text} »",
+                                              f"Indicator column: « {segment.text} »"))
+                continue
+            label, note = split_example_note(words["status_suffix"].sub("", segment.text))
+            notes = [n for n in (lead, note) if n]
+            items.append((label, " ".join(notes) or None))
+        if not items:
+            return
+        readings = [self._read_item(label, note, row) for label, note in items]
+        has_actors = any(kind == "actors" for kind, _ in readings)
+        paired = len(items) == len(actions)
+        for index, (kind, payload) in enumerate(readings):
+            targets = [actions[index]] if paired else actions
+            label, note = items[index]
+            if kind == "unknown" and has_actors:
+                self._unplaced(row.where, label, "ni un indicateur ni un acteur reconnu ; gardé dans la note de l'action",
+                               "neither a recognised indicator nor an actor; kept in the action's note")
+                for action in targets:
+                    action["note"] = _join_note(action.get("note"), self.say(
+                        f"Colonne des indicateurs : « {label} »", f"Indicator column: « {label} »"))
+                continue
+            if kind == "unknown":
+                self._warn(row.where, "formulation d'indicateur non reconnue, lue comme un livrable (à vérifier)",
+                           "indicator wording not recognised, read as a deliverable (check it)", f"« {label} »")
+                payload = [({"label": label, "kind": "deliverable"}, note)]
+            for action in targets:
+                if kind == "actors":
+                    for name, actor_note in payload:
+                        _add_partner(action, self._organisation(name), "responsible", actor_note)
+                    continue
+                for fields, item_note in payload:
+                    indicators = action.setdefault("indicators", [])
+                    indicator = {"id": self._unique(f"{action['id']}-i{len(indicators) + 1}"), **fields}
+                    if item_note:
+                        indicator["note"] = item_note
+                    indicators.append(indicator)
+
+    def _read_item(self, label: str, note: str | None, row: Row) -> tuple[str, list]:
+        """``("indicators", [(fields, note)])``, ``("actors", [(name, note)])`` or ``("unknown", [])``."""
+        parts = split_compound(label, self.territories)
+        readings = [(part, read_indicator(part, self.territories)) for part in parts]
+        if all(reading is not None for _, reading in readings):
+            result = []
+            for part, reading in readings:
+                fields = {"label": part, "kind": reading.kind, **reading.fields}
+                if fields.pop("_coverage_unresolved", False):
+                    self._warn(row.where, "couverture de territoires non nommés : lue comme un compte (nommer les "
+                               "territoires avec --territory)", "coverage of territories not named: read as a count "
+                               "(name them with --territory)", f"« {part} »")
+                item_note = note
+                if len(parts) > 1:
+                    item_note = _join_note(note, self.say(f"Cellule source : « {label} »", f"Source cell: « {label} »"))
+                result.append((fields, item_note))
+            return "indicators", result
+        actors = read_actors(label)
+        if actors:
+            return "actors", actors
+        return "unknown", []
+
+    def _schedules(self, cell: str, actions: list[dict], row: Row) -> None:
+        items = [s.text for s in segments(cell)]
+        if not items:
+            return
+        if len(items) == 1:
+            texts = [items[0]] * len(actions)
+        elif len(items) == len(actions):
+            texts = items
+        else:
+            whole = plain_text(cell)
+            if len(actions) > 1:
+                self._warn(row.where, f"{len(items)} échéanciers pour {len(actions)} actions : la cellule entière "
+                           "est donnée à chacune", f"{len(items)} schedules for {len(actions)} actions: the whole "
+                           "cell is given to each", f"« {whole} »")
+            texts = [whole] * len(actions)
+        for action, text in zip(actions, texts):
+            action["schedule"] = self._schedule_text(text, row)
+
+    def _schedule_text(self, text: str, row: Row) -> str:
+        from ..schedules import parse_schedule
+
+        try:
+            parse_schedule(text)
+        except ScheduleError:
+            self.free_text_schedules = True
+            self._warn(row.where, "échéancier non reconnu, gardé comme texte", "schedule not recognised, kept as text",
+                       f"« {text} »")
+        return text
+
+    # priority tables (Alliance) ----------------------------------------------------------
+    def _priority_table(self, rows: list[Row], title_row: Row | None) -> None:
+        number, title = self._priority_heading(title_row, rows[0])
+        header = rows[0]
+        body = rows[1:]
+        years = self._year_columns(header)
+        if body and not years:
+            years = self._year_columns(body[0])
+            if years:
+                body = body[1:]
+        if years:
+            self._note_fiscal_years([label for _, label in years], header.where)
+        headers = [plain_text(c) for c in header.cells]
+        key = f"priorite:{number}" if number is not None else fold(title)
+        theme = next((t for t in self.themes if t.key == key), None)
+        if theme is None:
+            base = f"priorite-{number}-{slugify(title, 50)}" if number is not None else slugify(title, 50)
+            data = {"id": self._unique(base), "title": title, "kind": "priorite"}
+            if number is not None:
+                data["number"] = number
+            data["objectives"] = [{"id": self._unique(f"p{number or len(self.themes) + 1}-o1"),
+                                   "title": headers[0] or self.say("Stratégies/Actions", "Strategies/Actions"),
+                                   "actions": []}]
+            theme = _Theme(data, key, f"p{number or len(self.themes) + 1}")
+            self.themes.append(theme)
+        self.theme, self.layout, self.objective = theme, "priority", theme.data["objectives"][0]
+        for row in body:
+            self._priority_row(row, years)
+
+    def _priority_heading(self, title_row: Row | None, header: Row) -> tuple[int | None, str]:
+        pending, self.pending = self.pending, []
+        number, start = None, None
+        for index in range(len(pending) - 1, -1, -1):
+            match = _PRIORITY.match(fold_in_place(plain_text(pending[index].text)))
+            if match:
+                number, start = int(match.group(1)), index
+                break
+        before = pending[:start] if start is not None else pending
+        after = pending[start + 1:] if start is not None else []
+        title = None
+        if title_row is not None:
+            title = plain_text(title_row.cells[title_row.filled()[0]])
+        for paragraph in after:
+            text = plain_text(paragraph.text)
+            if is_placeholder(text):
+                self._warn(paragraph.where, "champ de formulaire Word vide, ignoré", "empty Word form field, dropped",
+                           f"« {text} »")
+            elif title is None:
+                title = text
+            else:
+                before.append(paragraph)
+        if start is None and title is None and before and heading_like(plain_text(before[-1].text)):
+            title = plain_text(before.pop().text)
+        self._flush(before)
+        self.started = True
+        if title is None:
+            raise SourceError(self.ctx.source, self.say("priorité sans titre", "a priority with no title"),
+                              location=header.where, expected=self.say(
+                                  "« Priorité d'action #N » puis son titre au-dessus du tableau",
+                                  "« Priorité d'action #N » then its title above the table"))
+        return number, self.vocabulary.sentence_case(title)
+
+    def _year_columns(self, row: Row) -> list[tuple[int, str]]:
+        return [(i, plain_text(c)) for i, c in enumerate(row.cells) if _FISCAL.match(plain_text(c))]
+
+    def _note_fiscal_years(self, labels: list[str], where: str) -> None:
+        for label in labels:
+            first, second = map(int, _FISCAL.match(label).groups())
+            if second == first + 1:
+                self.fiscal_years.append((first, second))
+
+    def _priority_row(self, row: Row, years: list[tuple[int, str]]) -> None:
+        cells = [plain_text(c) for c in row.cells] + [""] * 3
+        if not cells[0]:
+            text = " | ".join(c for c in cells if c)
+            self._unplaced(row.where, text, "rangée sans stratégie", "row with no strategy")
+            self.leftover.append(text)
+            return
+        actions = self.objective["actions"]
+        action = {"id": self._unique(f"{self.theme.prefix}-a{len(actions) + 1}"), "title": cells[0]}
+        if cells[1]:
+            action["scale"] = cells[1]
+        if cells[2]:
+            action["population"] = cells[2]
+        mrcs = [t for t in self.territories if t.startswith("mrc:")]
+        if fold(cells[1]) == "mrc" and len(mrcs) == 1:
+            action["territories"] = mrcs
+        marked = []
+        for column, label in years:
+            mark = cells[column] if column < len(cells) else ""
+            if fold(mark) in _MARKS:
+                marked.append(label)
+            elif mark:
+                self._warn(row.where, f"marque inattendue sous {label}", f"unexpected mark under {label}", f"« {mark} »")
+        if marked:
+            action["schedule"] = self._schedule_text(" · ".join(marked), row)
+        actions.append(_ordered_action(action))
+
+    # summary schedule ----------------------------------------------------------------------
+    def _tasks_table(self, rows: list[Row], title_row: Row | None) -> None:
+        self._flush(self.pending)
+        self.pending = []
+        self.started = True
+        columns = _columns(rows[0], {"objective": ("objectif",), "tasks": ("tache",), "responsible": ("responsable",),
+                                     "start": ("debut",), "deadline": ("echeance", "fin")})
+        for row in rows[1:]:
+            cells = [plain_text(c) for c in row.cells]
+            value = {name: cells[i] for name, i in columns.items() if i < len(cells) and cells[i]}
+            if "objective" not in value:
+                text = " | ".join(c for c in cells if c)
+                self._unplaced(row.where, text, "rangée d'échéancier sans objectif", "schedule row with no objective")
+                self.leftover.append(text)
+                continue
+            task = {"id": self._unique(slugify(value["objective"], 50))}
+            task.update({k: value[k] for k in ("objective", "tasks", "responsible") if k in value})
+            for key in ("start", "deadline"):
+                if key in value:
+                    task[key] = self._schedule_text(value[key], row)
+            self.tasks.append(task)
+
+    # budget ----------------------------------------------------------------------------------
+    def _budget_table(self, rows: list[Row], title_row: Row | None) -> None:
+        pending, self.pending = self.pending, []
+        title = self.say("Budget", "Budget")
+        body: list[str] = []
+        heading_index = next((i for i in range(len(pending) - 1, -1, -1) if self._heading(pending[i])), None)
+        if heading_index is not None:
+            self._flush(pending[:heading_index])
+            title = self.vocabulary.sentence_case(plain_text(pending[heading_index].text))
+            body = [plain_text(p.text) for p in pending[heading_index + 1:]]
+        else:
+            self._flush(pending)
+        self.started = True
+        lines = [" | ".join(plain_text(c) for c in row.cells) for row in rows]
+        self.context.append({"title": title, "body": [*body, "\n".join(lines)] if body else ["\n".join(lines)],
+                             "where": rows[0].where})
+        self._warn(rows[0].where, "budget gardé comme texte dans le contexte (un plan ne modélise pas les montants)",
+                   "budget kept as text in the context (a plan does not model amounts)")
+
+    # -- the document --------------------------------------------------------------------
+    def _document(self) -> dict:
+        options = self.ctx.options
+        organisation = options.get("organisation")
+        doc_title = options.get("title") or self.title or self.say("Plan d'action", "Action plan")
+        prefixed = organisation and not options.get("title") and not fold(doc_title).startswith(fold(organisation))
+        title = f"{organisation} — {doc_title}" if prefixed else doc_title
+        period, years_label = self._period(doc_title)
+        data: dict = {"schema_version": 1}
+        data["id"] = options.get("id") or slugify(f"{organisation or ''} {years_label}" if organisation else title, 80)
+        data["title"] = title
+        data["period"] = period
+        organisation_id = None
+        if organisation:
+            organisation_id = slugify(organisation)
+            entry = {"id": organisation_id, "name": organisation}
+            short = self._short_name(organisation)
+            if short:
+                entry["short_name"] = short
+            self.organisations = {fold(organisation): entry, **{
+                k: v for k, v in self.organisations.items() if v["id"] != organisation_id}}
+            data["organisation"] = organisation_id
+        data["language"] = "fr"
+        if self.fiscal_years:
+            data["fiscal_years"] = True
+        if self.free_text_schedules:
+            data["free_text_schedules"] = True
+        if self.mission:
+            data["mission"] = self.mission
+        name = PurePath(self.ctx.source).name
+        data["source"] = self.say(f"Importé de « {name} » par actionplan import",
+                                  f"Imported from « {name} » by actionplan import")
+        if self.territories:
+            data["territories"] = list(self.territories)
+            if not options.get("territories"):
+                self._warn("", "territoires du plan trouvés dans le texte (à vérifier)",
+                           "plan territories found in the text (check them)", ", ".join(self.territories))
+        context = [{"title": s["title"], "body": "\n\n".join(s["body"])} for s in self.context if s["body"]]
+        for section in self.context:
+            if not section["body"]:
+                self._unplaced(section["where"], section["title"], "titre sans texte", "heading without text")
+        if self.leftover:
+            context.append({"title": self.say("Texte non placé à l'import", "Text not placed on import"),
+                            "body": "\n\n".join(self.leftover)})
+        if context:
+            data["context"] = context
+        if self.organisations:
+            data["organisations"] = list(self.organisations.values())
+        data["themes"] = [t.data for t in self.themes]
+        if self.tasks:
+            data["tasks"] = self.tasks
+        return data
+
+    def _period(self, title: str) -> tuple[dict, str]:
+        given = self.ctx.options.get("year")
+        if self.period_line and not given:
+            start, end = self.period_line
+            label = str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
+            return {"start": start, "end": end}, label
+        text = str(given) if given else title
+        match = _YEARS.search(text)
+        if not match:
+            raise SourceError(self.ctx.source, self.say(
+                "impossible de connaître la période du plan", "cannot tell the plan's period"),
+                expected=self.say("un titre « Plan d'action 2026 » ou l'option --year 2026",
+                                  "a title « Plan d'action 2026 » or the option --year 2026"),
+                found=f"« {title} »")
+        first = int(match.group(1))
+        last = int(match.group(2) or match.group(1))
+        if last < first:
+            raise SourceError(self.ctx.source, self.say("période à l'envers", "period ends before it starts"),
+                              found=match.group(0))
+        label = match.group(0).replace("–", "-").replace(" ", "")
+        if self.fiscal_years and last > first:
+            return {"start": dt.date(first, 4, 1), "end": dt.date(last, 3, 31)}, label
+        return {"start": dt.date(first, 1, 1), "end": dt.date(last, 12, 31)}, label
+
+    def _short_name(self, organisation: str) -> str | None:
+        pattern = re.compile(re.escape(organisation) + r"\s*\(([A-ZÀ-Ý][A-ZÀ-Ý0-9&+-]{1,9})\)")
+        for text in self._all_texts():
+            match = pattern.search(text)
+            if match:
+                return match.group(1)
+        return None
+
+
+# -- small helpers -----------------------------------------------------------------------------
+
+
+def _columns(header: Row, wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    cells = _folded_cells(header)
+    found: dict[str, int] = {}
+    for name, words in wanted.items():
+        for index, cell in enumerate(cells):
+            if index not in found.values() and any(cell.startswith(w) or f" {w}" in cell for w in words):
+                found[name] = index
+                break
+    return found
+
+
+def _source_order(issue: Issue) -> tuple[int, ...]:
+    """Issues in the order of the source: by the numbers of their place; the whole document last."""
+    numbers = tuple(int(n) for n in re.findall(r"\d+", issue.path))
+    return numbers or (1 << 30,)
+
+
+def _day(text: str) -> dt.date | None:
+    """A date written in full French (« 1 janvier 2026 », « 1er avril 2026 ») or ISO."""
+    text = text.strip().rstrip(".")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return french_date(text)
+
+
+def _join_note(existing: str | None, extra: str) -> str:
+    return f"{existing} ; {extra}" if existing else extra
+
+
+def _add_partner(action: dict, organisation: str, role: str, note: str | None = None) -> None:
+    partners = action.setdefault("partners", [])
+    if any(p["organisation"] == organisation and p["role"] == role for p in partners):
+        return
+    partner = {"organisation": organisation, "role": role}
+    if note:
+        partner["note"] = note
+    partners.append(partner)
+
+
+_ACTION_ORDER = ("id", "title", "description", "scale", "population", "territories", "schedule", "partners",
+                 "indicators", "note")
+
+
+def _ordered_action(action: dict) -> dict:
+    """Fields in the order people read them in plan files."""
+    return {key: action[key] for key in _ACTION_ORDER if key in action}
