@@ -1,0 +1,135 @@
+"""Report commands: ``actionplan report`` writes a report in any installed format; ``formats`` lists them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+import actionplan
+
+from ..errors import ActionplanError
+from .common import parse_date_option, resolve_plan
+
+MESSAGES = {
+    "written": {"fr": "{path} : rapport {format} écrit ({size} octets)", "en": "{path}: {format} report written ({size} bytes)"},
+    "bad_option": {
+        "fr": "option de format {text!r} : attendu NOM=VALEUR",
+        "en": "format option {text!r}: expected NAME=VALUE",
+    },
+    "no_folder": {"fr": "{folder} : ce dossier n'existe pas", "en": "{folder}: no such folder"},
+    "terminal": {
+        "fr": "le format {format} est binaire : donnez un fichier avec -o plutôt que la console",
+        "en": "the {format} format is binary: give a file with -o rather than the terminal",
+    },
+    "col.name": {"fr": "Format", "en": "Format"},
+    "col.extension": {"fr": "Extension", "en": "Extension"},
+    "col.description": {"fr": "Description", "en": "Description"},
+    "col.plugin": {"fr": "Extension logicielle", "en": "Plugin"},
+    "col.options": {"fr": "Options", "en": "Options"},
+}
+
+_TEXT_FORMATS = ("text/", "application/json")
+
+
+def _m(key: str, lang: str, **values) -> str:
+    return MESSAGES[key][lang].format(**values)
+
+
+def parse_options(pairs, lang: str) -> dict[str, str]:
+    """``("timeline=quarter", "bom=false")`` → ``{"timeline": "quarter", "bom": "false"}``."""
+    options = {}
+    for text in pairs:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip():
+            raise ActionplanError(_m("bad_option", lang, text=text))
+        options[name.strip()] = value.strip()
+    return options
+
+
+def _tracking_is_illustrative(paths) -> bool:
+    """Whether a tracking log says its measurements are made up (the report then says so)."""
+    from ..documents import read_data
+
+    for path in paths:
+        data = read_data(path)
+        if isinstance(data, dict) and data.get("illustrative") is True:
+            return True
+    return False
+
+
+def write_report(payload: bytes, output: str | None, default_name: str, fmt, lang: str) -> str:
+    """Write ``payload`` atomically to ``output`` (``-``: standard output); return where it went."""
+    from ..documents import write_atomic
+
+    if output == "-":
+        stream = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
+        if not fmt.media_type.startswith(_TEXT_FORMATS) and sys.stdout.isatty():
+            raise ActionplanError(_m("terminal", lang, format=fmt.name))
+        if stream is None:  # click's test runner captures text
+            click.echo(payload.decode("utf-8"), nl=False)
+        else:
+            stream.write(payload)
+            stream.flush()
+        return "-"
+    path = Path(output or default_name)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ActionplanError(_m("no_folder", lang, folder=folder))
+    write_atomic(path, payload)
+    return str(path)
+
+
+@actionplan.hookimpl
+def actionplan_register_commands(cli):
+    @cli.command()
+    @click.argument("ref", metavar="FILE|ID")
+    @click.option("--format", "-f", "format_name", required=True, metavar="FORMAT",
+                  help="Report format (see `actionplan formats`): html, markdown, csv, json, xlsx, docx, ics…")
+    @click.option("--output", "-o", default=None, metavar="OUT",
+                  help="File to write (default: <plan id>.<extension>; '-' for standard output).")
+    @click.option("--lang", "report_lang", type=click.Choice(["fr", "en"]), default=None,
+                  help="Language of the report (default: the command line's, else fr).")
+    @click.option("--as-of", callback=parse_date_option, default=None, help="Date of the report (default: today).")
+    @click.option("--tracking", "-t", multiple=True, type=click.Path(dir_okay=False),
+                  help="Tracking log(s) whose measurements to include.")
+    @click.option("--option", "-O", "options", multiple=True, metavar="NAME=VALUE",
+                  help="An option of the format, e.g. -O timeline=quarter (see `actionplan formats`).")
+    @click.pass_obj
+    def report(state, ref, format_name, output, report_lang, as_of, tracking, options):
+        """Write a report of a plan: a dashboard, a spreadsheet, a Word table, a calendar…"""
+        import datetime as dt
+
+        from ..reports import get_format, render_report
+
+        lang = report_lang or state.lang
+        fmt = get_format(format_name)  # an unknown format fails before any work
+        fmt.resolve_options(parse_options(options, state.lang), lang)  # so do bad options
+        plan = resolve_plan(state, ref, tracking)
+        payload = render_report(
+            plan, fmt, as_of=as_of or dt.date.today(), lang=lang, options=parse_options(options, state.lang),
+            illustrative=_tracking_is_illustrative(tracking),
+        )
+        where = write_report(payload, output, f"{plan.id}{fmt.extension}", fmt, state.lang)
+        if where != "-":
+            click.echo(_m("written", state.lang, path=where, format=fmt.name, size=len(payload)))
+
+    @cli.command()
+    @click.pass_obj
+    def formats(state):
+        """List the installed report formats: name, extension, description, plugin, options."""
+        from rich.console import Console
+        from rich.table import Table
+
+        from ..reports import report_formats
+
+        registry = report_formats()
+        table = Table(show_lines=False)
+        for key in ("col.name", "col.extension", "col.description", "col.plugin", "col.options"):
+            table.add_column(_m(key, state.lang))
+        for name in registry.names():
+            fmt = registry[name]
+            options = ", ".join(f"{o.name}={o.default_for(state.lang)}" for o in fmt.options) or "—"
+            table.add_row(fmt.name, fmt.extension, fmt.description, registry.owner(name), options)
+        Console(highlight=False, width=max(Console().width, 140)).print(table)

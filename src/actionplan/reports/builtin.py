@@ -1,0 +1,16 @@
+"""The built-in report formats, registered through the same hook as any plugin's."""
+
+from __future__ import annotations
+
+import actionplan
+
+
+@actionplan.hookimpl
+def actionplan_register_report_formats(register):
+    from .csv_report import CSV_FORMAT
+    from .html import HTML_FORMAT
+    from .json_report import JSON_FORMAT
+    from .markdown import MARKDOWN_FORMAT
+
+    for fmt in (HTML_FORMAT, MARKDOWN_FORMAT, CSV_FORMAT, JSON_FORMAT):
+        register(fmt)

@@ -1,0 +1,181 @@
+"""The HTML dashboard: one self-contained page a board member opens from an email.
+
+Jinja2 with autoescaping always on renders ``templates/dashboard.html.j2``; the CSS and the
+small filtering script are inlined from the same folder, so the file needs no server and no
+network (a Content-Security-Policy forbids any request and lets only that exact script run,
+by its hash). Filters by theme, partner, territory and status work through ``data-``
+attributes; the chosen filters are kept in the address's ``#fragment`` so a filtered view
+can be shared as a link.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+from decimal import Decimal
+from importlib import resources
+
+import jinja2
+from markupsafe import Markup
+
+from .. import __version__
+from ..model.base import fold
+from . import ReportContext, ReportFormat, ReportOption
+from .labels import LABELS, STATUS_KEYS
+from .timeline import build_timeline
+from .view import PlanView, display_fraction, theme_fraction
+
+#: Share of the timeline table taken by the action and schedule columns (percent).
+LABEL_COLUMNS = (30.0, 13.0)
+
+_LANG_TAGS = {"fr": "fr-CA", "en": "en-CA"}  # the plan's own words, read by screen readers in their language
+_STATUS_ICONS = {"achieved": "✓", "on_track": "➜", "at_risk": "▲", "late": "!", "not_started": "○"}
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("actionplan.reports", "templates"),
+        autoescape=True,  # every value is escaped, whatever the template's name
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["status_icon"] = _STATUS_ICONS.get
+    env.filters["fw"] = _fraction_width
+    env.filters["pw"] = _percent_width
+    return env
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    return resources.files("actionplan.reports").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _fraction_width(fraction: Decimal | None) -> str:
+    """A CSS width from a fraction 0..1: a plain number with a dot, whatever the locale."""
+    return _percent_width(float(fraction or 0) * 100)
+
+
+def _percent_width(percent: float | None) -> str:
+    """A CSS length from a percentage (timeline positions)."""
+    return f"{max(0.0, min(float(percent or 0), 100.0)):.3f}%"
+
+
+def render_html(plan, ctx: ReportContext) -> bytes:
+    """The dashboard of ``plan`` at ``ctx.as_of`` in ``ctx.lang``, as UTF-8 bytes."""
+    view = PlanView(plan, ctx.progress, ctx.loc)
+    timeline = build_timeline(view, ctx.options.get("timeline", "auto"))
+    script = _asset("dashboard.js")
+    track = 100.0 - sum(LABEL_COLUMNS)
+    page = _environment().get_template("dashboard.html.j2").render(
+        plan=plan,
+        ctx=ctx,
+        loc=ctx.loc,
+        view=view,
+        progress=ctx.progress,
+        timeline=timeline,
+        timeline_years=_years(timeline),
+        timeline_groups=_by_theme(timeline),
+        facets=_facets(view),
+        filters=_filter_choices(view),
+        statuses=STATUS_KEYS,
+        labels=LABELS,
+        ratio=_ratio,
+        display_fraction=display_fraction,
+        theme_fraction=theme_fraction,
+        label_columns=LABEL_COLUMNS,
+        track_share=track / 100.0,
+        grid_css=Markup(_grid_css(timeline)),
+        css=Markup(_asset("dashboard.css")),
+        script=Markup(script),
+        script_hash=_sha256(script),
+        version=__version__,
+        organisation=view.organisation_name(plan.organisation) if plan.organisation else None,
+        show_mission=ctx.options.get("mission", True),
+        program=ctx.program,
+        data_lang=Markup(f' lang="{_LANG_TAGS[plan.language]}"') if plan.language != ctx.lang and plan.language in _LANG_TAGS
+        else "",
+    )
+    return page.encode("utf-8")
+
+
+def _ratio(part: int, whole: int) -> Decimal | None:
+    return Decimal(part) / Decimal(whole) if whole else None
+
+
+def _sha256(text: str) -> str:
+    return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def _facets(view: PlanView) -> dict[str, dict[str, str]]:
+    """The ``data-`` attributes the filters read, per action id."""
+    facets = {}
+    for theme in view.progress.themes:
+        for objective in theme.objectives:
+            for action in objective.actions:
+                statuses = dict.fromkeys(p.status for p in action.indicators)  # none: no status to filter on
+                facets[action.action.id] = {
+                    "data-theme": theme.theme.id,
+                    "data-partners": " ".join(dict.fromkeys(p.organisation for p in action.action.partners)),
+                    "data-territories": " ".join(view.territory_keys(view.territories(action.action))),
+                    "data-statuses": " ".join(statuses),
+                }
+    return facets
+
+
+def _filter_choices(view: PlanView) -> dict[str, list[tuple[str, str]]]:
+    """(value, label) of each filter's options: only what the plan actually uses, sorted the French way."""
+    partners: dict[str, None] = {}
+    territories: dict[str, None] = {}
+    for _, _, action in view.plan.iter_actions():
+        partners.update(dict.fromkeys(p.organisation for p in action.partners))
+        territories.update(dict.fromkeys(view.territories(action)))
+    return {
+        "themes": [(t.id, t.title) for t in view.plan.themes],
+        "partners": sorted(((i, view.organisation_name(i)) for i in partners), key=lambda c: fold(c[1])),
+        "territories": sorted(((i, view.territory_name(i)) for i in territories), key=lambda c: fold(c[1])),
+    }
+
+
+def _by_theme(timeline) -> list[tuple]:
+    """(theme progress, its timeline rows), in the plan's order: one pass, whatever the plan's size."""
+    groups: dict[int, tuple] = {}
+    for row in timeline.rows:
+        groups.setdefault(id(row.theme), (row.theme, []))[1].append(row)
+    return list(groups.values())
+
+
+def _years(timeline) -> list[tuple[int, int]]:
+    """(year, number of columns) for the row of years above the months."""
+    years: dict[int, int] = {}
+    for column in timeline.columns:
+        years[column.start.year] = years.get(column.start.year, 0) + 1
+    return list(years.items())
+
+
+def _grid_css(timeline) -> str:
+    """Month (or quarter) lines behind the timeline bars, as one background drawn by CSS."""
+    stops, position = [], 0.0
+    for column in timeline.columns[:-1]:
+        position += column.width
+        stops.append(f"transparent {position - 0.12:.3f}%, var(--grid) {position - 0.12:.3f}% "
+                     f"{position:.3f}%, transparent {position:.3f}%")
+    if not stops:
+        return ""
+    return ".lane{background-image:linear-gradient(90deg," + ",".join(stops) + ")}"
+
+
+HTML_FORMAT = ReportFormat(
+    name="html",
+    extension=".html",
+    description="Dashboard: one self-contained HTML page with progress, timeline, late items and filters",
+    render=render_html,
+    media_type="text/html; charset=utf-8",
+    options=(
+        ReportOption("timeline", "timeline columns: month, quarter, or auto (months up to 24 months)",
+                     default="auto", type="choice", choices=("auto", "month", "quarter")),
+        ReportOption("mission", "show the plan's mission under the title", default=True, type="bool"),
+    ),
+)

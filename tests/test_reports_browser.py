@@ -1,0 +1,176 @@
+"""The dashboard opened as a board member would: in a real (headless) Chromium, from a file.
+
+Playwright drives Debian's ``/usr/bin/chromium`` (its own browser download is not needed);
+without Playwright the same checks run through Chromium's ``--dump-dom`` and
+``--screenshot`` (the filters are then chosen through the address's ``#fragment``, which
+the dashboard reads). Skipped, with the reason, only where no Chromium is installed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from test_reports import AS_OF, seed_plan
+
+from actionplan.reports import render_report
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="no Chromium installed (apt-get install chromium)"),
+]
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - CI installs it; the CDP-free path below covers machines without it
+    sync_playwright = None
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("dashboard")
+    path = folder / "rapport.html"
+    path.write_bytes(render_report(seed_plan(), "html", as_of=AS_OF, lang="fr", illustrative=True))
+    return path
+
+
+def expected_counts():
+    """How many actions each filter must leave, computed from the plan itself."""
+    plan = seed_plan()
+    from actionplan.progress import plan_progress
+
+    progress = plan_progress(plan, AS_OF)
+    actions = [a for t in progress.themes for o in t.objectives for a in o.actions]
+    themes = {t.theme.id: sum(len(o.actions) for o in t.objectives) for t in progress.themes}
+    partner = sum(1 for a in actions if any(p.organisation == "table-des-partenaires" for p in a.action.partners))
+    late = sum(1 for a in actions if any(i.status == "late" for i in a.indicators))
+
+    def touches(action, territory):
+        ids = set(action.action.territories)
+        for indicator in action.action.indicators:
+            ids.update(indicator.target_territories)
+            for m in indicator.measurements:
+                ids.update(m.territories)
+                ids.update([m.territory] if m.territory else [])
+        return territory in ids
+
+    roussillon = sum(1 for a in actions if touches(a, "mrc:roussillon"))
+    return len(actions), themes, partner, late, roussillon
+
+
+@pytest.mark.skipif(sync_playwright is None, reason="Playwright is not installed; the CDP-free test below runs instead")
+def test_dashboard_in_chromium_with_playwright(dashboard):
+    total, themes, partner, late, roussillon = expected_counts()
+    problems, requests = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS[1:])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(dashboard.as_uri())
+            page.wait_for_load_state("load")
+
+            def shown() -> int:
+                return page.locator("article.action:visible").count()
+
+            def count_text() -> str:
+                return page.locator("#filter-count").inner_text()
+
+            assert page.locator("#filters").is_visible()  # the script ran and revealed the filters
+            assert shown() == total and count_text() == f"Actions affichées : {total} sur {total}"
+            page.screenshot(path=str(dashboard.parent / "dashboard.png"))
+
+            page.select_option("#f-theme", "logement")
+            assert shown() == themes["logement"]
+            assert set(page.locator("article.action:visible").evaluate_all(
+                "els => els.map(e => e.dataset.theme)")) == {"logement"}
+            assert not page.locator("#theme-transport").is_visible()
+            assert page.locator("#filtered-note").is_visible()
+            assert "#theme=logement" in page.url  # the view can be shared as a link
+            page.screenshot(path=str(dashboard.parent / "dashboard-logement.png"), full_page=False)
+
+            page.select_option("#f-theme", "")
+            page.select_option("#f-partner", "table-des-partenaires")
+            assert shown() == partner
+            page.select_option("#f-partner", "")
+            page.select_option("#f-territory", "mrc:roussillon")
+            assert shown() == roussillon
+            page.select_option("#f-territory", "")
+            page.select_option("#f-status", "late")
+            assert shown() == late
+            visible_rows = page.locator("article.action:visible tr[data-indicator-status]:visible")
+            assert set(visible_rows.evaluate_all("els => els.map(e => e.dataset.indicatorStatus)")) == {"late"}
+            assert page.locator("#attention tbody tr:visible").count() == 2  # only the late ones are left
+            page.click("#f-reset")
+            page.wait_for_function(f"document.querySelectorAll('article.action:not([hidden])').length === {total}")
+            assert not page.locator("#filtered-note").is_visible()
+
+            page.goto(dashboard.as_uri() + "#theme=transport&status=at_risk")
+            page.wait_for_load_state("load")
+            assert page.locator("#f-theme").input_value() == "transport"
+            assert 0 < shown() < themes["transport"]
+
+            page.emulate_media(media="print")  # « print to PDF »: no filters, every section there
+            assert not page.locator("#filters").is_visible()
+            page.goto(dashboard.as_uri())
+            pdf = page.pdf(format="Letter")
+            assert pdf.startswith(b"%PDF") and len(pdf) > 50_000
+            (dashboard.parent / "dashboard.pdf").write_bytes(pdf)
+            page.emulate_media(media="screen")
+            page.screenshot(path=str(dashboard.parent / "dashboard-full.png"), full_page=True)
+        finally:
+            browser.close()
+    assert not problems, problems
+    assert requests and all(url.startswith("file://") and url.split("#")[0] == dashboard.as_uri() for url in requests)
+    for name in ("dashboard.png", "dashboard-logement.png", "dashboard-full.png"):
+        assert (dashboard.parent / name).stat().st_size > 20_000
+
+
+class _Actions(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.shown, self.hidden = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "article" and "data-filter-item" in attributes:
+            (self.hidden if "hidden" in attributes else self.shown).append(attributes.get("data-theme"))
+
+
+def _dump(dashboard: Path, fragment: str, profile: Path) -> tuple[_Actions, str]:
+    result = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
+         "--virtual-time-budget=3000", "--dump-dom", dashboard.as_uri() + fragment],
+        capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    parser = _Actions()
+    parser.feed(result.stdout)
+    return parser, result.stderr
+
+
+def test_dashboard_in_chromium_without_devtools(dashboard, tmp_path):
+    """The CDP-free way: Chromium's own --dump-dom and --screenshot, filters given in the #fragment."""
+    total, themes, _, late, _ = expected_counts()
+    everything, log = _dump(dashboard, "", tmp_path / "p1")
+    assert len(everything.shown) == total and not everything.hidden
+    logement, log2 = _dump(dashboard, "#theme=logement", tmp_path / "p2")
+    assert set(logement.shown) == {"logement"} and len(logement.shown) == themes["logement"]
+    only_late, log3 = _dump(dashboard, "#status=late", tmp_path / "p3")
+    assert len(only_late.shown) == late
+    for text in (log, log2, log3):  # console errors and refused requests are logged by Chromium
+        assert not re.search(r"Uncaught|Refused to|CONSOLE.*[Ee]rror|net::ERR_", text), text[-2000:]
+    shot = tmp_path / "dashboard-cli.png"
+    subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'p4'}", "--window-size=1280,1600",
+                    f"--screenshot={shot}", dashboard.as_uri()], capture_output=True, timeout=120, check=True)
+    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000

@@ -1,0 +1,243 @@
+"""XLSX, DOCX and iCalendar (plugins/actionplan-office), opened with the libraries of their own world."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+
+import actionplan
+from actionplan.reports import render_report, report_formats
+
+openpyxl = pytest.importorskip("openpyxl", reason="actionplan-office needs openpyxl")
+docx = pytest.importorskip("docx", reason="actionplan-office needs python-docx")
+icalendar = pytest.importorskip("icalendar", reason="actionplan-office needs icalendar")
+
+from test_reports import AS_OF, HOSTILE, hostile_plan, seed_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+ALLIANCE = ROOT / "examples" / "alliance-maskoutains-2019-2023.yaml"
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return seed_plan()
+
+
+@pytest.fixture(scope="module")
+def alliance():
+    """The Alliance plan, its first call given a deposit deadline that was postponed once."""
+    from actionplan.grants.model import Deadline
+
+    plan = actionplan.load(ALLIANCE)
+    program = plan.program
+    first = program.calls[0]
+    deadline = Deadline(dt.date(2020, 1, 17)).postpone(dt.date(2020, 2, 14), reason="Report demandé par le comité")
+    calls = (attrs.evolve(first, deadlines=(deadline,)), *program.calls[1:])
+    return attrs.evolve(plan, program=attrs.evolve(program, calls=calls))
+
+
+def test_the_office_formats_arrive_through_the_entry_point():
+    registry = report_formats()
+    for name, extension in (("xlsx", ".xlsx"), ("docx", ".docx"), ("ics", ".ics")):
+        assert registry[name].extension == extension
+        assert registry.owner(name) == "office"  # the entry point's name, as any third party
+
+
+# -- XLSX ------------------------------------------------------------------------------------------
+
+
+def open_xlsx(payload: bytes):
+    return openpyxl.load_workbook(io.BytesIO(payload))
+
+
+def test_xlsx_has_a_summary_and_a_sheet_per_theme_with_real_cells(seed):
+    workbook = open_xlsx(render_report(seed, "xlsx", as_of=AS_OF, lang="fr"))
+    assert workbook.sheetnames[0] == "Vue d'ensemble"
+    assert len(workbook.sheetnames) == 1 + len(seed.themes)
+    assert all(len(name) <= 31 for name in workbook.sheetnames)
+    summary = workbook["Vue d'ensemble"]
+    assert summary["A1"].value == "Concertation Horizon — Plan d'action 2026"
+    assert summary["A2"].value == "Situation au 1 octobre 2026"
+    assert summary.freeze_panes == "B5" and summary.auto_filter.ref.startswith("A4:")
+    assert [c.value for c in summary[4]][:3] == ["Thème", "Indicateurs", "Atteint"]
+    total_row = next(row for row in summary.iter_rows(min_row=5) if row[0].value == "Total")
+    assert total_row[1].value == 105 and total_row[1].data_type == "n"
+    assert sum(cell.value for cell in total_row[2:7]) == 105
+
+    sheet = workbook["Vie associative"]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:S")
+    header = [c.value for c in sheet[1]]
+    rows = {row[2].value: dict(zip(header, row)) for row in sheet.iter_rows(min_row=2)}
+    tp = rows["va-o1-a1-i1"]  # « 4 rencontres » of the Table des partenaires
+    assert tp["Cible (nombre)"].value == 4 and tp["Cible (nombre)"].data_type == "n"
+    assert tp["Valeur"].value == 3
+    assert tp["Avancement"].value == Decimal("0.75") or tp["Avancement"].value == 0.75
+    assert tp["Avancement"].number_format == "0%"
+    assert tp["Statut"].value == "En bonne voie" and tp["Statut"].fill.fgColor.rgb.endswith("E1ECFA")
+    start = tp["Début"]
+    assert start.is_date and start.value.date() == dt.date(2026, 1, 1)
+    assert start.number_format == "[$-C0C]d mmmm yyyy"  # « 1 janvier 2026 » whatever the reader's settings
+    assert tp["Dernière mesure"].value.date() == dt.date(2026, 9, 17)
+    assert rows["va-o2-a1-i1"]["Statut"].value == "En retard"
+
+
+def test_xlsx_in_english(seed):
+    workbook = open_xlsx(render_report(seed, "xlsx", as_of=AS_OF, lang="en"))
+    assert workbook.sheetnames[0] == "Overview"
+    assert workbook["Overview"]["A2"].value == "Status as of October 1, 2026"
+    sheet = workbook[workbook.sheetnames[1]]
+    assert sheet["A1"].value == "Specific objective" and sheet["O2"].number_format == "[$-1009]mmmm d, yyyy"
+
+
+def test_xlsx_grant_program_sheet_has_money_cells(alliance):
+    workbook = open_xlsx(render_report(alliance, "xlsx", as_of=dt.date(2021, 10, 1), lang="fr"))
+    sheet = workbook["Programme de subvention"]
+    amounts = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2) if row[0].value}
+    assert amounts["2020-2021"].value == 195007 and amounts["2020-2021"].number_format == '#,##0.00\\ "$"'
+    assert amounts["Total"].value == 390013
+    deadlines = [row[3].value for row in sheet.iter_rows(min_row=2) if row[3].value]
+    assert [d.date() for d in deadlines] == [dt.date(2020, 2, 14)]
+
+
+def test_hostile_text_is_inert_in_xlsx():
+    workbook = open_xlsx(render_report(hostile_plan(), "xlsx", as_of=AS_OF))
+    values = {}
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    values[cell.value] = cell
+    for hostile in HOSTILE[2:]:  # formula-like: stored as text, quote-prefixed
+        cell = values[hostile]
+        assert cell.data_type == "s" and cell.quotePrefix, hostile
+    assert "Plan <script>alert('xss')</script>" in values
+    raw = zipfile.ZipFile(io.BytesIO(render_report(hostile_plan(), "xlsx", as_of=AS_OF)))
+    for name in raw.namelist():
+        if name.startswith("xl/worksheets/"):
+            assert b"<f>" not in raw.read(name)  # no formula anywhere in the file
+
+
+# -- DOCX ----------------------------------------------------------------------------------------
+
+
+def open_docx(payload: bytes):
+    return docx.Document(io.BytesIO(payload))
+
+
+def test_docx_has_the_source_documents_four_column_tables(seed):
+    document = open_docx(render_report(seed, "docx", as_of=AS_OF, lang="fr"))
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings[0] == ("Title", "Concertation Horizon — Plan d'action 2026")
+    assert ("Heading 1", "Enjeux fédérateurs") in headings and ("Heading 2", "Sécurité alimentaire") in headings
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Période : 1 janvier 2026 au 31 décembre 2026 · Situation au 1 octobre 2026" in text
+    assert "⇒ Objectif général : Favoriser la mobilisation des acteurs autour de la sécurité alimentaire" in text
+    assert len(document.tables) == len(seed.themes)
+    for table in document.tables:
+        assert [c.text for c in table.rows[0].cells] == [
+            "Objectifs spécifiques", "Moyens / Actions", "Indicateurs de mise en œuvre", "Échéancier"]
+        assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")  # the header repeats on each page
+    first = document.tables[0]
+    assert first.cell(1, 0).text.startswith("Créer des boîtes à outils")
+    assert first.cell(1, 0)._tc is first.cell(2, 0)._tc  # the objective spans its two actions
+    assert first.cell(1, 1).text == "→ Création d'outils de vulgarisation, d'animation et d'info sur les SAT"
+    assert first.cell(1, 2).text == ("→ Création d'outils selon la volonté des partenaires — Atteint "
+                                     "(réalisé le 20 mai 2026)")
+    assert first.cell(1, 3).text == "2025-2026"
+    communications = document.tables[-1]
+    assert "Communication d'influence" in [row.cells[0].text for row in communications.rows]  # sub-heading row
+    everything = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "→ 4 rencontres — En bonne voie (3\xa0rencontres sur 4\xa0rencontres)" in everything
+    assert "Responsables : Équipe de Concertation Horizon, Table des partenaires" in everything
+
+
+def test_docx_without_progress_is_the_plan_as_adopted(seed):
+    document = open_docx(render_report(seed, "docx", as_of=AS_OF, options={"progress": "false"}))
+    everything = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "En bonne voie" not in everything and "Atteint" not in everything
+    assert "→ 4 rencontres\n" in everything or "→ 4 rencontres" in everything.splitlines()
+
+
+def test_docx_grant_program_in_french_money(alliance):
+    document = open_docx(render_report(alliance, "docx", as_of=dt.date(2021, 10, 1), lang="fr"))
+    budget = document.tables[-1]
+    rows = [[c.text for c in row.cells] for row in budget.rows]
+    assert rows[0] == ["Exercice financier", "Montant"]
+    assert ["2020-2021", "195\xa0007\xa0$"] in rows and ["Total", "390\xa0013\xa0$"] in rows
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Premier appel de projets : 14 février 2020" in text
+
+
+def test_hostile_text_is_inert_in_docx():
+    payload = render_report(hostile_plan(), "docx", as_of=AS_OF)
+    document = open_docx(payload)
+    everything = "\n".join([p.text for p in document.paragraphs]
+                           + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    for hostile in HOSTILE[:6]:
+        assert hostile.strip() in everything
+    body = zipfile.ZipFile(io.BytesIO(payload)).read("word/document.xml").decode("utf-8")
+    assert "<w:hyperlink" not in body and "<w:instrText" not in body and "<w:fldSimple" not in body
+    assert "<script>" not in body and "&lt;script&gt;" in body
+
+
+# -- iCalendar --------------------------------------------------------------------------------------
+
+
+def events(payload: bytes) -> list:
+    return list(icalendar.Calendar.from_ical(payload).walk("VEVENT"))
+
+
+def test_ics_has_milestones_and_meetings_expanded_from_the_schedules(seed):
+    found = events(render_report(seed, "ics", as_of=AS_OF, lang="fr"))
+    by_summary = {str(e["summary"]): e for e in found}
+    aga = by_summary["Jalon : Tenue de l'AGA (31 mars 2026)"]
+    assert aga["dtstart"].dt == dt.date(2026, 3, 31) and aga["dtend"].dt == dt.date(2026, 4, 1)
+    tp = sorted((e for e in found if str(e["summary"]).startswith("4 rencontres — TP")), key=lambda e: e["dtstart"].dt)
+    assert [(e["dtstart"].dt, e["dtend"].dt) for e in tp] == [  # quarters of 2026, ends exclusive
+        (dt.date(2026, 1, 1), dt.date(2026, 4, 1)), (dt.date(2026, 4, 1), dt.date(2026, 7, 1)),
+        (dt.date(2026, 7, 1), dt.date(2026, 10, 1)), (dt.date(2026, 10, 1), dt.date(2027, 1, 1))]
+    assert str(tp[0]["summary"]) == "4 rencontres — TP (1 sur 4)"
+    assert "À tenir entre le 1 janvier 2026 et le 31 mars 2026." in str(tp[0]["description"])
+    twice = [e for e in found if "Mise à jour de la plateforme ensemble logement" in str(e["summary"])]
+    assert len(twice) == 2  # « 2 fois par année »
+    assert all(str(e["transp"]) == "TRANSPARENT" for e in found)
+    assert len({str(e["uid"]) for e in found}) == len(found)
+    again = events(render_report(seed, "ics", as_of=AS_OF, lang="fr"))
+    assert [str(e["uid"]) for e in again] == [str(e["uid"]) for e in found]  # stable: re-imports update
+
+
+def test_ics_meetings_can_be_left_out(seed):
+    found = events(render_report(seed, "ics", as_of=AS_OF, options={"meetings": "false"}))
+    assert not [e for e in found if " sur 4)" in str(e["summary"])]
+    assert [e for e in found if str(e["summary"]).startswith("Jalon")]
+
+
+def test_ics_deposit_deadlines_of_a_grant_program(alliance):
+    found = events(render_report(alliance, "ics", as_of=dt.date(2021, 10, 1), lang="en"))
+    deposit = [e for e in found if str(e["summary"]).startswith("Deposit deadline")]
+    assert len(deposit) == 1 and deposit[0]["dtstart"].dt == dt.date(2020, 2, 14)
+    assert "Postponed; previous dates: January 17, 2020" in str(deposit[0]["description"])
+    calls = sorted(e["dtstart"].dt for e in found if str(e["summary"]).startswith("Call for projects"))
+    assert calls[0] == dt.date(2019, 9, 23) and dt.date(2019, 12, 21) in calls  # autumns and « Hiver 2019-2020 »
+
+
+def test_hostile_text_cannot_inject_calendar_lines():
+    plan = hostile_plan()
+    injected = "Réunion\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:pirate"
+    theme = plan.themes[0]
+    objective = theme.objectives[0]
+    action = attrs.evolve(objective.actions[0], title=injected)
+    plan = attrs.evolve(plan, themes=(attrs.evolve(theme, objectives=(
+        attrs.evolve(objective, actions=(action, *objective.actions[1:])),)),))
+    payload = render_report(plan, "ics", as_of=AS_OF)
+    found = events(payload)
+    assert not [e for e in found if str(e["summary"]) == "pirate"]
+    assert any("Réunion\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:pirate" in str(e["description"]) for e in found)
+    assert payload.count(b"\r\nBEGIN:VEVENT\r\n") == len(found)  # as lines, only the real ones
