@@ -151,3 +151,17 @@ def test_nothing_is_written_when_dump_fails(tmp_path):
         actionplan.dump(actionplan.loads(MINIMAL), tmp_path / "plan.unknown")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.yaml"]
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    target = tmp_path / "plan.yaml"
+    actionplan.dump(actionplan.loads(MINIMAL), target)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+    target.chmod(0o640)
+    actionplan.dump(actionplan.loads(MINIMAL), target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640

@@ -248,12 +248,23 @@ def dump(obj: Any, target: str | os.PathLike, *, format: str | None = None) -> P
     return path
 
 
+def _file_mode(path: Path) -> int:
+    """Keep an existing file's permissions; give a new one the usual ``0o666 & ~umask``."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: str | os.PathLike, payload: bytes) -> None:
     """Write bytes so that ``path`` holds either its old content or all of the new one."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        os.fchmod(fd, _file_mode(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
