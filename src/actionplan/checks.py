@@ -60,6 +60,9 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
             yield _unknown_territory(f"organisations[{i}].territory", organisation.territory)
     if plan.organisation is not None and plan.organisation not in organisations:
         yield _unknown_org("organisation", plan.organisation, organisations)
+    for p, participation in enumerate(plan.partners):
+        if participation.organisation not in organisations:
+            yield _unknown_org(f"partners[{p}].organisation", participation.organisation, organisations)
     for i, territory in enumerate(plan.territories):
         if territory not in places:
             yield _unknown_territory(f"territories[{i}]", territory)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import attrs
 
+from ..grants.model import GrantProgram
 from ..schedules import Period, Schedule
 from .base import check_id, check_ids, check_optional_id, check_text
 from .indicators import Indicator
@@ -103,12 +104,14 @@ class ActionPlan:
     mission: str | None = None
     context: tuple[Section, ...] = ()
     organisations: tuple[Organisation, ...] = ()
+    partners: tuple[Participation, ...] = ()  # plan-level roles: funders, mandating bodies
     territories: tuple[str, ...] = attrs.field(default=(), validator=check_ids)
     custom_territories: tuple[Territory, ...] = ()
     themes: tuple[Theme, ...] = ()
     tasks: tuple[Task, ...] = ()
     source: str | None = None  # where the plan came from (document, adoption date…)
     illustrative: bool = False  # True when the data is made up for demonstration
+    program: GrantProgram | None = None  # the grant program this plan carries (see docs/grants.md)
 
     # -- navigation (pure, derived) ------------------------------------------------
     def iter_objectives(self) -> Iterator[tuple[Theme, Objective]]:

@@ -1,0 +1,339 @@
+"""``actionplan grants``: check and rank applications, the fiscal-year ledger, what waits on whom.
+
+    actionplan grants check PROGRAM APPLICATIONS [--format text|json] [--lang en]
+    actionplan grants ledger PROGRAM [APPLICATIONS] [--as-of DATE] [--format text|json]
+    actionplan grants pending PROGRAM [APPLICATIONS] [--as-of DATE]
+
+PROGRAM is a plan file carrying a ``program:`` section; APPLICATIONS a ``type: applications``
+document. Output is in French unless ``--lang en`` (here or before ``grants``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+import click
+
+import actionplan
+
+from ..errors import ActionplanError, GrantError, ValidationError
+from .common import parse_date_option, resolve_plan
+
+MESSAGES = {
+    "no_program": {"fr": "{path} : ce plan n'a pas de section « program: » (programme de subvention)",
+                   "en": "{path}: this plan has no 'program:' section (grant program)"},
+    "no_budget": {"fr": "{path} : le programme n'a pas de budget (« budget: » par exercice financier)",
+                  "en": "{path}: the program has no budget ('budget:' by fiscal year)"},
+    "not_applications": {"fr": "{path} : attendu un document « type: applications », trouvé {found}",
+                         "en": "{path}: expected a 'type: applications' document, found {found}"},
+    "warning": {"fr": "avertissement", "en": "warning"},
+    "summary": {"fr": "{title} : {count} demande(s), {eligible} admissible(s)",
+                "en": "{title}: {count} application(s), {eligible} eligible"},
+    "illustrative": {"fr": "(données illustratives : organismes et projets fictifs)",
+                     "en": "(illustrative data: made-up organisations and projects)"},
+    "eligible": {"fr": "admissible", "en": "eligible"},
+    "ineligible": {"fr": "non admissible", "en": "not eligible"},
+    "deposited": {"fr": "déposée le {date}", "en": "deposited on {date}"},
+    "ranking_role": {"fr": "classement", "en": "ranking"},
+    "ledger_title": {"fr": "{title} — exercices financiers au {date}", "en": "{title} — fiscal years as of {date}"},
+    "col.year": {"fr": "Exercice", "en": "Fiscal year"},
+    "col.envelope": {"fr": "Enveloppe", "en": "Envelope"},
+    "col.carried_in": {"fr": "Report reçu", "en": "Carried in"},
+    "col.committed": {"fr": "Engagé", "en": "Committed"},
+    "col.paid": {"fr": "Versé", "en": "Paid"},
+    "col.carried_out": {"fr": "Reporté", "en": "Carried out"},
+    "col.lapsed": {"fr": "Périmé", "en": "Lapsed"},
+    "col.status": {"fr": "Statut", "en": "Status"},
+    "status.closed": {"fr": "clos", "en": "closed"},
+    "status.current": {"fr": "en cours", "en": "current"},
+    "status.future": {"fr": "à venir", "en": "to come"},
+    "total": {"fr": "Total", "en": "Total"},
+    "invariant": {"fr": "Engagé {committed} + disponible {available} + périmé {lapsed} = total {total}",
+                  "en": "Committed {committed} + available {available} + lapsed {lapsed} = total {total}"},
+    "carry_rule": {"fr": "Les sommes non engagées d'un exercice sont reportées aux exercices suivants jusqu'à la fin "
+                         "du programme ({end}); ce qui reste alors est périmé.",
+                   "en": "Money not committed in a fiscal year carries over to the following ones until the "
+                         "program ends ({end}); what is left then lapses."},
+    "pending_title": {"fr": "{title} — en attente au {date}", "en": "{title} — pending as of {date}"},
+    "nothing_pending": {"fr": "Rien n'est en attente.", "en": "Nothing is pending."},
+    "since": {"fr": "depuis le {date}", "en": "since {date}"},
+    "due": {"fr": "dû le {date}", "en": "due {date}"},
+    "due_unknown": {"fr": "échéance inconnue (date de fin du projet absente)",
+                    "en": "due date unknown (no project end date)"},
+    "overdue": {"fr": "en retard", "en": "overdue"},
+    "calls": {"fr": "Appels de projets", "en": "Calls for projects"},
+    "call_deadline": {"fr": "dépôt au plus tard le {date}", "en": "deposit by {date}"},
+    "postponed": {"fr": "reportée, d'abord le {dates}", "en": "postponed, first {dates}"},
+    "applicants": {"fr": "Organismes demandeurs", "en": "Applicants"},
+}
+
+
+def _m(key: str, lang: str, **values) -> str:
+    return MESSAGES[key][lang].format(**values)
+
+
+@contextmanager
+def _in_language(lang: str) -> Iterator[None]:
+    """Refusals carry French and English: show the one asked for."""
+    from ..grants.criteria import GrantRefusal
+
+    try:
+        yield
+    except GrantRefusal as exc:
+        raise GrantError(exc.text.get(lang)) from None
+
+
+def load_program(state, ref: str, lang: str):
+    """The plan carrying a program (checked), or a clear error."""
+    plan = resolve_plan(state, ref)
+    if getattr(plan, "program", None) is None:
+        raise ActionplanError(_m("no_program", lang, path=ref))
+    return plan
+
+
+def load_applications(path: str, plan, lang: str):
+    """An applications document checked against the plan's program; warnings go to stderr."""
+    from ..grants.checks import check_applications
+    from ..grants.model import ApplicationsDocument
+
+    document = actionplan.load(path)
+    if not isinstance(document, ApplicationsDocument):
+        found = getattr(type(document), "__document_type__", type(document).__name__)
+        raise ActionplanError(_m("not_applications", lang, path=path, found=found))
+    issues = check_applications(document, plan)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise ValidationError(errors, path)
+    for issue in issues:
+        click.echo(f"{path}: {_m('warning', lang)}: {issue}", err=True)
+    return document
+
+
+def _lang_option(function):
+    return click.option("--lang", "lang", type=click.Choice(["fr", "en"]), default=None,
+                        help="Language of the output (default: the global --lang, else French).")(function)
+
+
+def _format_option(function):
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                        help="Text for people, JSON for scripts.")(function)
+
+
+def _as_of_option(function):
+    return click.option("--as-of", callback=parse_date_option, default=None,
+                        help="Date of the report, YYYY-MM-DD (default: today).")(function)
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _plain_amount(value: Decimal) -> str:
+    return str(value)
+
+
+@actionplan.hookimpl
+def actionplan_register_commands(cli):
+    @cli.group()
+    def grants():
+        """Programmes de subvention : admissibilité et classement, exercices financiers, suivi."""
+
+    @grants.command("check")
+    @click.argument("program", type=click.Path(dir_okay=False))
+    @click.argument("applications", type=click.Path(dir_okay=False))
+    @_format_option
+    @_lang_option
+    @click.option("--as-of", callback=parse_date_option, default=None,
+                  help="Date whose parameters judge applications without a deposit date (default: today).")
+    @click.pass_obj
+    def check(state, program, applications, fmt, lang, as_of):
+        """Judge every application: verdict per criterion, reasons, what would make it pass, ranking."""
+        lang = lang or state.lang
+        with _in_language(lang):
+            plan = load_program(state, program, lang)
+            document = load_applications(applications, plan, lang)
+            render_check(plan, document, lang, fmt, as_of)
+
+    @grants.command("ledger")
+    @click.argument("program", type=click.Path(dir_okay=False))
+    @click.argument("applications", required=False, type=click.Path(dir_okay=False))
+    @_as_of_option
+    @_format_option
+    @_lang_option
+    @click.pass_obj
+    def ledger(state, program, applications, as_of, fmt, lang):
+        """The fiscal-year table: envelope, carried in, committed, paid, carried out, lapsed."""
+        lang = lang or state.lang
+        with _in_language(lang):
+            plan = load_program(state, program, lang)
+            ledger = _replay(plan, applications, lang).ledger
+            if ledger is None:
+                raise ActionplanError(_m("no_budget", lang, path=program))
+            render_ledger(plan, ledger, as_of or dt.date.today(), lang, fmt)
+
+    @grants.command("pending")
+    @click.argument("program", type=click.Path(dir_okay=False))
+    @click.argument("applications", required=False, type=click.Path(dir_okay=False))
+    @_as_of_option
+    @_format_option
+    @_lang_option
+    @click.pass_obj
+    def pending(state, program, applications, as_of, fmt, lang):
+        """What waits on which body: decisions, agreements, payments, reports, open calls."""
+        lang = lang or state.lang
+        with _in_language(lang):
+            plan = load_program(state, program, lang)
+            as_of = as_of or dt.date.today()
+            render_pending(plan, _replay(plan, applications, lang, as_of), as_of, lang, fmt)
+
+
+def _replay(plan, applications: str | None, lang: str, as_of: dt.date | None = None):
+    from ..grants.chain import replay
+    from ..grants.model import ApplicationsDocument
+
+    document = load_applications(applications, plan, lang) if applications else ApplicationsDocument(plan.id)
+    return replay(plan.program, document, as_of=as_of, organisations=plan.organisations)
+
+
+# -- check --------------------------------------------------------------------------------------
+
+
+def render_check(plan, document, lang: str, fmt: str, as_of: dt.date | None) -> None:
+    from ..grants.evaluation import Evaluator, as_data, ranking_explanation
+
+    evaluator = Evaluator(plan.program, plan, default_day=as_of)
+    ranking = evaluator.rank(document.applications)
+    if fmt == "json":
+        _echo_json({
+            "program": plan.id,
+            "illustrative": document.illustrative,
+            "lang": lang,
+            "ranking_rule": ranking_explanation(evaluator, lang),
+            "applications": as_data(ranking, lang),
+        })
+        return
+    names = {o.id: o.name for o in (*plan.organisations, *document.organisations)}
+    click.echo(_m("summary", lang, title=plan.program.title, count=len(ranking), eligible=len(ranking.ranked)))
+    if document.illustrative:
+        click.echo(_m("illustrative", lang))
+    click.echo(ranking_explanation(evaluator, lang))
+    for assessment in ranking:
+        app = assessment.application
+        rank = ranking.rank_of(app.id)
+        number = f"{rank}." if rank else "–"
+        status = _m("eligible", lang) if rank else _m("ineligible", lang)
+        click.echo("")
+        click.echo(f"{number} {app.id} — {app.title} ({names.get(app.lead, app.lead)}) — {status}, "
+                   f"{_m('deposited', lang, date=assessment.day.isoformat())}")
+        for compiled, verdict, reason, advice in assessment.reasons(lang):
+            mark = "✓" if verdict.passed else "✗"
+            role = f" [{_m('ranking_role', lang)}]" if compiled.role == "ranking" else ""
+            click.echo(f"   {mark} {compiled.title(lang)}{role} : {reason}" if lang == "fr"
+                       else f"   {mark} {compiled.title(lang)}{role}: {reason}")
+            if advice:
+                click.echo(f"     → {advice}")
+
+
+# -- ledger -------------------------------------------------------------------------------------
+
+_COLUMNS = ("envelope", "carried_in", "committed", "paid", "carried_out", "lapsed")
+
+
+def render_ledger(plan, ledger, as_of: dt.date, lang: str, fmt: str) -> None:
+    from ..grants.money import format_amount, needs_cents
+
+    rows = ledger.rows(as_of)
+    totals = ledger.totals(as_of)
+    if fmt == "json":
+        _echo_json({
+            "program": plan.id,
+            "as_of": as_of.isoformat(),
+            "currency": plan.program.currency,
+            "rows": [{"fiscal_year": r.fiscal_year, "status": r.status,
+                      **{c: _plain_amount(getattr(r, c)) for c in _COLUMNS}} for r in rows],
+            "totals": {k: _plain_amount(getattr(totals, k)) for k in ("total", "committed", "paid", "available", "lapsed")},
+        })
+        return
+    amounts = [getattr(r, c) for r in rows for c in _COLUMNS]
+    cents = needs_cents(amounts)
+    money = lambda value: format_amount(value, lang, cents=cents)
+    header = [_m("col.year", lang), *(_m(f"col.{c}", lang) for c in _COLUMNS), _m("col.status", lang)]
+    table = [header]
+    for r in rows:
+        table.append([r.fiscal_year, *(money(getattr(r, c)) for c in _COLUMNS), _m(f"status.{r.status}", lang)])
+    table.append([_m("total", lang), money(totals.total), "", money(totals.committed), money(totals.paid), "",
+                  money(totals.lapsed), ""])
+    click.echo(_m("ledger_title", lang, title=plan.program.title, date=as_of.isoformat()))
+    click.echo(_table(table, right=set(range(1, 7))))
+    click.echo(_m("invariant", lang, committed=money(totals.committed), available=money(totals.available),
+                  lapsed=money(totals.lapsed), total=money(totals.total)))
+    click.echo(_m("carry_rule", lang, end=plan.program.period.end.isoformat()))
+
+
+def _table(rows: list[list[str]], right: set[int]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+        if index == 0 or index == len(rows) - 2:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# -- pending ------------------------------------------------------------------------------------
+
+
+def render_pending(plan, result, as_of: dt.date, lang: str, fmt: str) -> None:
+    program = plan.program
+    waiting = result.pending(as_of)
+    calls = [(call, deadline) for call in program.calls for deadline in call.deadlines if deadline.date >= as_of]
+    titles = {app_id: dossier.application.title for app_id, dossier in result.dossiers.items()}
+    if fmt == "json":
+        _echo_json({
+            "program": plan.id,
+            "as_of": as_of.isoformat(),
+            "waiting": [{"application": w.application, "kind": w.kind, "who": w.who, "who_title": w.who_title, "what": w.what.get(lang),
+                         "since": w.since.isoformat() if w.since else None,
+                         "due": w.due.isoformat() if w.due else None, "overdue": w.overdue} for w in waiting],
+            "calls": [{"call": c.id, "title": c.title, "deadline": d.date.isoformat(),
+                       "postponed_from": [p.previous.isoformat() for p in d.postponements]} for c, d in calls],
+        })
+        return
+    click.echo(_m("pending_title", lang, title=program.title, date=as_of.isoformat()))
+    if not waiting and not calls:
+        click.echo(_m("nothing_pending", lang))
+        return
+    groups: dict[str, list] = {}
+    for item in waiting:
+        groups.setdefault(item.who_title, []).append(item)
+    for who, items in groups.items():
+        click.echo("")
+        click.echo(f"{who} ({len(items)})")
+        for item in items:
+            details = []
+            if item.kind == "report":
+                if item.due is None:
+                    details.append(_m("due_unknown", lang))
+                else:
+                    details.append(_m("due", lang, date=item.due.isoformat()))
+                    if item.overdue:
+                        details.append(_m("overdue", lang))
+            elif item.since is not None:
+                details.append(_m("since", lang, date=item.since.isoformat()))
+            suffix = f" ({', '.join(details)})" if details else ""
+            click.echo(f"  • {item.application} — {titles.get(item.application, '')} : {item.what.get(lang)}{suffix}"
+                       if lang == "fr" else
+                       f"  • {item.application} — {titles.get(item.application, '')}: {item.what.get(lang)}{suffix}")
+    if calls:
+        click.echo("")
+        click.echo(f"{_m('applicants', lang)} — {_m('calls', lang)}")
+        for call, deadline in calls:
+            text = _m("call_deadline", lang, date=deadline.date.isoformat())
+            if deadline.postponements:
+                text += f" ({_m('postponed', lang, dates=', '.join(p.previous.isoformat() for p in deadline.postponements))})"
+            click.echo(f"  • {call.title} : {text}" if lang == "fr" else f"  • {call.title}: {text}")

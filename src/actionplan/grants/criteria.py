@@ -1,0 +1,440 @@
+"""The criterion contract: what a plugin registers, what it returns, and dated parameters.
+
+A criterion (a :class:`Criterion` subclass) has a ``name`` that program files refer to,
+a default ``role`` (``eligibility`` or ``ranking``), declared ``parameters``
+(:class:`Param`), and an ``evaluate`` returning a :class:`Verdict`: passed or not,
+machine-readable ``facts``, a reason in French and English and, when it fails, what
+would make it pass (``advice``), in both languages too.
+
+Parameters are data in the program file and may change from a date on, like
+OpenFisca's parameters::
+
+    minimum: {values: [{from: 2019-07-01, value: 5}, {from: 2021-04-01, value: 4}]}
+
+Each application is judged with the values in force at its deposit date. Values are
+resolved once per date (not per application) and handed to :meth:`Criterion.prepare`,
+whose result ``evaluate`` receives, so precomputation happens once.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+
+import attrs
+
+from ..errors import GrantError, Issue, PluginError, ValidationError
+from .model import CRITERION_ROLES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model.plan import ActionPlan, Theme
+    from ..model.territory import Gazetteer
+    from .model import Application, CriterionConfig, GrantProgram
+
+
+class Text(NamedTuple):
+    """A message in French and English; ``get(lang)`` picks one (French unless ``"en"``)."""
+
+    fr: str
+    en: str
+
+    def get(self, lang: str = "fr") -> str:
+        return self.en if lang == "en" else self.fr
+
+
+class GrantRefusal(GrantError):
+    """A refused grant operation, with its message in both languages (``str()`` is English)."""
+
+    def __init__(self, text: Text):
+        self.text = text
+        super().__init__(text.en)
+
+
+def refuse(fr: str, en: str) -> GrantRefusal:
+    """The error to raise for an illegal operation, worded in French and English."""
+    return GrantRefusal(Text(fr, en))
+
+
+class Verdict(NamedTuple):
+    """What a criterion says about one application.
+
+    ``facts`` are machine-readable (counts, ids, the parameters used). ``reason`` and
+    ``advice`` are :class:`Text`; a criterion may leave them ``None`` and write them in
+    :meth:`Criterion.explain` from the facts instead, so that judging 100 000
+    applications does not format 100 000 sentences nobody reads. ``score`` orders
+    applications under a ranking criterion (higher first); without one, a ranking
+    criterion puts applications that pass before those that do not.
+    """
+
+    passed: bool
+    facts: Mapping[str, Any]
+    reason: Text | None = None
+    advice: Text | None = None
+    score: Decimal | None = None
+
+
+class Sentences:
+    """A bounded memo of explanations, for criteria whose sentences depend on a few facts.
+
+    Many applications share the same counts (« 2 organismes… (minimum 2) »): keyed by
+    those facts and the language, each sentence is written once. Optional; a speed aid.
+    """
+
+    def __init__(self, limit: int = 4096):
+        self._memo: dict[Any, tuple[str, str | None]] = {}
+        self.limit = limit
+
+    def get(self, key: Any) -> tuple[str, str | None] | None:
+        return self._memo.get(key)
+
+    def put(self, key: Any, sentences: tuple[str, str | None]) -> tuple[str, str | None]:
+        if len(self._memo) >= self.limit:
+            self._memo.clear()
+        self._memo[key] = sentences
+        return sentences
+
+
+REQUIRED: Any = attrs.make_class("Required", {}, repr=False)()
+
+
+@attrs.frozen
+class Param:
+    """A declared parameter: its type (structured by the one converter), default, lower bound.
+
+    ``type`` is anything :func:`actionplan.convert.structure` accepts: ``int``,
+    ``Decimal``, ``str``, ``tuple[str, ...]``, an attrs class or a tuple of them.
+    ``dated=False`` refuses the dated form (``{values: [...]}``).
+    """
+
+    type: Any
+    default: Any = REQUIRED
+    minimum: Any = None
+    dated: bool = True
+    description: Text | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+
+@attrs.frozen
+class DatedValue:
+    """A parameter value in force from ``start`` (``None``: from always) until the next one."""
+
+    start: dt.date | None
+    value: Any
+
+
+@attrs.frozen
+class Parameter:
+    """A parameter's values over time, oldest first."""
+
+    name: str
+    values: tuple[DatedValue, ...]
+
+    @property
+    def change_dates(self) -> tuple[dt.date, ...]:
+        return tuple(v.start for v in self.values if v.start is not None)
+
+    def defined_from(self) -> dt.date | None:
+        return self.values[0].start
+
+    def at(self, day: dt.date) -> Any:
+        """The value in force on ``day``; ``LookupError`` before the first date."""
+        starts = [v.start or dt.date.min for v in self.values]
+        index = bisect.bisect_right(starts, day) - 1
+        if index < 0:
+            raise LookupError(f"parameter {self.name!r} is not defined before {self.values[0].start}")
+        return self.values[index].value
+
+
+class Values(dict):
+    """Parameter values in force at one date: ``values.minimum`` or ``values["minimum"]``.
+
+    Attribute access is plain attribute access (the mapping is its own ``__dict__``), as
+    fast as it can be in a criterion called for every application.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self
+
+
+class ProgramContext:
+    """What criteria may read about the program, computed once: territory, priorities, places.
+
+    ``territory_municipalities`` holds every municipality of the program's territory
+    (an MRC reaches all of its municipalities); :meth:`reach` tells, for the
+    territories an application names, which municipalities it reaches inside the
+    territory and how many outside, memoised per territory id.
+    """
+
+    def __init__(self, program: GrantProgram, plan: ActionPlan | None = None, gazetteer: Gazetteer | None = None):
+        from ..checks import plan_gazetteer
+
+        self.program = program
+        self.plan = plan
+        if gazetteer is None:
+            gazetteer = plan_gazetteer(plan) if plan is not None else _default_gazetteer()
+        elif plan is not None and plan.custom_territories:
+            gazetteer = gazetteer.extended(plan.custom_territories)
+        self.gazetteer: Gazetteer = gazetteer
+        self.territories: tuple[str, ...] = program.territories or (plan.territories if plan else ())
+        self.territory_municipalities: frozenset[str] = gazetteer.municipalities_reached(self.territories)
+        themes = {t.id: t for t in plan.themes} if plan is not None else {}
+        if program.priorities:
+            self.priorities: dict[str, Theme | None] = {p: themes.get(p) for p in program.priorities}
+        else:
+            self.priorities = {t.id: t for t in plan.themes if t.kind == "priorite"} if plan else {}
+        self.priority_ids: frozenset[str] = frozenset(self.priorities)
+        self._reach: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self._territory_name: str | None = None
+
+    def territory_name(self) -> str:
+        """The territory's name(s) as people write them: « Les Maskoutains »."""
+        if self._territory_name is None:
+            names = [self.gazetteer[t].name if t in self.gazetteer else t for t in self.territories]
+            self._territory_name = ", ".join(names)
+        return self._territory_name
+
+    def priority_title(self, priority_id: str) -> str:
+        theme = self.priorities.get(priority_id)
+        return theme.title if theme is not None else priority_id
+
+    def _reach_one(self, territory_id: str) -> tuple[frozenset[str], frozenset[str]]:
+        found = self._reach.get(territory_id)
+        if found is None:
+            reached = self.gazetteer.municipalities_reached((territory_id,))
+            found = (reached & self.territory_municipalities, reached - self.territory_municipalities)
+            self._reach[territory_id] = found
+        return found
+
+    def reach(self, territory_ids: Sequence[str]) -> tuple[AbstractSet[str], AbstractSet[str]]:
+        """Municipalities reached inside the program's territory, and those reached outside it.
+
+        The sets returned may be shared with other calls: read them, do not modify them.
+        """
+        if len(territory_ids) == 1:
+            return self._reach_one(territory_ids[0])
+        inside: set[str] = set()
+        outside: set[str] = set()
+        cache = self._reach
+        for territory_id in territory_ids:
+            found = cache.get(territory_id) or self._reach_one(territory_id)
+            inside |= found[0]
+            outside |= found[1]
+        return inside, outside
+
+
+def _default_gazetteer():
+    from ..territories import default_gazetteer
+
+    return default_gazetteer()
+
+
+class Criterion:
+    """Base class of every criterion. Subclass it, set the class attributes, write ``evaluate``.
+
+    * ``name``: the id program files use (``criterion: min_priorities``);
+    * ``role``: ``"eligibility"`` (default) or ``"ranking"``;
+    * ``title``: a short :class:`Text` shown in reports;
+    * ``parameters``: name → :class:`Param`.
+
+    ``check`` adds program-level checks of the parameters (weights summing to 100…);
+    ``prepare`` turns the values in force at a date into whatever ``evaluate`` wants,
+    once; ``explain`` writes the reason and advice from the facts when ``evaluate``
+    left them out.
+    """
+
+    name: ClassVar[str] = ""
+    role: ClassVar[str] = "eligibility"
+    title: ClassVar[Text] = Text("", "")
+    parameters: ClassVar[Mapping[str, Param]] = {}
+
+    def check(self, params: Mapping[str, Parameter], ctx: ProgramContext | None) -> Iterable[Issue]:
+        """Issues about the parameters, paths relative to ``params`` (``"items"``, ``"items[1].weight"``)."""
+        return ()
+
+    def prepare(self, values: Values, ctx: ProgramContext) -> Any:
+        """What :meth:`evaluate` receives for applications deposited while ``values`` are in force."""
+        return values
+
+    def evaluate(self, application: Application, prepared: Any, ctx: ProgramContext) -> Verdict:
+        raise NotImplementedError(f"{type(self).__name__}.evaluate")
+
+    def explain(self, verdict: Verdict, ctx: ProgramContext, lang: str = "fr") -> tuple[str, str | None]:
+        """The reason, and what would make it pass (``None`` when it passed), in ``lang``.
+
+        The default reads ``verdict.reason`` and ``verdict.advice``; override it to write
+        them from ``verdict.facts`` only when someone reads them.
+        """
+        reason = verdict.reason.get(lang) if verdict.reason is not None else ""
+        advice = verdict.advice.get(lang) if verdict.advice is not None else None
+        return reason, advice
+
+
+# -- the registry of installed criteria --------------------------------------------------------
+
+
+def _criterion_name(item: Any) -> str:
+    """Registry key, refusing a registration that cannot work, loudly and by class name."""
+    criterion = item() if isinstance(item, type) else item
+    kind = type(criterion).__name__
+    name = getattr(criterion, "name", None)
+    if not isinstance(name, str) or not name:
+        raise PluginError(f"criterion {kind} has no name")
+    if getattr(criterion, "role", None) not in CRITERION_ROLES:
+        raise PluginError(f"criterion {name!r} ({kind}) has role {getattr(criterion, 'role', None)!r}; "
+                          f"expected one of {', '.join(CRITERION_ROLES)}")
+    if not callable(getattr(criterion, "evaluate", None)):
+        raise PluginError(f"criterion {name!r} ({kind}) has no evaluate()")
+    params = getattr(criterion, "parameters", {})
+    if not isinstance(params, Mapping) or not all(isinstance(p, Param) for p in params.values()):
+        raise PluginError(f"criterion {name!r} ({kind}): parameters must map names to Param objects")
+    return name
+
+
+def criteria_registry(pm=None):
+    """Every installed criterion, by name (``actionplan_register_criteria``)."""
+    from ..plugins import collect, registry
+
+    if pm is not None:
+        return collect("actionplan_register_criteria", "criterion", _criterion_name, pm)
+    return registry("actionplan_register_criteria", "criterion", _criterion_name)
+
+
+def get_criterion(name: str, registry=None) -> Criterion | None:
+    """The installed criterion called ``name`` (an instance), or ``None``."""
+    item = (registry if registry is not None else criteria_registry()).get(name)
+    return item() if isinstance(item, type) else item
+
+
+# -- parameters from program files ---------------------------------------------------------------
+
+
+def parse_params(config: CriterionConfig, criterion: Criterion, path: str) -> tuple[dict[str, Parameter], list[Issue]]:
+    """The criterion's parameters as timelines, or issues with paths (``path`` is the params' path)."""
+    issues: list[Issue] = []
+    params: dict[str, Parameter] = {}
+    declared = criterion.parameters
+    for key in config.params:
+        if key not in declared:
+            import difflib
+
+            close = difflib.get_close_matches(str(key), list(declared), n=1)
+            issues.append(Issue(f"{path}.{key}", f"unknown parameter of criterion {criterion.name!r}",
+                                expected=", ".join(declared) or "no parameters", found=repr(key),
+                                hint=f"did you mean {close[0]!r}?" if close else None))
+    for name, spec in declared.items():
+        raw = config.params.get(name, REQUIRED)
+        where = f"{path}.{name}"
+        if raw is REQUIRED:
+            if spec.required:
+                issues.append(Issue(where, f"criterion {criterion.name!r} needs this parameter",
+                                    expected=_type_name(spec.type), found="nothing"))
+                continue
+            params[name] = Parameter(name, (DatedValue(None, spec.default),))
+            continue
+        parameter, found = _parse_parameter(name, raw, spec, where)
+        issues.extend(found)
+        if parameter is not None:
+            params[name] = parameter
+    return params, issues
+
+
+def _is_dated(raw: Any) -> bool:
+    return isinstance(raw, Mapping) and set(raw) == {"values"}
+
+
+def _parse_parameter(name: str, raw: Any, spec: Param, path: str) -> tuple[Parameter | None, list[Issue]]:
+    if not _is_dated(raw):
+        value, issues = _parse_value(raw, spec, path)
+        return (Parameter(name, (DatedValue(None, value),)) if not issues else None), issues
+    if not spec.dated:
+        return None, [Issue(path, "this parameter cannot change over time", expected=_type_name(spec.type),
+                            found="dated values")]
+    entries = raw["values"]
+    if not isinstance(entries, list) or not entries:
+        return None, [Issue(f"{path}.values", "dated values are a non-empty list",
+                            expected="[{from: YYYY-MM-DD, value: …}, …]", found=repr(entries))]
+    from ..convert import structure
+
+    issues: list[Issue] = []
+    values: list[DatedValue] = []
+    for i, entry in enumerate(entries):
+        where = f"{path}.values[{i}]"
+        if not isinstance(entry, Mapping) or set(entry) != {"from", "value"}:
+            found = sorted(map(str, entry)) if isinstance(entry, Mapping) else repr(entry)
+            issues.append(Issue(where, "a dated value has exactly the keys 'from' and 'value'",
+                                expected="{from: YYYY-MM-DD, value: …}", found=str(found)))
+            continue
+        try:
+            start, _ = structure(entry["from"], dt.date)
+        except ValidationError as exc:
+            issues.extend(_prefixed(exc.issues, f"{where}.from"))
+            continue
+        value, found = _parse_value(entry["value"], spec, f"{where}.value")
+        issues.extend(found)
+        if values and start <= values[-1].start:
+            issues.append(Issue(f"{where}.from", "dates must increase from one value to the next",
+                                expected=f"a date after {values[-1].start}", found=str(start)))
+            continue
+        if not found:
+            values.append(DatedValue(start, value))
+    if issues:
+        return None, issues
+    return Parameter(name, tuple(values)), []
+
+
+def _parse_value(raw: Any, spec: Param, path: str) -> tuple[Any, list[Issue]]:
+    from ..convert import structure
+
+    try:
+        value, _ = structure(raw, spec.type)
+    except ValidationError as exc:
+        return None, _prefixed(exc.issues, path)
+    if spec.minimum is not None and value is not None and value < spec.minimum:
+        return None, [Issue(path, "too small", expected=f"at least {spec.minimum}", found=str(raw))]
+    return value, []
+
+
+def _prefixed(issues: Iterable[Issue], path: str) -> list[Issue]:
+    def join(inner: str) -> str:
+        if not inner:
+            return path
+        return f"{path}{inner}" if inner.startswith("[") else f"{path}.{inner}"
+
+    return [attrs.evolve(issue, path=join(issue.path)) for issue in issues]
+
+
+def _type_name(type_: Any) -> str:
+    names = {int: "a whole number", Decimal: "a number", str: "text", bool: "true or false"}
+    return names.get(type_, getattr(type_, "__name__", str(type_)))
+
+
+def check_criteria(program: GrantProgram, ctx: ProgramContext | None, path: str = "program",
+                   registry=None) -> Iterator[Issue]:
+    """Every criterion of ``program``: installed, unique, with valid parameters."""
+    seen: dict[str, int] = {}
+    for i, config in enumerate(program.criteria):
+        where = f"{path}.criteria[{i}]"
+        if config.key in seen:
+            yield Issue(f"{where}.id", f"criterion id used twice (first at criteria[{seen[config.key]}])",
+                        found=repr(config.key), hint="give each use of a criterion its own 'id'")
+        seen.setdefault(config.key, i)
+        installed = registry if registry is not None else criteria_registry()
+        criterion = get_criterion(config.criterion, installed)
+        if criterion is None:
+            yield Issue(f"{where}.criterion", "no installed criterion has this name",
+                        expected=", ".join(installed.names()) or "an installed criterion",
+                        found=repr(config.criterion),
+                        hint="install the plugin that provides it, e.g. actionplan-alliance", severity="warning")
+            continue
+        params, issues = parse_params(config, criterion, f"{where}.params")
+        yield from issues
+        if not issues:
+            yield from _prefixed(criterion.check(params, ctx), f"{where}.params")

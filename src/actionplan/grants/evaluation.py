@@ -1,0 +1,328 @@
+"""Eligibility and ranking of applications against a program's criteria, many at a time.
+
+The :class:`Evaluator` does the slow work once: it looks the criteria up, parses their
+parameters (every problem reported with its path), builds the program's context (the
+set of municipalities of its territory, its priorities) and, for each period during
+which the parameters do not change, asks each criterion to ``prepare`` once. Judging
+an application is then a date lookup and one call per criterion; reasons are written
+only when read (:meth:`Assessment.explain`).
+
+Ranking: eligible applications first; among them, each ranking criterion in the order
+the program lists them (a higher ``score`` first, else those that pass first); then
+the earlier deposit, then the application id, so the order is total and stable.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import datetime as dt
+import gc
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ..errors import Issue, ValidationError
+from .criteria import (
+    Criterion,
+    Parameter,
+    ProgramContext,
+    Text,
+    Values,
+    Verdict,
+    _prefixed,
+    criteria_registry,
+    get_criterion,
+    parse_params,
+    refuse,
+)
+from .model import Application, CriterionConfig, GrantProgram
+
+
+@attrs.frozen
+class CompiledCriterion:
+    """A criterion of the program, looked up and with its parameters parsed."""
+
+    index: int
+    config: CriterionConfig
+    criterion: Criterion
+    params: dict[str, Parameter] = attrs.field(eq=False)
+    role: str
+
+    @property
+    def key(self) -> str:
+        return self.config.key
+
+    def title(self, lang: str = "fr") -> str:
+        """The program's own label (written in French) in French; the criterion's title in English."""
+        own = self.criterion.title.get(lang)
+        if lang == "fr":
+            return self.config.label or own or self.config.criterion
+        return own or self.config.label or self.config.criterion
+
+
+class Assessment:
+    """One application judged: a verdict per criterion (in the program's order), eligible or not."""
+
+    __slots__ = ("_evaluator", "application", "day", "eligible", "verdicts")
+
+    def __init__(self, application: Application, verdicts: tuple[Verdict, ...], eligible: bool, day: dt.date,
+                 evaluator: Evaluator):
+        self.application = application
+        self.verdicts = verdicts
+        self.eligible = eligible
+        self.day = day  # the date whose parameters applied (the deposit date)
+        self._evaluator = evaluator
+
+    def __repr__(self) -> str:
+        return f"Assessment({self.application.id!r}, eligible={self.eligible})"
+
+    def results(self) -> Iterator[tuple[CompiledCriterion, Verdict]]:
+        return zip(self._evaluator.criteria, self.verdicts)
+
+    def verdict(self, key: str) -> Verdict:
+        """The verdict of the criterion whose id (or name) is ``key``."""
+        for compiled, verdict in self.results():
+            if compiled.key == key:
+                return verdict
+        raise KeyError(key)
+
+    def explain(self, key_or_index: str | int, lang: str = "fr") -> tuple[str, str | None]:
+        """(reason, advice) of one criterion, in ``lang``; advice is ``None`` when it passed."""
+        index = key_or_index if isinstance(key_or_index, int) else [c.key for c in self._evaluator.criteria].index(key_or_index)
+        compiled, verdict = self._evaluator.criteria[index], self.verdicts[index]
+        if verdict.reason is not None:
+            return verdict.reason.get(lang), (verdict.advice.get(lang) if verdict.advice is not None else None)
+        return compiled.criterion.explain(verdict, self._evaluator.ctx, lang)
+
+    def reasons(self, lang: str = "fr") -> list[tuple[CompiledCriterion, Verdict, str, str | None]]:
+        """Every criterion with its verdict, reason and advice (``None`` when it passed), in ``lang``."""
+        ctx = self._evaluator.ctx
+        found = []
+        for compiled, verdict in zip(self._evaluator.criteria, self.verdicts):
+            if verdict.reason is not None:
+                reason = verdict.reason.get(lang)
+                advice = verdict.advice.get(lang) if verdict.advice is not None else None
+            else:
+                reason, advice = compiled.criterion.explain(verdict, ctx, lang)
+            found.append((compiled, verdict, reason, advice))
+        return found
+
+    def failed(self) -> list[CompiledCriterion]:
+        """The eligibility criteria this application fails."""
+        return [c for c, v in self.results() if c.role == "eligibility" and not v.passed]
+
+
+@attrs.frozen
+class Ranking:
+    """Applications judged and ordered: ``ranked`` (eligible, best first), then ``ineligible``."""
+
+    ranked: tuple[Assessment, ...]
+    ineligible: tuple[Assessment, ...]
+
+    _ranks: dict[str, int] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        ranks = {a.application.id: rank for rank, a in enumerate(self.ranked, start=1)}
+        object.__setattr__(self, "_ranks", ranks)
+
+    def rank_of(self, application_id: str) -> int | None:
+        """1 for the best eligible application; ``None`` when it is not eligible."""
+        return self._ranks.get(application_id)
+
+    def __iter__(self) -> Iterator[Assessment]:
+        yield from self.ranked
+        yield from self.ineligible
+
+    def __len__(self) -> int:
+        return len(self.ranked) + len(self.ineligible)
+
+
+def _undefined(name: str, since: Any, day: dt.date):
+    """A criterion whose parameter has no value yet on ``day``: it cannot pass, and says why."""
+    verdict = Verdict(False, {"undefined_parameter": name, "defined_from": since, "date": day},
+                      Text(f"Le paramètre « {name} » n'est défini qu'à partir du {since} (dépôt le {day}).",
+                           f"Parameter '{name}' is only defined from {since} (deposited on {day})."),
+                      Text(f"définir « {name} » à partir d'une date antérieure au {day} dans le programme",
+                           f"give '{name}' a value from a date before {day} in the program"))
+    return lambda application, prepared, ctx: verdict
+
+
+class Evaluator:
+    """Judges and ranks applications to one program; build it once, use it for many."""
+
+    def __init__(self, program: GrantProgram, plan=None, gazetteer=None, *, registry=None,
+                 default_day: dt.date | None = None):
+        self.program = program
+        self.ctx = ProgramContext(program, plan, gazetteer)
+        self.default_day = default_day or dt.date.today()
+        installed = registry if registry is not None else criteria_registry()
+        issues: list[Issue] = []
+        compiled: list[CompiledCriterion] = []
+        seen: set[str] = set()
+        for i, config in enumerate(program.criteria):
+            where = f"program.criteria[{i}]"
+            if config.key in seen:
+                issues.append(Issue(f"{where}.id", "criterion id used twice", found=repr(config.key)))
+            seen.add(config.key)
+            criterion = get_criterion(config.criterion, installed)
+            if criterion is None:
+                known = ", ".join(installed.names()) or "-"
+                raise refuse(
+                    f"{where}.criterion : aucun critère installé ne s'appelle {config.criterion!r} (installés : {known}); "
+                    "installez l'extension qui le fournit",
+                    f"{where}.criterion: no installed criterion named {config.criterion!r} (installed: {known}); "
+                    "install the plugin that provides it",
+                )
+            params, found = parse_params(config, criterion, f"{where}.params")
+            if not found:
+                found = _prefixed(criterion.check(params, self.ctx), f"{where}.params")
+            issues.extend(issue for issue in found if issue.severity == "error")
+            compiled.append(CompiledCriterion(i, config, criterion, params, config.role or criterion.role))
+        if issues:
+            raise ValidationError(issues, f"program {program.id}")
+        self.criteria: tuple[CompiledCriterion, ...] = tuple(compiled)
+        self._eligibility = tuple(c.index for c in compiled if c.role == "eligibility")
+        self._ranking = tuple(c.index for c in compiled if c.role == "ranking")
+        self._breaks = sorted({d for c in compiled for p in c.params.values() for d in p.change_dates})
+        self._bound: dict[int, tuple] = {}
+
+    def _bind(self, segment: int, day: dt.date) -> tuple:
+        """Each criterion with its parameters in force on ``day``, prepared once for the whole segment."""
+        bound = []
+        for compiled in self.criteria:
+            try:
+                values = Values({name: p.at(day) for name, p in compiled.params.items()})
+            except LookupError:
+                name, parameter = next((n, p) for n, p in compiled.params.items() if p.defined_from() and day < p.defined_from())
+                bound.append((_undefined(name, parameter.defined_from(), day), None))
+                continue
+            bound.append((compiled.criterion.evaluate, compiled.criterion.prepare(values, self.ctx)))
+        self._bound[segment] = result = tuple(bound)
+        return result
+
+    def values_at(self, day: dt.date) -> list[Values]:
+        """The parameter values in force on ``day``, per criterion (for reports)."""
+        found = []
+        for compiled in self.criteria:
+            try:
+                found.append(Values({name: p.at(day) for name, p in compiled.params.items()}))
+            except LookupError:
+                found.append(Values())
+        return found
+
+    def assess(self, application: Application) -> Assessment:
+        """Judge one application with the parameters in force at its deposit date."""
+        day = application.deposited or self.default_day
+        segment = bisect.bisect_right(self._breaks, day)
+        bound = self._bound.get(segment)
+        if bound is None:
+            bound = self._bind(segment, day)
+        ctx = self.ctx
+        verdicts = tuple([evaluate(application, prepared, ctx) for evaluate, prepared in bound])
+        eligible = True
+        for index in self._eligibility:
+            if not verdicts[index].passed:
+                eligible = False
+                break
+        return Assessment(application, verdicts, eligible, day, self)
+
+    def _sort_key(self, assessment: Assessment) -> tuple:
+        """Per ranking criterion: scored first (higher first), else passed first; then deposit, then id."""
+        verdicts = assessment.verdicts
+        key: list[Any] = []
+        for index in self._ranking:
+            verdict = verdicts[index]
+            if verdict.score is not None:
+                key += (0, -verdict.score)
+            else:
+                key += (1, 0 if verdict.passed else 1)
+        key += (assessment.day, assessment.application.id)
+        return tuple(key)
+
+    def assess_all(self, applications: Iterable[Application]) -> list[Assessment]:
+        """Judge many applications."""
+        with _collector_paused():
+            assess = self.assess
+            return [assess(application) for application in applications]
+
+    def rank(self, applications: Iterable[Application]) -> Ranking:
+        """Judge every application and order the eligible ones."""
+        with _collector_paused():
+            assessments = self.assess_all(applications)
+            eligible = [a for a in assessments if a.eligible]
+            eligible.sort(key=self._sort_key)
+            return Ranking(tuple(eligible), tuple(a for a in assessments if not a.eligible))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while judging a batch.
+
+    Judging makes only acyclic objects (tuples, dicts, verdicts), freed by reference
+    counting; the collector's repeated scans of the growing list of results would cost
+    more than the judging itself on large batches. Its previous state is restored.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def ranking_explanation(evaluator: Evaluator, lang: str = "fr") -> str:
+    """One sentence saying how the ranking is made, from the program's ranking criteria."""
+    names = [c.title(lang) for c in evaluator.criteria if c.role == "ranking"]
+    if lang == "en":
+        order = "; then ".join(names + ["earlier deposit"])
+        return f"Eligible applications first, ordered by: {order}."
+    order = "; puis ".join(names + ["dépôt le plus tôt"])
+    return f"Les demandes admissibles d'abord, classées selon : {order}."
+
+
+def as_data(ranking: Ranking, lang: str = "fr") -> list[dict[str, Any]]:
+    """Plain data of a ranking (for JSON): rank, eligibility, and per criterion verdict, facts, reasons."""
+    rows = []
+    for assessment in ranking:
+        rank = ranking.rank_of(assessment.application.id) if assessment.eligible else None
+        criteria = []
+        for compiled, verdict, reason, advice in assessment.reasons(lang):
+            criteria.append({
+                "criterion": compiled.key,
+                "name": compiled.config.criterion,
+                "role": compiled.role,
+                "passed": verdict.passed,
+                "score": _plain(verdict.score),
+                "facts": {k: _plain(v) for k, v in verdict.facts.items()},
+                "reason": reason,
+                "advice": advice,
+            })
+        rows.append({
+            "application": assessment.application.id,
+            "title": assessment.application.title,
+            "lead": assessment.application.lead,
+            "deposited": assessment.day.isoformat(),
+            "eligible": assessment.eligible,
+            "rank": rank,
+            "criteria": criteria,
+        })
+    return rows
+
+
+def _plain(value: Any) -> Any:
+    """Facts as JSON-friendly data: Decimals as text (no float), dates ISO, sets sorted."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
