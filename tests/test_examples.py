@@ -42,6 +42,7 @@ def action_titled(plan, title):
 
 def referenced_organisations(plan) -> set[str]:
     refs = {plan.organisation} if plan.organisation else set()
+    refs |= {p.organisation for p in plan.partners}
     refs |= {p.organisation for *_, a in plan.iter_actions() for p in a.partners}
     refs |= {o for task in plan.tasks for o in task.responsible_organisations}
     return refs
