@@ -19,8 +19,9 @@ hookimpl = pluggy.HookimplMarker("actionplan")
 from .documents import dump, dumps, load, loads  # noqa: E402
 from .errors import ActionplanError, Issue, ValidationError  # noqa: E402
 from .model import ActionPlan  # noqa: E402
+from .storage import open_store  # noqa: E402
 
 __all__ = [
     "ActionPlan", "ActionplanError", "Issue", "ValidationError", "__version__",
-    "dump", "dumps", "hookimpl", "load", "loads",
+    "dump", "dumps", "hookimpl", "load", "loads", "open_store",
 ]

@@ -74,11 +74,24 @@ def actionplan_open_store(url):
 
 @hookspec
 def actionplan_register_report_formats(register):
-    """Register report and export formats.
+    """Register report and export formats (``actionplan report --format NAME``).
 
-    Call ``register(fmt)`` with a :class:`actionplan.reports.ReportFormat`: a ``name``
-    (``"html"``), a file ``extension``, a ``description``, its ``options`` and a
-    ``render(subject, context) -> bytes`` function. Return value is ignored.
+    Call ``register(fmt)`` once per format, with an :class:`actionplan.reports.ReportFormat`:
+    a ``name`` (lowercase: ``"html"``), a file ``extension`` (``".html"``), a one-line
+    ``description``, the ``options`` it accepts (:class:`actionplan.reports.ReportOption`:
+    name, description, default, type ``str``/``bool``/``int``/``choice``) and
+    ``render(subject, ctx) -> bytes``. ``subject`` is an :class:`actionplan.model.ActionPlan`
+    (``subjects`` lists what else the format accepts, e.g. ``"program"``); ``ctx`` is an
+    :class:`actionplan.reports.ReportContext` with ``as_of``, ``lang`` (``"fr"`` or
+    ``"en"``), ``options`` (every declared option, parsed and defaulted), ``progress`` (the
+    plan's :class:`actionplan.progress.PlanProgress` at ``as_of``), ``illustrative``,
+    ``program`` and ``loc`` (labels and Babel formatting in ``lang``).
+
+    ``render`` must return bytes, write nothing itself (the caller writes atomically), use
+    ``ctx.loc`` for every word it adds so a report never mixes languages, and keep the plan's
+    text inert in its syntax (escaped HTML, formula-safe cells…). Raise
+    :class:`actionplan.errors.ActionplanError` for a problem the user can fix. A name
+    registered by two plugins is an error naming both. Return value is ignored.
     """
 
 
@@ -87,11 +100,28 @@ def actionplan_register_report_formats(register):
 
 @hookspec
 def actionplan_register_importers(register):
-    """Register importers that turn other documents into plans.
+    """Register importers that turn other documents into plans or tracking logs.
 
-    Call ``register(importer)`` with a :class:`actionplan.importers.Importer`: a
-    ``name``, the ``extensions`` it reads, and ``read(path_or_bytes, context)``
-    returning an import result (the plan's plain data plus what could not be placed).
+    Call ``register(importer)`` with an :class:`actionplan.importers.Importer`:
+
+    - ``name``: what ``--from`` names (``"text"``, ``"docx"``); unique among importers;
+    - ``extensions``: the file extensions it claims (``(".docx",)``);
+    - ``description``: one line for listings;
+    - ``read(source: bytes, ctx: ImportContext) -> ImportResult``, where ``ctx`` has the
+      ``source`` name for messages, the ``options`` the document cannot say
+      (``organisation``, ``territories``, ``year``, ``title``, ``id``, ``sheet``), the
+      ``plan`` (for measurement importers) and the ``lang`` of messages (``ctx.say(fr, en)``);
+    - ``produces``: ``"plan"`` (default) or ``"tracking"`` (measurements for ``ctx.plan``);
+    - ``max_bytes``: the largest source it accepts; larger files are refused before reading.
+
+    ``read`` returns an :class:`actionplan.importers.ImportResult`: ``data``, the plain data
+    of the document (what a YAML file would hold); ``unplaced``, an
+    :class:`~actionplan.errors.Issue` for each piece of source text that found no place,
+    its ``path`` being the place in the source (« ligne 145 », « tableau 3, rangée 5 »)
+    and ``found`` the text; ``warnings``, choices a person should check. It must not guess
+    silently, must not write anything, and must raise
+    :class:`actionplan.importers.SourceError` (naming the file and the place) for input it
+    cannot read. The caller validates ``data`` with the core before writing anything.
     Return value is ignored.
     """
 
@@ -103,10 +133,22 @@ def actionplan_register_importers(register):
 def actionplan_register_criteria(register):
     """Register eligibility and ranking criteria for grant programs.
 
-    Call ``register(criterion)`` with a :class:`actionplan.grants.Criterion` class or
-    factory: a ``name`` that program files refer to, and an ``evaluate`` that returns a
-    verdict with machine-readable facts, reasons in French and English and, on
-    failure, what would make it pass. Return value is ignored.
+    Call ``register(criterion)`` with an instance of a subclass of
+    :class:`actionplan.grants.criteria.Criterion` (a class with a no-argument
+    constructor is accepted too). It has a ``name`` that program files refer to
+    (``criterion: min_priorities``), a ``role`` (``"eligibility"`` or ``"ranking"``), a
+    ``title`` (:class:`~actionplan.grants.criteria.Text`, French and English), its
+    ``parameters`` (name → :class:`~actionplan.grants.criteria.Param`; program files
+    give values, possibly dated ``{values: [{from: DATE, value: V}, …]}``, resolved at
+    each application's deposit date), and ``evaluate(application, prepared, ctx)``
+    returning a :class:`~actionplan.grants.criteria.Verdict`: ``passed``, machine-readable
+    ``facts``, a reason in French and English and, on failure, what would make it
+    pass (either in the verdict or written later by ``explain(verdict, ctx, lang)``).
+    Optional: ``check(params, ctx)`` yields issues about the parameters (paths relative
+    to ``params``), ``prepare(values, ctx)`` precomputes once per set of values in force.
+    ``evaluate`` must not modify anything. A criterion without a name, with an unknown
+    role or without ``evaluate``, or a name registered twice, raises ``PluginError``.
+    Return value is ignored.
     """
 
 

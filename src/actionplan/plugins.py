@@ -28,6 +28,13 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "actionplan.documents",
     "actionplan.territories.monteregie",
     "actionplan.cli.plan_commands",
+    "actionplan.storage.sqlite",
+    "actionplan.storage.files",
+    "actionplan.cli.store_commands",
+    "actionplan.importers.text",
+    "actionplan.cli.import_commands",
+    "actionplan.reports.builtin", "actionplan.cli.report_commands",
+    "actionplan.grants.rules", "actionplan.grants.checks", "actionplan.cli.grant_commands",
 )
 
 #: Set to a comma-separated list of entry-point names to load only those

@@ -1,0 +1,368 @@
+"""Stores: where plans, programs and their measurements live while people work on them.
+
+A store is opened by URL (:func:`open_store`); the scheme picks the backend through the
+``actionplan_open_store`` hook, so a plugin adds a backend by entry point alone. Built in:
+``sqlite:PATH`` (the default, ``sqlite:actionplan.db``) and ``dir:PATH`` (one YAML file per
+document, git-friendly); ``postgresql://…`` comes with the ``actionplan-postgresql``
+distribution.
+
+Every backend offers the same :class:`Store` interface:
+
+* documents (any type of :data:`actionplan.documents.DOCUMENT_TYPES` that has an ``id``)
+  are saved with a version number and **optimistic concurrency**: a save names the version
+  it was made from and a stale one raises :class:`~actionplan.errors.ConflictError`;
+* measurements and events are **append-only** records: adding one never rewrites the plan,
+  and a measurement is checked against its indicator before it is written;
+* a **history** tells who changed what and when;
+* :meth:`Store.backup` / :meth:`Store.restore` move a whole store to one JSON or YAML file
+  and back, into any backend, losslessly.
+
+Opening a store creates nothing: the first write does. A store object is meant for one
+thread; open one per thread or process.
+"""
+
+from __future__ import annotations
+
+import abc
+import builtins
+import datetime as dt
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import NotFoundError, StoreError, UnknownFormatError
+from ..model.base import check_id, check_optional_id
+from ..model.indicators import Measurement
+
+#: The store used when no ``--store`` / ``ACTIONPLAN_STORE`` is given.
+DEFAULT_URL = "sqlite:actionplan.db"
+
+#: Version of the backup file layout written by :meth:`Store.backup`.
+BACKUP_FORMAT = "actionplan-backup"
+BACKUP_FORMAT_VERSION = 1
+
+#: How many changed paths a history entry lists before summarising the rest.
+MAX_CHANGES_LISTED = 50
+
+HISTORY_ACTIONS = ("create", "update", "delete", "measure", "event")
+
+
+# -- records ------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class DocumentInfo:
+    """What a store knows about a document without loading it."""
+
+    id: str
+    type: str
+    version: int
+    updated_at: dt.datetime
+    updated_by: str | None = None
+    title: str | None = None
+    organisation: str | None = None
+    territories: tuple[str, ...] = ()
+    deleted: bool = False
+
+
+@attrs.frozen
+class StoredDocument:
+    """A document as read from a store, with its version."""
+
+    document: Any
+    info: DocumentInfo
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    @property
+    def version(self) -> int:
+        return self.info.version
+
+
+@attrs.frozen
+class HistoryEntry:
+    """One change: ``action`` is create, update, delete, measure or event."""
+
+    doc_id: str
+    at: dt.datetime
+    action: str = attrs.field(validator=attrs.validators.in_(HISTORY_ACTIONS))
+    version: int | None = None
+    by: str | None = None
+    comment: str | None = None
+    changes: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class MeasurementRecord:
+    """A measurement as recorded: for which plan, and when it was entered."""
+
+    plan_id: str
+    measurement: Measurement
+    recorded_at: dt.datetime
+
+
+@attrs.frozen
+class Event:
+    """A dated fact about a document (« TP tenue », « fin du projet »), kept append-only.
+
+    ``kind`` is a slug (``tp-tenue``), ``subject`` the id of what inside the document the event
+    is about (an application, an action), ``data`` a few named texts.
+    """
+
+    kind: str = attrs.field(validator=check_id)
+    date: dt.date
+    note: str | None = None
+    data: dict[str, str] = attrs.field(factory=dict, hash=False)
+    recorded_by: str | None = None
+    subject: str | None = attrs.field(default=None, validator=check_optional_id)
+
+
+@attrs.frozen
+class EventRecord:
+    doc_id: str
+    event: Event
+    recorded_at: dt.datetime
+
+
+@attrs.frozen
+class DocumentRecord:
+    """A document as backed up: its metadata and plain data (``None`` once deleted)."""
+
+    info: DocumentInfo
+    data: dict | None
+
+
+@attrs.frozen
+class Backup:
+    """Everything in a store: documents (with tombstones), history, measurements, events."""
+
+    documents: tuple[DocumentRecord, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
+    measurements: tuple[MeasurementRecord, ...] = ()
+    events: tuple[EventRecord, ...] = ()
+
+
+# -- the interface ------------------------------------------------------------------------
+
+
+class Store(abc.ABC):
+    """The interface every backend implements (see docs/storage.md and :mod:`actionplan.testing`).
+
+    Backends implement the abstract methods; the others are built on them.
+    """
+
+    url: str = ""
+
+    # documents ---------------------------------------------------------------------------
+    @abc.abstractmethod
+    def save(self, document: Any, *, expected_version: int | None = None, author: str | None = None,
+             comment: str | None = None, doc_id: str | None = None) -> int:
+        """Save ``document``; return its new version.
+
+        ``expected_version`` is the version the change was made from, ``None`` to create a new
+        document. Anything else raises :class:`ConflictError`; nothing is overwritten. The
+        document is stored under its ``id`` (or ``__store_id__()``); ``doc_id`` names one for
+        a document type without an id (an applications file, a tracking log).
+        """
+
+    @abc.abstractmethod
+    def get(self, doc_id: str) -> StoredDocument:
+        """The latest version of a document, or :class:`NotFoundError`."""
+
+    @abc.abstractmethod
+    def list(self, *, type: str | None = None, organisation: str | None = None, territory: str | None = None,
+             include_deleted: bool = False) -> builtins.list[DocumentInfo]:
+        """Documents matching every given filter, by id."""
+
+    @abc.abstractmethod
+    def delete(self, doc_id: str, *, expected_version: int, author: str | None = None,
+               comment: str | None = None) -> int:
+        """Delete a document and its records (its history stays); return the deletion's version."""
+
+    @abc.abstractmethod
+    def document_history(self, doc_id: str) -> builtins.list[HistoryEntry]:
+        """Creations, updates and deletions of a document, oldest first."""
+
+    # append-only records -----------------------------------------------------------------
+    @abc.abstractmethod
+    def append_measurements(self, plan_id: str, measurements: Iterable[Measurement], *,
+                            author: str | None = None) -> int:
+        """Check measurements against the plan's indicators and append them all, or none."""
+
+    @abc.abstractmethod
+    def measurement_records(self, plan_id: str, *, indicator: str | None = None, start: dt.date | None = None,
+                            end: dt.date | None = None) -> builtins.list[MeasurementRecord]:
+        """A plan's measurements in recording order, filtered by indicator and date (inclusive)."""
+
+    @abc.abstractmethod
+    def append_events(self, doc_id: str, events: Iterable[Event], *, author: str | None = None) -> int:
+        """Append events to a document's log, all or none."""
+
+    @abc.abstractmethod
+    def event_records(self, doc_id: str, *, kind: str | None = None, start: dt.date | None = None,
+                      end: dt.date | None = None) -> builtins.list[EventRecord]:
+        """A document's events in recording order, filtered by kind and date (inclusive)."""
+
+    # whole store -------------------------------------------------------------------------
+    @abc.abstractmethod
+    def export(self) -> Backup:
+        """A consistent snapshot of the whole store."""
+
+    @abc.abstractmethod
+    def import_(self, backup: Backup) -> None:
+        """Load a (checked) backup into this store, which must be empty: all of it or nothing."""
+
+    def close(self) -> None:  # noqa: B027 - a store holding nothing open has nothing to release
+        """Release connections and locks. The store may not be used afterwards."""
+
+    # built on the above ------------------------------------------------------------------
+    def info(self, doc_id: str) -> DocumentInfo:
+        return self.get(doc_id).info
+
+    def version(self, doc_id: str) -> int | None:
+        """The current version of a document, ``None`` when it does not exist."""
+        try:
+            return self.info(doc_id).version
+        except NotFoundError:
+            return None
+
+    def append_measurement(self, plan_id: str, measurement: Measurement, *, author: str | None = None) -> None:
+        self.append_measurements(plan_id, [measurement], author=author)
+
+    def measurements(self, plan_id: str, **filters: Any) -> builtins.list[Measurement]:
+        return [record.measurement for record in self.measurement_records(plan_id, **filters)]
+
+    def append_event(self, doc_id: str, event: Event, *, author: str | None = None) -> None:
+        self.append_events(doc_id, [event], author=author)
+
+    def events(self, doc_id: str, **filters: Any) -> builtins.list[Event]:
+        return [record.event for record in self.event_records(doc_id, **filters)]
+
+    def plan_with_measurements(self, plan_id: str):
+        """The plan with every recorded measurement attached to its indicator."""
+        from ..model.plan import ActionPlan
+        from ..model.tracking import with_measurements
+        from .backends import document_type_name
+
+        plan = self.get(plan_id).document
+        if not isinstance(plan, ActionPlan):
+            raise StoreError(f"{plan_id!r} is a {document_type_name(plan)}, not a plan")
+        return with_measurements(plan, self.measurements(plan_id))
+
+    def history(self, doc_id: str) -> builtins.list[HistoryEntry]:
+        """Everything that happened to a document, oldest first: saves, measurements, events."""
+        from .backends import event_history, measurement_history, not_found
+
+        entries = self.document_history(doc_id)
+        if not entries:
+            raise not_found(doc_id, self.url)
+        info = self._info_or_none(doc_id)
+        if info is not None and info.type == "plan":
+            entries += [measurement_history(r) for r in self.measurement_records(doc_id)]
+        if info is not None:
+            entries += [event_history(r) for r in self.event_records(doc_id)]
+        return sorted(entries, key=lambda e: e.at)  # stable: saves first, then records in their order
+
+    def _info_or_none(self, doc_id: str) -> DocumentInfo | None:
+        try:
+            return self.info(doc_id)
+        except NotFoundError:
+            return None
+
+    def is_empty(self) -> bool:
+        return not self.list(include_deleted=True)
+
+    def backup(self, target: str | os.PathLike) -> Backup:
+        """Write the whole store to one JSON or YAML file (by extension), atomically; return what it holds."""
+        from ..documents import format_for, write_atomic
+        from .backends import big_ints_as_text
+        from .backup import backup_to_data
+
+        path = Path(target)
+        fmt = format_for(path)
+        snapshot = self.export()
+        data = backup_to_data(snapshot, source=redact_url(self.url))
+        try:
+            payload = fmt.dumps(data)
+        except TypeError:  # a whole number beyond 64 bits: JSON keeps it as text, exactly
+            payload = fmt.dumps(big_ints_as_text(data))
+        write_atomic(path, payload)
+        return snapshot
+
+    def restore(self, source: str | os.PathLike) -> Backup:
+        """Load a backup file into this empty store: checked first, then written all at once."""
+        from ..documents import read_data
+        from .backup import backup_from_data
+
+        backup = backup_from_data(read_data(source), source=str(source))
+        if not self.is_empty():
+            raise StoreError(f"{self.url} is not empty; restore into a new store")
+        self.import_(backup)
+        return backup
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {redact_url(self.url)}>"
+
+
+# -- opening ------------------------------------------------------------------------------
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open the store at ``url`` (default :data:`DEFAULT_URL`) with the plugin claiming its scheme."""
+    from ..plugins import get_plugin_manager
+
+    url = url or DEFAULT_URL
+    if not isinstance(url, str) or "\x00" in url:
+        raise StoreError(f"not a store URL: {url!r}")
+    store = get_plugin_manager().hook.actionplan_open_store(url=url)
+    if store is None:
+        scheme = url.split(":", 1)[0] if ":" in url else url
+        raise UnknownFormatError(
+            f"no installed plugin opens store URL {redact_url(url)!r} (scheme {scheme!r}); built in: "
+            "sqlite:PATH, dir:PATH; postgresql://… needs the actionplan-postgresql distribution"
+        )
+    return store
+
+
+def url_path(url: str, scheme: str) -> Path | None:
+    """The path of a ``scheme:PATH`` URL (``scheme:///abs`` works too), or ``None`` for another scheme."""
+    prefix = f"{scheme}:"
+    if not url.startswith(prefix):
+        return None
+    rest = url[len(prefix):]
+    if rest.startswith("//"):
+        rest = rest[2:]
+    if not rest:
+        raise StoreError(f"store URL {url!r} names no path; expected {scheme}:PATH")
+    return Path(rest).expanduser()
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, for messages and backups."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+__all__ = [
+    "DEFAULT_URL", "Backup", "DocumentInfo", "DocumentRecord", "Event", "EventRecord", "HistoryEntry",
+    "MeasurementRecord", "Store", "StoredDocument", "open_store",
+]

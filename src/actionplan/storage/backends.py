@@ -1,0 +1,389 @@
+"""Helpers every backend uses, so they all behave the same: ids, text, versions, checks, diffs."""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from ..errors import ConflictError, Issue, NotFoundError, StoreError, ValidationError
+from ..model.base import is_valid_id
+from ..model.indicators import Measurement
+from . import MAX_CHANGES_LISTED, Event, EventRecord, HistoryEntry, MeasurementRecord
+
+
+def now() -> dt.datetime:
+    """The current time in UTC, to the microsecond (what every backend keeps)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def check_store_id(value: object, what: str = "document id") -> str:
+    """Refuse an id that could escape a folder or be mistaken for SQL: ids are never trusted."""
+    if not is_valid_id(value):
+        shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+        raise StoreError(
+            f"invalid {what} {shown}: expected letters, digits, '.', '_', ':' or '-' "
+            "(no '..', at most 200 characters)"
+        )
+    return value  # type: ignore[return-value]
+
+
+def not_found(doc_id: str, url: str, what: str = "document") -> NotFoundError:
+    """The error for an absent document; carries ``doc_id`` so a caller can word it in its language."""
+    from . import redact_url
+
+    error = NotFoundError(f"no {what} {doc_id!r} in {redact_url(url)}")
+    error.doc_id = doc_id
+    return error
+
+
+def check_text(value: str | None, what: str) -> str | None:
+    """Text a store keeps verbatim: anything but NUL characters and unpaired surrogates."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise StoreError(f"{what} must be text, not {type(value).__name__}")
+    if "\x00" in value:
+        raise StoreError(f"{what} contains a NUL character, which stores refuse")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise StoreError(f"{what} is not valid Unicode text") from None
+    return value
+
+
+def check_plain_text(data: Any, what: str, path: str = "") -> None:
+    """Every string in plain data passes :func:`check_text` (the message names its path)."""
+    if isinstance(data, str):
+        check_text(data, f"{what} at {path or '(root)'}")
+    elif isinstance(data, Mapping):
+        for key, value in data.items():
+            check_plain_text(key, what, path)
+            check_plain_text(value, what, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list | tuple):
+        for index, item in enumerate(data):
+            check_plain_text(item, what, f"{path}[{index}]")
+
+
+def document_type_name(document: Any) -> str:
+    """The ``type:`` name of a document's class in :data:`DOCUMENT_TYPES`."""
+    from ..documents import DOCUMENT_TYPES, _register_builtin_types
+
+    _register_builtin_types()
+    for name, cls in DOCUMENT_TYPES.items():
+        if cls is type(document):
+            return name
+    known = ", ".join(sorted(DOCUMENT_TYPES))
+    raise StoreError(f"a {type(document).__name__} is not a document type; known types: {known}")
+
+
+@attrs.frozen
+class PreparedDocument:
+    """A document ready to be written: its index fields and plain data."""
+
+    id: str
+    type: str
+    title: str | None
+    organisation: str | None
+    territories: tuple[str, ...]
+    data: dict
+    document: Any
+
+
+def store_id(document: Any, type_name: str, given: str | None = None) -> str:
+    """The id a document is stored under: ``given``, else its ``__store_id__()``, else its ``id``."""
+    method = getattr(document, "__store_id__", None)
+    own = method() if callable(method) else getattr(document, "id", None)
+    if given is not None and own is not None and given != own:
+        raise StoreError(f"the {type_name} has the id {own!r}; it cannot be saved as {given!r}")
+    if given is None and own is None:
+        raise StoreError(f"a {type_name} document has no id: give the one to store it under "
+                         "(doc_id=… ; on the command line --id …)")
+    return check_store_id(given if given is not None else own, f"id of the {type_name}")
+
+
+def prepare_document(document: Any, doc_id: str | None = None) -> PreparedDocument:
+    """Check a document can be stored and turn it into plain data (``to_data``)."""
+    from ..documents import to_data
+
+    type_name = document_type_name(document)
+    doc_id = store_id(document, type_name, doc_id)
+    data = to_data(document)
+    check_plain_text(data, f"document {doc_id!r}")
+    title = getattr(document, "title", None) or getattr(document, "name", None)
+    organisation = getattr(document, "organisation", None)
+    territories = getattr(document, "territories", ()) or ()
+    return PreparedDocument(
+        id=doc_id,
+        type=type_name,
+        title=title if isinstance(title, str) else None,
+        organisation=organisation if isinstance(organisation, str) else None,
+        territories=tuple(sorted({t for t in territories if isinstance(t, str)})),
+        data=data,
+        document=document,
+    )
+
+
+def decode_document(data: Any, source: str):
+    """Plain data from a store → model object (checked when it was saved, so not again)."""
+    from ..documents import from_data
+
+    return from_data(data, source=source, check=False)
+
+
+def next_version(doc_id: str, expected: int | None, current: int | None, live: bool) -> int:
+    """The version a save gets, or :class:`ConflictError` when ``expected`` is stale.
+
+    ``current`` is the stored version (of a deleted document too), ``live`` whether it exists.
+    """
+    if expected is not None and (not isinstance(expected, int) or isinstance(expected, bool) or expected < 1):
+        raise StoreError(f"expected_version must be a positive whole number or None, not {expected!r}")
+    if expected is None:
+        if live:
+            raise ConflictError(doc_id, None, current)
+        return (current or 0) + 1
+    if not live or expected != current:
+        raise ConflictError(doc_id, expected, current if live else None)
+    return current + 1
+
+
+def check_same_type(doc_id: str, stored_type: str, new_type: str, live: bool) -> None:
+    if live and stored_type != new_type:
+        raise StoreError(f"{doc_id!r} is a {stored_type}; it cannot be replaced by a {new_type}")
+
+
+def check_kept_indicators(plan_id: str, plan: Any, recorded: Iterable[str]) -> None:
+    """A plan may not drop an indicator that has recorded measurements."""
+    present = {indicator.id for *_, indicator in plan.iter_indicators()}
+    missing = sorted(set(recorded) - present)
+    if missing:
+        raise ValidationError(
+            [Issue("themes", "indicator has recorded measurements and cannot be removed", found=repr(i),
+                   hint="keep it (its target may change) or delete the plan") for i in missing],
+            plan_id,
+        )
+
+
+def changed_paths(old: Any, new: Any, path: str = "", limit: int = MAX_CHANGES_LISTED) -> tuple[str, ...]:
+    """What differs between two plain-data versions, as short paths (summarised past ``limit``).
+
+    Items of lists that carry ids are matched by id and named by it, so inserting a theme does
+    not make every later one look changed: ``indicators[va-o1-a1-i1].target``,
+    ``actions[nouvelle-action] added``.
+    """
+    found: list[str] = []
+    _diff(old, new, path, found)
+    if len(found) > limit:
+        found = found[:limit] + [f"… and {len(found) - limit} more"]
+    return tuple(found)
+
+
+def _diff(old: Any, new: Any, path: str, found: list[str]) -> None:
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        for key in [*old, *(k for k in new if k not in old)]:
+            _diff(old.get(key), new.get(key), f"{path}.{key}" if path else str(key), found)
+    elif isinstance(old, list) and isinstance(new, list):
+        old_ids, new_ids = _ids(old), _ids(new)
+        if old_ids is None or new_ids is None:
+            for index in range(max(len(old), len(new))):
+                _diff(old[index] if index < len(old) else None, new[index] if index < len(new) else None,
+                      f"{path}[{index}]", found)
+            return
+        name = path.rsplit(".", 1)[-1]
+        old_by, new_by = dict(zip(old_ids, old, strict=True)), dict(zip(new_ids, new, strict=True))
+        for key in old_ids:
+            if key in new_by:
+                _diff(old_by[key], new_by[key], f"{name}[{key}]", found)
+            else:
+                found.append(f"{name}[{key}] removed")
+        found.extend(f"{name}[{key}] added" for key in new_ids if key not in old_by)
+        if [k for k in old_ids if k in new_by] != [k for k in new_ids if k in old_by]:
+            found.append(f"{path} reordered")
+    elif _leaf(old) != _leaf(new):
+        found.append(path or "(document)")
+
+
+def _ids(items: list) -> list[str] | None:
+    """The ids of a list of mappings that all carry a distinct one, else ``None``."""
+    ids = [item.get("id") if isinstance(item, Mapping) else None for item in items]
+    if all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids):
+        return ids
+    return None
+
+
+def _leaf(value: Any) -> Any:
+    """A value as every backend gives it back (dates read from JSON are ISO text)."""
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    return (type(value), value) if isinstance(value, bool | int | str) else value
+
+
+# -- measurements and events --------------------------------------------------------------
+
+
+class PlanCache:
+    """Plans already checked, by (id, version): validating a measurement costs the same every time."""
+
+    def __init__(self, size: int = 8):
+        self._size = size
+        self._items: dict[tuple[str, int], tuple[Any, dict, Any]] = {}
+
+    def get(self, plan_id: str, version: int):
+        return self._items.get((plan_id, version))
+
+    def put(self, plan_id: str, version: int, plan: Any):
+        from ..checks import plan_gazetteer
+
+        entry = (plan, {i.id: i for *_, i in plan.iter_indicators()}, plan_gazetteer(plan))
+        if len(self._items) >= self._size:
+            self._items.pop(next(iter(self._items)))
+        self._items[(plan_id, version)] = entry
+        return entry
+
+
+def validate_measurements(plan_id: str, entry, measurements: Iterable[Measurement],
+                          author: str | None) -> builtins.list[Measurement]:
+    """Check each measurement against its indicator; return them with ``recorded_by`` filled in."""
+    from ..checks import _unknown, check_measurement
+
+    _plan, indicators, places = entry
+    author = check_text(author, "author")
+    ready, issues = [], []
+    for index, measurement in enumerate(measurements):
+        path = f"measurements[{index}]"
+        if not isinstance(measurement, Measurement):
+            raise StoreError(f"{path}: expected a Measurement, found {type(measurement).__name__}")
+        indicator = indicators.get(measurement.indicator or "")
+        if indicator is None:
+            issues.append(_unknown(f"{path}.indicator", "indicator", measurement.indicator, indicators))
+            continue
+        issues.extend(i for i in check_measurement(indicator, measurement, path, places) if i.severity == "error")
+        if measurement.recorded_by is None and author is not None:
+            measurement = attrs.evolve(measurement, recorded_by=author)
+        ready.append(measurement)
+    if issues:
+        raise ValidationError(issues, f"measurements for {plan_id}")
+    for index, measurement in enumerate(ready):
+        check_plain_text(attrs.asdict(measurement, recurse=False), f"measurements[{index}]")
+    return ready
+
+
+def validate_events(events: Iterable[Event], author: str | None) -> builtins.list[Event]:
+    author = check_text(author, "author")
+    ready = []
+    for index, event in enumerate(events):
+        if not isinstance(event, Event):
+            raise StoreError(f"events[{index}]: expected an Event, found {type(event).__name__}")
+        if event.recorded_by is None and author is not None:
+            event = attrs.evolve(event, recorded_by=author)
+        check_plain_text(attrs.asdict(event, recurse=False), f"events[{index}]")
+        ready.append(event)
+    return ready
+
+
+def measurement_data(measurement: Measurement) -> dict:
+    from ..convert import unstructure
+
+    return unstructure(measurement)
+
+
+def event_data(event: Event) -> dict:
+    from ..convert import unstructure
+
+    return unstructure(event)
+
+
+def structure_records(datas: builtins.list[Any], cls: type, source: str) -> builtins.list[Any]:
+    """Plain data → model objects, fast; a record that does not fit is reported with its path."""
+    from ..convert import converter, structure
+
+    hook = converter.get_structure_hook(cls)
+    try:
+        return [hook(data, cls) for data in datas]
+    except Exception:  # noqa: BLE001 - explained below with paths
+        for index, data in enumerate(datas):
+            try:
+                structure(data, cls)
+            except ValidationError as exc:
+                raise StoreError(f"{source}: record {index} is unreadable: {exc.issues[0]}") from None
+        raise
+
+
+def measurement_summary(measurement: Measurement) -> str:
+    """``participation 2026-03-01: 12/20`` — what a history line says about a measurement."""
+    m = measurement
+    if m.numerator is not None and m.denominator is not None:
+        value = f"{m.numerator}/{m.denominator}"
+    elif m.value is not None:
+        value = str(m.value)
+    elif m.level is not None:
+        value = m.level
+    elif m.done is not None:
+        value = "done" if m.done else "not done"
+    elif m.territories:
+        value = ", ".join(m.territories)
+    else:
+        value = m.territory or "—"
+    return f"{m.indicator} {m.date.isoformat()}: {value}"
+
+
+def measurement_history(record: MeasurementRecord) -> HistoryEntry:
+    m = record.measurement
+    return HistoryEntry(record.plan_id, record.recorded_at, "measure", by=m.recorded_by, comment=m.note,
+                        changes=(measurement_summary(m),))
+
+
+def event_history(record: EventRecord) -> HistoryEntry:
+    e = record.event
+    return HistoryEntry(record.doc_id, record.recorded_at, "event", by=e.recorded_by, comment=e.note,
+                        changes=(f"{e.kind} {e.date.isoformat()}",))
+
+
+def removed_records(measurements: int, events: int) -> tuple[str, ...]:
+    """What a deletion took with it, for its history entry."""
+    said = []
+    if measurements:
+        said.append(f"{measurements} measurement{'s' if measurements != 1 else ''} removed")
+    if events:
+        said.append(f"{events} event{'s' if events != 1 else ''} removed")
+    return tuple(said)
+
+
+def time_text(value: dt.datetime) -> str:
+    return value.astimezone(dt.timezone.utc).isoformat()
+
+
+def parse_time(value: Any) -> dt.datetime:
+    """A stored timestamp (ISO text or datetime) as an aware UTC datetime."""
+    if isinstance(value, dt.datetime):
+        result = value
+    elif isinstance(value, str):
+        result = dt.datetime.fromisoformat(value)
+    else:
+        raise ValueError(f"expected a timestamp, found {value!r}")
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=dt.timezone.utc)
+    return result.astimezone(dt.timezone.utc)
+
+
+def json_bytes(data: Any) -> bytes:
+    """Plain data as compact JSON; whole numbers too big for 64 bits are kept exactly, as text."""
+    import orjson
+
+    try:
+        return orjson.dumps(data)
+    except orjson.JSONEncodeError:
+        return orjson.dumps(big_ints_as_text(data))
+
+
+def big_ints_as_text(data: Any) -> Any:
+    if isinstance(data, int) and not isinstance(data, bool) and not -2**63 <= data < 2**64:
+        return str(data)
+    if isinstance(data, dict):
+        return {key: big_ints_as_text(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [big_ints_as_text(item) for item in data]
+    return data

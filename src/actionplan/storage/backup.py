@@ -1,0 +1,187 @@
+"""Backups: a whole store as one JSON or YAML file, checked completely before it is restored."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from ..errors import Issue, StoreError, ValidationError
+from ..model.indicators import Measurement
+from . import (
+    BACKUP_FORMAT,
+    BACKUP_FORMAT_VERSION,
+    Backup,
+    DocumentInfo,
+    DocumentRecord,
+    Event,
+    EventRecord,
+    HistoryEntry,
+    MeasurementRecord,
+)
+from .backends import (
+    PlanCache,
+    check_store_id,
+    check_text,
+    event_data,
+    measurement_data,
+    now,
+    parse_time,
+    prepare_document,
+    time_text,
+    validate_measurements,
+)
+
+
+def info_data(info: DocumentInfo) -> dict:
+    return {"id": info.id, "type": info.type, "version": info.version, "deleted": info.deleted,
+            "updated_at": time_text(info.updated_at), "updated_by": info.updated_by}
+
+
+def history_data(entry: HistoryEntry) -> dict:
+    return {"doc": entry.doc_id, "version": entry.version, "action": entry.action, "at": time_text(entry.at),
+            "by": entry.by, "comment": entry.comment, "changes": list(entry.changes)}
+
+
+def history_from_data(data: Mapping) -> HistoryEntry:
+    return HistoryEntry(doc_id=data["doc"], at=parse_time(data["at"]), action=data["action"],
+                        version=data.get("version"), by=data.get("by"), comment=data.get("comment"),
+                        changes=tuple(data.get("changes") or ()))
+
+
+def backup_to_data(backup: Backup, source: str | None = None) -> dict:
+    from .. import __version__
+
+    return {
+        "format": BACKUP_FORMAT,
+        "format_version": BACKUP_FORMAT_VERSION,
+        "actionplan_version": __version__,
+        "created_at": time_text(now()),
+        "source": source,
+        "documents": [{**info_data(r.info), "data": r.data} for r in backup.documents],
+        "history": [history_data(h) for h in backup.history],
+        "measurements": [{"plan": r.plan_id, "recorded_at": time_text(r.recorded_at),
+                          "measurement": measurement_data(r.measurement)} for r in backup.measurements],
+        "events": [{"doc": r.doc_id, "recorded_at": time_text(r.recorded_at), "event": event_data(r.event)}
+                   for r in backup.events],
+    }
+
+
+def backup_from_data(data: Any, source: str | None = None) -> Backup:
+    """Check a whole backup before anything is written; every problem is reported at once."""
+    issues: list[Issue] = []
+    if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
+        raise ValidationError([Issue("format", "not an actionplan store backup", expected=repr(BACKUP_FORMAT),
+                                     found=repr(data.get("format") if isinstance(data, dict) else data)[:60])], source)
+    version = data.get("format_version")
+    if not isinstance(version, int) or version > BACKUP_FORMAT_VERSION:
+        raise ValidationError([Issue("format_version", "backup written by a newer actionplan; upgrade to restore it",
+                                     expected=f"at most {BACKUP_FORMAT_VERSION}", found=repr(version))], source)
+    documents = _collect(issues, "documents", data.get("documents"), _document_record)
+    live = {r.info.id: r for r in documents if not r.info.deleted}
+    ids = [r.info.id for r in documents]
+    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        issues.append(Issue("documents", "document id appears twice", found=repr(duplicate)))
+    history = _collect(issues, "history", data.get("history", []), _history_record)
+    measurements = _collect(issues, "measurements", data.get("measurements", []), _measurement_record)
+    events = _collect(issues, "events", data.get("events", []), _event_record)
+    known = {r.info.id for r in documents}
+    issues += [Issue(f"history[{i}].doc", "history of an unknown document", found=repr(h.doc_id))
+               for i, h in enumerate(history) if h.doc_id not in known]
+    issues += _check_backup_measurements(measurements, live)
+    issues += [Issue(f"events[{i}].doc", "event of an unknown or deleted document", found=repr(r.doc_id))
+               for i, r in enumerate(events) if r.doc_id not in live]
+    if issues:
+        raise ValidationError(issues, source)
+    return Backup(tuple(documents), tuple(history), tuple(measurements), tuple(events))
+
+
+def _collect(issues: builtins.list[Issue], name: str, items: Any, read) -> builtins.list:
+    if not isinstance(items, list):
+        issues.append(Issue(name, "expected a list", found=type(items).__name__))
+        return []
+    result = []
+    for index, item in enumerate(items):
+        path = f"{name}[{index}]"
+        try:
+            if not isinstance(item, dict):
+                raise ValueError(f"expected a mapping, found {type(item).__name__}")
+            result.append(read(item, path))
+        except ValidationError as exc:
+            issues.extend(attrs.evolve(i, path=f"{path}.{i.path}".rstrip(".")) for i in exc.issues)
+        except (KeyError, ValueError, TypeError, StoreError) as exc:
+            message = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+            issues.append(Issue(path, message))
+    return result
+
+
+def _document_record(item: dict, path: str) -> DocumentRecord:
+    from ..documents import from_data
+
+    deleted = item.get("deleted", False)
+    if not isinstance(deleted, bool):
+        raise ValueError("deleted must be true or false")
+    version = item["version"]
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(f"version must be a positive whole number, not {version!r}")
+    doc_id = check_store_id(item["id"])
+    data = item.get("data")
+    title = organisation = None
+    territories: tuple[str, ...] = ()
+    type_name = item["type"]
+    if deleted:
+        if data is not None:
+            raise ValueError("a deleted document keeps no data")
+    else:
+        document = from_data(data, source=path)  # checked like any document being saved
+        prepared = prepare_document(document)
+        if prepared.id != doc_id or prepared.type != type_name:
+            raise ValueError(f"holds {prepared.type} {prepared.id!r}, not {type_name} {doc_id!r}")
+        data, title, organisation, territories = prepared.data, prepared.title, prepared.organisation, \
+            prepared.territories
+    info = DocumentInfo(id=doc_id, type=type_name, version=version, updated_at=parse_time(item["updated_at"]),
+                        updated_by=check_text(item.get("updated_by"), "updated_by"), title=title,
+                        organisation=organisation, territories=territories, deleted=deleted)
+    return DocumentRecord(info, data)
+
+
+def _history_record(item: dict, path: str) -> HistoryEntry:
+    entry = history_from_data(item)
+    check_store_id(entry.doc_id)
+    for text in (entry.by, entry.comment, *entry.changes):
+        check_text(text, "history text")
+    return entry
+
+
+def _measurement_record(item: dict, path: str) -> MeasurementRecord:
+    from ..convert import structure
+
+    measurement, _ = structure(item["measurement"], Measurement)
+    return MeasurementRecord(check_store_id(item["plan"]), measurement, parse_time(item["recorded_at"]))
+
+
+def _event_record(item: dict, path: str) -> EventRecord:
+    from ..convert import structure
+
+    event, _ = structure(item["event"], Event)
+    return EventRecord(check_store_id(item["doc"]), event, parse_time(item["recorded_at"]))
+
+
+def _check_backup_measurements(records, live: Mapping[str, DocumentRecord]) -> Iterator[Issue]:
+    from ..documents import from_data
+
+    entries: dict[str, Any] = {}
+    for index, record in enumerate(records):
+        path = f"measurements[{index}]"
+        doc = live.get(record.plan_id)
+        if doc is None or doc.info.type != "plan":
+            yield Issue(f"{path}.plan", "measurement of an unknown or deleted plan", found=repr(record.plan_id))
+            continue
+        if record.plan_id not in entries:
+            entries[record.plan_id] = PlanCache().put(record.plan_id, doc.info.version, from_data(doc.data))
+        try:
+            validate_measurements(record.plan_id, entries[record.plan_id], [record.measurement], None)
+        except ValidationError as exc:
+            yield from (attrs.evolve(i, path=i.path.replace("measurements[0]", path, 1)) for i in exc.issues)

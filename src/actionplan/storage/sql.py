@@ -1,0 +1,530 @@
+"""What SQL stores share: the tables, every query (parameterised), schema versions and upgrades.
+
+:class:`SqlStore` holds the logic once; a backend subclass brings a connection, the table
+definitions in its dialect and the conversion of a few value types. The SQLite store is one,
+the PostgreSQL plugin another. Queries are written with ``?`` placeholders and rewritten for
+drivers that use ``%s``; no value is ever formatted into SQL text.
+
+Tables (prefixed ``actionplan_`` so a shared database stays tidy):
+
+* ``meta``: ``schema_version`` of the tables;
+* ``documents``: one row per document id (latest content as JSON, version, index columns;
+  a deleted document stays as a tombstone so its version numbers and history go on);
+* ``document_territories``: territories of each document, indexed, for "plans of this MRC";
+* ``history``: one row per create / update / delete, with who, when and the paths changed;
+* ``measurements`` and ``events``: append-only records, indexed by plan, indicator and date.
+"""
+
+from __future__ import annotations
+
+import abc
+import builtins
+import contextlib
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from ..errors import ConflictError, StoreError
+from ..model.indicators import Measurement
+from . import (
+    Backup,
+    DocumentInfo,
+    DocumentRecord,
+    Event,
+    EventRecord,
+    HistoryEntry,
+    MeasurementRecord,
+    Store,
+    StoredDocument,
+)
+from .backends import (
+    PlanCache,
+    changed_paths,
+    check_kept_indicators,
+    check_same_type,
+    check_store_id,
+    check_text,
+    decode_document,
+    event_data,
+    json_bytes,
+    measurement_data,
+    next_version,
+    not_found,
+    now,
+    parse_time,
+    prepare_document,
+    removed_records,
+    structure_records,
+    validate_events,
+    validate_measurements,
+)
+
+#: Every table of a SQL store, in creation order.
+TABLES = (
+    "actionplan_meta",
+    "actionplan_documents",
+    "actionplan_document_territories",
+    "actionplan_history",
+    "actionplan_measurements",
+    "actionplan_events",
+)
+
+_INFO_COLUMNS = "id, type, version, updated_at, updated_by, title, organisation, deleted"
+
+
+class SchemaMissing(Exception):
+    """Internal: the database holds no actionplan tables yet."""
+
+
+class SqlStore(Store):
+    """A store on a SQL database; subclasses implement the abstract connection methods."""
+
+    #: Version of the tables this code writes; a store with a higher one is refused.
+    SCHEMA_VERSION = 1
+    #: version n → statements upgrading tables from n to n + 1, run in one transaction.
+    MIGRATIONS: dict[int, tuple[str, ...]] = {}
+    #: Suffixes that lock the document row in a write transaction (empty where locks are per database).
+    FOR_UPDATE = ""
+    FOR_SHARE = ""
+    #: How ids are ordered: bytewise, so every backend lists them in the same order.
+    ORDER_IDS = "id"
+    PLACEHOLDER = "?"
+
+    def __init__(self, url: str):
+        self.url = url
+        self._plans = PlanCache()
+        self._ready = False
+
+    # -- what a backend provides -------------------------------------------------------
+    @abc.abstractmethod
+    def _transaction(self, write: bool) -> contextlib.AbstractContextManager[Any]:
+        """A transaction yielding a DB-API cursor (``None`` when the database does not exist yet).
+
+        Writes must be serialised per document (``BEGIN IMMEDIATE``, row locks…); driver errors
+        become :class:`StoreError`.
+        """
+
+    @abc.abstractmethod
+    def _schema_statements(self) -> builtins.list[str]:
+        """``CREATE`` statements of the tables and indexes at :attr:`SCHEMA_VERSION`."""
+
+    @abc.abstractmethod
+    def _existing_tables(self, cur) -> set[str]:
+        """Names of the tables visible to this store (of any application)."""
+
+    def _lock_schema(self, cur) -> None:
+        """Serialise schema creation and upgrades between processes (if the transaction does not)."""
+
+    def _foreign_tables_block(self, tables: set[str]) -> bool:
+        """Whether other applications' tables make the database unfit for a new store."""
+        return bool(tables)
+
+    def _json_in(self, data: Any) -> Any:
+        return json_bytes(data).decode("utf-8")
+
+    def _json_out(self, value: Any) -> Any:
+        import orjson
+
+        return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+    def _time_in(self, value: dt.datetime) -> Any:
+        return value.isoformat()
+
+    def _time_out(self, value: Any) -> dt.datetime:
+        return parse_time(value)
+
+    def _date_in(self, value: dt.date | None) -> Any:
+        return value.isoformat() if value is not None else None
+
+    def _decimal_in(self, value: Decimal | None) -> Any:
+        return str(value) if value is not None else None
+
+    # -- query helpers -------------------------------------------------------------------
+    def _sql(self, sql: str) -> str:
+        return sql if self.PLACEHOLDER == "?" else sql.replace("?", self.PLACEHOLDER)
+
+    def _run(self, cur, sql: str, params: tuple | builtins.list = ()):
+        cur.execute(self._sql(sql), tuple(params))
+        return cur
+
+    def _many(self, cur, sql: str, rows: builtins.list[tuple]) -> None:
+        if rows:
+            cur.executemany(self._sql(sql), rows)
+
+    def _one(self, cur, sql: str, params: tuple = ()):
+        return self._run(cur, sql, params).fetchone()
+
+    # -- schema --------------------------------------------------------------------------
+    def _schema_version(self, cur) -> int | None:
+        """The stored schema version, ``None`` for an empty database; refuses what it cannot use."""
+        tables = self._existing_tables(cur)
+        if "actionplan_meta" not in tables:
+            ours = tables & set(TABLES)
+            if ours:
+                raise StoreError(f"{self._where()} has actionplan tables ({', '.join(sorted(ours))}) but no "
+                                 "schema version: it is damaged or was not made by actionplan; refusing to use it")
+            if self._foreign_tables_block(tables):
+                raise StoreError(f"{self._where()} is a database of another application "
+                                 f"(tables: {', '.join(sorted(tables)[:5])}); refusing to use it")
+            return None
+        row = self._one(cur, "SELECT value FROM actionplan_meta WHERE key = ?", ("schema_version",))
+        try:
+            version = int(row[0])
+        except (TypeError, ValueError):
+            raise StoreError(f"{self._where()} has an unreadable schema version {row!r}; refusing to use it") from None
+        if version > self.SCHEMA_VERSION:
+            from .. import __version__
+
+            raise StoreError(
+                f"{self._where()} was written by a newer actionplan (store schema {version}; "
+                f"actionplan {__version__} reads up to {self.SCHEMA_VERSION}); upgrade actionplan to use it"
+            )
+        return version
+
+    def _prepare(self, cur) -> None:
+        """Inside a write transaction: create the tables, or upgrade them to this version."""
+        self._lock_schema(cur)
+        version = self._schema_version(cur)
+        if version is None:
+            for statement in self._schema_statements():
+                self._run(cur, statement)
+            self._run(cur, "INSERT INTO actionplan_meta (key, value) VALUES (?, ?)",
+                      ("schema_version", str(self.SCHEMA_VERSION)))
+        elif version < self.SCHEMA_VERSION:
+            self._upgrade(cur, version)
+
+    def _upgrade(self, cur, version: int) -> None:
+        for step in range(version, self.SCHEMA_VERSION):
+            statements = self.MIGRATIONS.get(step)
+            if statements is None:
+                raise StoreError(f"{self._where()} uses store schema {version}, which this actionplan cannot "
+                                 f"upgrade (no step from {step} to {step + 1}); the store was left unchanged")
+            try:
+                for statement in statements:
+                    self._run(cur, statement)
+            except Exception as exc:  # noqa: BLE001 - any driver error: the transaction is rolled back
+                reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                raise StoreError(f"upgrading {self._where()} from schema {step} failed ({reason}); "
+                                 "the store was left unchanged") from exc
+        self._run(cur, "UPDATE actionplan_meta SET value = ? WHERE key = ?",
+                  (str(self.SCHEMA_VERSION), "schema_version"))
+
+    def _open(self) -> None:
+        """Check the schema when the store is opened, upgrading an older one in one transaction."""
+        with self._transaction(write=False) as cur:
+            version = None if cur is None else self._schema_version(cur)
+        if version is not None and version < self.SCHEMA_VERSION:
+            with self._transaction(write=True) as cur:
+                self._prepare(cur)
+        self._ready = version is not None
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Any]:
+        with self._transaction(write=True) as cur:
+            if not self._ready:
+                self._prepare(cur)
+            yield cur
+        self._ready = True
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Any]:
+        """A read transaction; yields ``None`` while nothing was ever written."""
+        with self._transaction(write=False) as cur:
+            if cur is not None and not self._ready:
+                version = self._schema_version(cur)
+                if version is None:
+                    cur = None
+                elif version < self.SCHEMA_VERSION:
+                    raise StoreError(f"{self._where()} was downgraded by another process; reopen it")
+                else:
+                    self._ready = True
+            yield cur
+
+    def _where(self) -> str:
+        from . import redact_url
+
+        return redact_url(self.url)
+
+    # -- documents -----------------------------------------------------------------------
+    def save(self, document, *, expected_version=None, author=None, comment=None, doc_id=None) -> int:
+        prepared = prepare_document(document, doc_id)
+        author, comment = check_text(author, "author"), check_text(comment, "comment")
+        with self._write() as cur:
+            at = now()
+            row = self._one(cur, "SELECT version, type, deleted FROM actionplan_documents WHERE id = ?"
+                            + self.FOR_UPDATE, (prepared.id,))
+            current, live = (row[0], not row[2]) if row else (None, False)
+            version = next_version(prepared.id, expected_version, current, live)
+            old_data = None
+            if live:
+                check_same_type(prepared.id, row[1], prepared.type, live)
+                old_data = self._json_out(self._one(cur, "SELECT data FROM actionplan_documents WHERE id = ?",
+                                                    (prepared.id,))[0])
+                if prepared.type == "plan":
+                    check_kept_indicators(prepared.id, document, self._recorded_indicators(cur, prepared.id))
+            values = (prepared.type, version, prepared.title, prepared.organisation, self._json_in(prepared.data),
+                      self._time_in(at), author)
+            if row is None:
+                inserted = self._run(
+                    cur, "INSERT INTO actionplan_documents (type, version, title, organisation, data, updated_at, "
+                         "updated_by, deleted, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                    (*values, False, prepared.id)).rowcount
+                if inserted != 1:  # created meanwhile by another writer
+                    raise ConflictError(prepared.id, expected_version, self._current_version(cur, prepared.id))
+            else:
+                self._run(cur, "UPDATE actionplan_documents SET type = ?, version = ?, title = ?, organisation = ?, "
+                               "data = ?, updated_at = ?, updated_by = ?, deleted = ? WHERE id = ?",
+                          (*values, False, prepared.id))
+            self._set_territories(cur, prepared.id, prepared.territories)
+            self._add_history(cur, HistoryEntry(prepared.id, at, "update" if live else "create", version, author,
+                                                comment, changed_paths(old_data, prepared.data) if live else ()))
+        return version
+
+    def _current_version(self, cur, doc_id: str) -> int | None:
+        row = self._one(cur, "SELECT version, deleted FROM actionplan_documents WHERE id = ?", (doc_id,))
+        return row[0] if row and not row[1] else None
+
+    def _recorded_indicators(self, cur, plan_id: str) -> builtins.list[str]:
+        rows = self._run(cur, "SELECT DISTINCT indicator_id FROM actionplan_measurements WHERE plan_id = ?",
+                         (plan_id,)).fetchall()
+        return [r[0] for r in rows]
+
+    def _set_territories(self, cur, doc_id: str, territories: Iterable[str]) -> None:
+        self._run(cur, "DELETE FROM actionplan_document_territories WHERE doc_id = ?", (doc_id,))
+        self._many(cur, "INSERT INTO actionplan_document_territories (doc_id, territory) VALUES (?, ?)",
+                   [(doc_id, t) for t in territories])
+
+    def _add_history(self, cur, entry: HistoryEntry) -> None:
+        self._run(cur, "INSERT INTO actionplan_history (doc_id, version, action, changed_at, author, comment, "
+                       "changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  (entry.doc_id, entry.version, entry.action, self._time_in(entry.at), entry.by, entry.comment,
+                   self._json_in(list(entry.changes))))
+
+    def _info(self, row, territories: Iterable[str]) -> DocumentInfo:
+        doc_id, type_name, version, updated_at, updated_by, title, organisation, deleted = row[:8]
+        return DocumentInfo(id=doc_id, type=type_name, version=version, updated_at=self._time_out(updated_at),
+                            updated_by=updated_by, title=title, organisation=organisation,
+                            territories=tuple(territories), deleted=bool(deleted))
+
+    def _territories(self, cur, doc_id: str) -> builtins.list[str]:
+        rows = self._run(cur, "SELECT territory FROM actionplan_document_territories WHERE doc_id = ? "
+                              "ORDER BY territory", (doc_id,)).fetchall()
+        return sorted(r[0] for r in rows)
+
+    def _live_row(self, cur, doc_id: str, columns: str):
+        row = None if cur is None else self._one(
+            cur, f"SELECT {columns} FROM actionplan_documents WHERE id = ?", (doc_id,))
+        if row is None or row[7]:
+            raise not_found(doc_id, self.url)
+        return row
+
+    def get(self, doc_id: str) -> StoredDocument:
+        check_store_id(doc_id)
+        with self._read() as cur:
+            row = self._live_row(cur, doc_id, f"{_INFO_COLUMNS}, data")
+            info = self._info(row, self._territories(cur, doc_id))
+        document = decode_document(self._json_out(row[8]), f"{self._where()}#{doc_id}")
+        return StoredDocument(document, info)
+
+    def info(self, doc_id: str) -> DocumentInfo:
+        check_store_id(doc_id)
+        with self._read() as cur:
+            row = self._live_row(cur, doc_id, _INFO_COLUMNS)
+            return self._info(row, self._territories(cur, doc_id))
+
+    def list(self, *, type=None, organisation=None, territory=None, include_deleted=False):
+        where, params = [], []
+        if type is not None:
+            where.append("type = ?")
+            params.append(type)
+        if organisation is not None:
+            where.append("organisation = ?")
+            params.append(organisation)
+        if territory is not None:
+            where.append("id IN (SELECT doc_id FROM actionplan_document_territories WHERE territory = ?)")
+            params.append(territory)
+        if not include_deleted:
+            where.append("deleted = ?")
+            params.append(False)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        with self._read() as cur:
+            if cur is None:
+                return []
+            rows = self._run(cur, f"SELECT {_INFO_COLUMNS} FROM actionplan_documents{clause} ORDER BY "
+                                  f"{self.ORDER_IDS}", params).fetchall()
+            places: dict[str, builtins.list[str]] = {}
+            for doc_id, place in self._run(
+                    cur, f"SELECT doc_id, territory FROM actionplan_document_territories WHERE doc_id IN "
+                         f"(SELECT id FROM actionplan_documents{clause})", params).fetchall():
+                places.setdefault(doc_id, []).append(place)
+        return [self._info(row, sorted(places.get(row[0], ()))) for row in rows]
+
+    def delete(self, doc_id, *, expected_version, author=None, comment=None) -> int:
+        check_store_id(doc_id)
+        author, comment = check_text(author, "author"), check_text(comment, "comment")
+        with self._write() as cur:
+            at = now()
+            row = self._one(cur, "SELECT version, deleted FROM actionplan_documents WHERE id = ?" + self.FOR_UPDATE,
+                            (doc_id,))
+            if row is None or row[1]:
+                raise not_found(doc_id, self.url)
+            version = next_version(doc_id, expected_version, row[0], True)
+            measured = self._run(cur, "DELETE FROM actionplan_measurements WHERE plan_id = ?", (doc_id,)).rowcount
+            evented = self._run(cur, "DELETE FROM actionplan_events WHERE doc_id = ?", (doc_id,)).rowcount
+            self._set_territories(cur, doc_id, ())
+            self._run(cur, "UPDATE actionplan_documents SET version = ?, title = ?, organisation = ?, data = ?, "
+                           "updated_at = ?, updated_by = ?, deleted = ? WHERE id = ?",
+                      (version, None, None, None, self._time_in(at), author, True, doc_id))
+            self._plans = PlanCache()
+            self._add_history(cur, HistoryEntry(doc_id, at, "delete", version, author, comment,
+                                                removed_records(measured, evented)))
+        return version
+
+    def document_history(self, doc_id: str) -> builtins.list[HistoryEntry]:
+        check_store_id(doc_id)
+        with self._read() as cur:
+            if cur is None:
+                return []
+            rows = self._run(cur, "SELECT doc_id, changed_at, action, version, author, comment, changes "
+                                  "FROM actionplan_history WHERE doc_id = ? ORDER BY seq", (doc_id,)).fetchall()
+        return [self._history(row) for row in rows]
+
+    def _history(self, row) -> HistoryEntry:
+        doc_id, at, action, version, author, comment, changes = row
+        return HistoryEntry(doc_id, self._time_out(at), action, version, author, comment,
+                            tuple(self._json_out(changes)))
+
+    # -- append-only records -------------------------------------------------------------
+    def _plan_entry(self, cur, plan_id: str):
+        """The plan a measurement is checked against: its row is share-locked, its parse cached by version."""
+        row = self._one(cur, "SELECT version, type, deleted FROM actionplan_documents WHERE id = ?" + self.FOR_SHARE,
+                        (plan_id,))
+        if row is None or row[2]:
+            raise not_found(plan_id, self.url, "plan")
+        if row[1] != "plan":
+            raise StoreError(f"{plan_id!r} is a {row[1]}, not a plan: measurements belong to plans")
+        entry = self._plans.get(plan_id, row[0])
+        if entry is None:
+            data = self._one(cur, "SELECT data FROM actionplan_documents WHERE id = ?", (plan_id,))[0]
+            plan = decode_document(self._json_out(data), f"{self._where()}#{plan_id}")
+            entry = self._plans.put(plan_id, row[0], plan)
+        return entry
+
+    def append_measurements(self, plan_id, measurements, *, author=None) -> int:
+        check_store_id(plan_id, "plan id")
+        measurements = builtins.list(measurements)
+        with self._write() as cur:
+            ready = validate_measurements(plan_id, self._plan_entry(cur, plan_id), measurements, author)
+            at = self._time_in(now())
+            self._many(cur, "INSERT INTO actionplan_measurements (plan_id, indicator_id, date, value, recorded_at, "
+                            "recorded_by, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(plan_id, m.indicator, self._date_in(m.date), self._decimal_in(m.value), at, m.recorded_by,
+                         self._json_in(measurement_data(m))) for m in ready])
+        return len(ready)
+
+    def _record_filters(self, key: str, value: str | None, start, end) -> tuple[str, builtins.list]:
+        where, params = "", []
+        if value is not None:
+            where += f" AND {key} = ?"
+            params.append(value)
+        if start is not None:
+            where += " AND date >= ?"
+            params.append(self._date_in(start))
+        if end is not None:
+            where += " AND date <= ?"
+            params.append(self._date_in(end))
+        return where, params
+
+    def _check_exists(self, cur, doc_id: str, what: str = "document") -> None:
+        if cur is None or self._current_version(cur, doc_id) is None:
+            raise not_found(doc_id, self.url, what)
+
+    def _measurement_rows(self, plan_id, columns, indicator, start, end):
+        check_store_id(plan_id, "plan id")
+        where, params = self._record_filters("indicator_id", indicator, start, end)
+        with self._read() as cur:
+            self._check_exists(cur, plan_id, "plan")
+            return self._run(cur, f"SELECT {columns} FROM actionplan_measurements WHERE plan_id = ?{where} "
+                                  "ORDER BY seq", [plan_id, *params]).fetchall()
+
+    def measurement_records(self, plan_id, *, indicator=None, start=None, end=None):
+        rows = self._measurement_rows(plan_id, "recorded_at, data", indicator, start, end)
+        found = structure_records([self._json_out(r[1]) for r in rows], Measurement, f"{self._where()}#{plan_id}")
+        return [MeasurementRecord(plan_id, m, self._time_out(r[0])) for m, r in zip(found, rows, strict=True)]
+
+    def measurements(self, plan_id, *, indicator=None, start=None, end=None):
+        rows = self._measurement_rows(plan_id, "data", indicator, start, end)
+        return structure_records([self._json_out(r[0]) for r in rows], Measurement, f"{self._where()}#{plan_id}")
+
+    def append_events(self, doc_id, events, *, author=None) -> int:
+        check_store_id(doc_id)
+        ready = validate_events(events, author)
+        with self._write() as cur:
+            self._check_exists(cur, doc_id)
+            at = self._time_in(now())
+            self._many(cur, "INSERT INTO actionplan_events (doc_id, kind, date, recorded_at, recorded_by, data) "
+                            "VALUES (?, ?, ?, ?, ?, ?)",
+                       [(doc_id, e.kind, self._date_in(e.date), at, e.recorded_by, self._json_in(event_data(e)))
+                        for e in ready])
+        return len(ready)
+
+    def event_records(self, doc_id, *, kind=None, start=None, end=None):
+        check_store_id(doc_id)
+        where, params = self._record_filters("kind", kind, start, end)
+        with self._read() as cur:
+            self._check_exists(cur, doc_id)
+            rows = self._run(cur, f"SELECT recorded_at, data FROM actionplan_events WHERE doc_id = ?{where} "
+                                  "ORDER BY seq", [doc_id, *params]).fetchall()
+        found = structure_records([self._json_out(r[1]) for r in rows], Event, f"{self._where()}#{doc_id}")
+        return [EventRecord(doc_id, e, self._time_out(r[0])) for e, r in zip(found, rows, strict=True)]
+
+    # -- whole store ---------------------------------------------------------------------
+    def export(self) -> Backup:
+        with self._read() as cur:
+            if cur is None:
+                return Backup()
+            places: dict[str, builtins.list[str]] = {}
+            for doc_id, place in self._run(cur, "SELECT doc_id, territory FROM actionplan_document_territories"):
+                places.setdefault(doc_id, []).append(place)
+            documents = tuple(
+                DocumentRecord(self._info(row, sorted(places.get(row[0], ()))), self._json_out(row[8]))
+                for row in self._run(cur, f"SELECT {_INFO_COLUMNS}, data FROM actionplan_documents "
+                                          f"ORDER BY {self.ORDER_IDS}").fetchall())
+            history = tuple(self._history(row) for row in self._run(
+                cur, "SELECT doc_id, changed_at, action, version, author, comment, changes FROM actionplan_history "
+                     "ORDER BY seq").fetchall())
+            rows = self._run(cur, "SELECT plan_id, recorded_at, data FROM actionplan_measurements "
+                                  "ORDER BY seq").fetchall()
+            measured = structure_records([self._json_out(r[2]) for r in rows], Measurement, self._where())
+            measurements = tuple(MeasurementRecord(r[0], m, self._time_out(r[1]))
+                                 for r, m in zip(rows, measured, strict=True))
+            rows = self._run(cur, "SELECT doc_id, recorded_at, data FROM actionplan_events ORDER BY seq").fetchall()
+            evented = structure_records([self._json_out(r[2]) for r in rows], Event, self._where())
+            events = tuple(EventRecord(r[0], e, self._time_out(r[1])) for r, e in zip(rows, evented, strict=True))
+        return Backup(documents, history, measurements, events)
+
+    def import_(self, backup: Backup) -> None:
+        with self._write() as cur:
+            if self._one(cur, "SELECT id FROM actionplan_documents LIMIT 1") is not None:
+                raise StoreError(f"{self._where()} is not empty; restore into a new store")
+            self._many(cur, "INSERT INTO actionplan_documents (id, type, version, title, organisation, data, "
+                            "updated_at, updated_by, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(r.info.id, r.info.type, r.info.version, r.info.title, r.info.organisation,
+                         None if r.data is None else self._json_in(r.data), self._time_in(r.info.updated_at),
+                         r.info.updated_by, r.info.deleted) for r in backup.documents])
+            self._many(cur, "INSERT INTO actionplan_document_territories (doc_id, territory) VALUES (?, ?)",
+                       [(r.info.id, t) for r in backup.documents for t in r.info.territories])
+            for entry in backup.history:
+                self._add_history(cur, entry)
+            self._many(cur, "INSERT INTO actionplan_measurements (plan_id, indicator_id, date, value, recorded_at, "
+                            "recorded_by, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(r.plan_id, r.measurement.indicator, self._date_in(r.measurement.date),
+                         self._decimal_in(r.measurement.value), self._time_in(r.recorded_at),
+                         r.measurement.recorded_by, self._json_in(measurement_data(r.measurement)))
+                        for r in backup.measurements])
+            self._many(cur, "INSERT INTO actionplan_events (doc_id, kind, date, recorded_at, recorded_by, data) "
+                            "VALUES (?, ?, ?, ?, ?, ?)",
+                       [(r.doc_id, r.event.kind, self._date_in(r.event.date), self._time_in(r.recorded_at),
+                         r.event.recorded_by, self._json_in(event_data(r.event))) for r in backup.events])
+

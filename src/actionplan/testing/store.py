@@ -1,0 +1,694 @@
+"""The store conformance suite: one set of tests every store backend runs against itself.
+
+Subclass :class:`StoreConformance` in a test module and override the ``make_store_url``
+fixture so that each call returns the URL of a new, empty store of your backend::
+
+    class TestMyStore(StoreConformance):
+        @pytest.fixture
+        def make_store_url(self, tmp_path):
+            numbers = itertools.count()
+            return lambda: f"mystore:{tmp_path}/store-{next(numbers)}"
+
+The URL must open through :func:`actionplan.open_store` (your plugin installed by entry
+point, or registered for the test), and from other processes too: the concurrency and
+crash tests start writers with :mod:`actionplan.testing.workers` and ``os.fork``. Class
+attributes tune the heavier tests (``crash_rounds``, ``appenders``, ``appends_each``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+
+import attrs
+import pytest
+
+from .. import open_store
+from ..documents import DOCUMENT_TYPES, document_type
+from ..errors import ConflictError, NotFoundError, StoreError, ValidationError
+from ..model.base import check_id, check_text
+from ..model.indicators import Measurement
+from ..storage import Event, Store
+from . import SAMPLE_PLAN_ID, sample_measurements, sample_plan, sample_plan_data
+
+HOSTILE_IDS = ("../../etc/passwd", "'; DROP TABLE actionplan_documents; --", "plan\x00id", "x" * 10_000,
+               "/etc/passwd", "..", ".", "", "a/b", "a\\b", "plan id", "é")
+HOSTILE_TEXTS = ("'; DROP TABLE actionplan_documents; --", "Robert'); DROP TABLE students;--", "x" * 10_000,
+                 "../../etc/passwd", "$(rm -rf /) `id`", "{{ 7*7 }} <script>alert(1)</script>",
+                 "Équipe CH — « Table des partenaires »")
+
+
+@attrs.frozen
+class ConformanceNote:
+    """A small document type of the suite's own: stores must keep any registered type."""
+
+    id: str = attrs.field(validator=check_id)
+    title: str = attrs.field(validator=check_text)
+    amount: Decimal = Decimal(0)
+    organisation: str | None = None
+    territories: tuple[str, ...] = ()
+    schema_version: int = 1
+
+
+def snapshot(store: Store) -> dict:
+    """A store's whole content in comparable form (documents decoded, records per document)."""
+    from ..storage.backends import decode_document
+
+    backup = store.export()
+    return {
+        "documents": {r.info.id: (r.info, None if r.data is None else decode_document(r.data, r.info.id))
+                      for r in backup.documents},
+        "history": {r.info.id: store.document_history(r.info.id) for r in backup.documents},
+        "measurements": {r.info.id: store.measurement_records(r.info.id) for r in backup.documents
+                         if r.info.type == "plan" and not r.info.deleted},
+        "events": {r.info.id: store.event_records(r.info.id) for r in backup.documents if not r.info.deleted},
+    }
+
+
+def crash_plan(version: int):
+    """A plan whose every part says which version it is, so a mix of two saves shows."""
+    marker = f"v{version}"
+    return sample_plan(title=f"Plan {marker}", mission=" ".join([marker] * 4000))
+
+
+def crash_marker(plan) -> int:
+    """The version a crash plan says it is; refuses a plan whose parts disagree."""
+    title_version = int(plan.title.split("Plan v", 1)[1])
+    words = set(plan.mission.split(" "))
+    assert words == {f"v{title_version}"}, f"title says v{title_version} but the mission holds {sorted(words)[:3]}"
+    return title_version
+
+
+class StoreConformance:
+    """Every behaviour the :class:`~actionplan.storage.Store` interface promises, as tests."""
+
+    #: Rounds of the kill -9 test.
+    crash_rounds = 100
+    #: Writer processes and appends per process in the concurrent-append test.
+    appenders = 4
+    appends_each = 500
+
+    # -- fixtures to override ------------------------------------------------------------
+    @pytest.fixture
+    def make_store_url(self):
+        """Override: a callable returning the URL of a new, empty store at each call."""
+        pytest.fail("override the make_store_url fixture in your StoreConformance subclass")
+
+    @pytest.fixture
+    def store_url(self, make_store_url) -> str:
+        return make_store_url()
+
+    @pytest.fixture
+    def store(self, store_url):
+        store = open_store(store_url)
+        yield store
+        store.close()
+
+    @pytest.fixture
+    def plan(self):
+        return sample_plan()
+
+    @pytest.fixture
+    def note_type(self):
+        """Registers the suite's own document type for one test."""
+        previous = DOCUMENT_TYPES.get("conformance-note")
+        document_type("conformance-note")(ConformanceNote)
+        yield ConformanceNote
+        if previous is None:
+            DOCUMENT_TYPES.pop("conformance-note", None)
+        else:  # pragma: no cover
+            DOCUMENT_TYPES["conformance-note"] = previous
+
+    @pytest.fixture
+    def documents(self, plan, note_type):
+        """Override to add samples of your own document types: each must save and read back equal."""
+        return [plan, note_type(id="note-1", title="Note de suivi", amount=Decimal("390013.07"),
+                                organisation="table-exemple", territories=("mrc:roussillon",))]
+
+    # -- opening -------------------------------------------------------------------------
+    def test_open_store_gives_an_empty_store(self, store):
+        assert isinstance(store, Store)
+        assert store.list() == []
+        assert store.version(SAMPLE_PLAN_ID) is None
+        assert store.is_empty()
+
+    def test_getting_an_unknown_document_raises_not_found(self, store):
+        with pytest.raises(NotFoundError):
+            store.get("absent")
+        with pytest.raises(NotFoundError):
+            store.history("absent")
+        with pytest.raises(NotFoundError):
+            store.measurements("absent")
+
+    # -- documents -----------------------------------------------------------------------
+    def test_save_and_get_round_trip(self, store, plan):
+        before = dt.datetime.now(dt.timezone.utc)
+        assert store.save(plan, author="Marie Tremblay") == 1
+        stored = store.get(plan.id)
+        assert stored.document == plan
+        info = stored.info
+        assert (info.id, info.type, info.version, info.deleted) == (plan.id, "plan", 1, False)
+        assert info.title == plan.title
+        assert info.organisation == "table-exemple"
+        assert info.territories == ("mrc:les-maskoutains", "mrc:roussillon")
+        assert info.updated_by == "Marie Tremblay"
+        assert info.updated_at.tzinfo is not None
+        assert before - dt.timedelta(seconds=5) <= info.updated_at <= dt.datetime.now(dt.timezone.utc)
+        assert store.info(plan.id) == info
+        assert store.version(plan.id) == 1
+
+    def test_every_document_type_round_trips(self, store, documents):
+        for document in documents:
+            store.save(document)
+        for document in documents:
+            assert store.get(document.id).document == document
+        assert [i.id for i in store.list()] == sorted(d.id for d in documents)
+
+    def test_updates_get_increasing_versions(self, store, plan):
+        store.save(plan)
+        assert store.save(attrs.evolve(plan, title="Deuxième titre"), expected_version=1) == 2
+        assert store.save(attrs.evolve(plan, title="Troisième titre"), expected_version=2) == 3
+        assert store.get(plan.id).document.title == "Troisième titre"
+
+    def test_a_stale_save_is_a_conflict_naming_both_versions(self, store, plan):
+        store.save(plan)
+        store.save(attrs.evolve(plan, title="Version de Marie"), expected_version=1)
+        with pytest.raises(ConflictError) as caught:
+            store.save(attrs.evolve(plan, title="Version de Jean"), expected_version=1)
+        assert (caught.value.expected_version, caught.value.current_version) == (1, 2)
+        assert "1" in str(caught.value) and "2" in str(caught.value)
+        assert store.get(plan.id).document.title == "Version de Marie"
+        assert store.version(plan.id) == 2
+
+    def test_creating_an_existing_document_is_a_conflict(self, store, plan):
+        store.save(plan)
+        with pytest.raises(ConflictError) as caught:
+            store.save(attrs.evolve(plan, title="Autre"))
+        assert (caught.value.expected_version, caught.value.current_version) == (None, 1)
+        assert store.get(plan.id).document == plan
+
+    def test_updating_a_missing_document_is_a_conflict(self, store, plan):
+        with pytest.raises(ConflictError) as caught:
+            store.save(plan, expected_version=3)
+        assert (caught.value.expected_version, caught.value.current_version) == (3, None)
+        assert store.list() == []
+
+    def test_a_bad_expected_version_is_refused(self, store, plan):
+        store.save(plan)
+        for bad in (0, -1, True, "1", 1.0):
+            with pytest.raises(StoreError):
+                store.save(plan, expected_version=bad)
+        assert store.version(plan.id) == 1
+
+    def test_a_document_cannot_become_another_type(self, store, plan, note_type):
+        store.save(plan)
+        with pytest.raises(StoreError, match="plan"):
+            store.save(note_type(id=plan.id, title="Note"), expected_version=1)
+        assert store.get(plan.id).document == plan
+
+    def test_a_document_without_an_id_is_stored_under_the_id_given(self, store, plan):
+        from ..model import TrackingLog
+
+        log = TrackingLog(plan=plan.id, measurements=tuple(sample_measurements()), note="Suivi du printemps")
+        with pytest.raises(StoreError, match="no id"):
+            store.save(log)
+        assert store.save(log, doc_id="suivi-printemps") == 1
+        assert store.get("suivi-printemps").document == log
+        assert store.save(log, doc_id="suivi-printemps", expected_version=1) == 2
+        with pytest.raises(StoreError, match="cannot be saved as"):
+            store.save(plan, doc_id="autre-id")
+        with pytest.raises(StoreError):
+            store.save(log, doc_id="../suivi")
+        with pytest.raises(StoreError):
+            store.save({"id": "dict-document"})
+        assert [i.id for i in store.list()] == ["suivi-printemps"]
+
+    def test_list_filters_by_type_organisation_and_territory(self, store, note_type):
+        store.save(sample_plan("plan-a"))
+        other = sample_plan_data("plan-b")
+        other.update(organisation="cdc-maskoutains", territories=["mrc:les-maskoutains"])
+        from ..documents import from_data
+
+        store.save(from_data(other))
+        store.save(note_type(id="note-1", title="Note", organisation="table-exemple", territories=("mrc:roussillon",)))
+        ids = lambda infos: [i.id for i in infos]  # noqa: E731
+        assert ids(store.list()) == ["note-1", "plan-a", "plan-b"]
+        assert ids(store.list(type="plan")) == ["plan-a", "plan-b"]
+        assert ids(store.list(type="conformance-note")) == ["note-1"]
+        assert ids(store.list(organisation="table-exemple")) == ["note-1", "plan-a"]
+        assert ids(store.list(territory="mrc:roussillon")) == ["note-1", "plan-a"]
+        assert ids(store.list(territory="mrc:les-maskoutains")) == ["plan-a", "plan-b"]
+        assert ids(store.list(type="plan", organisation="table-exemple", territory="mrc:roussillon")) == ["plan-a"]
+        assert store.list(territory="mrc:vaudreuil-soulanges") == []
+
+    def test_delete_needs_the_current_version_and_keeps_the_history(self, store, plan):
+        store.save(plan)
+        store.save(attrs.evolve(plan, title="Deux"), expected_version=1)
+        store.append_measurements(plan.id, sample_measurements())
+        with pytest.raises(ConflictError):
+            store.delete(plan.id, expected_version=1)
+        assert store.delete(plan.id, expected_version=2, author="admin", comment="plan abandonné") == 3
+        with pytest.raises(NotFoundError):
+            store.get(plan.id)
+        with pytest.raises(NotFoundError):
+            store.delete(plan.id, expected_version=3)
+        assert store.list() == []
+        [tombstone] = store.list(include_deleted=True)
+        assert (tombstone.id, tombstone.version, tombstone.deleted) == (plan.id, 3, True)
+        assert store.version(plan.id) is None
+        assert [h.action for h in store.history(plan.id)] == ["create", "update", "delete"]
+        deletion = store.history(plan.id)[-1]
+        assert (deletion.by, deletion.comment, deletion.version) == ("admin", "plan abandonné", 3)
+        assert any("9 measurements" in change for change in deletion.changes)
+        # created again: versions go on, old measurements do not come back
+        with pytest.raises(ConflictError):
+            store.save(plan, expected_version=3)
+        assert store.save(plan) == 4
+        assert store.measurements(plan.id) == []
+        assert [h.action for h in store.history(plan.id)] == ["create", "update", "delete", "create"]
+
+    def test_documents_persist_across_openings(self, store_url, plan):
+        with open_store(store_url) as first:
+            first.save(plan)
+            first.append_measurements(plan.id, sample_measurements())
+        with open_store(store_url) as second:
+            assert second.get(plan.id).document == plan
+            assert second.measurements(plan.id) == sample_measurements()
+
+    def test_two_openings_see_each_others_changes(self, store_url, plan):
+        with open_store(store_url) as first, open_store(store_url) as second:
+            first.save(plan)
+            second.append_measurement(plan.id, sample_measurements()[0])
+            assert second.get(plan.id).version == 1
+            # the plan changes under the second opening: its next measurement is checked against it
+            first.save(attrs.evolve(plan, title="Nouveau titre"), expected_version=1)
+            assert second.get(plan.id).document.title == "Nouveau titre"
+            with pytest.raises(ConflictError):
+                second.save(plan, expected_version=1)
+            grown = sample_plan(extra_indicators=({"id": "nouvel-indicateur", "label": "Nouvel indicateur",
+                                                   "kind": "tracked"},))
+            second.append_measurement(plan.id, sample_measurements()[1])
+            first.save(grown, expected_version=2)
+            second.append_measurement(plan.id, Measurement(date=dt.date(2026, 7, 1), value=Decimal(3),
+                                                           indicator="nouvel-indicateur"))
+            assert len(first.measurements(plan.id)) == 3
+
+    # -- measurements --------------------------------------------------------------------
+    def test_measurements_are_appended_without_a_new_plan_version(self, store, plan):
+        store.save(plan)
+        recorded = sample_measurements()
+        assert store.append_measurements(plan.id, recorded[:4], author="Jean") == 4
+        store.append_measurement(plan.id, recorded[4], author="Jean")
+        store.append_measurements(plan.id, recorded[5:])
+        assert store.version(plan.id) == 1
+        stored = store.measurements(plan.id)
+        assert [attrs.evolve(m, recorded_by=None) for m in stored] == recorded
+        assert [m.recorded_by for m in stored] == ["Jean"] * 5 + [None] * 4
+        records = store.measurement_records(plan.id)
+        assert [r.measurement for r in records] == stored
+        assert all(r.plan_id == plan.id and r.recorded_at.tzinfo is not None for r in records)
+        assert [r.recorded_at for r in records] == sorted(r.recorded_at for r in records)
+
+    def test_a_measurement_names_its_recorder(self, store, plan):
+        store.save(plan)
+        store.append_measurement(plan.id, attrs.evolve(sample_measurements()[0], recorded_by="Léa"), author="admin")
+        assert store.measurements(plan.id)[0].recorded_by == "Léa"
+
+    def test_measurements_are_checked_against_their_indicator(self, store, plan):
+        store.save(plan)
+        bad = [
+            Measurement(date=dt.date(2026, 2, 1), value=Decimal(1), indicator="inconnu"),
+            Measurement(date=dt.date(2026, 2, 1), numerator=Decimal(30), denominator=Decimal(20),
+                        indicator="taux-participation"),
+            Measurement(date=dt.date(2026, 2, 1), numerator=Decimal(3), denominator=Decimal(0),
+                        indicator="taux-participation"),
+            Measurement(date=dt.date(2026, 2, 1), level="parfait", indicator="qualite-collaborations"),
+            Measurement(date=dt.date(2026, 2, 1), indicator="fiche-synthese"),
+            Measurement(date=dt.date(2026, 2, 1), indicator="couverture-mrc"),
+            Measurement(date=dt.date(2026, 2, 1), territories=("mrc:atlantide",), indicator="couverture-mrc"),
+            Measurement(date=dt.date(2026, 2, 1), value=Decimal(-2), indicator="participants"),
+            Measurement(date=dt.date(2026, 2, 1), indicator="projets"),
+            Measurement(date=dt.date(2026, 2, 1), value=Decimal(1)),
+        ]
+        for measurement in bad:
+            with pytest.raises(ValidationError) as caught:
+                store.append_measurement(plan.id, measurement)
+            assert caught.value.issues, measurement
+        assert store.measurements(plan.id) == []
+
+    def test_one_bad_measurement_in_a_batch_writes_none(self, store, plan):
+        store.save(plan)
+        batch = [*sample_measurements(), Measurement(date=dt.date(2026, 2, 1), level="parfait",
+                                                     indicator="qualite-collaborations")]
+        with pytest.raises(ValidationError) as caught:
+            store.append_measurements(plan.id, batch)
+        assert "measurements[9].level" in str(caught.value)
+        assert store.measurements(plan.id) == []
+
+    def test_measurements_need_an_existing_plan(self, store, plan, note_type):
+        with pytest.raises(NotFoundError):
+            store.append_measurements("absent", sample_measurements())
+        store.save(note_type(id="note-1", title="Note"))
+        with pytest.raises(StoreError, match="not a plan"):
+            store.append_measurements("note-1", sample_measurements())
+        with pytest.raises(StoreError):
+            store.append_measurements(plan.id, ["not a measurement"])
+
+    def test_measurement_queries_by_indicator_and_period(self, store, plan):
+        store.save(plan)
+        counts = [Measurement(date=dt.date(2026, month, 15), value=Decimal(month), indicator="participants")
+                  for month in range(1, 13)]
+        store.append_measurements(plan.id, [*counts, *sample_measurements()])
+        assert store.measurements(plan.id, indicator="participants")[:12] == counts
+        spring = store.measurements(plan.id, indicator="participants", start=dt.date(2026, 3, 15),
+                                    end=dt.date(2026, 5, 15))
+        assert [m.value for m in spring] == [Decimal(3), Decimal(4), Decimal(5), Decimal(37)]
+        assert len(store.measurements(plan.id, start=dt.date(2026, 6, 1))) == 7 + 2
+        assert [m.indicator for m in store.measurements(plan.id, end=dt.date(2026, 1, 31))] == ["participants"]
+        assert store.measurements(plan.id, indicator="aga") == [sample_measurements()[4]]
+        assert store.measurements(plan.id, indicator="inconnu") == []
+
+    def test_plan_with_measurements_attaches_them(self, store, plan):
+        store.save(plan)
+        store.append_measurements(plan.id, sample_measurements())
+        full = store.plan_with_measurements(plan.id)
+        attached = [m for *_, indicator in full.iter_indicators() for m in indicator.measurements]
+        assert sorted(attached, key=lambda m: m.indicator) == sorted(sample_measurements(), key=lambda m: m.indicator)
+
+    def test_a_measured_indicator_cannot_be_removed(self, store, plan):
+        store.save(plan)
+        store.append_measurement(plan.id, sample_measurements()[6])  # participants
+        data = sample_plan_data()
+        indicators = data["themes"][0]["objectives"][0]["actions"][0]["indicators"]
+        data["themes"][0]["objectives"][0]["actions"][0]["indicators"] = [
+            i for i in indicators if i["id"] != "participants"]
+        from ..documents import from_data
+
+        with pytest.raises(ValidationError, match="participants"):
+            store.save(from_data(data), expected_version=1)
+        without_unmeasured = [i for i in indicators if i["id"] != "aga"]
+        data["themes"][0]["objectives"][0]["actions"][0]["indicators"] = without_unmeasured
+        assert store.save(from_data(data), expected_version=1) == 2
+
+    # -- events --------------------------------------------------------------------------
+    def test_events_are_appended_and_queried(self, store, plan):
+        store.save(plan)
+        held = Event(kind="tp-tenue", date=dt.date(2026, 2, 12), note="4e TP", data={"lieu": "Saint-Hyacinthe"})
+        ended = Event(kind="fin-projet", date=dt.date(2026, 9, 30), subject="projet-1")
+        assert store.append_events(plan.id, [held, ended], author="Jean") == 2
+        assert store.events(plan.id) == [attrs.evolve(held, recorded_by="Jean"),
+                                         attrs.evolve(ended, recorded_by="Jean")]
+        assert [e.kind for e in store.events(plan.id, kind="fin-projet")] == ["fin-projet"]
+        assert [e.kind for e in store.events(plan.id, start=dt.date(2026, 3, 1))] == ["fin-projet"]
+        assert [e.kind for e in store.events(plan.id, end=dt.date(2026, 3, 1))] == ["tp-tenue"]
+        assert store.version(plan.id) == 1
+        with pytest.raises(NotFoundError):
+            store.append_event("absent", held)
+
+    # -- history -------------------------------------------------------------------------
+    def test_history_tells_who_changed_what_and_when(self, store, plan):
+        store.save(plan, author="Marie", comment="adoption en AGA")
+        store.save(attrs.evolve(plan, title="Titre révisé"), expected_version=1, author="Jean")
+        store.append_measurement(plan.id, sample_measurements()[1], author="Léa")
+        store.append_event(plan.id, Event(kind="tp-tenue", date=dt.date(2026, 2, 12)), author="Léa")
+        history = store.history(plan.id)
+        assert [(h.action, h.version, h.by) for h in history] == [
+            ("create", 1, "Marie"), ("update", 2, "Jean"), ("measure", None, "Léa"), ("event", None, "Léa")]
+        assert history[0].comment == "adoption en AGA"
+        assert history[1].changes == ("title",)
+        assert history[2].changes == ("taux-participation 2026-02-12: 12/20",)
+        assert [h.at for h in history] == sorted(h.at for h in history)
+        assert store.document_history(plan.id) == history[:2]
+
+    def test_history_lists_the_changed_paths(self, store, plan):
+        store.save(plan)
+        data = sample_plan_data()
+        data["themes"][0]["objectives"][0]["actions"][0]["indicators"][0]["target"] = 6
+        data["mission"] = "Nouvelle mission"
+        from ..documents import from_data
+
+        store.save(from_data(data), expected_version=1)
+        changes = store.history(plan.id)[-1].changes
+        assert set(changes) == {"mission", "indicators[rencontres-tp].target"}
+        data["themes"][0]["objectives"][0]["actions"][0]["indicators"].insert(0, {
+            "id": "nouvel-indicateur", "label": "Nouvel indicateur", "kind": "tracked"})
+        store.save(from_data(data), expected_version=2)
+        assert store.history(plan.id)[-1].changes == ("indicators[nouvel-indicateur] added",)
+
+    # -- money and text ------------------------------------------------------------------
+    def test_money_and_values_keep_every_digit(self, store, note_type):
+        amounts = [Decimal("195007.01"), Decimal("0.10"), Decimal("12345678901234567890.12"), Decimal(10**30),
+                   Decimal("-0.01")]
+        for index, amount in enumerate(amounts):
+            store.save(note_type(id=f"note-{index}", title="Montant", amount=amount))
+        assert [store.get(f"note-{i}").document.amount for i in range(len(amounts))] == amounts
+        assert all(type(store.get(f"note-{i}").document.amount) is Decimal for i in range(len(amounts)))
+        plan = sample_plan()
+        store.save(plan)
+        store.append_measurements(plan.id, [Measurement(date=dt.date(2026, 1, 1), value=a, indicator="sommes-engagees")
+                                            for a in amounts[:4]])
+        values = [m.value for m in store.measurements(plan.id)]
+        assert values == amounts[:4] and all(type(v) is Decimal for v in values)
+        target = store.get(plan.id).document.find_indicator("sommes-engagees").target
+        assert target == Decimal("195007.01") and type(target) is Decimal
+
+    def test_french_text_is_kept_verbatim(self, store):
+        title = "Sécurité alimentaire — « Système alimentaire territorial » : 1 000 $ d’ici l’été"
+        plan = sample_plan(title=title)
+        store.save(plan, author="Émilie Bélanger-Côté", comment="Révision de la TP du 12 février")
+        info = store.info(plan.id)
+        assert (info.title, info.updated_by) == (title, "Émilie Bélanger-Côté")
+        assert store.history(plan.id)[0].comment == "Révision de la TP du 12 février"
+
+    # -- hostile input -------------------------------------------------------------------
+    def test_hostile_ids_are_refused_and_go_nowhere(self, store, plan):
+        store.save(plan)
+        before = snapshot(store)
+        attempts = (lambda h: store.get(h), lambda h: store.info(h), lambda h: store.delete(h, expected_version=1),
+                    lambda h: store.history(h), lambda h: store.measurements(h),
+                    lambda h: store.append_measurements(h, sample_measurements()),
+                    lambda h: store.append_event(h, Event(kind="x", date=dt.date(2026, 1, 1))),
+                    lambda h: store.save(_with_raw_id(plan, h)))
+        for hostile in HOSTILE_IDS:
+            for attempt in attempts:
+                with pytest.raises(StoreError):
+                    attempt(hostile)
+        assert snapshot(store) == before
+        assert store.get(plan.id).document == plan
+
+    def test_hostile_text_is_stored_verbatim_never_run(self, store, plan):
+        for index, text in enumerate(HOSTILE_TEXTS):
+            document = sample_plan(f"plan-{index}", title=text)
+            store.save(document, author=text, comment=text)
+            store.append_measurement(document.id, Measurement(date=dt.date(2026, 1, 1), value=Decimal(1),
+                                                              indicator="participants", note=text), author=text)
+            store.append_event(document.id, Event(kind="note", date=dt.date(2026, 1, 1), note=text,
+                                                  data={"texte": text}))
+        for index, text in enumerate(HOSTILE_TEXTS):
+            doc_id = f"plan-{index}"
+            assert store.get(doc_id).document.title == text
+            assert store.info(doc_id).updated_by == text
+            assert store.history(doc_id)[0].comment == text
+            assert store.measurements(doc_id)[0].note == text
+            assert store.measurements(doc_id)[0].recorded_by == text
+            assert store.events(doc_id)[0].data == {"texte": text}
+        assert len(store.list()) == len(HOSTILE_TEXTS)
+        assert store.list(organisation="'; DROP TABLE actionplan_documents; --") == []
+
+    def test_nul_characters_are_refused_everywhere(self, store, plan):
+        store.save(plan)
+        with pytest.raises(StoreError, match="NUL"):
+            store.save(sample_plan("plan-nul", title="avant\x00après"))
+        with pytest.raises(StoreError, match="NUL"):
+            store.save(sample_plan("plan-nul"), author="a\x00b")
+        with pytest.raises(StoreError, match="NUL"):
+            store.save(plan, expected_version=1, comment="a\x00b")
+        with pytest.raises(StoreError, match="NUL"):
+            store.append_measurement(plan.id, attrs.evolve(sample_measurements()[0], note="a\x00b"))
+        with pytest.raises(StoreError, match="NUL"):
+            store.append_event(plan.id, Event(kind="x", date=dt.date(2026, 1, 1), note="\x00"))
+        assert [i.id for i in store.list()] == [plan.id]
+        assert store.version(plan.id) == 1
+        assert store.measurements(plan.id) == [] and store.events(plan.id) == []
+
+    # -- backup and restore --------------------------------------------------------------
+    def _fill(self, store, note_type) -> None:
+        plan = sample_plan()
+        store.save(plan, author="Marie", comment="adoption")
+        store.save(attrs.evolve(plan, title="Titre révisé"), expected_version=1, author="Jean")
+        store.append_measurements(plan.id, sample_measurements(), author="Léa")
+        store.append_event(plan.id, Event(kind="tp-tenue", date=dt.date(2026, 2, 12), data={"lieu": "Beauharnois"}))
+        store.save(note_type(id="note-1", title="Note", amount=Decimal(10**30)), author="Jean")
+        gone = sample_plan("plan-abandonne")
+        store.save(gone)
+        store.append_measurement(gone.id, sample_measurements()[0])
+        store.delete(gone.id, expected_version=1, author="admin")
+
+    @pytest.mark.parametrize("extension", [".json", ".yaml"])
+    def test_backup_and_restore_are_lossless(self, store, make_store_url, note_type, tmp_path, extension):
+        self._fill(store, note_type)
+        path = tmp_path / f"sauvegarde{extension}"
+        assert len(store.backup(path).documents) == 3
+        with open_store(make_store_url()) as copy:
+            restored = copy.restore(path)
+            assert len(restored.documents) == 3 and len(restored.measurements) == 9
+            assert snapshot(copy) == snapshot(store)
+            # the copy works as a store: versions go on
+            assert copy.save(sample_plan(title="Après restauration"), expected_version=2) == 3
+
+    def test_restore_needs_an_empty_store(self, store, make_store_url, note_type, tmp_path):
+        self._fill(store, note_type)
+        path = tmp_path / "sauvegarde.json"
+        store.backup(path)
+        with open_store(make_store_url()) as other:
+            other.save(sample_plan("autre-plan"))
+            with pytest.raises(StoreError, match="not empty"):
+                other.restore(path)
+            assert [i.id for i in other.list(include_deleted=True)] == ["autre-plan"]
+
+    def test_a_bad_backup_is_refused_whole(self, store, make_store_url, note_type, tmp_path):
+        import orjson
+
+        self._fill(store, note_type)
+        path = tmp_path / "sauvegarde.json"
+        store.backup(path)
+        broken = tmp_path / "abimee.json"
+        data = orjson.loads(path.read_bytes())
+        data["measurements"][2]["measurement"]["level"] = "parfait"
+        data["measurements"].append({**data["measurements"][0], "plan": "plan-inconnu"})
+        broken.write_bytes(orjson.dumps(data))
+        with open_store(make_store_url()) as other:
+            with pytest.raises(ValidationError) as caught:
+                other.restore(broken)
+            assert "measurements[2].level" in str(caught.value) and "plan-inconnu" in str(caught.value)
+            assert other.is_empty()
+            data = orjson.loads(path.read_bytes())
+            plan_data = next(d for d in data["documents"] if d["id"] == SAMPLE_PLAN_ID)["data"]
+            plan_data["themes"][0]["objectives"][0]["actions"][0]["partners"][0]["organisation"] = "inconnue"
+            broken.write_bytes(orjson.dumps(data))
+            with pytest.raises(ValidationError, match=r"partners\[0\]\.organisation"):
+                other.restore(broken)
+            assert other.is_empty()
+            newer = {**orjson.loads(path.read_bytes()), "format_version": 99}
+            broken.write_bytes(orjson.dumps(newer))
+            with pytest.raises(ValidationError, match="newer"):
+                other.restore(broken)
+            assert other.is_empty()
+
+    # -- several writers -----------------------------------------------------------------
+    def _workers(self, tmp_path, commands: list[list[str]]) -> list[str]:
+        """Run writer processes, start them together, and return their result lines."""
+        go = tmp_path / f"go-{random.random()}"
+        procs = [subprocess.Popen([sys.executable, "-m", "actionplan.testing.workers", *command, str(go)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for command in commands]
+        try:
+            for proc in procs:
+                line = proc.stdout.readline().strip()
+                assert line == "ready", f"worker did not start: {line!r} {proc.stderr.read()}"
+            go.touch()
+            results = []
+            for proc in procs:
+                out, err = proc.communicate(timeout=300)
+                assert proc.returncode == 0, err
+                results.append(out.strip())
+            return results
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+
+    def test_two_writers_from_the_same_version_one_wins(self, store, store_url, plan, tmp_path):
+        store.save(plan)
+        results = self._workers(tmp_path, [["save", store_url, plan.id, "1", "Titre A"],
+                                           ["save", store_url, plan.id, "1", "Titre B"]])
+        assert sorted(results) == ["conflict 1 2", "saved 2"], results
+        winner = "Titre A" if results[0] == "saved 2" else "Titre B"
+        assert store.get(plan.id).document.title == winner
+        assert [h.action for h in store.history(plan.id)] == ["create", "update"]
+
+    def test_concurrent_appends_are_all_kept(self, store, store_url, plan, tmp_path):
+        store.save(plan)
+        results = self._workers(tmp_path, [["append", store_url, plan.id, "participants", str(self.appends_each),
+                                            f"w{n}"] for n in range(self.appenders)])
+        assert results == [f"appended {self.appends_each}"] * self.appenders
+        recorded = store.measurements(plan.id)
+        assert len(recorded) == self.appenders * self.appends_each
+        assert {m.note for m in recorded} == {f"w{n}-{i}" for n in range(self.appenders)
+                                              for i in range(self.appends_each)}
+        for n in range(self.appenders):  # each writer's records keep its order
+            mine = [int(m.note.split("-")[1]) for m in recorded if m.note.startswith(f"w{n}-")]
+            assert mine == sorted(mine)
+        assert store.version(plan.id) == 1
+
+    # -- crashes -------------------------------------------------------------------------
+    def test_a_writer_killed_mid_save_leaves_the_old_or_the_new_version(self, store_url):
+        if not hasattr(os, "fork"):
+            pytest.skip("needs os.fork to kill writers quickly")
+        with open_store(store_url) as store:
+            store.save(crash_plan(1))
+        rng = random.Random(20260331)
+        last_version, last_count = 1, 0
+        for round_number in range(self.crash_rounds):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the writer, killed below
+                _crash_writer(store_url)
+            if round_number % 10 == 9:  # on a busy machine too, some rounds let saves complete
+                _wait_for_a_new_version(store_url, last_version)
+            time.sleep(rng.uniform(0.002, 0.04))
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            with open_store(store_url) as store:
+                stored = store.get(crash_plan(1).id)
+                assert crash_marker(stored.document) == stored.version
+                assert stored.version >= last_version
+                assert store.document_history(stored.id)[-1].version == stored.version
+                count = len(store.measurements(stored.id))
+                assert count >= last_count
+                last_version, last_count = stored.version, count
+        with open_store(store_url) as store:  # still writable, records still readable
+            store.save(crash_plan(last_version + 1), expected_version=last_version)
+            store.append_measurement(crash_plan(1).id, sample_measurements()[0])
+            assert len(store.measurements(crash_plan(1).id)) == last_count + 1
+        assert last_version > 1, "the writer never saved: the test proved nothing"
+
+
+def _wait_for_a_new_version(url: str, version: int, timeout: float = 30.0) -> None:
+    """Wait until the writer has saved past ``version`` (reading while it writes)."""
+    deadline = time.monotonic() + timeout
+    with open_store(url) as store:
+        while store.version(crash_plan(1).id) <= version and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+
+def _crash_writer(url: str) -> None:  # pragma: no cover - runs in a forked child until killed
+    try:
+        store = open_store(url)
+        plan_id = crash_plan(1).id
+        version = store.version(plan_id)
+        while True:
+            store.save(crash_plan(version + 1), expected_version=version)
+            version += 1
+            store.append_measurement(plan_id, Measurement(date=dt.date(2026, 1, 1), value=Decimal(1),
+                                                          indicator="participants"))
+    finally:
+        os._exit(0)
+
+
+def _with_raw_id(plan, hostile: str):
+    """A plan object carrying an id its own validators would refuse (the store must refuse it too)."""
+    clone = attrs.evolve(plan)
+    object.__setattr__(clone, "id", hostile)
+    return clone
+
+
+__all__ = ["HOSTILE_IDS", "HOSTILE_TEXTS", "ConformanceNote", "StoreConformance", "crash_marker", "crash_plan",
+           "snapshot"]
+

@@ -1,0 +1,224 @@
+"""The store commands as a round table uses them: save, list, track, show ID, history, dump, backup, restore."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from actionplan import open_store
+from actionplan.cli import main
+
+PLAN = "concertation-horizon-2026"
+
+
+@pytest.fixture
+def run(capsys, monkeypatch, tmp_path):
+    """Run the command line in a fresh folder; return (exit code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ACTIONPLAN_STORE", raising=False)
+    monkeypatch.delenv("ACTIONPLAN_LANG", raising=False)
+    monkeypatch.setenv("ACTIONPLAN_USER", "Marie Tremblay")
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as stopped:
+            main(list(args))
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        return stopped.value.code, out, err
+
+    return run
+
+
+@pytest.fixture
+def files(tmp_path, examples):
+    for name in (f"{PLAN}.yaml", f"{PLAN}-suivi.yaml"):
+        shutil.copy(examples / name, tmp_path / name)
+    return tmp_path
+
+
+def test_a_store_session(run, files):
+    assert run("save", f"{PLAN}.yaml", "-m", "adoption en AGA")[0] == 0
+    code, out, _ = run("save", f"{PLAN}-suivi.yaml")
+    assert code == 0 and "130 nouvelle(s) mesure(s)" in out
+    code, out, _ = run("list")
+    assert code == 0 and PLAN in out and "Concertation Horizon" in out and "Marie Tremblay" in out
+    code, out, _ = run("track", PLAN, "va-o1-a1-i2", "12/20", "--date", "2026-02-12", "--by", "Jean")
+    assert code == 0 and "12/20 (60 %)" in out and "2026-02-12" in out
+    code, out, _ = run("history", PLAN, "--limit", "2")
+    assert code == 0 and "va-o1-a1-i2 2026-02-12: 12/20" in out and "Jean" in out
+    with open_store("sqlite:actionplan.db") as store:
+        assert len(store.measurements(PLAN)) == 131
+        assert store.version(PLAN) == 1
+        assert store.history(PLAN)[0].comment == "adoption en AGA"
+
+
+def test_show_reads_a_plan_from_the_store_with_its_measurements(run, files):
+    run("save", f"{PLAN}.yaml")
+    run("save", f"{PLAN}-suivi.yaml")
+    code, from_store, _ = run("show", PLAN, "--as-of", "2026-10-01")
+    assert code == 0
+    code, from_files, _ = run("show", f"{PLAN}.yaml", "--tracking", f"{PLAN}-suivi.yaml", "--as-of", "2026-10-01")
+    assert code == 0 and from_store == from_files
+    code, without, _ = run("show", f"{PLAN}.yaml", "--as-of", "2026-10-01")
+    assert without != from_store
+
+
+def test_show_of_an_unknown_id_is_a_clear_error_and_creates_no_store(run, tmp_path):
+    code, _, err = run("show", "plan-inconnu")
+    assert code == 2 and "aucun fichier de ce nom, ni de plan 'plan-inconnu'" in err
+    code, _, err = run("--lang", "en", "show", "plan-inconnu")
+    assert code == 2 and "no such file, and no plan 'plan-inconnu' in the store sqlite:actionplan.db" in err
+    assert not (tmp_path / "actionplan.db").exists()
+
+
+def test_the_store_url_comes_from_the_option_or_the_environment(run, files, monkeypatch):
+    assert run("--store", "dir:plans", "save", f"{PLAN}.yaml")[0] == 0
+    assert (files / "plans" / "documents" / f"{PLAN}.yaml").is_file()
+    monkeypatch.setenv("ACTIONPLAN_STORE", "dir:plans")
+    code, out, _ = run("list")
+    assert code == 0 and PLAN in out
+    assert not (files / "actionplan.db").exists()
+
+
+@pytest.mark.parametrize("indicator, value, stored", [
+    ("va-o1-a1-i1", "1", {"value": 1}),
+    ("va-o1-a1-i1", "1 200", {"value": 1200}),
+    ("va-o1-a1-i2", "12/20", {"numerator": 12, "denominator": 20}),
+    ("va-o1-a1-i2", "72 %", {"value": 72}),
+    ("va-o1-a1-i2", "72,5%", {"value": "72.5"}),
+    ("sa-o2-a1-i1", "Satisfaisant", {"level": "satisfaisant"}),
+    ("sa-o1-a1-i1", "oui", {"done": True}),
+    ("sa-o1-a1-i1", "Réalisé", {"done": True}),
+    ("sa-o1-a1-i1", "no", {"done": False}),
+    ("log-o1-a4-i2", "mrc:roussillon, mrc:beauharnois-salaberry",
+     {"territories": ["mrc:roussillon", "mrc:beauharnois-salaberry"]}),
+])
+def test_track_reads_the_value_as_the_indicator_kind_says(run, files, indicator, value, stored):
+    from actionplan.convert import unstructure
+
+    run("save", f"{PLAN}.yaml")
+    code, _, err = run("track", PLAN, indicator, value, "--date", "2026-03-01", "--note", "TP du 1er mars")
+    assert code == 0, err
+    with open_store("sqlite:actionplan.db") as store:
+        [recorded] = store.measurements(PLAN)
+    assert unstructure(recorded) == {"date": recorded.date, **stored, "note": "TP du 1er mars",
+                                     "recorded_by": "Marie Tremblay", "indicator": indicator}
+
+
+@pytest.mark.parametrize("indicator, value, expected", [
+    ("va-o1-a1-i1", "quatre", "un nombre"),
+    ("va-o1-a1-i2", "soixante", "numérateur/dénominateur"),
+    ("va-o1-a1-i2", "30/20", "cannot exceed its denominator"),
+    ("sa-o2-a1-i1", "parfait", "insuffisant < partiel < satisfaisant < excellent"),
+    ("sa-o1-a1-i1", "peut-être", "oui ou non"),
+    ("log-o1-a4-i2", "mrc:atlantide", "unknown territory"),
+    ("log-o1-a4-i2", "Roussillon et Beauharnois", "des territoires séparés par des virgules"),
+    ("va-o1-a1-i9", "1", "n'a pas d'indicateur 'va-o1-a1-i9' (vouliez-vous dire 'va-o1-a1-i"),
+])
+def test_track_explains_a_value_it_cannot_use(run, files, indicator, value, expected):
+    run("save", f"{PLAN}.yaml")
+    code, _, err = run("track", PLAN, indicator, value)
+    assert code == 2 and expected in err
+    with open_store("sqlite:actionplan.db") as store:
+        assert store.measurements(PLAN) == []
+
+
+def test_saving_never_silently_replaces_someone_elses_work(run, files):
+    run("save", f"{PLAN}.yaml")
+    assert run("dump", PLAN, "-o", "marie.yaml")[0] == 0
+    assert run("dump", PLAN, "-o", "jean.yaml")[0] == 0
+    assert (files / "marie.yaml").read_text(encoding="utf-8").startswith(f"# actionplan: {PLAN} version 1 ")
+    for name, title in (("marie.yaml", "Plan de Marie"), ("jean.yaml", "Plan de Jean")):
+        path = files / name
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "title: Concertation Horizon — Plan d'action 2026", f"title: {title}", 1), encoding="utf-8")
+    code, out, _ = run("save", "jean.yaml", "--by", "Jean")
+    assert code == 0 and "version 2" in out
+    code, _, err = run("save", "marie.yaml")
+    assert code == 2 and "conflit" in err and "version 1" in err and "version 2" in err
+    code, _, err = run("save", f"{PLAN}.yaml")
+    assert code == 2 and "--expect-version 2" in err
+    code, _, err = run("--lang", "en", "save", f"{PLAN}.yaml", "--expect-version", "1")
+    assert code == 2 and "your changes start from version 1, but the store holds version 2" in err
+    assert run("save", f"{PLAN}.yaml", "--expect-version", "2")[0] == 0
+    with open_store("sqlite:actionplan.db") as store:
+        assert [h.by for h in store.history(PLAN)] == ["Marie Tremblay", "Jean", "Marie Tremblay"]
+        assert store.get(PLAN).document.title == "Concertation Horizon — Plan d'action 2026"
+
+
+def test_a_dumped_plan_carries_its_measurements_and_saves_back_unchanged(run, files):
+    run("save", f"{PLAN}.yaml")
+    run("save", f"{PLAN}-suivi.yaml")
+    code, out, _ = run("dump", PLAN, "-o", "copie.yaml")
+    assert code == 0 and "130 mesure(s)" in out
+    code, out, _ = run("save", "copie.yaml")
+    assert code == 0 and "identique" in out and "0 nouvelle(s) mesure(s)" in out and "130 déjà" in out
+    code, out, _ = run("dump", PLAN, "-o", "copie.json", "--no-measurements")
+    assert code == 0 and "(0 mesure(s))" in out
+    with open_store("sqlite:actionplan.db") as store:
+        assert store.version(PLAN) == 1 and len(store.measurements(PLAN)) == 130
+    code, out, _ = run("save", f"{PLAN}-suivi.yaml")
+    assert "0 nouvelle(s)" in out
+
+
+def test_backup_and_restore_between_backends(run, files):
+    run("save", f"{PLAN}.yaml")
+    run("save", f"{PLAN}-suivi.yaml")
+    run("track", PLAN, "va-o1-a1-i1", "1", "--date", "2026-02-12")
+    code, out, _ = run("backup", "-o", "sauvegarde.json")
+    assert code == 0 and "131 mesure(s)" in out
+    code, out, _ = run("--store", "dir:copie", "restore", "sauvegarde.json")
+    assert code == 0 and "1 document(s), 131 mesure(s)" in out
+    code, _, err = run("--store", "dir:copie", "restore", "sauvegarde.json")
+    assert code == 2 and "not empty" in err
+    code, from_copy, _ = run("--store", "dir:copie", "show", PLAN, "--as-of", "2026-10-01")
+    code, from_db, _ = run("show", PLAN, "--as-of", "2026-10-01")
+    assert from_copy == from_db
+
+
+def test_delete_names_the_version_and_keeps_the_history(run, files):
+    run("save", f"{PLAN}.yaml")
+    run("track", PLAN, "va-o1-a1-i1", "1")
+    assert run("delete", PLAN)[0] == 2  # --expect-version is required
+    code, _, err = run("delete", PLAN, "--expect-version", "3")
+    assert code == 2 and "conflit sur concertation-horizon-2026 : version attendue 3" in err and "version 1" in err
+    code, _, err = run("--lang", "en", "delete", "plan-inconnu", "--expect-version", "1")
+    assert code == 2 and "no document 'plan-inconnu' in sqlite:actionplan.db" in err
+    code, out, _ = run("delete", PLAN, "--expect-version", "1", "-m", "plan remplacé")
+    assert code == 0 and "version 2" in out
+    code, out, _ = run("history", PLAN)
+    assert code == 0 and "suppression" in out and "plan remplacé" in out
+    code, out, _ = run("list")
+    assert "Aucun document" in out
+    code, out, _ = run("list", "--deleted")
+    assert PLAN in out and "supprimé" in out
+
+
+def test_a_tracking_log_is_checked_against_the_stored_plan(run, files):
+    run("save", f"{PLAN}.yaml")
+    bad = files / "mauvais-suivi.yaml"
+    bad.write_text(f"type: tracking\nplan: {PLAN}\nmeasurements:\n"
+                   "  - {indicator: sa-o2-a1-i1, date: 2026-03-01, level: parfait}\n"
+                   "  - {indicator: va-o1-a1-i1, date: 2026-03-01, value: 1}\n", encoding="utf-8")
+    code, _, err = run("save", str(bad))
+    assert code == 2 and "measurements[0].level" in err
+    with open_store("sqlite:actionplan.db") as store:
+        assert store.measurements(PLAN) == []
+
+
+def test_a_document_without_an_id_is_saved_under_the_id_given(run, tmp_path, examples):
+    import actionplan
+
+    for name in ("alliance-maskoutains-2019-2023.yaml", "alliance-maskoutains-demandes.yaml"):
+        shutil.copy(examples / name, tmp_path / name)
+    assert run("save", "alliance-maskoutains-2019-2023.yaml")[0] == 0
+    code, _, err = run("save", "alliance-maskoutains-demandes.yaml")
+    assert code == 2 and "--id ID" in err
+    code, out, _ = run("save", "alliance-maskoutains-demandes.yaml", "--id", "alliance-demandes")
+    assert code == 0 and "(applications)" in out
+    assert run("dump", "alliance-demandes", "-o", "copie.yaml")[0] == 0
+    assert actionplan.load(tmp_path / "copie.yaml") == actionplan.load(tmp_path / "alliance-maskoutains-demandes.yaml")
+    code, out, _ = run("list", "--type", "applications")
+    assert "alliance-demandes" in out and "alliance-maskoutains-2019-2023" not in out
