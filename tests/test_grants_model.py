@@ -215,3 +215,12 @@ def test_the_package_exports_what_it_lists():
     assert all(getattr(grants, name) is not None for name in grants.__all__)
     with pytest.raises(AttributeError):
         grants.NotAThing  # noqa: B018
+
+
+def test_applications_are_stored_beside_their_program(tmp_path):
+    import actionplan
+
+    applications = actionplan.load(EXAMPLES / "alliance-maskoutains-demandes.yaml")
+    with actionplan.open_store(f"sqlite:{tmp_path / 'store.db'}") as store:
+        store.save(applications)
+        assert store.get("alliance-maskoutains-2019-2023.applications").version == 1

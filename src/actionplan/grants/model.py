@@ -383,6 +383,10 @@ class ApplicationsDocument:
     def application(self, application_id: str) -> Application | None:
         return next((a for a in self.applications if a.id == application_id), None)
 
+    def __store_id__(self) -> str:
+        """Stores keep a program's applications beside it, under ``<program>.applications``."""
+        return f"{self.program}.applications"
+
     def __check__(self, gazetteer=None) -> Iterator[Issue]:
         """References inside the document; checks against the program are in :mod:`actionplan.grants.checks`."""
         from .checks import check_applications_document
