@@ -208,17 +208,18 @@ def test_a_tracking_log_is_checked_against_the_stored_plan(run, files):
         assert store.measurements(PLAN) == []
 
 
-def test_a_document_without_an_id_is_saved_under_the_id_given(run, tmp_path, examples):
+def test_a_document_is_saved_under_its_store_id_or_the_id_given(run, tmp_path, examples):
     import actionplan
 
     for name in ("alliance-maskoutains-2019-2023.yaml", "alliance-maskoutains-demandes.yaml"):
         shutil.copy(examples / name, tmp_path / name)
     assert run("save", "alliance-maskoutains-2019-2023.yaml")[0] == 0
-    code, _, err = run("save", "alliance-maskoutains-demandes.yaml")
-    assert code == 2 and "--id ID" in err
+    code, out, _ = run("save", "alliance-maskoutains-demandes.yaml")
+    assert code == 0 and "alliance-maskoutains-2019-2023.applications (applications)" in out
     code, out, _ = run("save", "alliance-maskoutains-demandes.yaml", "--id", "alliance-demandes")
     assert code == 0 and "(applications)" in out
     assert run("dump", "alliance-demandes", "-o", "copie.yaml")[0] == 0
     assert actionplan.load(tmp_path / "copie.yaml") == actionplan.load(tmp_path / "alliance-maskoutains-demandes.yaml")
     code, out, _ = run("list", "--type", "applications")
-    assert "alliance-demandes" in out and "alliance-maskoutains-2019-2023" not in out
+    assert "alliance-demandes" in out and "alliance-maskoutains-2019-2023.applications" in out
+    assert "(plan)" not in out and "│ plan " not in out
