@@ -208,7 +208,7 @@ def test_a_tracking_log_is_checked_against_the_stored_plan(run, files):
         assert store.measurements(PLAN) == []
 
 
-def test_a_document_is_saved_under_its_store_id_or_the_id_given(run, tmp_path, examples):
+def test_a_document_is_saved_under_its_store_id_and_no_other(run, tmp_path, examples):
     import actionplan
 
     for name in ("alliance-maskoutains-2019-2023.yaml", "alliance-maskoutains-demandes.yaml"):
@@ -216,10 +216,9 @@ def test_a_document_is_saved_under_its_store_id_or_the_id_given(run, tmp_path, e
     assert run("save", "alliance-maskoutains-2019-2023.yaml")[0] == 0
     code, out, _ = run("save", "alliance-maskoutains-demandes.yaml")
     assert code == 0 and "alliance-maskoutains-2019-2023.applications (applications)" in out
-    code, out, _ = run("save", "alliance-maskoutains-demandes.yaml", "--id", "alliance-demandes")
-    assert code == 0 and "(applications)" in out
-    assert run("dump", "alliance-demandes", "-o", "copie.yaml")[0] == 0
+    code, _, err = run("save", "alliance-maskoutains-demandes.yaml", "--id", "alliance-demandes")
+    assert code == 2 and "cannot be saved as 'alliance-demandes'" in err
+    assert run("dump", "alliance-maskoutains-2019-2023.applications", "-o", "copie.yaml")[0] == 0
     assert actionplan.load(tmp_path / "copie.yaml") == actionplan.load(tmp_path / "alliance-maskoutains-demandes.yaml")
     code, out, _ = run("list", "--type", "applications")
-    assert "alliance-demandes" in out and "alliance-maskoutains-2019-2023.applications" in out
-    assert "(plan)" not in out and "│ plan " not in out
+    assert "alliance-maskoutains-2019-2023.applications" in out and "│ plan " not in out
