@@ -49,5 +49,20 @@ def current_language(explicit: str | None = None) -> str:
     return lang if lang in LANGUAGES else "fr"
 
 
-def message(key: str, lang: str = "fr", **values: object) -> str:
-    return MESSAGES[key][lang].format(**values)
+Catalogue = dict[str, dict[str, str]]
+
+#: Every catalogue made with :func:`catalogue`, so one test checks them all.
+CATALOGUES: list[Catalogue] = []
+
+
+def catalogue(messages: Catalogue):
+    """A lookup function over a module's own fr/en messages: ``_m("key", lang, name=…)``."""
+    CATALOGUES.append(messages)
+
+    def lookup(key: str, lang: str = "fr", **values: object) -> str:
+        return messages[key][lang].format(**values)
+
+    return lookup
+
+
+message = catalogue(MESSAGES)

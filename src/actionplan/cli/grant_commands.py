@@ -21,6 +21,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, GrantError, ValidationError
+from ..i18n import catalogue
 from .common import parse_date_option, resolve_plan
 
 MESSAGES = {
@@ -72,8 +73,7 @@ MESSAGES = {
 }
 
 
-def _m(key: str, lang: str, **values) -> str:
-    return MESSAGES[key][lang].format(**values)
+_m = catalogue(MESSAGES)
 
 
 @contextmanager

@@ -16,6 +16,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ValidationError
+from ..i18n import catalogue
 
 MESSAGES = {
     "exists": {
@@ -83,8 +84,7 @@ MESSAGES = {
 }
 
 
-def _m(key: str, lang: str, **values) -> str:
-    return MESSAGES[key][lang].format(**values)
+_m = catalogue(MESSAGES)
 
 
 def _echo_issues(title: str, issues) -> None:

@@ -10,6 +10,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError
+from ..i18n import catalogue
 from .common import parse_date_option, resolve_plan
 
 MESSAGES = {
@@ -33,8 +34,7 @@ MESSAGES = {
 _TEXT_FORMATS = ("text/", "application/json")
 
 
-def _m(key: str, lang: str, **values) -> str:
-    return MESSAGES[key][lang].format(**values)
+_m = catalogue(MESSAGES)
 
 
 def parse_options(pairs, lang: str) -> dict[str, str]:

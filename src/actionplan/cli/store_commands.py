@@ -26,6 +26,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ConflictError, NotFoundError, ValidationError
+from ..i18n import catalogue
 from ..model import DEFAULT_SCALE, ActionPlan, Measurement, TrackingLog
 from ..model.base import fold
 from ..storage import DEFAULT_URL, open_store, redact_url
@@ -116,8 +117,7 @@ NO = frozenset({"non", "n", "no", "not done", "pas fait", "non realise", "false"
 DUMP_HEADER = re.compile(rb"^# actionplan: (?P<id>\S+) version (?P<version>\d+)\b")
 
 
-def m(key: str, lang: str, **values: object) -> str:
-    return MESSAGES[key].get(lang, MESSAGES[key]["fr"]).format(**values)
+m = catalogue(MESSAGES)
 
 
 def store_url(state) -> str:
