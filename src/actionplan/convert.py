@@ -10,7 +10,12 @@ Design:
   groups are walked into :class:`~actionplan.errors.Issue` objects carrying the path
   (``themes[2].objectives[0].actions[1].indicators[0].target``), what was expected and
   what was found. Valid documents pay nothing for error reporting.
-* Schedules are written as their original French text and parsed on load.
+* The fast converter structures attrs classes with functions generated once per class
+  (see "generated structuring" below), so a 1 MB plan loads about as fast as pydantic
+  reads the same shapes (``benchmarks/documents.py``). The twins must agree on what is
+  valid: ``tests/test_model_roundtrip.py`` checks it on generated good and bad documents.
+* Schedules are written as their original French text and parsed on load; the parse of
+  each distinct text is cached (a :class:`Schedule` is immutable).
 """
 
 from __future__ import annotations
@@ -18,6 +23,11 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import difflib
+import functools
+import keyword
+import linecache
+import math
+import types
 import typing
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
@@ -34,7 +44,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from .errors import Issue, ScheduleError, ValidationError
-from .model.base import FieldValueError
+from .model.base import FieldValueError, check_id, check_ids, check_optional_id, check_text, id_fullmatch
 from .schedules import Schedule, parse_schedule
 
 T = TypeVar("T")
@@ -94,30 +104,41 @@ def _structure_bool(value: Any, _type: Any) -> bool:
 
 
 def _structure_decimal(value: Any, _type: Any) -> Decimal:
-    if isinstance(value, bool):
+    kind = value.__class__
+    if kind is str or isinstance(value, str):
+        try:
+            result = Decimal(value)  # plain digits, as written by dump: no clean-up needed
+        except InvalidOperation:
+            text = value.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+            text = text.removesuffix("$").replace(",", ".")
+            try:
+                result = Decimal(text)
+            except InvalidOperation:
+                raise TypeMismatch("a number", value) from None
+        if not result.is_finite():
+            raise TypeMismatch("a finite number", value)
+        return result
+    if kind is bool:
         raise TypeMismatch("a number", value)
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise TypeMismatch("a finite number", value)
         return value
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value))  # the digits the author wrote, not the binary fraction
-    if isinstance(value, str):
-        text = value.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-        text = text.removesuffix("$").replace(",", ".")
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            raise TypeMismatch("a number", value) from None
-        if not result.is_finite():
+        if not math.isfinite(value):
             raise TypeMismatch("a finite number", value)
-        return result
+        return Decimal(repr(value))  # the digits the author wrote, not the binary fraction
     raise TypeMismatch("a number", value)
 
 
 def _unstructure_decimal(value: Decimal) -> int | str:
-    """Whole amounts stay numbers; others are written as text so no digit is lost to floats."""
-    if value == value.to_integral_value():
+    """Whole amounts stay numbers; others are written as text so no digit is lost to floats.
+
+    Whole amounts beyond 64 bits are text too: JSON writers (orjson) refuse such integers.
+    """
+    if value.is_finite() and value.adjusted() < 18 and value == value.to_integral_value():
         return int(value)
     return str(value)
 
@@ -135,19 +156,25 @@ def _structure_date(value: Any, _type: Any) -> dt.date:
     raise TypeMismatch("a date (YYYY-MM-DD)", value)
 
 
+@functools.lru_cache(maxsize=2048)
+def _parse_schedule_cached(text: str, allow_free_text: bool) -> Schedule:
+    """Plans repeat a few schedule texts (« 2026 », « En continu »); a Schedule is immutable, so share it."""
+    return parse_schedule(text, allow_free_text=allow_free_text)
+
+
 def _structure_schedule(value: Any, _type: Any) -> Schedule:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)  # "2026" unquoted in YAML
     if not isinstance(value, str):
         raise TypeMismatch("a schedule text such as « Hiver 2026 » or « En continu »", value)
     if _free_text.get():
-        schedule = parse_schedule(value, allow_free_text=True)
+        schedule = _parse_schedule_cached(value, True)
         if any(part.kind == "free_text" for part in schedule.parts):
             collected = _warnings.get()
             if collected is not None:
                 collected.append(Issue("", f"schedule {value!r} kept as free text", severity="warning"))
         return schedule
-    return parse_schedule(value)
+    return _parse_schedule_cached(value, False)
 
 
 def _structure_tuple_of(item_type: Any, converter: cattrs.Converter) -> Callable[[Any, Any], tuple]:
@@ -210,8 +237,10 @@ def _make_converter(detailed: bool) -> cattrs.Converter:
     converter.register_structure_hook_func(lambda t: t == dict[str, str], _dict_of_str)
 
     def _attrs_structure(cls: type) -> Callable[[Any, Any], Any]:
+        if not detailed:
+            return _generate_structure(cls, converter)
         inner = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True,
-                                       _cattrs_detailed_validation=detailed)
+                                       _cattrs_detailed_validation=True)
 
         def structure(value: Any, type_: Any) -> Any:
             if not isinstance(value, dict):
@@ -225,6 +254,273 @@ def _make_converter(detailed: bool) -> cattrs.Converter:
         attrs.has, lambda cls: make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
     )
     return converter
+
+
+# -- generated structuring for the fast converter ------------------------------------------
+#
+# A valid 1 MB plan holds ~15 000 objects: the per-object cost decides load time. For each
+# attrs class the fast converter compiles one function that counts the keys it uses (more
+# keys than that are unknown keys), handles the common scalar types inline (an ``is`` test
+# on the exact type, the strict hook only when that fails), and fills a new instance
+# without ``__init__`` (plain attribute stores on a builder, see ``_builder_class``), then
+# runs the class' own validators as its ``__init__`` would — the usual ones (ids, text,
+# enumerations) as an inline test that calls the validator only to raise its error.
+# Anything unusual (converters, post-init hooks, aliases, no slots) keeps the plain
+# ``__init__`` call or cattrs' own generated function. Failures need no detail here: the
+# detailed twin converter runs again to explain them with paths.
+
+_generated_count = 0
+_generating: set[type] = set()  # classes whose function is being written (a field may refer back to them)
+
+#: Validators whose passing case is tested inline: validator → test on ``{v}`` that implies it passes.
+_INLINE_VALIDATORS: dict[Any, str] = {
+    check_id: "{v}.__class__ is str and IDMATCH({v}) is not None and '..' not in {v}",
+    check_optional_id: "{v} is None or {v}.__class__ is str and IDMATCH({v}) is not None and '..' not in {v}",
+    check_ids: "not {v} or all([x.__class__ is str and IDMATCH(x) is not None and '..' not in x for x in {v}])",
+    check_text: "{v}.__class__ is str and {v} and not {v}.isspace()",
+}
+
+#: Defaults written as literals in the generated code (immutable, and their repr is their value).
+_LITERAL_TYPES = (type(None), bool, int, str)
+
+
+def _fast_construction(cls: type, fields: tuple[attrs.Attribute, ...]) -> bool:
+    """Whether instances of ``cls`` can be built by filling slots, with the same result as ``__init__``."""
+    init = cls.__dict__.get("__init__")
+    if init is None or not getattr(init, "__code__", None) or "attrs generated" not in init.__code__.co_filename:
+        return False
+    if any(hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__")):
+        return False
+    slots: set[str] = set()
+    for klass in cls.__mro__[:-1]:
+        declared = klass.__dict__.get("__slots__")
+        if declared is None:
+            return False  # a class without slots has a __dict__: let __init__ fill it
+        slots.update((declared,) if isinstance(declared, str) else declared)
+    slots.discard("__weakref__")
+    if slots != {field.name for field in fields}:
+        return False  # e.g. a cached hash slot
+    return not any(
+        field.converter is not None or (isinstance(field.default, attrs.Factory) and field.default.takes_self)
+        for field in fields
+    )
+
+
+def _plain_fields(fields: tuple[attrs.Attribute, ...]) -> bool:
+    """Every field is an ``__init__`` argument named like its key."""
+    return all(field.init and field.alias == field.name for field in fields)
+
+
+def _default_passes(cls: type, field: attrs.Attribute) -> bool:
+    """Whether the field's default satisfies its validator (so an absent key needs no check)."""
+    if field.validator is None:
+        return True
+    default = field.default.factory() if isinstance(field.default, attrs.Factory) else field.default
+    try:
+        field.validator(object.__new__(cls), field, default)
+    except Exception:  # noqa: BLE001 - then it is checked on every object
+        return False
+    return True
+
+
+class _ClassGenerator:
+    """Writes the source of one class' structuring function, and the names it uses."""
+
+    def __init__(self, cls: type, converter: cattrs.Converter):
+        self.cls = cls
+        self.converter = converter
+        self.namespace: dict[str, Any] = {
+            "CLS": cls, "NEW": object.__new__, "TypeMismatch": TypeMismatch,
+            "ForbiddenExtraKeysError": ForbiddenExtraKeysError, "Decimal": Decimal,
+            "S_STR": _structure_str, "S_INT": _structure_int, "S_BOOL": _structure_bool,
+            "S_DEC": _structure_decimal, "S_DATE": _structure_date, "FROMISO": dt.date.fromisoformat,
+            "DATE": dt.date, "SEQUENCE": (list, tuple), "IDMATCH": id_fullmatch,
+        }
+        self._names = 0
+
+    def name_for(self, value: Any, prefix: str) -> str:
+        self._names += 1
+        name = f"{prefix}_{self._names}"
+        self.namespace[name] = value
+        return name
+
+    def hook(self, type_: Any) -> Callable[..., Any]:
+        """The converter's hook for ``type_``; looked up at call time for a class being generated (recursion)."""
+        if type_ in _generating:
+            converter = self.converter
+            return lambda value, _type=None: converter.get_structure_hook(type_)(value, type_)
+        return self.converter.get_structure_hook(type_)
+
+    def hook_call(self, type_: Any, var: str) -> str:
+        """A call structuring ``var`` as ``type_`` with the converter's hook (ours take one argument)."""
+        hook = self.hook(type_)
+        if getattr(hook, "generated_by_actionplan", False):
+            return f"{self.name_for(hook, 'H')}({var})"
+        return f"{self.name_for(hook, 'H')}({var}, {self.name_for(type_, 'T')})"
+
+    def value_code(self, type_: Any, var: str, indent: str) -> list[str]:
+        """Lines turning ``var`` (plain data) into a value of ``type_``, in place."""
+        if type_ is str:
+            return [f"{indent}if {var}.__class__ is not str: {var} = S_STR({var}, str)"]
+        if type_ is int:
+            return [f"{indent}if {var}.__class__ is not int: {var} = S_INT({var}, int)"]
+        if type_ is bool:
+            return [f"{indent}if {var}.__class__ is not bool: {var} = S_BOOL({var}, bool)"]
+        if type_ is Decimal:
+            return [f"{indent}{var} = Decimal({var}) if {var}.__class__ is int else S_DEC({var}, Decimal)"]
+        if type_ is dt.date:
+            return [
+                f"{indent}if {var}.__class__ is str:",
+                f"{indent}    try: {var} = FROMISO({var})",
+                f"{indent}    except ValueError: {var} = S_DATE({var}, DATE)",
+                f"{indent}else: {var} = S_DATE({var}, DATE)",
+            ]
+        args = typing.get_args(type_)
+        if _is_optional(type_):
+            inner = next(arg for arg in args if arg is not type(None))
+            if inner in (str, int, bool):
+                name = inner.__name__
+                return [(f"{indent}if {var} is not None and {var}.__class__ is not {name}: "
+                         f"{var} = S_{name.upper()}({var}, {name})")]
+            return [f"{indent}if {var} is not None:", *self.value_code(inner, var, indent + "    ")]
+        if _is_tuple_type(type_) and len(args) == 2 and args[1] is Ellipsis:
+            item = args[0]
+            lines = [(f"{indent}if {var}.__class__ is not list and not isinstance({var}, SEQUENCE): "
+                      f"raise TypeMismatch('a list', {var})")]
+            if item is str:
+                return [*lines, f"{indent}{var} = tuple([x if x.__class__ is str else S_STR(x, str) for x in {var}])"]
+            hook = self.hook(item)
+            if getattr(hook, "generated_by_actionplan", False):
+                return [*lines, f"{indent}{var} = tuple(map({self.name_for(hook, 'H')}, {var}))"]
+            return [*lines, f"{indent}{var} = tuple([{self.hook_call(item, 'x')} for x in {var}])"]
+        return [f"{indent}{var} = {self.hook_call(type_, var)}"]
+
+    def check_code(self, field: attrs.Attribute, var: str, present_only: bool) -> str:
+        """The statement running ``field``'s validator on ``var``, cheaply when it passes."""
+        call = f"{self.name_for(field.validator, 'VALIDATE')}(self, {self.name_for(field, 'A')}, {var})"
+        test = _INLINE_VALIDATORS.get(field.validator)
+        if test is None and isinstance(field.validator, type(attrs.validators.in_(()))):
+            test = f"{var} in {self.name_for(field.validator.options, 'OPTIONS')}"
+        conditions = [f"{field.name!r} in o"] if present_only else []
+        if test:
+            conditions.append(f"not ({test.format(v=var)})")
+        return f"if {' and '.join(conditions)}: {call}" if conditions else call
+
+    def default_code(self, field: attrs.Attribute) -> str:
+        default = field.default
+        if isinstance(default, attrs.Factory):
+            return f"{self.name_for(default.factory, 'FACTORY')}()"
+        if isinstance(default, _LITERAL_TYPES) or (type(default) is tuple and not default):
+            return repr(default)
+        return self.name_for(default, "DEFAULT")
+
+    def source(self, fields: tuple[attrs.Attribute, ...], builder: type | None, fill_slots: bool) -> str:
+        """The function's source.
+
+        With a ``builder`` the fields are plain attribute stores on a builder instance that then
+        becomes an instance of the class; with ``fill_slots`` they go through the slot descriptors;
+        otherwise the class' own ``__init__`` receives them.
+        """
+        cls = self.cls
+        own_init = builder is None and not fill_slots
+        self.namespace |= {"EXPECTED": f"a mapping (the fields of {cls.__name__})",
+                           "KNOWN": frozenset(field.name for field in fields), "BUILDER": builder}
+        lines = [
+            "def structure(o, _type=None):",
+            "    if o.__class__ is not dict and not isinstance(o, dict): raise TypeMismatch(EXPECTED, o)",
+            "    found = 0",  # keys used; fewer than len(o) means unknown keys
+            "    res = {}" if own_init else f"    self = NEW({'BUILDER' if builder else 'CLS'})",
+        ]
+        checks: list[str] = []
+        for index, field in enumerate(fields):
+            var, key = f"v{index}", repr(field.name)
+            if builder is not None:
+                def store(value: str, name: str = field.name) -> str:
+                    return f"self.{name} = {value}"
+            elif fill_slots:
+                def store(value: str, setter: str = self.name_for(getattr(cls, field.name).__set__, "SET")) -> str:
+                    return f"{setter}(self, {value})"
+            else:
+                def store(value: str, key: str = key) -> str:
+                    return f"res[{key}] = {value}"
+
+            check_absent = field.validator is not None and not _default_passes(cls, field)
+            if field.default is attrs.NOTHING:
+                lines += [f"    {var} = o[{key}]", "    found += 1",
+                          *self.value_code(field.type, var, "    "), f"    {store(var)}"]
+            else:
+                lines += [f"    if {key} in o:", f"        {var} = o[{key}]", "        found += 1",
+                          *self.value_code(field.type, var, "        "), f"        {store(var)}"]
+                if not own_init and check_absent:
+                    lines += ["    else:", f"        {var} = {self.default_code(field)}", f"        {store(var)}"]
+                elif not own_init:
+                    lines += [f"    else: {store(self.default_code(field))}"]
+            if not own_init and field.validator is not None:
+                present_only = field.default is not attrs.NOTHING and not check_absent
+                checks.append(f"    {self.check_code(field, var, present_only)}")
+        lines.append("    if found != len(o): raise ForbiddenExtraKeysError('', CLS, set(o) - KNOWN)")
+        if builder is not None:
+            lines.append("    self.__class__ = CLS")  # before the validators, which see the real class
+        lines += checks
+        lines.append("    return CLS(**res)" if own_init else "    return self")
+        return "\n".join(lines) + "\n"
+
+
+def _builder_class(cls: type, fields: tuple[attrs.Attribute, ...]) -> type | None:
+    """A subclass of ``cls`` that adds nothing but plain attribute assignment, or ``None``.
+
+    A frozen class refuses ``obj.x = …``; filling its slots through their descriptors costs a
+    call per field. An instance of this builder is filled with ordinary attribute stores (which
+    CPython runs fastest), then its ``__class__`` is set to ``cls`` — allowed because the two
+    share one memory layout — before any validator runs or anyone else sees it. Checked once
+    here; any doubt (a metaclass, ``__init_subclass__``, odd names) means no builder.
+    """
+    if type(cls) is not type or any("__init_subclass__" in klass.__dict__ for klass in cls.__mro__[:-1]):
+        return None
+    if not all(field.name.isidentifier() and not keyword.iskeyword(field.name) for field in fields):
+        return None
+    builder = type(f"{cls.__name__}Builder", (cls,), {
+        "__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__,
+        "__module__": __name__, "__doc__": f"Fills a new {cls.__qualname__} (actionplan.convert; never escapes).",
+    })
+    probe = object.__new__(builder)
+    try:
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return builder
+
+
+def _is_optional(type_: Any) -> bool:
+    args = typing.get_args(type_)
+    return typing.get_origin(type_) in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args
+
+
+def _generate_structure(cls: type, converter: cattrs.Converter) -> Callable[..., Any]:
+    """The compiled structuring function of one attrs class, for the fast converter."""
+    global _generated_count
+    if typing.get_origin(cls) is not None:  # a generic alias: cattrs knows how to bind its parameters
+        return make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
+    attrs.resolve_types(cls)
+    fields = attrs.fields(cls)
+    if not _plain_fields(fields):
+        return make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
+    fill_slots = _fast_construction(cls, fields)
+    builder = _builder_class(cls, fields) if fill_slots else None
+    generator = _ClassGenerator(cls, converter)
+    _generating.add(cls)
+    try:
+        source = generator.source(fields, builder, fill_slots)
+    finally:
+        _generating.discard(cls)
+    _generated_count += 1
+    filename = f"<actionplan generated structure {cls.__module__}.{cls.__qualname__} #{_generated_count}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)  # tracebacks show it
+    exec(compile(source, filename, "exec"), generator.namespace)  # noqa: S102 - our own generated code
+    function = generator.namespace["structure"]
+    function.__qualname__ = function.__name__ = f"structure_{cls.__name__}"
+    function.generated_by_actionplan = True
+    return function
 
 
 def _tuple_unstructurer(converter: cattrs.Converter, item_type: Any) -> Callable[[tuple], list]:

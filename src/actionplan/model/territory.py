@@ -51,6 +51,9 @@ class Gazetteer(Mapping[str, Territory]):
     def __getitem__(self, key: str) -> Territory:
         return self._by_id[key]
 
+    def __contains__(self, key: object) -> bool:  # the plan checks ask this for every territory named
+        return key in self._by_id
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._by_id)
 

@@ -1,0 +1,73 @@
+"""The benchmark runner: it finds every module with ``rows``, prints one table, and never hides a failure.
+
+Timings are not tested here (speed targets live in ``benchmarks/``); this checks the harness on
+tiny stand-in modules in a copy of the folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+GOOD = '''
+from _table import Row, measure, ratio_row, timing_row
+
+def rows(quick):
+    fast, slow = measure(lambda: None, repeats=2), measure(lambda: sum(range(1000)), repeats=2)
+    return [timing_row("good", "noop", fast, 1000), ratio_row("good", "noop / sum", fast, slow, 1.0),
+            Row("good", "quick flag", 1.0 if quick else 0.0, "")]
+'''
+BROKEN = '''
+def rows(quick):
+    raise RuntimeError("the fixture data is missing")
+'''
+NOT_IMPORTABLE = "import a_module_that_does_not_exist\n"
+HELPER = "VALUE = 1  # no rows(): not a benchmark\n"
+
+
+@pytest.fixture
+def bench_dir(tmp_path: Path) -> Path:
+    for name in ("run.py", "_table.py"):
+        shutil.copy(BENCHMARKS / name, tmp_path / name)
+    (tmp_path / "good.py").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "broken.py").write_text(BROKEN, encoding="utf-8")
+    (tmp_path / "unimportable.py").write_text(NOT_IMPORTABLE, encoding="utf-8")
+    (tmp_path / "helper.py").write_text(HELPER, encoding="utf-8")
+    return tmp_path
+
+
+def run(bench_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(bench_dir / "run.py"), *args], capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+def test_every_module_is_run_and_failures_are_rows(bench_dir):
+    result = run(bench_dir, "--quick")
+    lines = result.stdout.splitlines()
+    assert "CPUs" in lines[0] and "quick run" in lines[0]
+    assert any(line.startswith("good") and "noop / sum" in line and "≤ 1" in line for line in lines)
+    assert any(line.startswith("broken") and "ERROR" in line and "the fixture data is missing" in line
+               for line in lines)
+    assert any(line.startswith("unimportable") and "ModuleNotFoundError" in line for line in lines)
+    assert not any(line.startswith("helper") for line in lines)
+    assert "modules failed: 2" in lines[-1]
+    assert result.returncode == 1
+
+
+def test_only_runs_one_module(bench_dir):
+    result = run(bench_dir, "--only", "good")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "broken" not in result.stdout
+    assert any("quick flag" in line and " 0.00" in line for line in result.stdout.splitlines())
+
+
+def test_unknown_module_is_refused_with_the_known_ones(bench_dir):
+    result = run(bench_dir, "--only", "nope")
+    assert result.returncode == 2
+    assert "good" in result.stderr and "nope" in result.stderr
