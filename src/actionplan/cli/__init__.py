@@ -46,15 +46,19 @@ def make_cli(pm=None) -> click.Group:
     return cli
 
 
+def echo_issues(title: str, issues) -> None:
+    """A title, then one indented line per issue, on stderr."""
+    click.echo(title, err=True)
+    for issue in issues:
+        click.echo(f"  {issue}", err=True)
+
+
 def print_error(exc: ActionplanError, lang: str) -> None:
-    err = click.get_text_stream("stderr")
     if isinstance(exc, ValidationError):
         source = exc.source or "document"
-        click.echo(message("invalid", lang, source=source, count=len(exc.issues)), file=err)
-        for issue in exc.issues:
-            click.echo(f"  {issue}", file=err)
+        echo_issues(message("invalid", lang, source=source, count=len(exc.issues)), exc.issues)
     else:
-        click.echo(f"actionplan: {exc}", file=err)
+        click.echo(f"actionplan: {exc}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,6 +17,7 @@ import actionplan
 
 from ..errors import ActionplanError, ValidationError
 from ..i18n import catalogue
+from . import echo_issues
 
 MESSAGES = {
     "exists": {
@@ -85,13 +86,6 @@ MESSAGES = {
 
 
 _m = catalogue(MESSAGES)
-
-
-def _echo_issues(title: str, issues) -> None:
-    err = click.get_text_stream("stderr")
-    click.echo(title, file=err)
-    for issue in issues:
-        click.echo(f"  {issue}", file=err)
 
 
 def resolve_territories(values, lang: str) -> list[str]:
@@ -169,9 +163,9 @@ def actionplan_register_commands(cli):
         }.items() if value}
         plan, result = import_file(source, format=format_name, options=options, lang=lang)
         if result.unplaced:
-            _echo_issues(_m("unplaced_title", lang, count=len(result.unplaced)), result.unplaced)
+            echo_issues(_m("unplaced_title", lang, count=len(result.unplaced)), result.unplaced)
         if result.warnings:
-            _echo_issues(_m("warnings_title", lang, count=len(result.warnings)), result.warnings)
+            echo_issues(_m("warnings_title", lang, count=len(result.warnings)), result.warnings)
         if strict and result.unplaced:
             raise ActionplanError(_m("strict", lang, count=len(result.unplaced)))
         from ..importers import importer_for
