@@ -165,3 +165,39 @@ def test_written_files_get_ordinary_permissions(tmp_path):
     target.chmod(0o640)
     actionplan.dump(actionplan.loads(MINIMAL), target)
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_rewriting_a_yaml_file_keeps_its_comments(tmp_path, examples):
+    import attrs
+
+    target = tmp_path / "plan.yaml"
+    target.write_bytes((examples / "concertation-horizon-2026.yaml").read_bytes())
+    before = target.read_text(encoding="utf-8")
+    comments = [line.strip() for line in before.splitlines() if line.strip().startswith("#")]
+    plan = actionplan.load(target)
+    theme = plan.themes[0]
+    changed = attrs.evolve(plan, title="Plan d'action 2026 (révisé)",
+                           themes=(attrs.evolve(theme, objectives=theme.objectives[::-1]), *plan.themes[1:]))
+    actionplan.dump(changed, target)
+    after = target.read_text(encoding="utf-8")
+    assert actionplan.load(target) == changed
+    assert "Plan d'action 2026 (révisé)" in after
+    kept = [c for c in comments if c in after]
+    assert len(comments) > 5 and kept == comments
+
+
+def test_rewriting_replaces_a_file_that_is_not_yaml(tmp_path):
+    target = tmp_path / "plan.yaml"
+    target.write_bytes(b"\xff\xfe not yaml: [")
+    plan = actionplan.loads(MINIMAL)
+    actionplan.dump(plan, target)
+    assert actionplan.load(target) == plan
+
+
+@pytest.mark.parametrize("name", ["concertation-horizon-2026.yaml", "alliance-maskoutains-2019-2023.yaml",
+                                  "concertation-horizon-2026-suivi.yaml", "alliance-maskoutains-demandes.yaml"])
+def test_rewriting_an_unchanged_example_changes_no_byte(tmp_path, examples, name):
+    target = tmp_path / name
+    target.write_bytes((examples / name).read_bytes())
+    actionplan.dump(actionplan.load(target), target)
+    assert target.read_bytes() == (examples / name).read_bytes()

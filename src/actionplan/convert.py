@@ -205,7 +205,7 @@ def _is_tuple_type(type_: Any) -> bool:
     return typing.get_origin(type_) is tuple
 
 
-def _make_converter(detailed: bool) -> cattrs.Converter:
+def _make_converter(detailed: bool, omit_defaults: bool = True) -> cattrs.Converter:
     converter = cattrs.Converter(
         forbid_extra_keys=True,
         omit_if_default=True,
@@ -251,7 +251,7 @@ def _make_converter(detailed: bool) -> cattrs.Converter:
 
     converter.register_structure_hook_factory(attrs.has, _attrs_structure)
     converter.register_unstructure_hook_factory(
-        attrs.has, lambda cls: make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
+        attrs.has, lambda cls: make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=omit_defaults)
     )
     return converter
 
@@ -537,6 +537,20 @@ _detailed_converter = _make_converter(detailed=True)
 
 
 # -- public functions -----------------------------------------------------------------
+
+
+def unstructure_with_defaults(obj: Any) -> Any:
+    """Like :func:`unstructure`, but every field is written, defaults included.
+
+    Rewriting a file uses it to keep the defaults its author wrote out (``fiscal_years: false``).
+    """
+    global _full_converter
+    if _full_converter is None:
+        _full_converter = _make_converter(detailed=False, omit_defaults=False)
+    return _full_converter.unstructure(obj)
+
+
+_full_converter: cattrs.Converter | None = None
 
 
 def unstructure(obj: Any) -> Any:

@@ -240,12 +240,116 @@ def dumps(obj: Any, format: str = "yaml") -> bytes:
     return format_for(name=format).dumps(to_data(obj))
 
 
-def dump(obj: Any, target: str | os.PathLike, *, format: str | None = None) -> Path:
-    """Write ``obj`` to ``target`` atomically, in the format its extension names."""
+def dump(obj: Any, target: str | os.PathLike, *, format: str | None = None, keep_comments: bool = True) -> Path:
+    """Write ``obj`` to ``target`` atomically, in the format its extension names.
+
+    Rewriting an existing YAML file keeps its comments and layout wherever the data is
+    unchanged (``keep_comments``): people annotate their plan files, and a tool that
+    updates one value must not erase their notes.
+    """
     path = Path(target)
-    payload = format_for(path, format).dumps(to_data(obj))
-    write_atomic(path, payload)
+    fmt = format_for(path, format)
+    data = to_data(obj)
+    payload = None
+    if keep_comments and fmt.name == "yaml" and path.is_file():
+        payload = rewrite_yaml(path.read_bytes(), data, _with_defaults(obj))
+    write_atomic(path, payload if payload is not None else fmt.dumps(data))
     return path
+
+
+def _with_defaults(obj: Any) -> dict:
+    from .convert import unstructure_with_defaults
+
+    data = unstructure_with_defaults(obj)
+    name = getattr(type(obj), "__document_type__", None)
+    return {"type": name, **data} if name and name != "plan" else data
+
+
+def rewrite_yaml(old: bytes, data: Any, full: Any = None) -> bytes | None:
+    """``data`` as YAML, laid over the document ``old`` so its comments and styles survive.
+
+    ``full`` is ``data`` with default values written out: a default the old file spelt out
+    is kept, one it left out stays out. Returns ``None`` when ``old`` is not a readable
+    YAML mapping (then it is simply replaced).
+    """
+    import re
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import YAMLError
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap the author's long lines
+    yaml.allow_unicode = True
+    try:
+        text = old.decode("utf-8")
+        document = yaml.load(text)
+    except (YAMLError, UnicodeDecodeError):
+        return None
+    if not isinstance(document, CommentedMap) or not isinstance(data, dict):
+        return None
+    # keep the author's list indentation: "key:\n  - item" (offset 2) or "key:\n- item" (offset 0)
+    nested = re.search(r"^( *)[^\s#-][^\n]*:[ \t]*\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", text, flags=re.M)
+    if nested and len(nested.group(2)) - len(nested.group(1)) == 2:
+        yaml.indent(mapping=2, sequence=4, offset=2)
+    stream = io.StringIO()
+    yaml.dump(_overlay(document, data, full if full is not None else data), stream)
+    return stream.getvalue().encode("utf-8")
+
+
+def _overlay(old: Any, new: Any, full: Any) -> Any:
+    """``new``, reusing the nodes of ``old`` (and their comments) where they still fit."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(old, CommentedMap) and isinstance(new, dict):
+        full = full if isinstance(full, dict) else new
+        for key in [k for k in old if k not in new and k not in full]:
+            del old[key]
+        for key in [k for k in old if k not in new and k in full]:
+            old[key] = _overlay(old[key], full[key], full[key])  # a default the author wrote out
+        for key, value in new.items():
+            old[key] = _overlay(old[key], value, full.get(key, value)) if key in old else value
+        return old
+    if isinstance(old, CommentedSeq) and isinstance(new, list):
+        by_id = {item.get("id"): item for item in old if isinstance(item, CommentedMap) and "id" in item}
+        full = full if isinstance(full, list) and len(full) == len(new) else new
+        items = []
+        for index, (value, value_full) in enumerate(zip(new, full)):
+            if isinstance(value, dict) and value.get("id") in by_id:
+                previous = by_id[value["id"]]  # matched by id: moved or kept items keep their notes
+            elif not by_id and index < len(old):
+                previous = old[index]  # lists without ids: by position
+            else:
+                previous = None
+            items.append(_overlay(previous, value, value_full) if previous is not None else value)
+        for index, item in enumerate(items):  # element by element: slice assignment drops comments
+            if index >= len(old):
+                old.append(item)
+            elif old[index] is not item:
+                old[index] = item
+        del old[len(items):]
+        return old
+    if type(old) is type(new) and old == new or (_same_scalar(old, new)):
+        return old  # unchanged: keep the author's quoting and style
+    return new
+
+
+def _same_scalar(old: Any, new: Any) -> bool:
+    """A quoted or styled scalar from ruamel equals the plain value written for it."""
+    import datetime as dt
+
+    if isinstance(old, str) and isinstance(new, str):
+        return str(old) == new
+    if isinstance(old, bool) or isinstance(new, bool):
+        return False
+    if isinstance(old, int) and isinstance(new, int):
+        return int(old) == new
+    if isinstance(old, dt.date) and isinstance(new, dt.date):
+        return old == new
+    if isinstance(old, dt.date) and isinstance(new, str):
+        return old.isoformat() == new  # a date some models write as ISO text
+    return False
 
 
 def _file_mode(path: Path) -> int:
