@@ -151,7 +151,7 @@ def test_the_command_appends_to_a_tracking_log_all_or_nothing(tmp_path):
     bad.write_bytes(workbook([*GOOD_ROWS, ("va-o1-a1-i1", "hier", 1, None)]))
     result = run_cli("import-measurements", str(bad), "--plan", str(EXAMPLE_000), "-o", str(log))
     assert result.exit_code == 2
-    assert "feuille Suivi, ligne 8, colonne B: date illisible" in result.output
+    assert "feuille Suivi, ligne 8, colonne B : date illisible" in result.output
     assert "Traceback" not in result.output
     assert log.read_bytes() == before  # nothing recorded from a file with a bad row
     logged = actionplan.load(log, TrackingLog)

@@ -110,10 +110,10 @@ def test_track_reads_the_value_as_the_indicator_kind_says(run, files, indicator,
 @pytest.mark.parametrize("indicator, value, expected", [
     ("va-o1-a1-i1", "quatre", "un nombre"),
     ("va-o1-a1-i2", "soixante", "numérateur/dénominateur"),
-    ("va-o1-a1-i2", "30/20", "cannot exceed its denominator"),
+    ("va-o1-a1-i2", "30/20", "ne peut dépasser son dénominateur"),
     ("sa-o2-a1-i1", "parfait", "insuffisant < partiel < satisfaisant < excellent"),
     ("sa-o1-a1-i1", "peut-être", "oui ou non"),
-    ("log-o1-a4-i2", "mrc:atlantide", "unknown territory"),
+    ("log-o1-a4-i2", "mrc:atlantide", "territoire inconnu"),
     ("log-o1-a4-i2", "Roussillon et Beauharnois", "des territoires séparés par des virgules"),
     ("va-o1-a1-i9", "1", "n'a pas d'indicateur 'va-o1-a1-i9' (vouliez-vous dire 'va-o1-a1-i"),
 ])

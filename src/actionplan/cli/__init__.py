@@ -14,7 +14,7 @@ import attrs
 import click
 
 from .. import __version__
-from ..errors import ActionplanError, ValidationError
+from ..errors import ActionplanError, Issue, ValidationError
 from ..i18n import current_language, message
 
 
@@ -46,17 +46,26 @@ def make_cli(pm=None) -> click.Group:
     return cli
 
 
-def echo_issues(title: str, issues) -> None:
-    """A title, then one indented line per issue, on stderr."""
+def echo_issues(title: str, issues, lang: str | None = None) -> None:
+    """A title, then one indented line per issue (in ``lang``, default the current one), on stderr."""
+    from ..issue_text import issue_text
+
+    lang = lang or _context_lang() or current_language()
     click.echo(title, err=True)
     for issue in issues:
-        click.echo(f"  {issue}", err=True)
+        click.echo(f"  {issue_text(issue, lang) if isinstance(issue, Issue) else issue}", err=True)
+
+
+def _context_lang() -> str | None:
+    context = click.get_current_context(silent=True)
+    state = context.find_object(CliState) if context else None
+    return state.lang if state else None
 
 
 def print_error(exc: ActionplanError, lang: str) -> None:
     if isinstance(exc, ValidationError):
         source = exc.source or "document"
-        echo_issues(message("invalid", lang, source=source, count=len(exc.issues)), exc.issues)
+        echo_issues(message("invalid", lang, source=source, count=len(exc.issues)), exc.issues, lang)
     else:
         click.echo(f"actionplan: {exc}", err=True)
 

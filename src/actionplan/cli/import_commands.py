@@ -163,9 +163,9 @@ def actionplan_register_commands(cli):
         }.items() if value}
         plan, result = import_file(source, format=format_name, options=options, lang=lang)
         if result.unplaced:
-            echo_issues(_m("unplaced_title", lang, count=len(result.unplaced)), result.unplaced)
+            echo_issues(_m("unplaced_title", lang, count=len(result.unplaced)), result.unplaced, lang)
         if result.warnings:
-            echo_issues(_m("warnings_title", lang, count=len(result.warnings)), result.warnings)
+            echo_issues(_m("warnings_title", lang, count=len(result.warnings)), result.warnings, lang)
         if strict and result.unplaced:
             raise ActionplanError(_m("strict", lang, count=len(result.unplaced)))
         from ..importers import importer_for

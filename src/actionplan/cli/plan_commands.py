@@ -12,6 +12,7 @@ import actionplan
 
 from ..errors import ActionplanError, ValidationError
 from ..i18n import message
+from ..issue_text import issue_text
 from .common import parse_date_option, resolve_plan
 
 
@@ -48,7 +49,7 @@ def actionplan_register_commands(cli):
                 continue
             for issue in check_document(document):
                 if issue.severity == "warning":
-                    click.echo(f"{path}: {message('warning', state.lang)}: {issue}", err=True)
+                    click.echo(f"{path}: {message('warning', state.lang)}: {issue_text(issue, state.lang)}", err=True)
             click.echo(message("valid", state.lang, source=path))
         if failed:
             raise click.exceptions.Exit(2)

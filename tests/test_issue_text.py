@@ -1,0 +1,70 @@
+"""Validation messages in French (the CLI's default) and English."""
+
+from __future__ import annotations
+
+import pytest
+
+import actionplan
+from actionplan.errors import Issue
+from actionplan.issue_text import issue_text
+
+ENGLISH_WORDS = ("expected", "found", "unknown key", "wrong type", "required field", "did you mean",
+                 "duplicate", "needs", "unknown territory", "unknown organisation")
+
+
+def broken_issues(text: str) -> list[Issue]:
+    with pytest.raises(actionplan.ValidationError) as info:
+        actionplan.loads(text)
+    return list(info.value.issues)
+
+
+@pytest.fixture
+def issues(minimal_plan_text):
+    structural = broken_issues(
+        minimal_plan_text.replace("target: 4", "target: quatre")
+        .replace("title: Tenue des rencontres", "titel: Tenue des rencontres")
+        .replace("kind: rate", "kind: ratio")
+        .replace("id: demo", "id: ../demo")
+        .replace('schedule: "2026"', "schedule: bientôt")
+    )
+    references = broken_issues(
+        minimal_plan_text.replace("organisation: ch, role: lead", "organisation: cj, role: lead")
+        .replace("territories: [mrc:roussillon]", "territories: [mrc:atlantide]")
+        .replace("{id: i2,", "{id: i1,")
+        .replace(", due: 2026-03-31", "")
+    )
+    return structural + references
+
+
+def test_french_lines_have_no_english_left(issues):
+    assert len(issues) >= 8
+    for issue in issues:
+        line = issue_text(issue, "fr")
+        assert not any(word in line for word in ENGLISH_WORDS), line
+        assert line.startswith(issue.path or "(document)")
+
+
+def test_french_rendering_of_known_messages(issues):
+    lines = "\n".join(issue_text(issue, "fr") for issue in issues)
+    assert "clé inconnue; attendu : un des champs de Action, trouvé : 'titel' (vouliez-vous dire 'title' ?)" in lines
+    assert "type incorrect; attendu : un nombre, trouvé : le texte 'quatre'" in lines
+    assert "identifiant d'indicateur en double" in lines
+    assert "organisme inconnu" in lines and "territoire inconnu" in lines
+    assert "un indicateur de type jalon exige due" in lines
+    assert "échéancier non reconnu 'bientôt'" in lines
+
+
+def test_english_is_the_issue_itself(issues):
+    assert [issue_text(issue, "en") for issue in issues] == [str(issue) for issue in issues]
+
+
+def test_unknown_messages_pass_through():
+    issue = Issue("program.x", "notre règle maison", expected="quelque chose", found="autre chose")
+    assert issue_text(issue, "fr") == "program.x : notre règle maison; attendu : quelque chose, trouvé : autre chose"
+
+
+def test_every_indicator_kind_has_a_french_description():
+    from actionplan.issue_text import KIND_DESCRIPTIONS_FR
+    from actionplan.model.indicators import INDICATOR_KINDS
+
+    assert set(KIND_DESCRIPTIONS_FR) == set(INDICATOR_KINDS)
