@@ -120,6 +120,14 @@ DUMP_HEADER = re.compile(rb"^# actionplan: (?P<id>\S+) version (?P<version>\d+)\
 m = catalogue(MESSAGES)
 
 
+def _change_text(change: str, lang: str) -> str:
+    """A history line in the reader's language: the store records ``…: done`` / ``…: not done``."""
+    for suffix, key in ((": not done", "not_done"), (": done", "done")):
+        if change.endswith(suffix):
+            return change[: -len(suffix)] + ": " + m(key, lang)
+    return change
+
+
 def store_url(state) -> str:
     return state.store_url or DEFAULT_URL
 
@@ -416,7 +424,8 @@ def actionplan_register_commands(cli):
                              overflow="fold" if column == "what" else "ellipsis",
                              min_width=34 if column == "what" else None)
         for entry in entries:
-            what = "\n".join(entry.changes[:5]) + ("\n…" if len(entry.changes) > 5 else "")
+            changes = [_change_text(change, lang) for change in entry.changes[:5]]
+            what = "\n".join(changes) + ("\n…" if len(entry.changes) > 5 else "")
             table.add_row(*map(escape, (_when(entry.at), entry.by or "", m(f"action.{entry.action}", lang),
                                         "" if entry.version is None else str(entry.version), what,
                                         entry.comment or "")))
