@@ -140,7 +140,7 @@ def _plain_amount(value: Decimal) -> str:
 def actionplan_register_commands(cli):
     @cli.group()
     def grants():
-        """Programmes de subvention : admissibilité et classement, exercices financiers, suivi."""
+        """Grant programs: eligibility and ranking, the fiscal-year ledger, what waits on whom."""
 
     @grants.command("check")
     @click.argument("program", type=click.Path(dir_okay=False))
