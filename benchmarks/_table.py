@@ -174,6 +174,42 @@ def format_table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
+def format_peers(rows: Sequence[Row]) -> str:
+    """Times measured against peers, side by side: one line per operation, one column per library.
+
+    Rows named ``"<operation>: <library>"`` in ``ms`` are pivoted; an operation measured
+    with one library only is left out. Returns ``""`` when no row compares libraries.
+    """
+    columns: list[str] = []
+    table: dict[tuple[str, str], dict[str, float]] = {}
+    for row in rows:
+        if row.unit != "ms" or ": " not in row.name or row.value is None:
+            continue
+        operation, library = row.name.rsplit(": ", 1)
+        if operation.endswith(")") and " (" in operation:  # "load (with checks): actionplan"
+            operation, variant = operation[:-1].split(" (", 1)
+            library = f"{library} ({variant})"
+        table.setdefault((row.group, operation), {})[library] = row.value
+        if library not in columns:
+            columns.append(library)
+    lines_data = [(group, operation, times) for (group, operation), times in table.items() if len(times) > 1]
+    if not lines_data:
+        return ""
+    seen = {name: index for index, name in enumerate(columns)}  # actionplan's columns first, then the peers
+    columns.sort(key=lambda name: (not name.startswith("actionplan"), name != "actionplan", seen[name]))
+    headers = ("group", "operation (ms)", *columns)
+    body = [(group, operation, *(f"{times[c]:.1f}" if c in times else "—" for c in columns))
+            for group, operation, times in lines_data]
+    widths = [max(len(str(line[i])) for line in (headers, *body)) for i in range(len(headers))]
+    lines = []
+    for index, line in enumerate((headers, *body)):
+        lines.append("  ".join(str(cell).rjust(widths[i]) if i >= 2 else str(cell).ljust(widths[i])
+                               for i, cell in enumerate(line)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
 def machine_line() -> str:
     """What the figures were measured on: they mean little without it."""
     return (

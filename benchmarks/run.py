@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # modules import their helpers as ``from _table import Row``
     sys.path.insert(0, str(HERE))
 
-from _table import Row, error_row, format_table, machine_line, summary
+from _table import Row, error_row, format_peers, format_table, machine_line, summary
 
 
 def module_names() -> list[str]:
@@ -90,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.extend(run_module(name, args.quick))
         print(f"  {name}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     print(format_table(rows))
+    peers = format_peers(rows)
+    if peers:
+        print("\nSide by side with the peers:\n" + peers)
     line, failed = summary(rows)
     print(line)
     missed = any(row.ok is False for row in rows)

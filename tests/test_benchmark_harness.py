@@ -71,3 +71,20 @@ def test_unknown_module_is_refused_with_the_known_ones(bench_dir):
     result = run(bench_dir, "--only", "nope")
     assert result.returncode == 2
     assert "good" in result.stderr and "nope" in result.stderr
+
+
+def test_peers_are_shown_side_by_side():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from _table import Row, format_peers
+
+    rows = [Row("documents", "load (with checks): actionplan", 40.0, "ms"), Row("documents", "load: pydantic v2", 45.0, "ms"),
+            Row("documents", "load: msgspec", 14.0, "ms"), Row("documents", "dump: actionplan", 18.0, "ms"),
+            Row("grants", "rank: actionplan", 5.0, "ms")]
+    lines = format_peers(rows).splitlines()
+    assert lines[0].split() == ["group", "operation", "(ms)", "actionplan", "actionplan", "(with", "checks)",
+                                "pydantic", "v2", "msgspec"]
+    assert lines[2].split() == ["documents", "load", "—", "40.0", "45.0", "14.0"]
+    assert all("grants" not in line for line in lines)  # one library only: nothing to compare
