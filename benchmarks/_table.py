@@ -177,8 +177,8 @@ def format_table(rows: Sequence[Row]) -> str:
 def format_peers(rows: Sequence[Row]) -> str:
     """Times measured against peers, side by side: one line per operation, one column per library.
 
-    Rows named ``"<operation>: <library>"`` in ``ms`` are pivoted; an operation measured
-    with one library only is left out. Returns ``""`` when no row compares libraries.
+    Rows named ``"<operation>: <library>"`` in ``ms`` are pivoted; only operations timed with
+    actionplan *and* another library are shown. Returns ``""`` when no row compares libraries.
     """
     columns: list[str] = []
     table: dict[tuple[str, str], dict[str, float]] = {}
@@ -192,9 +192,15 @@ def format_peers(rows: Sequence[Row]) -> str:
         table.setdefault((row.group, operation), {})[library] = row.value
         if library not in columns:
             columns.append(library)
-    lines_data = [(group, operation, times) for (group, operation), times in table.items() if len(times) > 1]
+
+    def compares(times: dict[str, float]) -> bool:  # actionplan against at least one other library
+        return any(n.startswith("actionplan") for n in times) and any(not n.startswith("actionplan") for n in times)
+
+    lines_data = [(group, operation, times) for (group, operation), times in table.items() if compares(times)]
     if not lines_data:
         return ""
+    used = {name for _, _, times in lines_data for name in times}
+    columns = [name for name in columns if name in used]
     seen = {name: index for index, name in enumerate(columns)}  # actionplan's columns first, then the peers
     columns.sort(key=lambda name: (not name.startswith("actionplan"), name != "actionplan", seen[name]))
     headers = ("group", "operation (ms)", *columns)

@@ -88,3 +88,15 @@ def test_peers_are_shown_side_by_side():
                                 "pydantic", "v2", "msgspec"]
     assert lines[2].split() == ["documents", "load", "—", "40.0", "45.0", "14.0"]
     assert all("grants" not in line for line in lines)  # one library only: nothing to compare
+
+
+def test_only_comparisons_with_other_libraries_are_pivoted():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from _table import Row, format_peers
+
+    rows = [Row("reports", "html: seed plan", 23.0, "ms"), Row("reports", "html: 10x plan", 220.0, "ms"),
+            Row("storage", "sqlite: record 1", 0.4, "ms")]
+    assert format_peers(rows) == ""
