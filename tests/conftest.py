@@ -27,20 +27,14 @@ def register_plugin():
         pm = plugins.get_plugin_manager()
         pm.register(plugin, name=name)
         registered.append(plugin)
-        plugins._registries.clear()
-        from actionplan.territories import _cache
-
-        _cache.clear()
+        plugins.refresh()
         return plugin
 
     yield register
     pm = plugins.get_plugin_manager()
     for plugin in registered:
         pm.unregister(plugin)
-    plugins._registries.clear()
-    from actionplan.territories import _cache
-
-    _cache.clear()
+    plugins.refresh()
 
 
 @pytest.fixture

@@ -108,3 +108,19 @@ def test_plan_checks_hook_adds_issues(register_plugin, minimal_plan_text):
     register_plugin(NeedsMission())
     with pytest.raises(actionplan.ValidationError, match="requires a mission"):
         actionplan.loads(minimal_plan_text)
+
+
+def test_the_plugin_guide_example_works(register_plugin, minimal_plan_text):
+    import types
+
+    guide = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    source = re.search(r"```python\n(# src/actionplan_estrie/plugin\.py.*?)```", guide, flags=re.S).group(1)
+    module = types.ModuleType("actionplan_estrie_plugin")
+    exec(compile(source, "docs/plugins.md", "exec"), module.__dict__)  # noqa: S102 - our own documentation
+    register_plugin(module)
+    from actionplan.territories import default_gazetteer
+
+    assert default_gazetteer().municipalities_reached(["mrc:memphremagog"]) == {"mun:magog"}
+    with pytest.raises(actionplan.ValidationError, match="requires a mission"):
+        actionplan.loads(minimal_plan_text)
+    assert actionplan.loads(minimal_plan_text + "mission: Agir ensemble\n").mission == "Agir ensemble"

@@ -71,9 +71,20 @@ def get_plugin_manager() -> pluggy.PluginManager:
 
 
 def reset() -> None:
-    """Forget the cached manager and registries (after registering a plugin by hand)."""
+    """Forget the cached manager itself: the next call loads every plugin again."""
     get_plugin_manager.cache_clear()
+    refresh()
+
+
+def refresh() -> None:
+    """Forget what plugins registered (formats, territories…), so it is gathered again.
+
+    Call it after registering or unregistering a plugin by hand on the manager.
+    """
     _registries.clear()
+    from .territories import _cache
+
+    _cache.clear()
 
 
 class Registry(Generic[T]):
