@@ -68,3 +68,10 @@ def test_every_indicator_kind_has_a_french_description():
     from actionplan.model.indicators import INDICATOR_KINDS
 
     assert set(KIND_DESCRIPTIONS_FR) == set(INDICATOR_KINDS)
+
+
+def test_an_issue_written_in_both_languages_uses_its_own_french():
+    issue = Issue("payments[0]", "d-01: no payment before the agreement is signed",
+                  translations={"fr": "d-01 : aucun versement avant la signature de l'entente"})
+    assert issue_text(issue, "fr") == "payments[0] : d-01 : aucun versement avant la signature de l'entente"
+    assert issue_text(issue, "en") == "payments[0]: d-01: no payment before the agreement is signed"

@@ -34,6 +34,8 @@ class Issue:
     found: str | None = None
     hint: str | None = None
     severity: str = "error"  # "error" or "warning"
+    #: The message in other languages, when its author wrote them (``{"fr": "…"}``).
+    translations: dict[str, str] = attrs.field(factory=dict, hash=False)
 
     def __str__(self) -> str:
         where = self.path or "(document)"

@@ -172,7 +172,8 @@ def issue_text(issue: Issue, lang: str = "en") -> str:
     if lang != "fr":
         return str(issue)
     where = issue.path or "(document)"
-    text = f"{where} : {_translate(issue.message, MESSAGES_FR)}"
+    message = issue.translations.get("fr") or _translate(issue.message, MESSAGES_FR)
+    text = f"{where} : {message}"
     if issue.expected is not None:
         text += f"; attendu : {_translate(issue.expected, PHRASES_FR)}"
     if issue.found is not None:

@@ -345,5 +345,5 @@ def replay(program: GrantProgram, document: ApplicationsDocument, *, as_of: dt.d
         try:
             dossiers[event.application] = apply[kind](dossier, event)
         except GrantRefusal as exc:
-            issues.append(Issue(f"{kind}[{index}]", str(exc)))
+            issues.append(Issue(f"{kind}[{index}]", exc.text.en, translations={"fr": exc.text.fr}))
     return Replay(workflow, dossiers, ledger, tuple(issues))
