@@ -691,3 +691,30 @@ def test_deliverable_by_territory_and_done_as_value():
     p = prog(i, day(3))
     assert p.by_territory[BS].value == 1 and p.by_territory[ROU].value == 0
     assert p.status == "on_track"  # the latest word (0, not done) stands
+
+
+# -- targets that repeat every year (« 1 rencontre par année ») -----------------------------------
+
+ALLIANCE = ScheduleContext(date(2019, 4, 1), date(2023, 3, 31), fiscal_years=True)
+
+
+def test_a_per_year_target_counts_once_for_each_fiscal_year_of_the_period():
+    meetings = ind("count", m(date(2019, 10, 1), 1), m(date(2020, 10, 1), 1), target=D(1), per="year")
+    result = prog(meetings, date(2021, 3, 31), ctx=ALLIANCE, schedule=parse_schedule("En continu"))
+    assert result.target == D(4) and result.fraction == D("0.5")
+    assert result.status == "on_track"  # two years of four have passed, two meetings held
+    without_per = prog(attrs.evolve(meetings, per=None), date(2021, 3, 31), ctx=ALLIANCE,
+                       schedule=parse_schedule("En continu"))
+    assert without_per.target == D(1) and without_per.status == "achieved"
+
+
+def test_a_per_year_target_in_a_one_year_plan_is_the_target():
+    meetings = ind("count", m(day(10), 1), target=D(1), per="année")
+    assert prog(meetings, day(20), ctx=YEAR, schedule=parse_schedule("2026")).target == D(1)
+
+
+def test_calendar_years_for_a_plan_without_fiscal_years():
+    spans = ScheduleContext(date(2025, 1, 1), date(2026, 12, 31))
+    minimum = ind("minimum", m(date(2025, 6, 1), 1), target=D(1), per="year")
+    result = prog(minimum, date(2025, 12, 31), ctx=spans, schedule=parse_schedule("2025-2026"))
+    assert result.target == D(2) and result.status != "achieved"

@@ -204,6 +204,10 @@ def expected_fraction(bounds: Period | None, as_of: dt.date) -> Decimal | None:
     return _clamp(_CTX.divide(Decimal(elapsed), Decimal(span)))
 
 
+#: ``Indicator.per`` values meaning the target repeats every year of the judged period.
+PER_YEAR = frozenset({"year", "année", "annee", "an", "annuel", "annual", "yearly"})
+
+
 def indicator_progress(
     indicator: Indicator,
     as_of: dt.date,
@@ -224,7 +228,8 @@ def indicator_progress(
     if bounds is None and ctx is not None:
         bounds = Period(ctx.start, ctx.end)
     measurements = _counted(indicator.measurements, as_of)
-    judge = _Judge(indicator, as_of, bounds, expected_fraction(bounds, as_of))
+    fiscal = bool(ctx is not None and ctx.fiscal_years)
+    judge = _Judge(indicator, as_of, bounds, expected_fraction(bounds, as_of), fiscal)
     return _KINDS[indicator.kind](judge, measurements)
 
 
@@ -445,6 +450,18 @@ class _Judge:
     as_of: dt.date
     bounds: Period | None
     expected: Decimal | None
+    fiscal_years: bool = False
+
+    @property
+    def years(self) -> int:
+        """How many years (fiscal, 1 April → 31 March, or calendar) the judged period touches."""
+        if self.bounds is None:
+            return 1
+
+        def year_of(day: dt.date) -> int:
+            return day.year - 1 if self.fiscal_years and day.month < 4 else day.year
+
+        return year_of(self.bounds.end) - year_of(self.bounds.start) + 1
 
     @property
     def started(self) -> bool:
@@ -499,6 +516,8 @@ def _count(judge: _Judge, measurements: list[Measurement]) -> IndicatorProgress:
     usable = [m for m in measurements if m.value is not None]
     value = _count_value(indicator, usable)
     target = None if indicator.kind == "tracked" else _whole_target(indicator)
+    if target is not None and indicator.cumulative and (indicator.per or "").lower() in PER_YEAR:
+        target *= judge.years  # « 1 rencontre par année » over 2019-2023: 4 meetings in all
     decrease = indicator.kind == "count" and indicator.direction == "decrease"
     by_territory = _territories_numeric(indicator, usable, _count_value, decrease=decrease)
     latest = usable[-1] if usable else None
