@@ -75,3 +75,23 @@ def test_an_issue_written_in_both_languages_uses_its_own_french():
                   translations={"fr": "d-01 : aucun versement avant la signature de l'entente"})
     assert issue_text(issue, "fr") == "payments[0] : d-01 : aucun versement avant la signature de l'entente"
     assert issue_text(issue, "en") == "payments[0]: d-01: no payment before the agreement is signed"
+
+
+@pytest.mark.parametrize("text, french", [
+    ("2026-2025", "la période 2026-2025 est à rebours; écrivez d'abord l'année la plus ancienne (2025-2026)"),
+    ("Automne 2019-2020", "seul l'hiver s'étend sur deux années; nommez une année pour l'automne (p. ex. 2020)"),
+    ("31 février 2026", "il n'y a pas de jour 31 au mois 2 de 2026"),
+    ("bientôt", "illisible : 'bientôt'"),
+    ("Hiver", "une saison ou un mois demande une année"),
+])
+def test_schedule_refusals_in_french(text, french):
+    from actionplan.convert import exception_issues
+    from actionplan.errors import ScheduleError
+    from actionplan.schedules import parse_schedule
+
+    with pytest.raises(ScheduleError) as info:
+        parse_schedule(text)
+    (issue,) = exception_issues(info.value, path="schedule")
+    line = issue_text(issue, "fr")
+    assert french in line, line
+    assert "cannot" not in line and "accepted forms" not in line

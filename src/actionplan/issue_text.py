@@ -61,6 +61,29 @@ def _rules(pairs) -> list[Rule]:
             for pattern, template in pairs]
 
 
+SEASONS_FR = {"winter": "l'hiver", "spring": "le printemps", "summer": "l'été", "autumn": "l'automne"}
+
+#: Why the schedule parser refused a text, in French.
+SCHEDULE_REASONS_FR: list[Rule] = _rules([
+    (r"^cannot read (.+?) \(a season or month needs a year, .+\)$",
+     r"illisible : \1 — une saison ou un mois demande une année, « Hiver 2026 », ou « chaque hiver » pour chaque année"),
+    (r"^cannot read (.+)$", r"illisible : \1"),
+    (r"^the schedule is empty$", "l'échéancier est vide"),
+    (r"^there is no month (.+)$", r"il n'y a pas de mois \1"),
+    (r"^there is no day (\d+) in month (\d+) of (\d+)$", r"il n'y a pas de jour \1 au mois \2 de \3"),
+    (r"^only a winter spans two years; name one year for the (\w+) \(e\.g\. (\d+)\)$",
+     lambda m: f"seul l'hiver s'étend sur deux années; nommez une année pour {SEASONS_FR.get(m.group(1), m.group(1))} "
+               f"(p. ex. {m.group(2)})"),
+    (r"^a winter spans two consecutive years, not (.+)$", r"un hiver s'étend sur deux années consécutives, pas \1"),
+    (r"^a span needs two different years; write « (.+) » for one year$",
+     r"une période demande deux années différentes; écrivez « \1 » pour une seule année"),
+    (r"^the span (.+) goes backwards; write the earlier year first \((.+)\)$",
+     r"la période \1 est à rebours; écrivez d'abord l'année la plus ancienne (\2)"),
+    (r"^a fiscal year runs over two consecutive years, not (.+)$",
+     r"un exercice financier couvre deux années consécutives, pas \1"),
+    (r"^(\d+) times a year is not a schedule \(1 to 366\)$", r"\1 fois par année n'est pas un échéancier (1 à 366)"),
+])
+
 #: English message → French, whole-message patterns of the core's checks.
 MESSAGES_FR: list[Rule] = _rules([
     (r"^wrong type$", "type incorrect"),
@@ -100,8 +123,9 @@ MESSAGES_FR: list[Rule] = _rules([
      "écrit par une version plus récente d'actionplan; mettez actionplan à jour pour le lire"),
     (r"^the period ends before it starts$", "la période se termine avant de commencer"),
     (r"^Period\.end \((.+)\) is before Period\.start \((.+)\)$", r"la fin (\1) précède le début (\2)"),
-    (r"^unrecognised schedule (.+?)(?:: (?:cannot read .+?|(.+?)))?; accepted forms: (.+)$",
-     lambda m: f"échéancier non reconnu {m.group(1)}{' (' + m.group(2) + ')' if m.group(2) else ''}; "
+    (r"^unrecognised schedule (.+?)(?:: (.+?))?; accepted forms: (.+)$",
+     lambda m: f"échéancier non reconnu {m.group(1)}"
+               f"{' (' + _translate(m.group(2), SCHEDULE_REASONS_FR) + ')' if m.group(2) else ''}; "
                f"formes acceptées (docs/schedules.md) : {SCHEDULE_FORMS_FR}"),
     (r"^unrecognised schedule (.+)$", r"échéancier non reconnu \1"),
     (r"^schedule (.+) kept as free text$", r"échéancier \1 gardé comme texte libre"),
