@@ -79,3 +79,12 @@ def test_bad_option_value_is_a_usage_error(tmp_path, minimal_plan_text):
     path.write_text(minimal_plan_text, encoding="utf-8")
     result = run("show", str(path), "--as-of", "demain")
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+
+
+def test_common_errors_in_french_and_english():
+    french = run("validate", "nothere.yaml")
+    assert "nothere.yaml : fichier introuvable" in french.stderr
+    english = run("--lang", "en", "validate", "nothere.yaml")
+    assert "nothere.yaml: no such file" in english.stderr
+    french = run("--store", "foo:bar", "list")
+    assert french.returncode == 2 and "aucun plugin installé n'ouvre l'adresse de stockage 'foo:bar'" in french.stderr

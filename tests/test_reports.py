@@ -536,7 +536,7 @@ def test_cli_report_to_standard_output():
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("-f", "pdf"), "no report format named 'pdf'; installed: "),
+    (("-f", "pdf"), "aucun format de rapport nommé 'pdf'; installés : "),
     (("-f", "csv", "-O", "colour=red"), "format 'csv' has no option 'colour'"),
     (("-f", "csv", "-O", "colour"), "option de format 'colour' : attendu NOM=VALEUR"),
     (("-f", "html", "-o", "/no/such/folder/r.html"), "/no/such/folder : ce dossier n'existe pas"),

@@ -110,7 +110,9 @@ def format_for(path: str | os.PathLike | None = None, name: str | None = None) -
         if suffix in fmt.extensions:
             return fmt
     known = ", ".join(ext for fmt in formats for ext in fmt.extensions)
-    raise UnknownFormatError(f"cannot tell the format of {str(path)!r} from its extension; known: {known}")
+    raise UnknownFormatError(f"cannot tell the format of {str(path)!r} from its extension; known: {known}",
+                             fr=f"impossible de reconnaître le format de {str(path)!r} à son extension; "
+                                f"connues : {known}")
 
 
 # -- document types ------------------------------------------------------------------------
@@ -154,11 +156,12 @@ def read_data(source: str | os.PathLike, format: str | None = None) -> Any:
             raise ValidationError([Issue("", f"file is {size} bytes; the limit is {MAX_DOCUMENT_BYTES}")], str(path))
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ActionplanError(f"{path}: no such file") from None
+        raise ActionplanError(f"{path}: no such file", fr=f"{path} : fichier introuvable") from None
     except IsADirectoryError:
-        raise ActionplanError(f"{path}: is a folder, not a document") from None
+        raise ActionplanError(f"{path}: is a folder, not a document",
+                              fr=f"{path} : c'est un dossier, pas un document") from None
     except PermissionError:
-        raise ActionplanError(f"{path}: permission denied") from None
+        raise ActionplanError(f"{path}: permission denied", fr=f"{path} : permission refusée") from None
     try:
         return fmt.loads(raw)
     except ValidationError as exc:

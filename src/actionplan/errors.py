@@ -14,9 +14,21 @@ import attrs
 
 
 class ActionplanError(Exception):
-    """Base class of every error meant to be shown to a user."""
+    """Base class of every error meant to be shown to a user.
+
+    ``str()`` is English; ``fr=`` gives the French wording the command line shows by default
+    (``message(lang)``).
+    """
 
     exit_code = 2
+
+    def __init__(self, *args: object, fr: str | None = None):
+        super().__init__(*args)
+        self.translations = {"fr": fr} if fr else {}
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang`` when it was written in it, else in English."""
+        return getattr(self, "translations", {}).get(lang) or str(self)
 
 
 @attrs.frozen

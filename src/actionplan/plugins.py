@@ -87,6 +87,13 @@ def refresh() -> None:
     _cache.clear()
 
 
+#: Registry kinds in French, for messages.
+KINDS_FR = {
+    "document format": "format de document", "report format": "format de rapport", "importer": "importateur",
+    "criterion": "critère", "territory": "territoire",
+}
+
+
 class Registry(Generic[T]):
     """Things plugins registered under unique names, with who registered each."""
 
@@ -112,7 +119,9 @@ class Registry(Generic[T]):
             return self._items[name]
         except KeyError:
             known = ", ".join(sorted(self._items)) or "none"
-            raise UnknownFormatError(f"no {self.kind} named {name!r}; installed: {known}") from None
+            kind_fr = KINDS_FR.get(self.kind, f"« {self.kind} »")
+            raise UnknownFormatError(f"no {self.kind} named {name!r}; installed: {known}",
+                                     fr=f"aucun {kind_fr} nommé {name!r}; installés : {known}") from None
 
     def get(self, name: str) -> T | None:
         return self._items.get(name)

@@ -67,7 +67,7 @@ def print_error(exc: ActionplanError, lang: str) -> None:
         source = exc.source or "document"
         echo_issues(message("invalid", lang, source=source, count=len(exc.issues)), exc.issues, lang)
     else:
-        click.echo(f"actionplan: {exc}", err=True)
+        click.echo(f"actionplan: {exc.message(lang)}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -45,7 +45,7 @@ def actionplan_register_commands(cli):
                 continue
             except ActionplanError as exc:
                 failed += 1
-                click.echo(f"actionplan: {exc}", err=True)
+                click.echo(f"actionplan: {exc.message(state.lang)}", err=True)
                 continue
             for issue in check_document(document):
                 if issue.severity == "warning":

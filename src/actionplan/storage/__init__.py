@@ -330,7 +330,9 @@ def open_store(url: str | None = None) -> Store:
         scheme = url.split(":", 1)[0] if ":" in url else url
         raise UnknownFormatError(
             f"no installed plugin opens store URL {redact_url(url)!r} (scheme {scheme!r}); built in: "
-            "sqlite:PATH, dir:PATH; postgresql://… needs the actionplan-postgresql distribution"
+            "sqlite:PATH, dir:PATH; postgresql://… needs the actionplan-postgresql distribution",
+            fr=f"aucun plugin installé n'ouvre l'adresse de stockage {redact_url(url)!r} (schéma {scheme!r}); "
+               "intégrés : sqlite:CHEMIN, dir:CHEMIN; postgresql://… demande la distribution actionplan-postgresql",
         )
     return store
 
