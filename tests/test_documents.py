@@ -115,6 +115,23 @@ def test_free_text_schedules_are_kept_when_the_plan_opts_in():
     assert plan.themes[0].objectives[0].actions[0].schedule.text == "bientôt"
 
 
+def test_a_schedule_kept_as_free_text_is_a_warning_with_its_path(tmp_path):
+    # docs/format.md: kept as free text "with a warning"; validate prints it and still succeeds.
+    from click.testing import CliRunner
+
+    from actionplan.checks import check_plan
+    from actionplan.cli import make_cli
+
+    text = "free_text_schedules: true\n" + MINIMAL.replace('schedule: "2026"', "schedule: bientôt")
+    warnings = [i for i in check_plan(actionplan.loads(text)) if i.severity == "warning"]
+    assert [(i.path, i.message) for i in warnings] == [
+        ("themes[0].objectives[0].actions[0].schedule", "schedule 'bientôt' kept as free text")]
+    (tmp_path / "plan.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(make_cli(), ["--lang", "en", "validate", str(tmp_path / "plan.yaml")])
+    assert result.exit_code == 0
+    assert "warning: themes[0].objectives[0].actions[0].schedule: schedule 'bientôt' kept as free text" in result.output
+
+
 def test_strict_scalars():
     assert any("expected true or false" in m for m in errors_of(MINIMAL + "fiscal_years: 'no'\n"))
     assert any("id" in m for m in errors_of(MINIMAL.replace("id: demo", "id: ../../etc/passwd")))

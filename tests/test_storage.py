@@ -305,6 +305,18 @@ def test_sqlite_refuses_files_that_are_not_its_stores(tmp_path):
         open_store(f"sqlite:{damaged}")
 
 
+def test_another_applications_sqlite_database_is_refused_untouched(tmp_path):
+    # docs/storage.md: refused, never modified; switching it to WAL would change its file format.
+    for name, table in (("other.db", "invoices"), ("damaged.db", "actionplan_documents")):
+        path = tmp_path / name
+        raw(path, f"CREATE TABLE {table} (id TEXT)")
+        before = path.read_bytes()
+        with pytest.raises(StoreError):
+            open_store(f"sqlite:{path}")
+        assert path.read_bytes() == before
+        assert raw(path, "PRAGMA journal_mode") == [("delete",)]
+
+
 def test_a_sqlite_write_failure_leaves_nothing_half_written(db_path, monkeypatch):
     plan = sample_plan()
     with open_store(f"sqlite:{db_path}") as store:

@@ -94,6 +94,7 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
                 for k, territory in enumerate(action.territories):
                     if territory not in places:
                         yield _unknown_territory(f"{ap}.territories[{k}]", territory)
+                yield from _free_text_warning(f"{ap}.schedule", action.schedule)
                 for n, indicator in enumerate(action.indicators):
                     ip = f"{ap}.indicators[{n}]"
                     if indicator.id in indicator_ids:
@@ -104,9 +105,17 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
                     yield from check_indicator(indicator, ip, places)
     for k, task in enumerate(plan.tasks):
         yield from unique(f"tasks[{k}]", "task", task.id)
+        yield from _free_text_warning(f"tasks[{k}].start", task.start)
+        yield from _free_text_warning(f"tasks[{k}].deadline", task.deadline)
         for r, organisation in enumerate(task.responsible_organisations):
             if organisation not in organisations:
                 yield _unknown_org(f"tasks[{k}].responsible_organisations[{r}]", organisation, organisations)
+
+
+def _free_text_warning(path: str, schedule) -> Iterator[Issue]:
+    """A schedule kept as free text (``free_text_schedules: true``) cannot be dated: say so, with its path."""
+    if schedule is not None and "free_text" in schedule.kinds:
+        yield Issue(path, f"schedule {schedule.text!r} kept as free text", severity="warning")
 
 
 def check_indicator(indicator: Indicator, path: str, places: Gazetteer) -> Iterator[Issue]:

@@ -100,7 +100,11 @@ class SqliteStore(SqlStore):
         uri = f"{self.path.absolute().as_uri()}?mode={'rwc' if create else 'rw'}"
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         try:
-            conn.execute("PRAGMA journal_mode=WAL").fetchone()
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "actionplan_meta" in tables or not tables:
+                # WAL is written into the file: only for our stores, never another application's
+                # database, which the schema check then refuses untouched.
+                conn.execute("PRAGMA journal_mode=WAL").fetchone()
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
         except sqlite3.DatabaseError as exc:
