@@ -218,3 +218,7 @@ def test_rewriting_an_unchanged_example_changes_no_byte(tmp_path, examples, name
     target.write_bytes((examples / name).read_bytes())
     actionplan.dump(actionplan.load(target), target)
     assert target.read_bytes() == (examples / name).read_bytes()
+
+
+def test_a_plan_language_is_french_or_english():
+    assert any(m.startswith("language: not an accepted value") for m in errors_of(MINIMAL + "language: de\n"))

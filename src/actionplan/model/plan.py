@@ -15,6 +15,9 @@ from .territory import Territory
 
 SCHEMA_VERSION = 1
 
+#: Languages a plan's text may be written in (the reports speak them too).
+LANGUAGES = ("fr", "en")
+
 #: Kinds of theme seen in round tables' plans; others may be used (any slug).
 THEME_KINDS = (
     "enjeu_federateur",
@@ -98,7 +101,7 @@ class ActionPlan:
     period: Period
     organisation: str | None = attrs.field(default=None, validator=check_optional_id)
     schema_version: int = SCHEMA_VERSION
-    language: str = "fr"
+    language: str = attrs.field(default="fr", validator=attrs.validators.in_(LANGUAGES))
     fiscal_years: bool = False  # spans "2025-2026" are fiscal years (1 April → 31 March)
     free_text_schedules: bool = False  # keep unknown schedule wording as text, with a warning
     mission: str | None = None
