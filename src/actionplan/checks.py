@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .errors import Issue
+from .model.base import MAX_PERIOD_YEARS, MAX_YEAR, MIN_YEAR, NUMBER_EXPECTED, is_reasonable_number
 from .model.indicators import DEFAULT_SCALE, INDICATOR_KINDS, Indicator
 from .model.plan import ActionPlan
 from .model.territory import Gazetteer
@@ -68,6 +69,7 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
             yield _unknown_territory(f"territories[{i}]", territory)
     if plan.period.end < plan.period.start:  # pragma: no cover - Period refuses it already
         yield Issue("period", "the period ends before it starts")
+    yield from check_period_range(plan.period, "period")
 
     ids: dict[str, str] = {}
 
@@ -122,9 +124,12 @@ def check_indicator(indicator: Indicator, path: str, places: Gazetteer) -> Itera
     """The fields ``indicator.kind`` needs, and measurements that fit the indicator."""
     description, required = INDICATOR_KINDS[indicator.kind]
     for field in required:
-        if not getattr(indicator, field):
+        if getattr(indicator, field) in (None, ()):  # a target of 0 is a target
             yield Issue(f"{path}.{field}", f"a {indicator.kind!r} indicator needs {field}",
                         expected=description, found="nothing")
+    numbers = [(f"{path}.target", indicator.target), (f"{path}.baseline", indicator.baseline)]
+    numbers += [(f"{path}.targets[{k}].value", target.value) for k, target in enumerate(indicator.targets)]
+    yield from check_numbers(numbers)
     scale = indicator.scale or DEFAULT_SCALE
     if len(set(scale)) != len(scale):
         yield Issue(f"{path}.scale", "scale levels must be distinct", found=repr(list(scale)))
@@ -174,6 +179,13 @@ def check_measurement(indicator: Indicator, measurement, path: str, places: Gaze
                         expected="territory ids", found="nothing")
     elif measurement.value is None:
         yield Issue(f"{path}.value", f"a {kind} measurement needs a value", expected="a number", found="nothing")
+    if not MIN_YEAR <= measurement.date.year <= MAX_YEAR:  # a store is given measurements built in Python too
+        yield Issue(f"{path}.date", "date out of range", expected=f"a year from {MIN_YEAR} to {MAX_YEAR}",
+                    found=measurement.date.isoformat())
+    value, numerator, denominator = measurement.value, measurement.numerator, measurement.denominator
+    if not (_fits(value) and _fits(numerator) and _fits(denominator)):  # the usual case, tested cheaply
+        yield from check_numbers([(f"{path}.value", value), (f"{path}.numerator", numerator),
+                                  (f"{path}.denominator", denominator)])
     if measurement.value is not None and measurement.value < 0 and kind in ("count", "tracked", "minimum"):
         yield Issue(f"{path}.value", "a count cannot be negative", found=str(measurement.value))
     for k, territory in enumerate(measurement.territories):
@@ -183,12 +195,45 @@ def check_measurement(indicator: Indicator, measurement, path: str, places: Gaze
         yield _unknown_territory(f"{path}.territory", measurement.territory)
 
 
+def check_period_range(period, path: str) -> Iterator[Issue]:
+    """A period that schedules can enumerate: years Python's dates reach with a year to spare, at most a century."""
+    for name in ("start", "end"):
+        day = getattr(period, name)
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            yield Issue(f"{path}.{name}", "date out of range", expected=f"a year from {MIN_YEAR} to {MAX_YEAR}",
+                        found=day.isoformat())
+    if period.end.year - period.start.year >= MAX_PERIOD_YEARS:
+        yield Issue(path, "period too long", expected=f"at most {MAX_PERIOD_YEARS} years",
+                    found=f"{period.start.isoformat()} to {period.end.isoformat()}")
+
+
+def _fits(value) -> bool:
+    return value is None or is_reasonable_number(value)
+
+
+def check_numbers(numbers) -> Iterator[Issue]:
+    """``(path, value)`` pairs: each value (when given) small enough for the arithmetic reports do.
+
+    The converter keeps any finite decimal exactly (and stores read back what they hold); the
+    limit is checked here, where documents and new measurements come in.
+    """
+    for path, value in numbers:
+        if value is not None and not is_reasonable_number(value):
+            text = str(value)
+            yield Issue(path, "number too large", expected=NUMBER_EXPECTED,
+                        found=text if len(text) <= 40 else f"{text[:16]}… ({len(value.as_tuple().digits)} digits)")
+
+
 def check_tracking(log: TrackingLog, plan: ActionPlan, gazetteer: Gazetteer | None = None) -> list[Issue]:
-    """Issues of a tracking log against the plan it tracks."""
+    """Issues of a tracking log against the plan it tracks.
+
+    A log of another plan gets that one issue: listing each of its indicators as unknown to
+    this plan would bury the cause under a consequence per line.
+    """
+    if log.plan != plan.id:
+        return [Issue("plan", "tracking log is for another plan", expected=repr(plan.id), found=repr(log.plan))]
     places = plan_gazetteer(plan, gazetteer)
     issues: list[Issue] = []
-    if log.plan != plan.id:
-        issues.append(Issue("plan", "tracking log is for another plan", expected=repr(plan.id), found=repr(log.plan)))
     indicators = {i.id: i for *_, i in plan.iter_indicators()}
     for m, measurement in enumerate(log.measurements):
         path = f"measurements[{m}]"

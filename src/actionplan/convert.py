@@ -44,7 +44,16 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from .errors import Issue, ScheduleError, ValidationError
-from .model.base import FieldValueError, check_id, check_ids, check_optional_id, check_text, id_fullmatch
+from .model.base import (
+    MAX_YEAR,
+    MIN_YEAR,
+    FieldValueError,
+    check_id,
+    check_ids,
+    check_optional_id,
+    check_text,
+    id_fullmatch,
+)
 from .schedules import Schedule, parse_schedule
 
 T = TypeVar("T")
@@ -63,6 +72,10 @@ class TypeMismatch(TypeError):
         super().__init__(f"expected {expected}, found {describe(found)}")
 
 
+class OutOfRange(TypeMismatch):
+    """A value of the right type outside what actionplan can compute with (a date in year 9999)."""
+
+
 def describe(value: Any) -> str:
     """A short, user-facing description of a found value."""
     kind = {
@@ -74,10 +87,31 @@ def describe(value: Any) -> str:
         dict: "a mapping",
         type(None): "nothing (null)",
     }.get(type(value), type(value).__name__)
-    shown = repr(value)
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
+    shown = short_repr(value)
     return f"{kind} {shown}" if value is not None else kind
+
+
+def _bounded_repr():
+    import reprlib
+
+    bounded = reprlib.Repr()
+    bounded.maxlevel, bounded.maxlist, bounded.maxtuple, bounded.maxdict, bounded.maxset = 4, 8, 8, 6, 6
+    bounded.maxstring = bounded.maxother = bounded.maxlong = 80
+    return bounded
+
+
+_BOUNDED_REPR = _bounded_repr()
+
+
+def short_repr(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, at a cost bounded whatever the value's size.
+
+    A document can hold a list of a million items, or (through YAML aliases) one that repeats
+    itself exponentially; a plain ``repr`` of either, made only to show 60 characters of it,
+    would take minutes and gigabytes.
+    """
+    shown = _BOUNDED_REPR.repr(value) if isinstance(value, list | tuple | dict | set | frozenset) else repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 # -- strict scalar hooks ------------------------------------------------------------
@@ -143,16 +177,21 @@ def _unstructure_decimal(value: Decimal) -> int | str:
     return str(value)
 
 
+_DATE_RANGE = f"a date (YYYY-MM-DD) in the years {MIN_YEAR} to {MAX_YEAR}"
+
+
 def _structure_date(value: Any, _type: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         raise TypeMismatch("a date (YYYY-MM-DD) without a time", value)
-    if isinstance(value, dt.date):
-        return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            value = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise TypeMismatch("a date (YYYY-MM-DD)", value) from None
+    if isinstance(value, dt.date):
+        if not MIN_YEAR <= value.year <= MAX_YEAR:  # schedules and calendars step a year past a date
+            raise OutOfRange(_DATE_RANGE, value)
+        return value
     raise TypeMismatch("a date (YYYY-MM-DD)", value)
 
 
@@ -373,6 +412,7 @@ class _ClassGenerator:
                 f"{indent}if {var}.__class__ is str:",
                 f"{indent}    try: {var} = FROMISO({var})",
                 f"{indent}    except ValueError: {var} = S_DATE({var}, DATE)",
+                f"{indent}    if not {MIN_YEAR} <= {var}.year <= {MAX_YEAR}: {var} = S_DATE({var}, DATE)",
                 f"{indent}else: {var} = S_DATE({var}, DATE)",
             ]
         args = typing.get_args(type_)
@@ -606,15 +646,19 @@ def exception_issues(exc: BaseException, cls: Any = None, path: str = "") -> Ite
             yield from exception_issues(sub, exc.cl, path)
     elif isinstance(exc, ForbiddenExtraKeysError):
         known = [a.name for a in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
-        for key in sorted(exc.extra_fields):
-            close = difflib.get_close_matches(key, known, n=1)
+        for key in sorted(exc.extra_fields, key=lambda k: (not isinstance(k, str), str(k))):
+            # YAML keys may be numbers, null or lists (``1: x``, ``~: x``, ``? [a, b]``): shown, never matched
+            name = key if isinstance(key, str) else short_repr(key)
+            close = difflib.get_close_matches(key, known, n=1) if isinstance(key, str) else []
             yield Issue(
-                join_path(path, key),
+                join_path(path, name),
                 "unknown key",
                 expected=f"one of the fields of {exc.cl.__name__}",
-                found=repr(key),
+                found=short_repr(key),
                 hint=f"did you mean {close[0]!r}?" if close else None,
             )
+    elif isinstance(exc, OutOfRange):
+        yield Issue(path, "out of range", expected=exc.expected, found=str(exc.found))
     elif isinstance(exc, TypeMismatch):
         yield Issue(path, "wrong type", expected=exc.expected, found=describe(exc.found))
     elif isinstance(exc, ScheduleError):

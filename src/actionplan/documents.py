@@ -9,10 +9,14 @@ flushed and fsynced, then renamed over the target, so a crash never leaves half 
 
 from __future__ import annotations
 
+import functools
 import io
+import math
 import os
+import stat
 import tempfile
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -37,24 +41,185 @@ class DocumentFormat:
 
 # -- YAML (ruamel.yaml: YAML 1.2, safe loading, no duplicate keys) ------------------------
 
+#: Nesting levels a document may have. A plan uses about a dozen; thousands would exhaust the stack.
+MAX_DEPTH = 100
+#: Nodes that aliases (``*name``) may add to a YAML document once expanded. The safe loader shares
+#: an aliased node rather than copying it, but everything that walks the data (the converter, error
+#: messages) visits each reference: a « billion laughs » document of 1 kB expands to 10⁹ nodes.
+MAX_ALIAS_NODES = 100_000
 
-def _yaml_loads(data: bytes) -> Any:
+
+def _yaml_loader():
+    """A safe YAML 1.2 loader that refuses duplicate keys, deep nesting and alias bombs."""
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="safe", pure=True)
     yaml.allow_duplicate_keys = False
+    yaml.max_depth = MAX_DEPTH
+    yaml.Composer = _guarded_composer()
+    yaml.Constructor = _faithful_constructor()
+    return yaml
+
+
+@functools.cache
+def _guarded_composer():
+    from ruamel.yaml.composer import Composer, ComposerError
+
+    class GuardedComposer(Composer):
+        """Counts aliases; a document that has some is measured as if they were expanded."""
+
+        def compose_document(self):
+            self.aliases_seen = 0
+            node = super().compose_document()
+            if self.aliases_seen:
+                _check_alias_expansion(node, ComposerError)
+            return node
+
+        def return_alias(self, node):
+            self.aliases_seen = getattr(self, "aliases_seen", 0) + 1
+            return node
+
+    return GuardedComposer
+
+
+def _check_alias_expansion(root, error) -> None:
+    """Refuse a node graph whose expansion adds more than :data:`MAX_ALIAS_NODES`, or that contains itself."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # the nodes on the current path: meeting one again is a cycle
+    distinct = 0
+    stack = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = _node_children(node)
+        if finished:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            distinct += 1
+            if sizes[key] - distinct > MAX_ALIAS_NODES:
+                raise error(None, None, f"aliases (*name) repeat parts of the document more than "
+                                        f"{MAX_ALIAS_NODES} times over (an alias bomb?); refused", node.start_mark)
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise error(None, None, "an alias (*name) refers to a node that contains it; refused", node.start_mark)
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _node_children(node) -> list:
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+@functools.cache
+def _faithful_constructor():
+    from ruamel.yaml.constructor import ConstructorError, SafeConstructor
+
+    class FaithfulConstructor(SafeConstructor):
+        """Scalars YAML cannot turn into a faithful value stay the text their author wrote.
+
+        ``2026-02-30`` is no date, ``1e400`` no finite float, a 5 000-digit integer is beyond
+        Python's conversion limit, and ``0.12345678901234567891`` would lose digits as a float:
+        each is kept as text, so the converter reports it at its document path (a number field
+        reads the text as an exact decimal) instead of the loader failing or rounding it.
+        """
+
+        def construct_mapping(self, node, deep=False):
+            try:
+                return super().construct_mapping(node, deep)
+            except TypeError:  # a key such as [{a: 1}]: a tuple, hashable in name only
+                raise ConstructorError(None, None, "found unhashable key", _unhashable_key(self, node)) from None
+
+        def construct_yaml_timestamp(self, node, values=None):
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except ValueError:
+                return self.construct_scalar(node)
+
+        def construct_yaml_int(self, node):
+            try:
+                return super().construct_yaml_int(node)
+            except ValueError:
+                return self.construct_scalar(node)
+
+        def construct_yaml_float(self, node):
+            value = super().construct_yaml_float(node)
+            text = self.construct_scalar(node)
+            plain = text.replace("_", "")
+            if plain.lower().lstrip("+-") in (".inf", ".nan"):
+                return value  # written as infinity or NaN: the converter says a number must be finite
+            try:
+                exact = Decimal(plain)
+            except InvalidOperation:  # pragma: no cover - YAML 1.1 sexagesimal floats
+                return value
+            # 1e400 overflows to infinity, 1e-400 underflows to 0, 0.12345678901234567891 is rounded
+            return value if exact == Decimal(repr(value)) else text
+
+    def _unhashable_key(constructor, node):
+        """Where the key that cannot be a dictionary key starts (else the mapping)."""
+        for key_node, _ in node.value:
+            try:
+                hash(constructor.construct_object(key_node, deep=True))
+            except TypeError:
+                return key_node.start_mark
+        return node.start_mark  # pragma: no cover
+
+    for tag, method in (("timestamp", "construct_yaml_timestamp"), ("int", "construct_yaml_int"),
+                        ("float", "construct_yaml_float")):
+        FaithfulConstructor.add_constructor(f"tag:yaml.org,2002:{tag}", getattr(FaithfulConstructor, method))
+    return FaithfulConstructor
+
+
+def _yaml_loads(data: bytes) -> Any:
+    from ruamel.yaml.composer import MaxDepthExceededError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    text = _utf8_text(data)
     try:
-        return yaml.load(data)
+        return _yaml_loader().load(text)
+    except MaxDepthExceededError as exc:
+        mark = exc.problem_mark
+        raise ValidationError([Issue("", f"YAML error at line {mark.line + 1}, column {mark.column + 1}: nested more "
+                                         f"than {MAX_DEPTH} levels deep")]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
         problem = exc.problem or exc.context or "syntax error"
         raise ValidationError([Issue("", f"YAML error at {where}: {problem}")]) from None
+    except ReaderError as exc:  # a character YAML does not allow (a control character)
+        line, column = _line_column(text, exc.position)
+        raise ValidationError([Issue("", f"YAML error at line {line}, column {column}: character "
+                                         f"U+{exc.character:04X} is not allowed in YAML text")]) from None
     except YAMLError as exc:
         raise ValidationError([Issue("", f"YAML error: {exc}")]) from None
+    except RecursionError:  # pragma: no cover - max_depth stops nesting well before the stack ends
+        raise ValidationError([Issue("", f"YAML error: nested more than {MAX_DEPTH} levels deep")]) from None
+
+
+def _utf8_text(data: bytes) -> str:
+    """``data`` decoded as UTF-8 (a leading byte-order mark is dropped), or an issue saying where it is not."""
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationError([Issue("", f"not UTF-8 text: {exc.reason} at byte {exc.start}")]) from None
+        line, column = _line_column(data, exc.start)
+        raise ValidationError([Issue("", f"not UTF-8 text: {exc.reason} at byte {exc.start} (line {line}, column "
+                                         f"{column}); save the file as UTF-8")]) from None
+
+
+def _line_column(text: str | bytes, position: int) -> tuple[int, int]:
+    """1-based line and column of ``position`` in ``text``."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    before = text[:position]
+    return before.count(newline) + 1, position - (before.rfind(newline) + 1) + 1
 
 
 def _yaml_dumps(data: Any) -> bytes:
@@ -70,11 +235,88 @@ def _yaml_dumps(data: Any) -> bytes:
     return stream.getvalue().encode("utf-8")
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def _json_loads(data: bytes) -> Any:
+    data = data.removeprefix(_BOM)  # Windows editors write one; it carries no data
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
+        if "UTF-8" in exc.msg:
+            _utf8_text(data)  # raises with the byte where the text stops being UTF-8
         raise ValidationError([Issue("", f"JSON error at line {exc.lineno}, column {exc.colno}: {exc.msg}")]) from None
+
+
+def check_json_source(data: bytes) -> None:
+    """What a JSON reader drops without a word: a key given twice (the last value wins), a
+    number with more digits than a float keeps. Both are refused, with their place.
+
+    Run on files (:func:`read_data`), which people edit by hand; it costs a second parse, so
+    :func:`loads`, used for machine-made payloads, does not run it.
+    """
+    import json
+
+    duplicates: list[tuple[dict, str]] = []
+    inexact: list[str] = []
+
+    def mapping(pairs):
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set = set()
+            duplicates.extend((result, key) for key, _ in pairs if key in seen or seen.add(key))
+        return result
+
+    def whole(text):
+        value = int(text)
+        if not -(2**63) <= value < 2**64:
+            inexact.append(text)
+        return value
+
+    def fraction(text):
+        value = float(text)
+        if math.isfinite(value) and Decimal(text) != Decimal(repr(value)):
+            inexact.append(text)
+        return value
+
+    data = data.removeprefix(_BOM)
+    try:
+        document = json.loads(data, object_pairs_hook=mapping, parse_int=whole, parse_float=fraction)
+    except (ValueError, RecursionError):  # orjson read it: only depth can differ
+        raise ValidationError([Issue("", f"JSON error: nested more than {MAX_DEPTH} levels deep")]) from None
+    issues = [Issue(_json_path_of(document, obj, key), "key given twice in the same object; a JSON reader keeps "
+                    "only the last value", expected="each key once", found=repr(key))
+              for obj, key in duplicates[:20]]
+    for text in inexact[:20]:
+        line, column = _number_place(data, text)
+        issues.append(Issue("", f"number at line {line}, column {column} has more digits than JSON numbers keep "
+                                "exactly", expected=f'the number written as text, in quotes: "{text[:40]}"',
+                            found=text[:40]))
+    if issues:
+        raise ValidationError(issues)
+
+
+def _json_path_of(document: Any, target: dict, key: str) -> str:
+    """The document path of ``key`` in the mapping ``target`` (found by identity)."""
+    from .convert import join_path
+
+    stack: list[tuple[Any, str]] = [(document, "")]
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return join_path(path, key)
+        if isinstance(node, dict):
+            stack.extend((value, join_path(path, name)) for name, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((value, join_path(path, index)) for index, value in enumerate(node))
+    return key  # pragma: no cover - the mapping is part of the document
+
+
+def _number_place(data: bytes, text: str) -> tuple[int, int]:
+    import re
+
+    match = re.search(rb"(?<![\w.\"-])" + re.escape(text.encode()) + rb"(?![\w.])", data)
+    return _line_column(data, match.start()) if match else (0, 0)
 
 
 def _json_dumps(data: Any) -> bytes:
@@ -151,10 +393,16 @@ def read_data(source: str | os.PathLike, format: str | None = None) -> Any:
     path = Path(source)
     fmt = format_for(path, format)
     try:
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise ValidationError([Issue("", f"file is {size} bytes; the limit is {MAX_DOCUMENT_BYTES}")], str(path))
-        raw = path.read_bytes()
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(str(path))
+        if not stat.S_ISREG(status.st_mode):  # a device (/dev/zero), a pipe: endless, or never ending
+            raise ActionplanError(f"{path}: not a regular file", fr=f"{path} : ce n'est pas un fichier ordinaire")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_DOCUMENT_BYTES + 1)  # the file may have grown since stat()
+        if len(raw) > MAX_DOCUMENT_BYTES:
+            raise ValidationError([Issue("", f"file is {max(status.st_size, len(raw))} bytes; the limit is "
+                                             f"{MAX_DOCUMENT_BYTES}")], str(path))
     except FileNotFoundError:
         raise ActionplanError(f"{path}: no such file", fr=f"{path} : fichier introuvable") from None
     except IsADirectoryError:
@@ -163,9 +411,12 @@ def read_data(source: str | os.PathLike, format: str | None = None) -> Any:
     except PermissionError:
         raise ActionplanError(f"{path}: permission denied", fr=f"{path} : permission refusée") from None
     try:
-        return fmt.loads(raw)
+        data = fmt.loads(raw)
+        if fmt is JSON_FORMAT:
+            check_json_source(raw)
     except ValidationError as exc:
         raise ValidationError(exc.issues, str(path)) from None
+    return data
 
 
 def from_data(data: Any, cls: type | None = None, *, source: str | None = None, check: bool = True):
@@ -175,7 +426,10 @@ def from_data(data: Any, cls: type | None = None, *, source: str | None = None, 
 
     _register_builtin_types()
     if not isinstance(data, dict):
-        raise ValidationError([Issue("", "a document must be a mapping of fields", found=type(data).__name__)], source)
+        from .convert import describe
+
+        found = "an empty document" if data is None else describe(data)
+        raise ValidationError([Issue("", "a document must be a mapping of fields", found=found)], source)
     data = dict(data)
     declared = data.pop("type", None)
     if cls is None:
@@ -355,6 +609,23 @@ def _same_scalar(old: Any, new: Any) -> bool:
     return False
 
 
+def _write_error(path: Path, folder: Path, exc: OSError) -> ActionplanError:
+    import errno
+
+    reasons = {
+        errno.ENOENT: (f"the folder {folder} does not exist", f"le dossier {folder} n'existe pas"),
+        errno.ENOTDIR: (f"{folder} is not a folder", f"{folder} n'est pas un dossier"),
+        errno.EACCES: ("permission denied", "permission refusée"),
+        errno.EPERM: ("permission denied", "permission refusée"),
+        errno.EROFS: ("read-only file system", "système de fichiers en lecture seule"),
+        errno.ENOSPC: ("no space left on the disk", "plus de place sur le disque"),
+        errno.EISDIR: ("it is a folder", "c'est un dossier"),
+    }
+    en, fr = reasons.get(exc.errno, (exc.strerror or str(exc), exc.strerror or str(exc)))
+    return ActionplanError(f"{path}: cannot write the file ({en}); nothing was written",
+                           fr=f"{path} : écriture impossible ({fr}) ; rien n'a été écrit")
+
+
 def _file_mode(path: Path) -> int:
     """Keep an existing file's permissions; give a new one the usual ``0o666 & ~umask``."""
     try:
@@ -366,10 +637,17 @@ def _file_mode(path: Path) -> int:
 
 
 def write_atomic(path: str | os.PathLike, payload: bytes) -> None:
-    """Write bytes so that ``path`` holds either its old content or all of the new one."""
+    """Write bytes so that ``path`` holds either its old content or all of the new one.
+
+    A failure (missing folder, read-only disk, disk full) is an :class:`ActionplanError` naming
+    ``path``, not the temporary file, and leaves ``path`` as it was.
+    """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _write_error(path, folder, exc) from None
     try:
         os.fchmod(fd, _file_mode(path))
         with os.fdopen(fd, "wb") as handle:
@@ -377,11 +655,13 @@ def write_atomic(path: str | os.PathLike, payload: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise _write_error(path, folder, exc) from None
         raise
     try:  # make the rename itself durable
         dir_fd = os.open(folder, os.O_RDONLY)

@@ -84,6 +84,25 @@ SCHEDULE_REASONS_FR: list[Rule] = _rules([
     (r"^(\d+) times a year is not a schedule \(1 to 366\)$", r"\1 fois par année n'est pas un échéancier (1 à 366)"),
 ])
 
+#: What the YAML and JSON loaders refuse, in French (the part after « erreur YAML à la ligne … : »).
+LOADING_FR: list[Rule] = _rules([
+    (r"^nested more than (\d+) levels deep$", r"imbriqué sur plus de \1 niveaux"),
+    (r"^aliases \(\*name\) repeat parts of the document more than (\d+) times over \(an alias bomb\?\); refused$",
+     r"les alias (*nom) répètent des parties du document plus de \1 fois (une bombe d'alias ?) ; refusé"),
+    (r"^an alias \(\*name\) refers to a node that contains it; refused$",
+     "un alias (*nom) renvoie à un nœud qui le contient ; refusé"),
+    (r"^character U\+([0-9A-F]+) is not allowed in YAML text$", r"le caractère U+\1 n'est pas permis dans du YAML"),
+    (r"^could not determine a constructor for the tag '(.+)'$",
+     r"étiquette YAML '\1' refusée (le chargement sûr ne construit aucun objet)"),
+    (r"^found unhashable key$", "une clé ne peut être ni une liste ni un ensemble de champs"),
+    (r"^but found another document$", "un seul document est attendu, un autre commence ici"),
+    (r"^found undefined alias '(.+)'$", r"alias '\1' non défini"),
+    (r'^found duplicate key "(.*)" with value "(.*)" \(original value: "(.*)"\)$',
+     r"clé « \1 » en double : valeur « \2 », alors que la première valeur est « \3 »"),
+    (r"^(.+) at byte (\d+) \(line (\d+), column (\d+)\); save the file as UTF-8$",
+     r"\1 à l'octet \2 (ligne \3, colonne \4) ; enregistrer le fichier en UTF-8"),
+])
+
 #: English message → French, whole-message patterns of the core's checks.
 MESSAGES_FR: list[Rule] = _rules([
     (r"^wrong type$", "type incorrect"),
@@ -111,14 +130,25 @@ MESSAGES_FR: list[Rule] = _rules([
     (r"^a (\w+) measurement needs a value$", lambda m: f"une mesure {_de(_kind(m))} exige une valeur"),
     (r"^a count cannot be negative$", "un compte ne peut être négatif"),
     (r"^tracking log is for another plan$", "le journal de suivi est celui d'un autre plan"),
-    (r"^YAML error at line (\d+), column (\d+): (.+)$", r"erreur YAML à la ligne \1, colonne \2 : \3"),
-    (r"^YAML error: (.+)$", r"erreur YAML : \1"),
+    (r"^YAML error at line (\d+), column (\d+): (.+)$",
+     lambda m: f"erreur YAML à la ligne {m.group(1)}, colonne {m.group(2)} : {_translate(m.group(3), LOADING_FR)}"),
+    (r"^YAML error: (.+)$", lambda m: f"erreur YAML : {_translate(m.group(1), LOADING_FR)}"),
     (r"^JSON error at line (\d+), column (\d+): (.+)$", r"erreur JSON à la ligne \1, colonne \2 : \3"),
-    (r"^not UTF-8 text: (.+)$", r"texte non UTF-8 : \1"),
+    (r"^JSON error: (.+)$", lambda m: f"erreur JSON : {_translate(m.group(1), LOADING_FR)}"),
+    (r"^not UTF-8 text: (.+)$", lambda m: f"texte non UTF-8 : {_translate(m.group(1), LOADING_FR)}"),
+    (r"^key given twice in the same object; a JSON reader keeps only the last value$",
+     "clé donnée deux fois dans le même objet ; un lecteur JSON n'en garde que la dernière valeur"),
+    (r"^number at line (\d+), column (\d+) has more digits than JSON numbers keep exactly$",
+     r"le nombre de la ligne \1, colonne \2 a plus de chiffres que les nombres JSON n'en gardent exactement"),
+    (r"^number too large$", "nombre trop grand"),
+    (r"^date out of range$", "date hors limites"),
+    (r"^out of range$", "hors limites"),
+    (r"^period too long$", "période trop longue"),
     (r"^file is (\d+) bytes; the limit is (\d+)$", r"le fichier fait \1 octets; la limite est \2"),
     (r"^a document must be a mapping of fields$", "un document doit être un ensemble de champs (clé : valeur)"),
     (r"^unknown document type$", "type de document inconnu"),
     (r"^invalid schema version$", "version de schéma invalide"),
+    (r"^invalid backup format version$", "version de format de sauvegarde invalide"),
     (r"^written by a newer version of actionplan; upgrade actionplan to read it$",
      "écrit par une version plus récente d'actionplan; mettez actionplan à jour pour le lire"),
     (r"^the period ends before it starts$", "la période se termine avant de commencer"),
@@ -133,6 +163,8 @@ MESSAGES_FR: list[Rule] = _rules([
 
 #: Phrases of ``expected`` and ``found`` (and described values), whole or leading.
 PHRASES_FR: list[Rule] = _rules([
+    (r"^a number smaller than 10\*\*21 \(.+\)$", "un nombre inférieur à 10**21 (mille milliards de milliards)"),
+    (r"^(.+) \((\d+) digits\)$", r"\1 (\2 chiffres)"),
     (r"^a number$", "un nombre"),
     (r"^a finite number$", "un nombre fini"),
     (r"^a whole number$", "un nombre entier"),
@@ -154,6 +186,7 @@ PHRASES_FR: list[Rule] = _rules([
     (r"^neither$", "ni l'un ni l'autre"),
     (r"^a date \(YYYY-MM-DD\)$", "une date (AAAA-MM-JJ)"),
     (r"^a date \(YYYY-MM-DD\) without a time$", "une date (AAAA-MM-JJ) sans heure"),
+    (r"^a date \(YYYY-MM-DD\) in the years (\d+) to (\d+)$", r"une date (AAAA-MM-JJ) des années \1 à \2"),
     (r"^a schedule text$", "un texte d'échéancier"),
     (r"^the fields of (\w+)$", r"les champs de \1"),
     (r"^one of the fields of (\w+)$", r"un des champs de \1"),
@@ -166,6 +199,12 @@ PHRASES_FR: list[Rule] = _rules([
      "un identifiant de lettres, chiffres, « . », « _ », « : » ou « - » (sans « .. », 200 caractères au plus)"),
     (r"^numerator and denominator$", "un numérateur et un dénominateur"),
     (r"^territory ids$", "des identifiants de territoires"),
+    (r"^an empty document$", "un document vide"),
+    (r"^each key once$", "chaque clé une seule fois"),
+    (r"^the number written as text, in quotes: (.+)$", r"le nombre écrit comme du texte, entre guillemets : \1"),
+    (r"^a year from (\d+) to (\d+)$", r"une année de \1 à \2"),
+    (r"^at most (\d+) years$", r"au plus \1 ans"),
+    (r"^(\d{4}-\d\d-\d\d) to (\d{4}-\d\d-\d\d)$", r"du \1 au \2"),
     (r"^(a|an) schedule text such as (.+)$", r"un texte d'échéancier comme \2"),
 ])
 

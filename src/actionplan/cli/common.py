@@ -14,17 +14,42 @@ from ..errors import ValidationError
 
 def parse_date_option(ctx, param, value):
     """click callback: an ISO date option."""
+    from ..model.base import MAX_YEAR, MIN_YEAR
+
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"expected a date YYYY-MM-DD, found {value!r}") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:  # schedules look a year beyond the dates they are given
+        raise click.BadParameter(f"expected a date in the years {MIN_YEAR} to {MAX_YEAR}, found {value!r}")
+    return day
 
 
 def load_plan_with_tracking(path: str | os.PathLike, tracking=()):
     """Load a plan file and attach the measurements of tracking files (checked against the plan)."""
-    return attach_tracking(actionplan.load(path), tracking)
+    from ..model import ActionPlan
+
+    return attach_tracking(load_document_of(path, ActionPlan), tracking)
+
+
+def load_document_of(path: str | os.PathLike, cls: type):
+    """The document in ``path``, which must be of type ``cls``: ``show tracking.yaml`` says what it got.
+
+    Loading with ``cls`` forced would read a tracking log as a plan with a dozen unknown keys.
+    """
+    from ..documents import DOCUMENT_TYPES
+    from ..errors import ActionplanError
+
+    document = actionplan.load(path)
+    if not isinstance(document, cls):
+        names = {klass: name for name, klass in DOCUMENT_TYPES.items()}
+        expected, found = names.get(cls, cls.__name__), names.get(type(document), type(document).__name__)
+        raise ActionplanError(f"{path}: expected a '{expected}' document, found a '{found}' document",
+                              fr=f"{path} : attendu un document de type « {expected} », trouvé un document de type "
+                                 f"« {found} »")
+    return document
 
 
 def attach_tracking(plan, tracking=()):
@@ -33,7 +58,7 @@ def attach_tracking(plan, tracking=()):
     from ..model import TrackingLog, with_measurements
 
     for tracking_path in tracking:
-        log = actionplan.load(tracking_path, TrackingLog)
+        log = load_document_of(tracking_path, TrackingLog)
         issues = [i for i in check_tracking(log, plan) if i.severity == "error"]
         if issues:
             raise ValidationError(issues, str(tracking_path))
@@ -61,3 +86,55 @@ def resolve_plan(state, ref: str, tracking=()):
         lang = getattr(state, "lang", "fr")
         raise ActionplanError(template.get(lang, template["fr"]).format(ref=ref, url=redact_url(url))) from None
     return attach_tracking(plan, tracking)
+
+
+def refuse_overwriting_inputs(output, inputs=(), state=None) -> None:
+    """Refuse to write ``output`` over a file the command reads or relies on.
+
+    ``inputs`` are the files the command read (a plan, tracking logs, a source document);
+    the store's database (``--store``, else the default one) is always one: ``report plan.yaml
+    -o plan.yaml`` or ``-o actionplan.db`` would otherwise replace a person's work with a report.
+    """
+    from ..errors import ActionplanError
+
+    if output is None or str(output) == "-":
+        return
+    protected = [(str(path), "input") for path in inputs if path is not None]
+    protected += [(str(path), "store") for path in _store_files(state)]
+    for path, role in protected:
+        if _same_file(output, path) or (role == "store" and os.path.isdir(path) and _inside(output, path)):
+            what = {"input": ("a file this command reads", "un fichier que cette commande lit"),
+                    "store": ("the store", "le dépôt de données")}[role]
+            raise ActionplanError(
+                f"{output}: this is {what[0]} ({path}); writing over it would destroy it. Choose another output file",
+                fr=f"{output} : c'est {what[1]} ({path}) ; écrire par-dessus le détruirait. Choisissez un autre "
+                   "fichier de sortie")
+
+
+def _store_files(state) -> list[str]:
+    """The files of the store the command line names: a SQLite file (and its journals) or a folder."""
+    from ..errors import StoreError
+    from ..storage import DEFAULT_URL, url_path
+
+    url = getattr(state, "store_url", None) or DEFAULT_URL
+    try:
+        sqlite, folder = url_path(url, "sqlite"), url_path(url, "dir")
+    except StoreError:
+        return []
+    if sqlite is not None:
+        return [str(sqlite), *(f"{sqlite}{suffix}" for suffix in ("-wal", "-shm", "-journal"))]
+    if folder is not None:  # its own files and folders; a report beside them harms nothing
+        return [str(folder / name) for name in ("documents", "measurements", "events", "actionplan-store.json", ".lock")]
+    return []
+
+
+def _same_file(a, b) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): compare where they would be
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _inside(path, folder) -> bool:
+    real, root = os.path.realpath(path), os.path.realpath(folder)
+    return os.path.commonpath([real, root]) == root

@@ -18,6 +18,7 @@ import actionplan
 from ..errors import ActionplanError, ValidationError
 from ..i18n import catalogue
 from . import echo_issues
+from .common import load_document_of, refuse_overwriting_inputs
 
 MESSAGES = {
     "exists": {
@@ -156,6 +157,7 @@ def actionplan_register_commands(cli):
 
         lang = state.lang
         output_path = Path(output)
+        refuse_overwriting_inputs(output_path, [source], state)
         _refuse_existing(output_path, force, lang)
         options = {key: value for key, value in {
             "organisation": organisation, "year": year, "title": title, "id": plan_id,
@@ -192,6 +194,7 @@ def actionplan_register_commands(cli):
         lang = state.lang
         if output is None and not state.store_url:
             raise ActionplanError(_m("no_target", lang))
+        refuse_overwriting_inputs(output, [source, plan_ref if Path(plan_ref).exists() else None], state)
         plan = resolve_plan(state, plan_ref)
         log = read_measurements(source, plan, format_name, {"sheet": sheet} if sheet else {}, lang)
         click.echo(_m("measurements", lang, count=len(log.measurements), source=source, plan=plan.id))
@@ -218,6 +221,7 @@ def actionplan_register_commands(cli):
         if output is None:
             click.echo(payload.decode("utf-8"), nl=False)
             return
+        refuse_overwriting_inputs(output, (), state)
         write_atomic(Path(output), payload)
         click.echo(_m("schema_written", state.lang, path=output), err=True)
 
@@ -234,9 +238,13 @@ def actionplan_register_commands(cli):
         """Create a new plan file for a round table: one theme, objective, action and indicator, valid at once."""
         from ..documents import write_atomic
 
+        from ..documents import format_for
+
         lang = state.lang
         path = Path(output)
         _refuse_existing(path, False, lang, "exists_init")
+        fmt = format_for(path)  # plan.txt: refused before any question is asked
+        refuse_overwriting_inputs(path, (), state)
         ask = sys.stdin.isatty() if interactive is None else interactive
         today = dt.date.today()
         if organisation is None:
@@ -252,7 +260,9 @@ def actionplan_register_commands(cli):
             theme = click.prompt(_m("prompt.theme", lang), default=default) if ask else default
         data = scaffold(organisation, resolve_territories(territories, lang), year, theme, lang)
         plan = actionplan.documents.from_data(data, source=str(path))
-        payload = init_header(path, lang).encode("utf-8") + actionplan.dumps(plan)
+        payload = actionplan.dumps(plan, fmt.name)
+        if fmt.name == "yaml":  # JSON has no comments
+            payload = init_header(path, lang).encode("utf-8") + payload
         _refuse_existing(path, False, lang, "exists_init")
         write_atomic(path, payload)
         click.echo(_m("init_written", lang, path=path))
@@ -285,7 +295,7 @@ def append_to_log(path: Path, log, plan, lang: str) -> int:
     from ..model import TrackingLog
 
     if path.exists():
-        existing = actionplan.load(path, TrackingLog)
+        existing = load_document_of(path, TrackingLog)
         if existing.plan != plan.id:
             raise ActionplanError(_m("other_plan", lang, path=path, found=existing.plan, expected=plan.id))
         log = attrs.evolve(existing, measurements=existing.measurements + log.measurements)
@@ -326,14 +336,14 @@ def scaffold(organisation: str, territories: list[str], year: str, theme: str, l
     """Plain data of a new plan: the skeleton a round table fills in."""
     import re
 
-    from ..model.base import slugify
+    from ..model.base import MAX_YEAR, MIN_YEAR, slugify
 
     text = _INIT_TEXT[lang]
     match = re.fullmatch(r"\s*(\d{4})(?:\s*-\s*(\d{4}))?\s*", str(year))
     if not match:
         raise click.BadParameter(f"{year!r}: 2026 / 2025-2026", param_hint="--year")
     first, last = int(match.group(1)), int(match.group(2) or match.group(1))
-    if last not in (first, first + 1):
+    if last not in (first, first + 1) or not MIN_YEAR <= first <= last <= MAX_YEAR:
         raise click.BadParameter(f"{year!r}: 2026 / 2025-2026", param_hint="--year")
     fiscal = last == first + 1
     period = ({"start": dt.date(first, 4, 1), "end": dt.date(last, 3, 31)} if fiscal

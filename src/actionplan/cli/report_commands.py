@@ -11,7 +11,7 @@ import actionplan
 
 from ..errors import ActionplanError
 from ..i18n import catalogue
-from .common import parse_date_option, resolve_plan
+from .common import parse_date_option, refuse_overwriting_inputs, resolve_plan
 
 MESSAGES = {
     "written": {"fr": "{path} : rapport {format} écrit ({size} octets)", "en": "{path}: {format} report written ({size} bytes)"},
@@ -107,6 +107,8 @@ def actionplan_register_commands(cli):
         fmt = get_format(format_name)  # an unknown format fails before any work
         fmt.resolve_options(parse_options(options, state.lang), lang)  # so do bad options
         plan = resolve_plan(state, ref, tracking)
+        read = [ref if Path(ref).exists() else None, *tracking]
+        refuse_overwriting_inputs(output or f"{plan.id}{fmt.extension}", read, state)
         payload = render_report(
             plan, fmt, as_of=as_of or dt.date.today(), lang=lang, options=parse_options(options, state.lang),
             illustrative=_tracking_is_illustrative(tracking),

@@ -30,7 +30,7 @@ from ..i18n import catalogue
 from ..model import DEFAULT_SCALE, ActionPlan, Measurement, TrackingLog
 from ..model.base import fold
 from ..storage import DEFAULT_URL, open_store, redact_url
-from .common import parse_date_option
+from .common import parse_date_option, refuse_overwriting_inputs
 
 MESSAGES: dict[str, dict[str, str]] = {
     "saved": {"fr": "{id} ({type}) enregistré dans {store} : version {version}",
@@ -199,11 +199,13 @@ def expected_version_of(path: Path, doc_id: str) -> int | None:
 
 
 def save_file(store, path: str, expect_version: int | None, author: str | None, comment: str | None,
-              lang: str, given_id: str | None = None) -> None:
-    """Save a file: its document (unless unchanged), and measurements the store does not hold yet."""
+              lang: str, given_id: str | None = None, document=None) -> None:
+    """Save a file (``document``: its content, already loaded): its document (unless unchanged), and
+    measurements the store does not hold yet."""
     from ..storage.backends import document_type_name, store_id
 
-    document = actionplan.load(path)
+    if document is None:
+        document = actionplan.load(path)
     if isinstance(document, TrackingLog) and given_id is None:
         new, known = record_new(store, document.plan, list(document.measurements), author)
         click.echo(m("recorded_new", lang, count=new, known=known, plan=document.plan))
@@ -257,13 +259,21 @@ EXPECTED = {"rate": "expect.rate", "qualitative": "expect.level", "deliverable":
 
 def parse_measurement(indicator, text: str, day: dt.date, lang: str, **fields) -> Measurement:
     """``VALUE`` as the indicator's kind reads it: 4, 12/20, 72 %, satisfaisant, oui, mrc:a,mrc:b."""
+    from ..convert import describe
+    from ..errors import Issue
+    from ..model.base import FieldValueError
+
     try:
         return Measurement(date=day, indicator=indicator.id, **_values(indicator, text.strip()), **fields)
+    except FieldValueError as exc:
+        if exc.field in fields:  # an option (--territory '../x'), not VALUE: say which
+            raise ValidationError([Issue(f"--{exc.field}", "invalid value", expected=exc.expected,
+                                         found=describe(exc.found))], "track") from None
     except (ValueError, ValidationError):
-        expected = m(EXPECTED.get(indicator.kind, "expect.number"), lang,
-                     levels=" < ".join(indicator.scale or DEFAULT_SCALE))
-        raise ActionplanError(m("bad_value", lang, value=text, indicator=indicator.id, kind=indicator.kind,
-                                expected=expected)) from None
+        pass
+    expected = m(EXPECTED.get(indicator.kind, "expect.number"), lang, levels=" < ".join(indicator.scale or DEFAULT_SCALE))
+    raise ActionplanError(m("bad_value", lang, value=text, indicator=indicator.id, kind=indicator.kind,
+                            expected=expected))
 
 
 def _values(indicator, raw: str) -> dict:
@@ -342,9 +352,10 @@ def actionplan_register_commands(cli):
         """Save plan or program files to the store; a tracking log's measurements are recorded."""
         if given_id is not None and len(files) > 1:
             raise click.UsageError("--id names one document: give one FILE")
+        documents = [actionplan.load(path) for path in files]  # all checked before any is saved
         with worded(state), open_store(store_url(state)) as store:
-            for path in files:
-                save_file(store, path, expect_version, author_of(author), comment, state.lang, given_id)
+            for path, document in zip(files, documents):
+                save_file(store, path, expect_version, author_of(author), comment, state.lang, given_id, document)
 
     @cli.command("list")
     @click.option("--type", "type_", default=None, help="Only documents of this type (plan, program…).")
@@ -442,6 +453,7 @@ def actionplan_register_commands(cli):
         from ..documents import format_for, to_data, write_atomic
 
         lang = state.lang
+        refuse_overwriting_inputs(output, (), state)
         with worded(state), open_store(store_url(state)) as store:
             stored = store.get(doc_id)
             document, count = stored.document, 0
@@ -480,6 +492,7 @@ def actionplan_register_commands(cli):
     @click.pass_obj
     def backup(state, output):
         """Write the whole store (documents, measurements, events, history) to one file."""
+        refuse_overwriting_inputs(output, (), state)
         with worded(state), open_store(store_url(state)) as store:
             snapshot = store.backup(output)
         click.echo(m("backed_up", state.lang, store=redact_url(store_url(state)), path=output, **_counts(snapshot)))

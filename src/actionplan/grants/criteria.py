@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 import attrs
 
 from ..errors import GrantError, Issue, PluginError, ValidationError
+from ..model.base import NUMBER_EXPECTED, is_reasonable_number
 from .model import CRITERION_ROLES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -399,6 +400,10 @@ def _parse_value(raw: Any, spec: Param, path: str) -> tuple[Any, list[Issue]]:
         return None, _prefixed(exc.issues, path)
     if spec.minimum is not None and value is not None and value < spec.minimum:
         return None, [Issue(path, "too small", expected=f"at least {spec.minimum}", found=str(raw))]
+    numbers = value if isinstance(value, tuple) else (value,)
+    if any(isinstance(x, Decimal | int) and not isinstance(x, bool) and not is_reasonable_number(Decimal(x))
+           for x in numbers):
+        return None, [Issue(path, "number too large", expected=NUMBER_EXPECTED, found=str(raw)[:40])]
     return value, []
 
 

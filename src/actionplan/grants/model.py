@@ -22,7 +22,7 @@ import attrs
 
 from ..documents import document_type
 from ..errors import Issue
-from ..model.base import check_id, check_ids, check_optional_id, check_text
+from ..model.base import check_id, check_ids, check_optional_id, check_text, is_reasonable_number
 from ..model.organisations import Organisation, Participation
 from ..schedules import Period, Schedule
 
@@ -79,6 +79,8 @@ def _check_amount(instance: Any, attribute: attrs.Attribute, value: Decimal | No
         raise TypeError(f"{type(instance).__name__}.{attribute.name} must be a Decimal amount, not {value!r}")
     if not value.is_finite() or value < 0:
         raise ValueError(f"{type(instance).__name__}.{attribute.name} must be an amount of 0 $ or more, not {value}")
+    if not is_reasonable_number(value):  # before quantize, which cannot round it
+        raise ValueError(f"{type(instance).__name__}.{attribute.name} must be an amount below 10**21 $, not {value:.6E}")
     if value != value.quantize(_CENT):
         raise ValueError(f"{type(instance).__name__}.{attribute.name} has fractions of a cent: {value}")
 
@@ -94,7 +96,7 @@ def _check_amounts_by_year(instance: Any, attribute: attrs.Attribute, value: Map
 
 def _check_scores(instance: Any, attribute: attrs.Attribute, value: Mapping[str, Decimal]) -> None:
     for key, score in value.items():
-        if not isinstance(score, Decimal) or not score.is_finite() or score < 0:
+        if not isinstance(score, Decimal) or not is_reasonable_number(score) or score < 0:
             raise ValueError(f"{type(instance).__name__}.{attribute.name}[{key!r}] must be a score of 0 or more")
 
 

@@ -44,11 +44,16 @@ class SourceError(ActionplanError):
         self.expected = expected
         self.found = found
         text = f"{source}: " + (f"{location}: " if location else "") + message
+        # importers word ``message``, ``expected`` and ``found`` in their context's language; the
+        # connectors follow the command line's (French unless --lang en)
+        french = text
         if expected is not None:
             text += f"; expected {expected}"
+            french += f"; attendu : {expected}"
         if found is not None:
             text += f", found {found}"
-        super().__init__(text)
+            french += f", trouvé : {found}"
+        super().__init__(text, fr=french)
 
 
 @attrs.frozen
@@ -148,9 +153,16 @@ def importer_for(path: str | os.PathLike, name: str | None = None, produces: str
 
 def read_source(path: str | os.PathLike, max_bytes: int, lang: str = "fr") -> bytes:
     """The bytes of ``path``, refusing a file larger than ``max_bytes`` before reading it."""
+    import stat
+
     path = Path(path)
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(str(path))
+        if not stat.S_ISREG(status.st_mode):  # a pipe would block, a device never end
+            raise SourceError(str(path), "ce n'est pas un fichier ordinaire" if lang == "fr" else "not a regular file")
+        size = status.st_size
         if size > max_bytes:
             raise SourceError(str(path), _size_message(size, max_bytes, lang))
         with path.open("rb") as handle:

@@ -911,7 +911,7 @@ class LayoutReader:
                 "impossible de connaître la période du plan", "cannot tell the plan's period"),
                 expected=self.say("un titre « Plan d'action 2026 » ou l'option --year 2026",
                                   "a title « Plan d'action 2026 » or the option --year 2026"),
-                found=f"« {title} »")
+                found=f"--year {given!r}" if given else f"« {title} »")  # the text that was searched
         first = int(match.group(1))
         last = int(match.group(2) or match.group(1))
         if last < first:

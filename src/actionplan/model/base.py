@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -15,6 +17,24 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
 id_fullmatch = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}").fullmatch
 
 _ID_EXPECTED = "an id of letters, digits, '.', '_', ':' or '-' (no '..', at most 200 characters)"
+
+
+#: Numbers are exact decimals, but smaller than 10**21: beyond, the decimal arithmetic reports use
+#: (28 significant digits) can no longer round them to cents, and no plan counts or spends that much.
+MAX_NUMBER = Decimal(10) ** 21
+NUMBER_EXPECTED = "a number smaller than 10**21 (1 000 000 000 000 000 000 000)"
+
+#: Years a plan's dates may use: schedules look one year past a period (winters and fiscal years
+#: cross into the next), so the first and last years Python knows are left out.
+MIN_YEAR, MAX_YEAR = dt.MINYEAR + 1, dt.MAXYEAR - 1
+#: The longest period a plan may span. Plans run 1 to 5 years; schedules and reports enumerate
+#: every occurrence in the period (« 366 fois par année » over 10 000 years would never end).
+MAX_PERIOD_YEARS = 100
+
+
+def is_reasonable_number(value: Decimal) -> bool:
+    """Finite and smaller than :data:`MAX_NUMBER` (in absolute value)."""
+    return value.is_finite() and value.copy_abs() < MAX_NUMBER  # copy_abs: no rounding, no overflow
 
 
 class FieldValueError(ValueError):

@@ -80,6 +80,7 @@ class ReportOption:
     def parse(self, value: Any, format_name: str) -> Any:
         """``value`` (text from the command line, or a Python value) as this option's type."""
         where = f"option {self.name!r} of format {format_name!r}"
+        ou = f"option {self.name!r} du format {format_name!r}"
         if self.type == "bool":
             if isinstance(value, bool):
                 return value
@@ -88,17 +89,20 @@ class ReportOption:
                 return True
             if text in _FALSE:
                 return False
-            raise ActionplanError(f"{where}: expected true or false, found {value!r}")
+            raise ActionplanError(f"{where}: expected true or false, found {value!r}",
+                                  fr=f"{ou} : attendu true ou false, trouvé {value!r}")
         if self.type == "int":
             if isinstance(value, int) and not isinstance(value, bool):
                 return value
             try:
                 return int(str(value).strip())
             except ValueError:
-                raise ActionplanError(f"{where}: expected a whole number, found {value!r}") from None
+                raise ActionplanError(f"{where}: expected a whole number, found {value!r}",
+                                      fr=f"{ou} : attendu un nombre entier, trouvé {value!r}") from None
         text = str(value)
         if self.type == "choice" and text not in self.choices:
-            raise ActionplanError(f"{where}: expected one of {', '.join(self.choices)}, found {value!r}")
+            raise ActionplanError(f"{where}: expected one of {', '.join(self.choices)}, found {value!r}",
+                                  fr=f"{ou} : attendu l'une des valeurs {', '.join(self.choices)}, trouvé {value!r}")
         return text
 
 
@@ -139,8 +143,10 @@ class ReportFormat:
         for name, raw in (given or {}).items():
             option = self.option(name)
             if option is None:
-                known = ", ".join(o.name for o in self.options) or "none"
-                raise ActionplanError(f"format {self.name!r} has no option {name!r}; its options: {known}")
+                known = ", ".join(o.name for o in self.options)
+                raise ActionplanError(f"format {self.name!r} has no option {name!r}; its options: {known or 'none'}",
+                                      fr=f"le format {self.name!r} n'a pas d'option {name!r} ; ses options : "
+                                         f"{known or 'aucune'}")
             values[name] = option.parse(raw, self.name)
         return MappingProxyType(values)
 

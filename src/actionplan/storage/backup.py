@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from ..convert import exception_issues, short_repr
 from ..errors import Issue, StoreError, ValidationError
 from ..model.indicators import Measurement
 from . import (
@@ -74,9 +75,12 @@ def backup_from_data(data: Any, source: str | None = None) -> Backup:
     issues: list[Issue] = []
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
         raise ValidationError([Issue("format", "not an actionplan store backup", expected=repr(BACKUP_FORMAT),
-                                     found=repr(data.get("format") if isinstance(data, dict) else data)[:60])], source)
+                                     found=short_repr(data.get("format") if isinstance(data, dict) else data))], source)
     version = data.get("format_version")
-    if not isinstance(version, int) or version > BACKUP_FORMAT_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValidationError([Issue("format_version", "invalid backup format version",
+                                     expected="a positive whole number", found=short_repr(version))], source)
+    if version > BACKUP_FORMAT_VERSION:
         raise ValidationError([Issue("format_version", "backup written by a newer actionplan; upgrade to restore it",
                                      expected=f"at most {BACKUP_FORMAT_VERSION}", found=repr(version))], source)
     documents = _collect(issues, "documents", data.get("documents"), _document_record)
@@ -111,7 +115,9 @@ def _collect(issues: builtins.list[Issue], name: str, items: Any, read) -> built
             result.append(read(item, path))
         except ValidationError as exc:
             issues.extend(attrs.evolve(i, path=f"{path}.{i.path}".rstrip(".")) for i in exc.issues)
-        except (KeyError, ValueError, TypeError, StoreError) as exc:
+        except (ValueError, TypeError) as exc:  # attrs validators: named field, accepted values
+            issues.extend(exception_issues(exc, None, path))
+        except (KeyError, StoreError) as exc:
             message = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
             issues.append(Issue(path, message))
     return result

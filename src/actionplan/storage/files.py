@@ -111,6 +111,8 @@ class DirStore(Store):
             return False
         except orjson.JSONDecodeError as exc:
             raise StoreError(f"{self.url}: {marker} is unreadable ({exc})") from None
+        except OSError as exc:  # a part of the path is a file, or a folder that may not be read
+            raise StoreError(f"{self.url}: cannot use {self.root} as a store folder ({exc.strerror or exc})") from None
         if not isinstance(data, dict) or data.get("format") != LAYOUT:
             raise StoreError(f"{self.url}: {marker} does not describe an actionplan store")
         version = data.get("layout_version")
@@ -126,8 +128,12 @@ class DirStore(Store):
             import fcntl
         except ImportError:  # pragma: no cover - Windows
             raise StoreError("dir: stores need file locks (fcntl); use sqlite: on this system") from None
-        self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"{self.url}: cannot create the store's lock file {self.root / '.lock'} "
+                             f"({exc.strerror or exc}); nothing was written") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             if not self._check_layout():

@@ -95,10 +95,15 @@ class SqliteStore(SqlStore):
             raise StoreError(f"{self.url}: {self.path} is a folder, not a SQLite file (did you mean dir:{self.path}?)")
         if not create and not self.path.exists():
             return None
-        if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        uri = f"{self.path.absolute().as_uri()}?mode={'rwc' if create else 'rw'}"
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        try:
+            if create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            uri = f"{self.path.absolute().as_uri()}?mode={'rwc' if create else 'rw'}"
+            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        except (OSError, sqlite3.OperationalError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else exc
+            raise StoreError(f"{self.url}: cannot {'create' if create else 'open'} {self.path} ({reason}); check that "
+                             "its folder exists and can be written to") from None
         try:
             tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "actionplan_meta" in tables or not tables:

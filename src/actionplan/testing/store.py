@@ -443,8 +443,9 @@ class StoreConformance:
 
     # -- money and text ------------------------------------------------------------------
     def test_money_and_values_keep_every_digit(self, store, note_type):
-        amounts = [Decimal("195007.01"), Decimal("0.10"), Decimal("12345678901234567890.12"), Decimal(10**30),
-                   Decimal("-0.01")]
+        # 123456789012345678901: a whole number beyond 64 bits, below MAX_NUMBER (the largest a measurement may be)
+        amounts = [Decimal("195007.01"), Decimal("0.10"), Decimal("12345678901234567890.12"),
+                   Decimal(123456789012345678901), Decimal("-0.01")]
         for index, amount in enumerate(amounts):
             store.save(note_type(id=f"note-{index}", title="Montant", amount=amount))
         assert [store.get(f"note-{i}").document.amount for i in range(len(amounts))] == amounts
