@@ -258,6 +258,15 @@ def test_a_json_file_with_a_byte_order_mark_loads_and_bad_bytes_say_where(tmp_pa
     assert str(info.value.issues[0]).startswith("(document): not UTF-8 text: invalid continuation byte at byte 9")
 
 
+def test_a_json_file_nested_deeper_than_the_checking_reader_goes_is_refused(tmp_path):
+    """orjson reads 1 024 levels; the duplicate-key reader hit Python's recursion limit before."""
+    path = tmp_path / "profond.json"
+    path.write_text('{"id": "x", "context": ' + "[" * 1000 + "]" * 1000 + "}", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        actionplan.load(path)
+    assert [str(i) for i in info.value.issues] == ["(document): JSON error: nested too deeply"]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_devices_and_pipes_are_not_read(tmp_path):
     """``validate zero.yaml`` (a link to /dev/zero) read forever; a pipe blocked."""

@@ -282,8 +282,10 @@ def check_json_source(data: bytes) -> None:
     data = data.removeprefix(_BOM)
     try:
         document = json.loads(data, object_pairs_hook=mapping, parse_int=whole, parse_float=fraction)
-    except (ValueError, RecursionError):  # orjson read it: only depth can differ
-        raise ValidationError([Issue("", f"JSON error: nested more than {MAX_DEPTH} levels deep")]) from None
+    except RecursionError:  # orjson reads 1 024 levels, this reader somewhat fewer
+        raise ValidationError([Issue("", "JSON error: nested too deeply")]) from None
+    except ValueError as exc:  # pragma: no cover - orjson read the same bytes
+        raise ValidationError([Issue("", f"JSON error: {exc}")]) from None
     issues = [Issue(_json_path_of(document, obj, key), "key given twice in the same object; a JSON reader keeps "
                     "only the last value", expected="each key once", found=repr(key))
               for obj, key in duplicates[:20]]

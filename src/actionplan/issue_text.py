@@ -87,6 +87,7 @@ SCHEDULE_REASONS_FR: list[Rule] = _rules([
 #: What the YAML and JSON loaders refuse, in French (the part after « erreur YAML à la ligne … : »).
 LOADING_FR: list[Rule] = _rules([
     (r"^nested more than (\d+) levels deep$", r"imbriqué sur plus de \1 niveaux"),
+    (r"^nested too deeply$", "imbriqué trop profondément"),
     (r"^aliases \(\*name\) repeat parts of the document more than (\d+) times over \(an alias bomb\?\); refused$",
      r"les alias (*nom) répètent des parties du document plus de \1 fois (une bombe d'alias ?) ; refusé"),
     (r"^an alias \(\*name\) refers to a node that contains it; refused$",
