@@ -142,8 +142,44 @@ def check_indicator(indicator: Indicator, path: str, places: Gazetteer) -> Itera
     for k, target in enumerate(indicator.targets):
         if target.territory is not None and target.territory not in places:
             yield _unknown_territory(f"{path}.targets[{k}].territory", target.territory)
+    scale_set = frozenset(scale)
     for m, measurement in enumerate(indicator.measurements):
-        yield from check_measurement(indicator, measurement, f"{path}.measurements[{m}]", places)
+        if not _measurement_is_plain(indicator, measurement, scale_set, places):  # only then build paths
+            yield from check_measurement(indicator, measurement, f"{path}.measurements[{m}]", places)
+
+
+def _measurement_is_plain(indicator: Indicator, measurement, scale: frozenset, places: Gazetteer) -> bool:
+    """True when ``check_measurement`` would find nothing: the common case, tested without a generator.
+
+    A plan holds thousands of measurements; building a path and a generator for each costs more
+    than the checks themselves. Anything unusual falls through to the full check.
+    """
+    kind = indicator.kind
+    if measurement.indicator is not None and measurement.indicator != indicator.id:
+        return False
+    value, numerator, denominator = measurement.value, measurement.numerator, measurement.denominator
+    if kind == "rate":
+        if value is None and (numerator is None or denominator is None):
+            return False
+        if denominator is not None and (denominator <= 0 or (numerator is not None and numerator > denominator)):
+            return False
+    elif kind == "qualitative":
+        if measurement.level not in scale:
+            return False
+    elif kind in ("deliverable", "milestone"):
+        if measurement.done is None and value is None:
+            return False
+    elif kind == "coverage":
+        if not measurement.territories and measurement.territory is None:
+            return False
+    elif value is None or (value < 0 and kind in ("count", "tracked", "minimum")):
+        return False
+    return (
+        MIN_YEAR <= measurement.date.year <= MAX_YEAR
+        and _fits(value) and _fits(numerator) and _fits(denominator)
+        and all(territory in places for territory in measurement.territories)
+        and (measurement.territory is None or measurement.territory in places)
+    )
 
 
 def check_measurement(indicator: Indicator, measurement, path: str, places: Gazetteer) -> Iterator[Issue]:

@@ -1,0 +1,42 @@
+"""The checks' fast path for measurements agrees with the full check, for any measurement."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from actionplan.checks import _measurement_is_plain, check_measurement
+from actionplan.model import DEFAULT_SCALE, INDICATOR_KINDS, Indicator, Measurement
+from actionplan.territories import default_gazetteer
+
+numbers = st.one_of(st.none(), st.decimals(allow_nan=False, allow_infinity=False, min_value=-5, max_value=50,
+                                           places=1), st.just(Decimal(10) ** 22))
+territories = st.sampled_from(["mrc:roussillon", "mrc:les-maskoutains", "mrc:atlantide"])
+
+
+@st.composite
+def cases(draw):
+    kind = draw(st.sampled_from(sorted(INDICATOR_KINDS)))
+    indicator = Indicator(id="i1", label="Indicateur", kind=kind)
+    measurement = Measurement(
+        date=draw(st.sampled_from([dt.date(2026, 3, 1), dt.date(1, 1, 1), dt.date(9999, 12, 31)])),
+        value=draw(numbers), numerator=draw(numbers), denominator=draw(numbers),
+        level=draw(st.one_of(st.none(), st.sampled_from([*DEFAULT_SCALE, "parfait"]))),
+        done=draw(st.one_of(st.none(), st.booleans())),
+        territories=tuple(draw(st.lists(territories, max_size=2))),
+        territory=draw(st.one_of(st.none(), territories)),
+        indicator=draw(st.sampled_from([None, "i1", "i2"])),
+    )
+    return indicator, measurement
+
+
+@settings(max_examples=400, deadline=None)
+@given(cases())
+def test_fast_path_is_plain_exactly_when_the_full_check_finds_nothing(case):
+    indicator, measurement = case
+    places = default_gazetteer()
+    full = list(check_measurement(indicator, measurement, "m", places))
+    assert _measurement_is_plain(indicator, measurement, frozenset(DEFAULT_SCALE), places) == (not full)
