@@ -12,8 +12,8 @@ from actionplan.checks import _measurement_is_plain, check_measurement
 from actionplan.model import DEFAULT_SCALE, INDICATOR_KINDS, Indicator, Measurement
 from actionplan.territories import default_gazetteer
 
-numbers = st.one_of(st.none(), st.decimals(allow_nan=False, allow_infinity=False, min_value=-5, max_value=50,
-                                           places=1), st.just(Decimal(10) ** 22))
+numbers = st.one_of(st.none(), st.sampled_from([Decimal(0), Decimal(1), Decimal(3), Decimal(-1), Decimal(10) ** 22]),
+                    st.decimals(allow_nan=False, allow_infinity=False, min_value=-5, max_value=50, places=1))
 territories = st.sampled_from(["mrc:roussillon", "mrc:les-maskoutains", "mrc:atlantide"])
 
 
@@ -40,3 +40,30 @@ def test_fast_path_is_plain_exactly_when_the_full_check_finds_nothing(case):
     places = default_gazetteer()
     full = list(check_measurement(indicator, measurement, "m", places))
     assert _measurement_is_plain(indicator, measurement, frozenset(DEFAULT_SCALE), places) == (not full)
+
+
+VALID = {
+    "count": {"value": Decimal(2)}, "tracked": {"value": Decimal(2)}, "minimum": {"value": Decimal(2)},
+    "rate": {"numerator": Decimal(3), "denominator": Decimal(4)}, "milestone": {"done": True},
+    "deliverable": {"done": False}, "coverage": {"territories": ("mrc:roussillon",)},
+    "qualitative": {"level": "partiel"},
+}
+MUTATIONS = [
+    {}, {"value": None}, {"value": Decimal(-1)}, {"value": Decimal(0)}, {"value": Decimal(10) ** 22},
+    {"numerator": None}, {"denominator": None}, {"denominator": Decimal(0)}, {"denominator": Decimal(-2)},
+    {"numerator": Decimal(5)}, {"numerator": Decimal(10) ** 22}, {"level": None}, {"level": "parfait"},
+    {"done": None}, {"territories": ()}, {"territories": ("mrc:atlantide",)}, {"territory": "mrc:atlantide"},
+    {"territory": "mrc:roussillon"}, {"indicator": "i2"}, {"indicator": "i1"}, {"date": dt.date(1, 1, 1)},
+    {"date": dt.date(9999, 12, 31)},
+]
+
+
+def test_fast_path_agrees_on_every_kind_and_single_change():
+    places = default_gazetteer()
+    for kind, fields in VALID.items():
+        indicator = Indicator(id="i1", label="Indicateur", kind=kind)
+        for mutation in MUTATIONS:
+            measurement = Measurement(**{"date": dt.date(2026, 3, 1), **fields, **mutation})
+            full = list(check_measurement(indicator, measurement, "m", places))
+            plain = _measurement_is_plain(indicator, measurement, frozenset(DEFAULT_SCALE), places)
+            assert plain == (not full), (kind, mutation, full)
