@@ -373,8 +373,13 @@ def test_a_write_that_fails_names_the_file_asked_for_and_leaves_nothing(run, pla
 def test_a_store_that_cannot_be_created_says_so_with_its_url(run, plan_file, tmp_path):
     (tmp_path / "fichier").write_text("x")
     code, _, err = run("--store", "sqlite:fichier/sous/s.db", "save", "plan.yaml")
+    assert code == 2 and "sqlite:fichier/sous/s.db : impossible de créer fichier/sous/s.db" in err
+    code, _, err = run("--lang", "en", "--store", "sqlite:fichier/sous/s.db", "save", "plan.yaml")
     assert code == 2 and "sqlite:fichier/sous/s.db: cannot create" in err
     code, _, err = run("--store", "dir:fichier/depot", "save", "plan.yaml")
+    assert code == 2 and ("dir:fichier/depot : impossible d'utiliser fichier/depot comme dossier de dépôt "
+                          "(Not a directory)") in err
+    code, _, err = run("--lang", "en", "--store", "dir:fichier/depot", "save", "plan.yaml")
     assert code == 2 and "dir:fichier/depot: cannot use fichier/depot as a store folder (Not a directory)" in err
     with pytest.raises(StoreError, match="cannot create"), open_store(f"sqlite:{tmp_path}/fichier/s.db") as store:
         store.save(actionplan.loads(PLAN))

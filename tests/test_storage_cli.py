@@ -172,6 +172,8 @@ def test_backup_and_restore_between_backends(run, files):
     code, out, _ = run("--store", "dir:copie", "restore", "sauvegarde.json")
     assert code == 0 and "1 document(s), 131 mesure(s)" in out
     code, _, err = run("--store", "dir:copie", "restore", "sauvegarde.json")
+    assert code == 2 and "n'est pas vide ; restaurez dans un nouveau dépôt" in err
+    code, _, err = run("--lang", "en", "--store", "dir:copie", "restore", "sauvegarde.json")
     assert code == 2 and "not empty" in err
     code, from_copy, _ = run("--store", "dir:copie", "show", PLAN, "--as-of", "2026-10-01")
     code, from_db, _ = run("show", PLAN, "--as-of", "2026-10-01")
@@ -217,6 +219,8 @@ def test_a_document_is_saved_under_its_store_id_and_no_other(run, tmp_path, exam
     code, out, _ = run("save", "alliance-maskoutains-demandes.yaml")
     assert code == 0 and "alliance-maskoutains-2019-2023.applications (applications)" in out
     code, _, err = run("save", "alliance-maskoutains-demandes.yaml", "--id", "alliance-demandes")
+    assert code == 2 and "ne peut pas être enregistré sous 'alliance-demandes'" in err
+    code, _, err = run("--lang", "en", "save", "alliance-maskoutains-demandes.yaml", "--id", "alliance-demandes")
     assert code == 2 and "cannot be saved as 'alliance-demandes'" in err
     assert run("dump", "alliance-maskoutains-2019-2023.applications", "-o", "copie.yaml")[0] == 0
     assert actionplan.load(tmp_path / "copie.yaml") == actionplan.load(tmp_path / "alliance-maskoutains-demandes.yaml")

@@ -81,10 +81,9 @@ def resolve_plan(state, ref: str, tracking=()):
         with open_store(url) as store:
             plan = store.plan_with_measurements(ref)
     except NotFoundError:
-        template = {"fr": "{ref} : aucun fichier de ce nom, ni de plan {ref!r} dans le dépôt {url}",
-                    "en": "{ref}: no such file, and no plan {ref!r} in the store {url}"}
-        lang = getattr(state, "lang", "fr")
-        raise ActionplanError(template.get(lang, template["fr"]).format(ref=ref, url=redact_url(url))) from None
+        shown = redact_url(url)
+        raise ActionplanError(f"{ref}: no such file, and no plan {ref!r} in the store {shown}",
+                              fr=f"{ref} : aucun fichier de ce nom, ni de plan {ref!r} dans le dépôt {shown}") from None
     return attach_tracking(plan, tracking)
 
 

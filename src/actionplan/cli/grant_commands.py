@@ -78,13 +78,16 @@ _m = catalogue(MESSAGES)
 
 @contextmanager
 def _in_language(lang: str) -> Iterator[None]:
-    """Refusals carry French and English: show the one asked for."""
+    """Refusals carry French and English: keep both, the command line prints the one asked for.
+
+    ``lang`` is the language the command was asked for; ``main`` reads the same ``--lang``.
+    """
     from ..grants.criteria import GrantRefusal
 
     try:
         yield
     except GrantRefusal as exc:
-        raise GrantError(exc.text.get(lang)) from None
+        raise GrantError(exc.text.en, fr=exc.text.fr) from None
 
 
 def load_program(state, ref: str, lang: str):

@@ -197,7 +197,8 @@ class Deadline:
         from ..errors import GrantError
 
         if new_date <= self.date:
-            raise GrantError(f"a postponement moves a deadline later: {new_date} is not after {self.date}")
+            raise GrantError(f"a postponement moves a deadline later: {new_date} is not after {self.date}",
+                             fr=f"un report repousse une échéance : le {new_date} n'est pas après le {self.date}")
         return attrs.evolve(self, date=new_date,
                             postponements=(*self.postponements, Postponement(self.date, decided, reason)))
 

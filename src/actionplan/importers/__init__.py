@@ -137,7 +137,9 @@ def importer_for(path: str | os.PathLike, name: str | None = None, produces: str
     if name:
         importer = registry[name]
         if importer.produces != produces:
-            raise UnknownFormatError(f"importer {name!r} produces {importer.produces} documents, not {produces}")
+            raise UnknownFormatError(f"importer {name!r} produces {importer.produces} documents, not {produces}",
+                                     fr=f"l'importateur {name!r} produit des documents {importer.produces}, "
+                                        f"pas {produces}")
         return importer
     suffix = Path(path).suffix.lower()
     candidates = [i for i in registry if i.produces == produces]
@@ -145,10 +147,14 @@ def importer_for(path: str | os.PathLike, name: str | None = None, produces: str
         if suffix in importer.extensions:
             return importer
     known = ", ".join(f"{i.name} ({' '.join(i.extensions)})" for i in candidates) or "none"
-    hint = "; Word and Excel files need the actionplan-word plugin (pip install actionplan-word)" \
-        if suffix in (".docx", ".xlsx") else ""
+    office = suffix in (".docx", ".xlsx")
+    hint = "; Word and Excel files need the actionplan-word plugin (pip install actionplan-word)" if office else ""
+    hint_fr = (" ; les fichiers Word et Excel exigent le plugin actionplan-word (pip install actionplan-word)"
+               if office else "")
     raise UnknownFormatError(f"{path}: no importer reads {suffix or 'files without extension'!r}; installed: {known}; "
-                             f"choose one with --from{hint}")
+                             f"choose one with --from{hint}",
+                             fr=f"{path} : aucun importateur ne lit {suffix or 'les fichiers sans extension'!r} ; "
+                                f"installés : {known} ; choisissez-en un avec --from{hint_fr}")
 
 
 def read_source(path: str | os.PathLike, max_bytes: int, lang: str = "fr") -> bytes:
@@ -191,7 +197,9 @@ def run_importer(importer: Importer, raw: bytes, ctx: ImportContext) -> ImportRe
         raise SourceError(ctx.source, _size_message(len(raw), importer.max_bytes, ctx.lang))
     result = importer.read(raw, ctx)
     if not isinstance(result, ImportResult) or not isinstance(result.data, dict):
-        raise ActionplanError(f"importer {importer.name!r} returned {type(result).__name__}, not an ImportResult")
+        raise ActionplanError(f"importer {importer.name!r} returned {type(result).__name__}, not an ImportResult",
+                              fr=f"l'importateur {importer.name!r} a renvoyé {type(result).__name__}, pas un "
+                                 "ImportResult")
     return result
 
 

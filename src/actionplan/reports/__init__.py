@@ -183,7 +183,9 @@ def report_formats():
 
 def _format_name(fmt: object) -> str:
     if not isinstance(fmt, ReportFormat):
-        raise ActionplanError(f"a report format plugin registered {fmt!r}, not an actionplan.reports.ReportFormat")
+        raise ActionplanError(f"a report format plugin registered {fmt!r}, not an actionplan.reports.ReportFormat",
+                              fr=f"un plugin de format de rapport a enregistré {fmt!r}, pas un "
+                                 "actionplan.reports.ReportFormat")
     return fmt.name
 
 
@@ -198,7 +200,8 @@ def build_context(plan, *, as_of: dt.date | None = None, lang: str = "fr", optio
     from ..progress import plan_progress
 
     if lang not in LOCALES:
-        raise ActionplanError(f"unknown report language {lang!r}; expected one of {', '.join(LOCALES)}")
+        raise ActionplanError(f"unknown report language {lang!r}; expected one of {', '.join(LOCALES)}",
+                              fr=f"langue de rapport inconnue {lang!r} ; attendu l'une de {', '.join(LOCALES)}")
     as_of = as_of or dt.date.today()
     resolved = fmt.resolve_options(options, lang) if fmt is not None else MappingProxyType(dict(options or {}))
     return ReportContext(
@@ -213,12 +216,18 @@ def render_report(plan, format: str | ReportFormat, *, as_of: dt.date | None = N
     """Render ``plan`` in ``format`` (a name or a :class:`ReportFormat`) and return the file's bytes."""
     fmt = format if isinstance(format, ReportFormat) else get_format(format)
     if "plan" not in fmt.subjects:
-        raise ActionplanError(f"report format {fmt.name!r} does not render plans (it renders: {', '.join(fmt.subjects)})")
+        raise ActionplanError(f"report format {fmt.name!r} does not render plans (it renders: {', '.join(fmt.subjects)})",
+                              fr=f"le format de rapport {fmt.name!r} ne produit pas de rapport de plan (il produit : "
+                                 f"{', '.join(fmt.subjects)})")
     ctx = build_context(plan, as_of=as_of, lang=lang, options=options, fmt=fmt, illustrative=illustrative,
                         program=program)
     payload = fmt.render(plan, ctx)
     if isinstance(payload, str):
-        raise ActionplanError(f"report format {fmt.name!r} returned text, not bytes; encode it (UTF-8)")
+        raise ActionplanError(f"report format {fmt.name!r} returned text, not bytes; encode it (UTF-8)",
+                              fr=f"le format de rapport {fmt.name!r} a renvoyé du texte, pas des octets ; "
+                                 "encodez-le (UTF-8)")
     if not isinstance(payload, (bytes, bytearray)):
-        raise ActionplanError(f"report format {fmt.name!r} returned {type(payload).__name__}, not bytes")
+        raise ActionplanError(f"report format {fmt.name!r} returned {type(payload).__name__}, not bytes",
+                              fr=f"le format de rapport {fmt.name!r} a renvoyé {type(payload).__name__}, pas des "
+                                 "octets")
     return bytes(payload)

@@ -33,7 +33,8 @@ def render_csv(plan, ctx: ReportContext) -> bytes:
     if decimal_mark == delimiter:
         from ..errors import ActionplanError
 
-        raise ActionplanError("the CSV delimiter and decimal mark must differ")
+        raise ActionplanError("the CSV delimiter and decimal mark must differ",
+                              fr="le séparateur CSV et le séparateur décimal doivent être différents")
 
     def number(value: Decimal | None) -> str:
         if value is None:

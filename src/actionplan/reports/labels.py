@@ -272,7 +272,8 @@ class Localizer:
 
     def __init__(self, lang: str = "fr"):
         if lang not in LOCALES:
-            raise ActionplanError(f"unknown report language {lang!r}; expected one of {', '.join(LOCALES)}")
+            raise ActionplanError(f"unknown report language {lang!r}; expected one of {', '.join(LOCALES)}",
+                                  fr=f"langue de rapport inconnue {lang!r} ; attendu l'une de {', '.join(LOCALES)}")
         self.lang = lang
         self.locale = LOCALES[lang]
 

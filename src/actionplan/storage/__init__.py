@@ -251,7 +251,8 @@ class Store(abc.ABC):
 
         plan = self.get(plan_id).document
         if not isinstance(plan, ActionPlan):
-            raise StoreError(f"{plan_id!r} is a {document_type_name(plan)}, not a plan")
+            raise StoreError(f"{plan_id!r} is a {document_type_name(plan)}, not a plan",
+                             fr=f"{plan_id!r} est un document {document_type_name(plan)}, pas un plan")
         return with_measurements(plan, self.measurements(plan_id))
 
     def history(self, doc_id: str) -> builtins.list[HistoryEntry]:
@@ -301,7 +302,8 @@ class Store(abc.ABC):
 
         backup = backup_from_data(read_data(source), source=str(source))
         if not self.is_empty():
-            raise StoreError(f"{self.url} is not empty; restore into a new store")
+            raise StoreError(f"{self.url} is not empty; restore into a new store",
+                             fr=f"{self.url} n'est pas vide ; restaurez dans un nouveau dépôt")
         self.import_(backup)
         return backup
 
@@ -324,7 +326,7 @@ def open_store(url: str | None = None) -> Store:
 
     url = url or DEFAULT_URL
     if not isinstance(url, str) or "\x00" in url:
-        raise StoreError(f"not a store URL: {url!r}")
+        raise StoreError(f"not a store URL: {url!r}", fr=f"ce n'est pas une adresse de dépôt : {url!r}")
     store = get_plugin_manager().hook.actionplan_open_store(url=url)
     if store is None:
         scheme = url.split(":", 1)[0] if ":" in url else url
@@ -346,7 +348,8 @@ def url_path(url: str, scheme: str) -> Path | None:
     if rest.startswith("//"):
         rest = rest[2:]
     if not rest:
-        raise StoreError(f"store URL {url!r} names no path; expected {scheme}:PATH")
+        raise StoreError(f"store URL {url!r} names no path; expected {scheme}:PATH",
+                         fr=f"l'adresse de dépôt {url!r} ne nomme aucun chemin ; attendu {scheme}:CHEMIN")
     return Path(rest).expanduser()
 
 

@@ -20,13 +20,29 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+#: French names of the things the checks below name in English (``what``).
+_WHAT_FR = {
+    "document id": "identifiant de document", "plan id": "identifiant de plan", "document": "document",
+    "plan": "plan", "author": "auteur", "comment": "commentaire", "history text": "texte d'historique",
+}
+
+
+def what_fr(what: str) -> str:
+    """The French name of ``what`` (``"plan id"`` → ``"identifiant de plan"``), else ``what`` itself."""
+    if what.startswith("id of the "):
+        return f"identifiant du {what[len('id of the '):]}"
+    return _WHAT_FR.get(what, what)
+
+
 def check_store_id(value: object, what: str = "document id") -> str:
     """Refuse an id that could escape a folder or be mistaken for SQL: ids are never trusted."""
     if not is_valid_id(value):
         shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
         raise StoreError(
             f"invalid {what} {shown}: expected letters, digits, '.', '_', ':' or '-' "
-            "(no '..', at most 200 characters)"
+            "(no '..', at most 200 characters)",
+            fr=f"{what_fr(what)} invalide {shown} : attendu des lettres, des chiffres, « . », « _ », « : » "
+               "ou « - » (pas de « .. », au plus 200 caractères)",
         )
     return value  # type: ignore[return-value]
 
@@ -35,30 +51,35 @@ def not_found(doc_id: str, url: str, what: str = "document") -> NotFoundError:
     """The error for an absent document; carries ``doc_id`` so a caller can word it in its language."""
     from . import redact_url
 
-    error = NotFoundError(f"no {what} {doc_id!r} in {redact_url(url)}")
+    error = NotFoundError(f"no {what} {doc_id!r} in {redact_url(url)}",
+                          fr=f"aucun {what_fr(what)} {doc_id!r} dans {redact_url(url)}")
     error.doc_id = doc_id
     return error
 
 
-def check_text(value: str | None, what: str) -> str | None:
+def check_text(value: str | None, what: str, what_in_french: str | None = None) -> str | None:
     """Text a store keeps verbatim: anything but NUL characters and unpaired surrogates."""
     if value is None:
         return None
+    fr = what_in_french or what_fr(what)
     if not isinstance(value, str):
-        raise StoreError(f"{what} must be text, not {type(value).__name__}")
+        raise StoreError(f"{what} must be text, not {type(value).__name__}",
+                         fr=f"{fr} : attendu du texte, trouvé {type(value).__name__}")
     if "\x00" in value:
-        raise StoreError(f"{what} contains a NUL character, which stores refuse")
+        raise StoreError(f"{what} contains a NUL character, which stores refuse",
+                         fr=f"{fr} contient un caractère NUL, que les dépôts refusent")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise StoreError(f"{what} is not valid Unicode text") from None
+        raise StoreError(f"{what} is not valid Unicode text",
+                         fr=f"{fr} n'est pas un texte Unicode valide") from None
     return value
 
 
 def check_plain_text(data: Any, what: str, path: str = "") -> None:
     """Every string in plain data passes :func:`check_text` (the message names its path)."""
     if isinstance(data, str):
-        check_text(data, f"{what} at {path or '(root)'}")
+        check_text(data, f"{what} at {path or '(root)'}", f"{what_fr(what)} à {path or '(racine)'}")
     elif isinstance(data, Mapping):
         for key, value in data.items():
             check_plain_text(key, what, path)
@@ -77,7 +98,8 @@ def document_type_name(document: Any) -> str:
         if cls is type(document):
             return name
     known = ", ".join(sorted(DOCUMENT_TYPES))
-    raise StoreError(f"a {type(document).__name__} is not a document type; known types: {known}")
+    raise StoreError(f"a {type(document).__name__} is not a document type; known types: {known}",
+                     fr=f"un objet {type(document).__name__} n'est pas un type de document ; types connus : {known}")
 
 
 @attrs.frozen
@@ -98,10 +120,14 @@ def store_id(document: Any, type_name: str, given: str | None = None) -> str:
     method = getattr(document, "__store_id__", None)
     own = method() if callable(method) else getattr(document, "id", None)
     if given is not None and own is not None and given != own:
-        raise StoreError(f"the {type_name} has the id {own!r}; it cannot be saved as {given!r}")
+        raise StoreError(f"the {type_name} has the id {own!r}; it cannot be saved as {given!r}",
+                         fr=f"le document {type_name} a l'identifiant {own!r} ; il ne peut pas être enregistré "
+                            f"sous {given!r}")
     if given is None and own is None:
         raise StoreError(f"a {type_name} document has no id: give the one to store it under "
-                         "(doc_id=… ; on the command line --id …)")
+                         "(doc_id=… ; on the command line --id …)",
+                         fr=f"un document {type_name} n'a pas d'identifiant : donnez celui sous lequel "
+                            "l'enregistrer (doc_id=… ; en ligne de commande --id …)")
     return check_store_id(given if given is not None else own, f"id of the {type_name}")
 
 
@@ -140,7 +166,8 @@ def next_version(doc_id: str, expected: int | None, current: int | None, live: b
     ``current`` is the stored version (of a deleted document too), ``live`` whether it exists.
     """
     if expected is not None and (not isinstance(expected, int) or isinstance(expected, bool) or expected < 1):
-        raise StoreError(f"expected_version must be a positive whole number or None, not {expected!r}")
+        raise StoreError(f"expected_version must be a positive whole number or None, not {expected!r}",
+                         fr=f"expected_version doit être un nombre entier positif ou None, pas {expected!r}")
     if expected is None:
         if live:
             raise ConflictError(doc_id, None, current)
@@ -152,7 +179,9 @@ def next_version(doc_id: str, expected: int | None, current: int | None, live: b
 
 def check_same_type(doc_id: str, stored_type: str, new_type: str, live: bool) -> None:
     if live and stored_type != new_type:
-        raise StoreError(f"{doc_id!r} is a {stored_type}; it cannot be replaced by a {new_type}")
+        raise StoreError(f"{doc_id!r} is a {stored_type}; it cannot be replaced by a {new_type}",
+                         fr=f"{doc_id!r} est un document {stored_type} ; il ne peut pas être remplacé par un "
+                            f"document {new_type}")
 
 
 def check_kept_indicators(plan_id: str, plan: Any, recorded: Iterable[str]) -> None:
@@ -255,7 +284,8 @@ def validate_measurements(plan_id: str, entry, measurements: Iterable[Measuremen
     for index, measurement in enumerate(measurements):
         path = f"measurements[{index}]"
         if not isinstance(measurement, Measurement):
-            raise StoreError(f"{path}: expected a Measurement, found {type(measurement).__name__}")
+            raise StoreError(f"{path}: expected a Measurement, found {type(measurement).__name__}",
+                             fr=f"{path} : attendu une mesure (Measurement), trouvé {type(measurement).__name__}")
         indicator = indicators.get(measurement.indicator or "")
         if indicator is None:
             issues.append(_unknown(f"{path}.indicator", "indicator", measurement.indicator, indicators))
@@ -276,7 +306,8 @@ def validate_events(events: Iterable[Event], author: str | None) -> builtins.lis
     ready = []
     for index, event in enumerate(events):
         if not isinstance(event, Event):
-            raise StoreError(f"events[{index}]: expected an Event, found {type(event).__name__}")
+            raise StoreError(f"events[{index}]: expected an Event, found {type(event).__name__}",
+                             fr=f"events[{index}] : attendu un événement (Event), trouvé {type(event).__name__}")
         if event.recorded_by is None and author is not None:
             event = attrs.evolve(event, recorded_by=author)
         check_plain_text(attrs.asdict(event, recurse=False), f"events[{index}]")
@@ -308,7 +339,8 @@ def structure_records(datas: builtins.list[Any], cls: type, source: str) -> buil
             try:
                 structure(data, cls)
             except ValidationError as exc:
-                raise StoreError(f"{source}: record {index} is unreadable: {exc.issues[0]}") from None
+                raise StoreError(f"{source}: record {index} is unreadable: {exc.issues[0]}",
+                                 fr=f"{source} : l'enregistrement {index} est illisible : {exc.issues[0]}") from None
         raise
 
 

@@ -35,23 +35,24 @@ def render_360giving(plan, ctx: ReportContext) -> bytes:
     program = getattr(plan, "program", None) or ctx.program
     say = (lambda fr, en: en) if ctx.lang == "en" else (lambda fr, en: fr)
     if program is None:
-        raise ActionplanError(say(
-            f"{plan.id} : 360Giving décrit des subventions ; ce plan ne porte aucun programme de subvention (« program »)",
-            f"{plan.id}: 360Giving describes grants; this plan carries no grant program (« program »)"))
+        raise ActionplanError(
+            f"{plan.id}: 360Giving describes grants; this plan carries no grant program (« program »)",
+            fr=f"{plan.id} : 360Giving décrit des subventions ; ce plan ne porte aucun programme de subvention "
+               "(« program »)")
     path = ctx.options["applications"]
     if not path:
-        raise ActionplanError(say(
-            "360Giving : donner le document des demandes et décisions avec -O applications=FICHIER.yaml",
-            "360Giving: give the applications and decisions document with -O applications=FILE.yaml"))
+        raise ActionplanError(
+            "360Giving: give the applications and decisions document with -O applications=FILE.yaml",
+            fr="360Giving : donner le document des demandes et décisions avec -O applications=FICHIER.yaml")
     prefix = ctx.options["id-prefix"] or f"360G-{plan.organisation or plan.id}"
     if not _PREFIX.match(prefix):
-        raise ActionplanError(say(f"id-prefix {prefix!r} : lettres, chiffres, « - », « _ », « . »",
-                                  f"id-prefix {prefix!r}: letters, digits, '-', '_', '.'"))
-    document = _applications(Path(path), plan, program, say)
+        raise ActionplanError(f"id-prefix {prefix!r}: letters, digits, '-', '_', '.'",
+                              fr=f"id-prefix {prefix!r} : lettres, chiffres, « - », « _ », « . »")
+    document = _applications(Path(path), plan, program)
     grants = Grants(plan, program, document, ctx, prefix).grants()
     if not grants:
-        raise ActionplanError(say(f"{path} : aucune demande approuvée au {ctx.as_of.isoformat()}, rien à publier",
-                                  f"{path}: no approved application as of {ctx.as_of.isoformat()}, nothing to publish"))
+        raise ActionplanError(f"{path}: no approved application as of {ctx.as_of.isoformat()}, nothing to publish",
+                              fr=f"{path} : aucune demande approuvée au {ctx.as_of.isoformat()}, rien à publier")
     package = {
         "title": f"{program.title} — {say('subventions accordées', 'grants awarded')}",
         "version": STANDARD_VERSION,
@@ -60,14 +61,14 @@ def render_360giving(plan, ctx: ReportContext) -> bytes:
     return dumps(package)
 
 
-def _applications(path: Path, plan, program, say):
+def _applications(path: Path, plan, program):
     import actionplan
     from actionplan.grants.model import ApplicationsDocument
 
     document = actionplan.load(path, ApplicationsDocument)
     if document.program not in (plan.id, program.id):
-        raise ActionplanError(say(f"{path} : demandes du programme {document.program!r}, pas de {plan.id!r}",
-                                  f"{path}: applications of program {document.program!r}, not of {plan.id!r}"))
+        raise ActionplanError(f"{path}: applications of program {document.program!r}, not of {plan.id!r}",
+                              fr=f"{path} : demandes du programme {document.program!r}, pas de {plan.id!r}")
     return document
 
 

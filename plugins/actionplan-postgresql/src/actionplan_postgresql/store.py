@@ -103,7 +103,8 @@ class PostgresStore(SqlStore):
             try:
                 conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS)
             except psycopg.Error as exc:
-                raise StoreError(f"cannot connect to {redact_url(self.url)}: {_first_line(exc)}") from None
+                raise StoreError(f"cannot connect to {redact_url(self.url)}: {_first_line(exc)}",
+                                 fr=f"connexion impossible à {redact_url(self.url)} : {_first_line(exc)}") from None
             set_json_loads(orjson.loads, conn)
             self._conn = conn
         return self._conn
@@ -117,7 +118,8 @@ class PostgresStore(SqlStore):
                     cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 yield cur
         except psycopg.Error as exc:
-            raise StoreError(f"{redact_url(self.url)}: {_first_line(exc)}") from exc
+            raise StoreError(f"{redact_url(self.url)}: {_first_line(exc)}",
+                             fr=f"{redact_url(self.url)} : {_first_line(exc)}") from exc
 
     def _schema_statements(self) -> list[str]:
         return list(_SCHEMA)
