@@ -127,11 +127,12 @@ def check_indicator(indicator: Indicator, path: str, places: Gazetteer) -> Itera
         if getattr(indicator, field) in (None, ()):  # a target of 0 is a target
             yield Issue(f"{path}.{field}", f"a {indicator.kind!r} indicator needs {field}",
                         expected=description, found="nothing")
-    numbers = [(f"{path}.target", indicator.target), (f"{path}.baseline", indicator.baseline)]
-    numbers += [(f"{path}.targets[{k}].value", target.value) for k, target in enumerate(indicator.targets)]
-    yield from check_numbers(numbers)
+    if not (_fits(indicator.target) and _fits(indicator.baseline) and all(_fits(t.value) for t in indicator.targets)):
+        numbers = [(f"{path}.target", indicator.target), (f"{path}.baseline", indicator.baseline)]
+        numbers += [(f"{path}.targets[{k}].value", target.value) for k, target in enumerate(indicator.targets)]
+        yield from check_numbers(numbers)
     scale = indicator.scale or DEFAULT_SCALE
-    if len(set(scale)) != len(scale):
+    if indicator.scale and len(set(scale)) != len(scale):
         yield Issue(f"{path}.scale", "scale levels must be distinct", found=repr(list(scale)))
     if indicator.target_level is not None and indicator.target_level not in scale:
         yield Issue(f"{path}.target_level", "not a level of the scale", expected=" | ".join(scale),

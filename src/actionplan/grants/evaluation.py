@@ -15,15 +15,14 @@ the earlier deposit, then the application id, so the order is total and stable.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime as dt
-import gc
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from ..collector import collector_paused
 from ..errors import Issue, ValidationError
 from .criteria import (
     Criterion,
@@ -244,34 +243,17 @@ class Evaluator:
 
     def assess_all(self, applications: Iterable[Application]) -> list[Assessment]:
         """Judge many applications."""
-        with _collector_paused():
+        with collector_paused():
             assess = self.assess
             return [assess(application) for application in applications]
 
     def rank(self, applications: Iterable[Application]) -> Ranking:
         """Judge every application and order the eligible ones."""
-        with _collector_paused():
+        with collector_paused():
             assessments = self.assess_all(applications)
             eligible = [a for a in assessments if a.eligible]
             eligible.sort(key=self._sort_key)
             return Ranking(tuple(eligible), tuple(a for a in assessments if not a.eligible))
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while judging a batch.
-
-    Judging makes only acyclic objects (tuples, dicts, verdicts), freed by reference
-    counting; the collector's repeated scans of the growing list of results would cost
-    more than the judging itself on large batches. Its previous state is restored.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def ranking_explanation(evaluator: Evaluator, lang: str = "fr") -> str:
