@@ -58,8 +58,8 @@ from .schedules import Schedule, parse_schedule
 
 T = TypeVar("T")
 
-#: Warnings raised while structuring (free-text schedules), collected per load.
-_warnings: contextvars.ContextVar[list[Issue] | None] = contextvars.ContextVar("_warnings", default=None)
+#: Whether unknown schedule wording is kept as free text (the plan's ``free_text_schedules``);
+#: the checks then warn about each, with its path.
 _free_text: contextvars.ContextVar[bool] = contextvars.ContextVar("_free_text", default=False)
 
 
@@ -206,14 +206,7 @@ def _structure_schedule(value: Any, _type: Any) -> Schedule:
         value = str(value)  # "2026" unquoted in YAML
     if not isinstance(value, str):
         raise TypeMismatch("a schedule text such as « Hiver 2026 » or « En continu »", value)
-    if _free_text.get():
-        schedule = _parse_schedule_cached(value, True)
-        if any(part.kind == "free_text" for part in schedule.parts):
-            collected = _warnings.get()
-            if collected is not None:
-                collected.append(Issue("", f"schedule {value!r} kept as free text", severity="warning"))
-        return schedule
-    return _parse_schedule_cached(value, False)
+    return _parse_schedule_cached(value, _free_text.get())
 
 
 def _structure_tuple_of(item_type: Any, converter: cattrs.Converter) -> Callable[[Any, Any], tuple]:
@@ -598,30 +591,27 @@ def unstructure(obj: Any) -> Any:
     return converter.unstructure(obj)
 
 
-def structure(data: Any, cls: type[T], *, free_text_schedules: bool | None = None) -> tuple[T, list[Issue]]:
+def structure(data: Any, cls: type[T], *, free_text_schedules: bool | None = None) -> T:
     """Plain data → model, or :class:`ValidationError` listing every issue with its path.
 
-    Returns the object and the warnings (schedules kept as free text).
+    Schedules in unknown wording are kept as free text when ``free_text_schedules`` (by default,
+    the document's own ``free_text_schedules`` key) is true; the plan checks warn about them.
     """
     if free_text_schedules is None:
         free_text_schedules = isinstance(data, dict) and data.get("free_text_schedules") is True
-    warnings: list[Issue] = []
-    token_w = _warnings.set(warnings)
-    token_f = _free_text.set(free_text_schedules)
+    token = _free_text.set(free_text_schedules)
     try:
         try:
-            return converter.structure(data, cls), warnings
+            return converter.structure(data, cls)
         except Exception:  # noqa: BLE001 - explained below, with paths
             pass
-        warnings.clear()
         try:
             result = _detailed_converter.structure(data, cls)
         except Exception as exc:  # noqa: BLE001
             raise ValidationError(list(exception_issues(exc, cls))) from None
-        return result, warnings  # pragma: no cover - both converters agree
+        return result  # pragma: no cover - both converters agree
     finally:
-        _warnings.reset(token_w)
-        _free_text.reset(token_f)
+        _free_text.reset(token)
 
 
 def join_path(path: str, part: str | int) -> str:

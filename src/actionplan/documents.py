@@ -446,7 +446,7 @@ def from_data(data: Any, cls: type | None = None, *, source: str | None = None, 
         raise ValidationError([version_issue], source)
     with collector_paused():  # ~15 000 acyclic objects for a large plan: no cycles to collect
         try:
-            obj, _warnings = structure(data, cls)  # free-text schedules are warned about by the checks
+            obj = structure(data, cls)
         except ValidationError as exc:
             raise ValidationError(exc.issues, source) from None
         if check:

@@ -248,7 +248,7 @@ def save_document(store, document, doc_id: str, path: str, current: int | None, 
 def parse_number(text: str) -> Decimal:
     from ..convert import structure
 
-    value, _ = structure(text, Decimal)
+    value = structure(text, Decimal)
     return value
 
 

@@ -374,7 +374,7 @@ def _parse_parameter(name: str, raw: Any, spec: Param, path: str) -> tuple[Param
                                 expected="{from: YYYY-MM-DD, value: …}", found=str(found)))
             continue
         try:
-            start, _ = structure(entry["from"], dt.date)
+            start = structure(entry["from"], dt.date)
         except ValidationError as exc:
             issues.extend(_prefixed(exc.issues, f"{where}.from"))
             continue
@@ -395,7 +395,7 @@ def _parse_value(raw: Any, spec: Param, path: str) -> tuple[Any, list[Issue]]:
     from ..convert import structure
 
     try:
-        value, _ = structure(raw, spec.type)
+        value = structure(raw, spec.type)
     except ValidationError as exc:
         return None, _prefixed(exc.issues, path)
     if spec.minimum is not None and value is not None and value < spec.minimum:

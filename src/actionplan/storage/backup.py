@@ -164,14 +164,14 @@ def _history_record(item: dict, path: str) -> HistoryEntry:
 def _measurement_record(item: dict, path: str) -> MeasurementRecord:
     from ..convert import structure
 
-    measurement, _ = structure(item["measurement"], Measurement)
+    measurement = structure(item["measurement"], Measurement)
     return MeasurementRecord(check_store_id(item["plan"]), measurement, parse_time(item["recorded_at"]))
 
 
 def _event_record(item: dict, path: str) -> EventRecord:
     from ..convert import structure
 
-    event, _ = structure(item["event"], Event)
+    event = structure(item["event"], Event)
     return EventRecord(check_store_id(item["doc"]), event, parse_time(item["recorded_at"]))
 
 
