@@ -131,6 +131,17 @@ def _as_of_option(function):
                         help="Date of the report, YYYY-MM-DD (default: today).")(function)
 
 
+def _program_report_arguments(function):
+    """PROGRAM, an optional APPLICATIONS file, --as-of, --format and --lang: what ledger and pending take."""
+    for decorate in reversed((
+        click.argument("program", type=click.Path(dir_okay=False)),
+        click.argument("applications", required=False, type=click.Path(dir_okay=False)),
+        _as_of_option, _format_option, _lang_option, click.pass_obj,
+    )):
+        function = decorate(function)
+    return function
+
+
 def _echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -162,12 +173,7 @@ def actionplan_register_commands(cli):
             render_check(plan, document, lang, fmt, as_of)
 
     @grants.command("ledger")
-    @click.argument("program", type=click.Path(dir_okay=False))
-    @click.argument("applications", required=False, type=click.Path(dir_okay=False))
-    @_as_of_option
-    @_format_option
-    @_lang_option
-    @click.pass_obj
+    @_program_report_arguments
     def ledger(state, program, applications, as_of, fmt, lang):
         """The fiscal-year table: envelope, carried in, committed, paid, carried out, lapsed."""
         lang = lang or state.lang
@@ -179,12 +185,7 @@ def actionplan_register_commands(cli):
             render_ledger(plan, ledger, as_of or dt.date.today(), lang, fmt)
 
     @grants.command("pending")
-    @click.argument("program", type=click.Path(dir_okay=False))
-    @click.argument("applications", required=False, type=click.Path(dir_okay=False))
-    @_as_of_option
-    @_format_option
-    @_lang_option
-    @click.pass_obj
+    @_program_report_arguments
     def pending(state, program, applications, as_of, fmt, lang):
         """What waits on which body: decisions, agreements, payments, reports, open calls."""
         lang = lang or state.lang
