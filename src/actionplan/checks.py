@@ -109,9 +109,9 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
         yield from unique(f"tasks[{k}]", "task", task.id)
         yield from _free_text_warning(f"tasks[{k}].start", task.start)
         yield from _free_text_warning(f"tasks[{k}].deadline", task.deadline)
-        for r, organisation in enumerate(task.responsible_organisations):
-            if organisation not in organisations:
-                yield _unknown_org(f"tasks[{k}].responsible_organisations[{r}]", organisation, organisations)
+        for r, org_id in enumerate(task.responsible_organisations):
+            if org_id not in organisations:
+                yield _unknown_org(f"tasks[{k}].responsible_organisations[{r}]", org_id, organisations)
 
 
 def _free_text_warning(path: str, schedule) -> Iterator[Issue]:

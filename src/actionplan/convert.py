@@ -43,6 +43,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
+from ._attrs_types import FACTORY, IN_VALIDATOR
 from .errors import Issue, ScheduleError, ValidationError
 from .model.base import (
     MAX_YEAR,
@@ -271,7 +272,7 @@ def _make_converter(detailed: bool, omit_defaults: bool = True) -> cattrs.Conver
     def _attrs_structure(cls: type) -> Callable[[Any, Any], Any]:
         if not detailed:
             return _generate_structure(cls, converter)
-        inner = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True,
+        inner: Callable[[Any, Any], Any] = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True,
                                        _cattrs_detailed_validation=True)
 
         def structure(value: Any, type_: Any) -> Any:
@@ -333,7 +334,7 @@ def _fast_construction(cls: type, fields: tuple[attrs.Attribute, ...]) -> bool:
     if slots != {field.name for field in fields}:
         return False  # e.g. a cached hash slot
     return not any(
-        field.converter is not None or (isinstance(field.default, attrs.Factory) and field.default.takes_self)
+        field.converter is not None or (isinstance(field.default, FACTORY) and field.default.takes_self)
         for field in fields
     )
 
@@ -347,7 +348,7 @@ def _default_passes(cls: type, field: attrs.Attribute) -> bool:
     """Whether the field's default satisfies its validator (so an absent key needs no check)."""
     if field.validator is None:
         return True
-    default = field.default.factory() if isinstance(field.default, attrs.Factory) else field.default
+    default = field.default.factory() if isinstance(field.default, FACTORY) else field.default
     try:
         field.validator(object.__new__(cls), field, default)
     except Exception:  # noqa: BLE001 - then it is checked on every object
@@ -432,7 +433,7 @@ class _ClassGenerator:
         """The statement running ``field``'s validator on ``var``, cheaply when it passes."""
         call = f"{self.name_for(field.validator, 'VALIDATE')}(self, {self.name_for(field, 'A')}, {var})"
         test = _INLINE_VALIDATORS.get(field.validator)
-        if test is None and isinstance(field.validator, type(attrs.validators.in_(()))):
+        if test is None and isinstance(field.validator, IN_VALIDATOR):
             test = f"{var} in {self.name_for(field.validator.options, 'OPTIONS')}"
         conditions = [f"{field.name!r} in o"] if present_only else []
         if test:
@@ -441,7 +442,7 @@ class _ClassGenerator:
 
     def default_code(self, field: attrs.Attribute) -> str:
         default = field.default
-        if isinstance(default, attrs.Factory):
+        if isinstance(default, FACTORY):
             return f"{self.name_for(default.factory, 'FACTORY')}()"
         if isinstance(default, _LITERAL_TYPES) or (type(default) is tuple and not default):
             return repr(default)
@@ -468,14 +469,14 @@ class _ClassGenerator:
         for index, field in enumerate(fields):
             var, key = f"v{index}", repr(field.name)
             if builder is not None:
-                def store(value: str, name: str = field.name) -> str:
-                    return f"self.{name} = {value}"
+                def store(value: str, target: str = field.name) -> str:
+                    return f"self.{target} = {value}"
             elif fill_slots:
-                def store(value: str, setter: str = self.name_for(getattr(cls, field.name).__set__, "SET")) -> str:
-                    return f"{setter}(self, {value})"
+                def store(value: str, target: str = self.name_for(getattr(cls, field.name).__set__, "SET")) -> str:
+                    return f"{target}(self, {value})"
             else:
-                def store(value: str, key: str = key) -> str:
-                    return f"res[{key}] = {value}"
+                def store(value: str, target: str = key) -> str:
+                    return f"res[{target}] = {value}"
 
             check_absent = field.validator is not None and not _default_passes(cls, field)
             if field.default is attrs.NOTHING:
@@ -516,7 +517,7 @@ def _builder_class(cls: type, fields: tuple[attrs.Attribute, ...]) -> type | Non
         "__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__,
         "__module__": __name__, "__doc__": f"Fills a new {cls.__qualname__} (actionplan.convert; never escapes).",
     })
-    probe = object.__new__(builder)
+    probe: object = object.__new__(builder)
     try:
         probe.__class__ = cls
     except TypeError:
@@ -629,10 +630,10 @@ def exception_issues(exc: BaseException, cls: Any = None, path: str = "") -> Ite
         for sub in without:
             yield from exception_issues(sub, None, path)
     elif isinstance(exc, ClassValidationError):
-        with_notes, without = exc.group_exceptions()
-        for sub, note in with_notes:
-            yield from exception_issues(sub, note.type, join_path(path, note.name))
-        for sub in without:
+        with_attribute_notes, without_notes = exc.group_exceptions()
+        for sub, attribute_note in with_attribute_notes:
+            yield from exception_issues(sub, attribute_note.type, join_path(path, attribute_note.name))
+        for sub in without_notes:
             yield from exception_issues(sub, exc.cl, path)
     elif isinstance(exc, ForbiddenExtraKeysError):
         known = [a.name for a in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
@@ -656,7 +657,8 @@ def exception_issues(exc: BaseException, cls: Any = None, path: str = "") -> Ite
     elif isinstance(exc, KeyError) and cls is not None:
         yield Issue(path, "required field missing", expected=_type_name(cls))
     elif isinstance(exc, StructureHandlerNotFoundError):
-        yield Issue(path, f"unsupported type {exc.type!r}")
+        name = _type_name(exc.type_)
+        yield Issue(path, f"unsupported type {name}", translations={"fr": f"type non pris en charge : {name}"})
     elif isinstance(exc, FieldValueError):
         yield Issue(join_path(path, exc.field), "invalid value", expected=exc.expected, found=describe(exc.found))
     elif isinstance(exc, ValueError) and len(exc.args) == 4 and isinstance(exc.args[1], attrs.Attribute):

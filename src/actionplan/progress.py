@@ -19,6 +19,7 @@ import datetime as dt
 import decimal
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import overload
 
 import attrs
 
@@ -222,9 +223,11 @@ def indicator_progress(
     context's period (the plan's); with neither, there is no expected fraction and nothing is late.
     """
     as_of = _plain_date(as_of)
-    if schedule is not None and ctx is None:
-        raise ValueError("indicator_progress needs ctx (the plan's ScheduleContext) to read a schedule")
-    bounds = schedule.bounds(ctx) if schedule is not None else None
+    bounds: Period | None = None
+    if schedule is not None:
+        if ctx is None:
+            raise ValueError("indicator_progress needs ctx (the plan's ScheduleContext) to read a schedule")
+        bounds = schedule.bounds(ctx)
     if bounds is None and ctx is not None:
         bounds = Period(ctx.start, ctx.end)
     measurements = _counted(indicator.measurements, as_of)
@@ -255,7 +258,7 @@ def rollup(items: Sequence[IndicatorProgress]) -> Rollup:
         status = "not_started"
     else:
         status = "on_track"
-    fractions = [item.fraction for item in items if item.quantitative]
+    fractions = [item.fraction for item in items if item.fraction is not None and item.quantitative]
     fraction = _CTX.divide(sum(fractions, _ZERO), Decimal(len(fractions))) if fractions else None
     levels: dict[str, int] = {}
     order: list[str] = []
@@ -414,6 +417,12 @@ def _rate_value(indicator: Indicator, measurements: list[Measurement]) -> Decima
     return _CTX.divide(sum(values, _ZERO), Decimal(len(values)))
 
 
+@overload
+def _fraction(value: Decimal | None, target: Decimal, indicator: Indicator, *, decrease: bool) -> Decimal: ...
+@overload
+def _fraction(value: Decimal | None, target: None, indicator: Indicator, *, decrease: bool) -> None: ...
+@overload
+def _fraction(value: Decimal | None, target: Decimal | None, indicator: Indicator, *, decrease: bool) -> Decimal | None: ...
 def _fraction(value: Decimal | None, target: Decimal | None, indicator: Indicator, *, decrease: bool) -> Decimal | None:
     """value/target capped to 0..1; for a ceiling (``decrease``), progress from the baseline down to it."""
     if target is None:
@@ -464,13 +473,14 @@ class _Judge:
         return year_of(self.bounds.end) - year_of(self.bounds.start) + 1
 
     @property
-    def started(self) -> bool:
-        return self.bounds is None or self.as_of >= self.bounds.start
+    def start_ahead(self) -> dt.date | None:
+        """The schedule's start while it is still to come, else ``None``."""
+        return self.bounds.start if self.bounds is not None and self.as_of < self.bounds.start else None
 
     @property
-    def ended(self) -> bool:
-        """The schedule's end has passed (the end day itself is still within it)."""
-        return self.bounds is not None and self.as_of > self.bounds.end
+    def end_passed(self) -> dt.date | None:
+        """The schedule's end once it has passed (the end day itself is still within it), else ``None``."""
+        return self.bounds.end if self.bounds is not None and self.as_of > self.bounds.end else None
 
     def result(self, status: str, reason: str, **fields) -> IndicatorProgress:
         return IndicatorProgress(self.indicator, status, expected=self.expected, reason=reason,
@@ -482,9 +492,9 @@ class _Judge:
             return "not_started", "nothing recorded"
         if self.as_of < self.bounds.start:
             return "not_started", f"starts {self.bounds.start}, nothing recorded"
-        if self.ended:
-            return "late", f"ended {self.bounds.end}, nothing recorded"
-        if self.expected > AT_RISK_GRACE:
+        if (end := self.end_passed) is not None:
+            return "late", f"ended {end}, nothing recorded"
+        if self.expected is not None and self.expected > AT_RISK_GRACE:
             return "at_risk", f"{_pct(self.expected)} of the schedule elapsed, nothing recorded"
         return "on_track", f"started {self.bounds.start}, nothing recorded yet"
 
@@ -493,16 +503,16 @@ class _Judge:
         """Status of an indicator with a numeric target."""
         if not recorded and self.bounds is None:
             return "not_started", "nothing recorded"
-        if not recorded and not self.started:
-            return "not_started", f"starts {self.bounds.start}, nothing recorded"
+        if not recorded and (start := self.start_ahead) is not None:
+            return "not_started", f"starts {start}, nothing recorded"
         if decrease:
             at_end = self.bounds is None or self.as_of >= self.bounds.end
-            if recorded and value <= target and at_end:
+            if recorded and value is not None and value <= target and at_end:
                 return "achieved", f"{_fmt(value)} within the ceiling of {_fmt(target)}"
         elif reached if reached is not None else fraction >= 1:
             return "achieved", f"{_fmt(value)} of {_fmt(target)}"
-        if self.ended:
-            return "late", f"ended {self.bounds.end}, {_fmt(value)} of {_fmt(target)}"
+        if (end := self.end_passed) is not None:
+            return "late", f"ended {end}, {_fmt(value)} of {_fmt(target)}"
         if self.expected is None:
             return "on_track", f"{_fmt(value)} of {_fmt(target)}, unscheduled"
         if fraction >= self.expected - ON_TRACK_TOLERANCE:
@@ -613,8 +623,8 @@ def _milestone(judge: _Judge, measurements: list[Measurement]) -> IndicatorProgr
         status, reason = "late", f"due {due} passed, not done"
     elif (due - judge.as_of).days <= MILESTONE_WARNING_DAYS:
         status, reason = "at_risk", f"due {due}, in {(due - judge.as_of).days} days, not done"
-    elif not judge.started:
-        status, reason = "not_started", f"starts {judge.bounds.start}, due {due}"
+    elif (start := judge.start_ahead) is not None:
+        status, reason = "not_started", f"starts {start}, due {due}"
     else:
         status, reason = "on_track", f"due {due}"
     return judge.result(status, reason, latest=latest, by_territory=by_territory)
@@ -634,11 +644,11 @@ def _deliverable(judge: _Judge, measurements: list[Measurement]) -> IndicatorPro
         status, reason = "achieved", f"done {latest.date}"
     elif bounds is None:
         status, reason = _undated(judge, usable)
-    elif judge.ended:
+    elif judge.end_passed is not None:
         status, reason = "late", f"due {bounds.end} passed, not done"
     elif judge.as_of < bounds.start:
         status, reason = "not_started", f"starts {bounds.start}"
-    elif judge.expected >= DELIVERABLE_AT_RISK:
+    elif judge.expected is not None and judge.expected >= DELIVERABLE_AT_RISK:
         status, reason = "at_risk", f"{_pct(judge.expected)} of the schedule elapsed, not done"
     else:
         status, reason = "on_track", f"due {bounds.end}"

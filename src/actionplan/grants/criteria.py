@@ -164,6 +164,11 @@ class Values(dict):
         super().__init__(*args, **kwargs)
         self.__dict__ = self
 
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for a name that is not a parameter (parameters are in ``__dict__``);
+        # it also tells type checkers that ``values.minimum`` is a parameter's value.
+        raise AttributeError(f"no parameter {name!r} in {sorted(self)}")
+
 
 class ProgramContext:
     """What criteria may read about the program, computed once: territory, priorities, places.

@@ -465,7 +465,7 @@ class LayoutReader:
             self._check_plan_width(rows[0])
             if self.layout == "plan" and self.theme is not None and len(rows[0].filled()) and \
                     max(rows[0].filled()) < PLAN_COLUMNS:
-                self._plan_rows(rows, continuation=True)
+                self._plan_rows(self.theme, rows, continuation=True)
                 return
             self._unknown_table(table, rows)
             return
@@ -510,9 +510,9 @@ class LayoutReader:
         self.pending = []
         self.layout = "plan"
         self.subheading = None
-        self._plan_rows(rows[1:], continuation=False)
+        self._plan_rows(self.theme, rows[1:], continuation=False)
 
-    def _plan_rows(self, rows: list[Row], continuation: bool) -> None:
+    def _plan_rows(self, theme: _Theme, rows: list[Row], continuation: bool) -> None:
         if continuation:
             if self.pending and heading_like(plain_text(self.pending[-1].text)):
                 self.subheading = plain_text(self.pending.pop().text)
@@ -533,13 +533,13 @@ class LayoutReader:
                     self.subheading = plain_text(cells[0])
                     self.objective = None
                     continue
-            self._plan_row(cells, row)
+            self._plan_row(theme, cells, row)
 
-    def _plan_row(self, cells: list[str], row: Row) -> None:
+    def _plan_row(self, theme: _Theme, cells: list[str], row: Row) -> None:
         objective_text = " ".join(s.text for s in segments(cells[0]))
         if objective_text:
-            objectives = self.theme.data["objectives"]
-            self.objective = {"id": self._unique(f"{self.theme.prefix}-o{len(objectives) + 1}")}
+            objectives = theme.data["objectives"]
+            self.objective = {"id": self._unique(f"{theme.prefix}-o{len(objectives) + 1}")}
             if self.subheading:
                 self.objective["subheading"] = self.subheading
             self.objective["title"] = objective_text
@@ -550,7 +550,7 @@ class LayoutReader:
             self._unplaced(row.where, text, "rangée sans objectif spécifique au-dessus", "row with no specific objective above it")
             self.leftover.append(text)
             return
-        actions = self._actions(cells[1], row)
+        actions = self._actions(self.objective, cells[1], row)
         if not actions:
             rest = " | ".join(plain_text(c) for c in cells[2:] if plain_text(c))
             if rest:
@@ -563,7 +563,7 @@ class LayoutReader:
         for action in actions:
             self.objective["actions"].append(_ordered_action(action))
 
-    def _actions(self, cell: str, row: Row) -> list[dict]:
+    def _actions(self, objective: dict, cell: str, row: Row) -> list[dict]:
         actions: list[dict] = []
         lead: str | None = None
         cell_segments = segments(cell)
@@ -580,8 +580,8 @@ class LayoutReader:
             if segment.is_lead_in:
                 self._warn(row.where, "introduction sans puces après elle, lue comme une action",
                            "lead-in with no bullets after it, read as an action", f"« {segment.text} »")
-            number = len(self.objective["actions"]) + len(actions) + 1
-            action = {"id": self._unique(f"{self.objective['id']}-a{number}"), "title": title}
+            number = len(objective["actions"]) + len(actions) + 1
+            action: dict[str, Any] = {"id": self._unique(f"{objective['id']}-a{number}"), "title": title}
             descriptions = [d for d in (lead, description) if d]
             if descriptions:
                 action["description"] = " ".join(descriptions)
@@ -597,7 +597,7 @@ class LayoutReader:
     def _names_all_territories(self, text: str) -> bool:
         """« … pour les 5 territoires MRC »: the action reaches each of the plan's N territories."""
         match = _ALL_TERRITORIES.search(fold_in_place(text))
-        return bool(match) and int(match.group(1)) == len(self.territories) > 1
+        return match is not None and int(match.group(1)) == len(self.territories) > 1
 
     def _indicators(self, cell: str, actions: list[dict], row: Row) -> None:
         items: list[tuple[str, str | None]] = []  # (wording, note)
@@ -658,8 +658,9 @@ class LayoutReader:
     def _read_item(self, label: str, note: str | None, row: Row) -> tuple[str, list]:
         """``("indicators", [(fields, note)])``, ``("actors", [(name, note)])`` or ``("unknown", [])``."""
         parts = split_compound(label, self.territories)
-        readings = [(part, read_indicator(part, self.territories)) for part in parts]
-        if all(reading is not None for _, reading in readings):
+        readings = [(part, reading) for part in parts
+                    if (reading := read_indicator(part, self.territories)) is not None]
+        if len(readings) == len(parts):
             result = []
             for part, reading in readings:
                 fields = {"label": part, "kind": reading.kind, **reading.fields}
@@ -723,7 +724,7 @@ class LayoutReader:
         theme = next((t for t in self.themes if t.key == key), None)
         if theme is None:
             base = f"priorite-{number}-{slugify(title, 50)}" if number is not None else slugify(title, 50)
-            data = {"id": self._unique(base), "title": title, "kind": "priorite"}
+            data: dict[str, Any] = {"id": self._unique(base), "title": title, "kind": "priorite"}
             if number is not None:
                 data["number"] = number
             data["objectives"] = [{"id": self._unique(f"p{number or len(self.themes) + 1}-o1"),
@@ -731,9 +732,10 @@ class LayoutReader:
                                    "actions": []}]
             theme = _Theme(data, key, f"p{number or len(self.themes) + 1}")
             self.themes.append(theme)
-        self.theme, self.layout, self.objective = theme, "priority", theme.data["objectives"][0]
+        objective = theme.data["objectives"][0]
+        self.theme, self.layout, self.objective = theme, "priority", objective
         for row in body:
-            self._priority_row(row, years)
+            self._priority_row(theme, objective, row, years)
 
     def _priority_heading(self, title_row: Row | None, header: Row) -> tuple[int | None, str]:
         pending, self.pending = self.pending, []
@@ -773,19 +775,19 @@ class LayoutReader:
 
     def _note_fiscal_years(self, labels: list[str], where: str) -> None:
         for label in labels:
-            first, second = map(int, _FISCAL.match(label).groups())
-            if second == first + 1:
-                self.fiscal_years.append((first, second))
+            match = _FISCAL.match(label)  # the labels are the year columns' headers, which match
+            if match is not None and int(match[2]) == int(match[1]) + 1:
+                self.fiscal_years.append((int(match[1]), int(match[2])))
 
-    def _priority_row(self, row: Row, years: list[tuple[int, str]]) -> None:
+    def _priority_row(self, theme: _Theme, objective: dict, row: Row, years: list[tuple[int, str]]) -> None:
         cells = [plain_text(c) for c in row.cells] + [""] * 3
         if not cells[0]:
             text = " | ".join(c for c in cells if c)
             self._unplaced(row.where, text, "rangée sans stratégie", "row with no strategy")
             self.leftover.append(text)
             return
-        actions = self.objective["actions"]
-        action = {"id": self._unique(f"{self.theme.prefix}-a{len(actions) + 1}"), "title": cells[0]}
+        actions = objective["actions"]
+        action: dict[str, Any] = {"id": self._unique(f"{theme.prefix}-a{len(actions) + 1}"), "title": cells[0]}
         if cells[1]:
             action["scale"] = cells[1]
         if cells[2]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 
@@ -47,7 +47,7 @@ class FieldValueError(ValueError):
         super().__init__(f"{owner}.{field} must be {expected}, not {found!r}")
 
 
-def is_valid_id(value: object) -> bool:
+def is_valid_id(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and id_fullmatch(value) is not None and ".." not in value
 
 

@@ -34,7 +34,7 @@ def with_measurements(plan: ActionPlan, measurements: Iterable[Measurement]) -> 
     Measurements naming an unknown indicator raise ``KeyError``; check a log first with
     :func:`actionplan.checks.check_tracking`.
     """
-    by_indicator: dict[str, list[Measurement]] = defaultdict(list)
+    by_indicator: dict[str | None, list[Measurement]] = defaultdict(list)
     for measurement in measurements:
         by_indicator[measurement.indicator].append(measurement)
     if not by_indicator:

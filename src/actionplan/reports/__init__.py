@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -106,6 +106,10 @@ class ReportOption:
         return text
 
 
+def _options_tuple(options: Iterable[ReportOption]) -> tuple[ReportOption, ...]:
+    return tuple(options)
+
+
 @attrs.frozen
 class ReportFormat:
     """A report or export format, as a plugin registers it.
@@ -121,7 +125,7 @@ class ReportFormat:
     extension: str = attrs.field(validator=_check_extension)
     description: str
     render: Callable[[Any, ReportContext], bytes]
-    options: tuple[ReportOption, ...] = attrs.field(default=(), converter=tuple)
+    options: tuple[ReportOption, ...] = attrs.field(default=(), converter=_options_tuple)
     media_type: str = "application/octet-stream"
     subjects: tuple[str, ...] = ("plan",)
 

@@ -36,8 +36,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attr.validators as _validators  # attrs' validator classes live in the ``attr`` namespace
 import attrs
+
+from .._attrs_types import AND_VALIDATOR, IN_VALIDATOR, NUMBER_VALIDATOR, OPTIONAL_VALIDATOR
 
 SCHEMA_PATH = Path(__file__).with_name("actionplan.schema.json")
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -193,20 +194,20 @@ def _with_validator(schema: dict, validator: Any) -> dict:
 
     if validator is None:
         return schema
-    if isinstance(validator, _validators._AndValidator):
+    if isinstance(validator, AND_VALIDATOR):
         for inner in validator._validators:
             schema = _with_validator(schema, inner)
         return schema
-    if isinstance(validator, _validators._OptionalValidator):
+    if isinstance(validator, OPTIONAL_VALIDATOR):
         inner = [s for s in schema.get("anyOf", [schema]) if s != {"type": "null"}]
         return {"anyOf": [_with_validator(s, validator.validator) for s in inner] + [{"type": "null"}]}
-    if isinstance(validator, _validators._InValidator):
+    if isinstance(validator, IN_VALIDATOR):
         enum = {**_strip_type(schema), "enum": list(validator.options)}
         explained = _enum_descriptions().get(tuple(validator.options))
         if explained:
             enum["description"] = "; ".join(f"{name}: {text}" for name, text in explained.items())
         return enum
-    if isinstance(validator, _validators._NumberValidator):
+    if isinstance(validator, NUMBER_VALIDATOR):
         keyword = {">=": "minimum", ">": "exclusiveMinimum", "<=": "maximum", "<": "exclusiveMaximum"}
         if validator.compare_op in keyword:
             return {**schema, keyword[validator.compare_op]: validator.bound}

@@ -44,7 +44,7 @@ def check_store_id(value: object, what: str = "document id") -> str:
             fr=f"{what_fr(what)} invalide {shown} : attendu des lettres, des chiffres, « . », « _ », « : » "
                "ou « - » (pas de « .. », au plus 200 caractères)",
         )
-    return value  # type: ignore[return-value]
+    return value
 
 
 def not_found(doc_id: str, url: str, what: str = "document") -> NotFoundError:
@@ -237,8 +237,8 @@ def _diff(old: Any, new: Any, path: str, found: list[str]) -> None:
 
 def _ids(items: list) -> list[str] | None:
     """The ids of a list of mappings that all carry a distinct one, else ``None``."""
-    ids = [item.get("id") if isinstance(item, Mapping) else None for item in items]
-    if all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids):
+    ids = [item_id for item in items if isinstance(item, Mapping) and isinstance(item_id := item.get("id"), str)]
+    if len(ids) == len(items) and len(set(ids)) == len(ids):
         return ids
     return None
 

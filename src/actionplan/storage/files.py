@@ -249,12 +249,13 @@ class DirStore(Store):
         with self._lock():
             at = now()
             envelope = self._envelope(prepared.id)
-            live = envelope is not None and not envelope.get("deleted")
-            version = next_version(prepared.id, expected_version, envelope and envelope["version"], live)
+            current = envelope if envelope is not None and not envelope.get("deleted") else None
+            live = current is not None
+            version = next_version(prepared.id, expected_version, envelope["version"] if envelope is not None else None, live)
             old_data = None
-            if live:
-                check_same_type(prepared.id, envelope["type"], prepared.type, live)
-                old_data = envelope["document"]
+            if current is not None:
+                check_same_type(prepared.id, current["type"], prepared.type, live)
+                old_data = current["document"]
                 if prepared.type == "plan":
                     check_kept_indicators(prepared.id, document, self._recorded_indicators(prepared.id))
             else:
@@ -426,7 +427,10 @@ class DirStore(Store):
         if not self.root.is_dir():
             return Backup()
         with self._lock():  # writers wait: a consistent snapshot
-            documents, history, measurements, events = [], [], [], []
+            documents: builtins.list[DocumentRecord] = []
+            history: builtins.list[HistoryEntry] = []
+            measurements: builtins.list[MeasurementRecord] = []
+            events: builtins.list[EventRecord] = []
             for doc_id in self._ids():
                 envelope = self._envelope(doc_id)
                 if envelope is None:

@@ -124,9 +124,11 @@ class PostgresServer:
 try:
     import pytest
 except ImportError:  # pragma: no cover - benchmarks may run without pytest
-    pytest = None
+    _with_pytest = False
+else:
+    _with_pytest = True
 
-if pytest is not None:
+if _with_pytest:
 
     @pytest.fixture(scope="session")
     def postgres_server() -> Iterator[PostgresServer]:

@@ -591,6 +591,7 @@ class StoreConformance:
                  for command in commands]
         try:
             for proc in procs:
+                assert proc.stdout is not None and proc.stderr is not None  # both are pipes (above)
                 line = proc.stdout.readline().strip()
                 assert line == "ready", f"worker did not start: {line!r} {proc.stderr.read()}"
             go.touch()
@@ -673,7 +674,7 @@ def _crash_writer(url: str) -> None:  # pragma: no cover - runs in a forked chil
     try:
         store = open_store(url)
         plan_id = crash_plan(1).id
-        version = store.version(plan_id)
+        version = store.info(plan_id).version  # the parent saved the plan before forking
         while True:
             store.save(crash_plan(version + 1), expected_version=version)
             version += 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def save(url: str, plan_id: str, version: str, title: str, go: str) -> str:
     return f"saved {saved}"
 
 
-COMMANDS = {"append": append, "save": save}
+COMMANDS: dict[str, Callable[..., str]] = {"append": append, "save": save}
 
 
 def main(argv: list[str]) -> None:

@@ -65,7 +65,7 @@ def put(ws, row: int, column: int, value, number_format: str | None = None):
 def render_xlsx(plan, ctx: ReportContext) -> bytes:
     view, loc = PlanView(plan, ctx.progress, ctx.loc), ctx.loc
     workbook = Workbook()
-    summary = workbook.active
+    summary = workbook.worksheets[0]  # a new workbook holds one worksheet
     summary.title = _sheet_name(loc("report.overview"), set())
     _summary_sheet(summary, view, ctx)
     used = {summary.title}

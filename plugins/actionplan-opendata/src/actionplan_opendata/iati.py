@@ -195,8 +195,8 @@ class IatiWriter:
     def periods(self, indicator) -> list[tuple[Period, Decimal | None]]:
         """Per-period targets when the indicator has them, else the plan's whole period."""
         whole = Period(self.plan.period.start, self.plan.period.end)
-        dated = [(self.label_period(t.period), t.value) for t in indicator.targets if t.territory is None and t.period]
-        dated = [(period, value) for period, value in dated if period is not None]
+        labelled = [(self.label_period(t.period), t.value) for t in indicator.targets if t.territory is None and t.period]
+        dated = [(period, value) for period, value in labelled if period is not None]
         if dated:
             return sorted(dated, key=lambda item: item[0].start)
         return [(whole, _whole_target(indicator))]

@@ -1,0 +1,36 @@
+"""The converter's error reporting for types it cannot structure."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from actionplan import ValidationError, convert
+
+
+class Opaque:
+    """A class the converter has no structure hook for."""
+
+
+@attrs.frozen
+class Holder:
+    title: str
+    thing: Opaque
+
+
+def test_a_field_of_an_unsupported_type_is_an_issue_naming_the_type():
+    # cattrs looks the field's hook up while building the class' structuring function,
+    # so the issue is reported for the document that the class could not be built for.
+    with pytest.raises(ValidationError) as info:
+        convert.structure({"title": "Titre", "thing": 1}, Holder)
+    (issue,) = info.value.issues
+    assert issue.path == ""
+    assert issue.message == "unsupported type Opaque"
+    assert issue.translations == {"fr": "type non pris en charge : Opaque"}
+
+
+def test_an_unsupported_top_level_type_is_an_issue_at_the_root():
+    with pytest.raises(ValidationError) as info:
+        convert.structure({}, Opaque)
+    (issue,) = info.value.issues
+    assert (issue.path, issue.message) == ("", "unsupported type Opaque")
