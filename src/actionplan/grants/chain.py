@@ -16,8 +16,9 @@ transition is illegal; nothing changes then. :func:`replay` runs a whole
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -71,6 +72,10 @@ class Dossier:
     @property
     def paid(self) -> Decimal:
         return sum((p.amount for p in self.payments), Decimal(0))
+
+    def last_event(self, day: dt.date) -> dt.date:
+        """``since`` after an event on ``day``: the later of the two."""
+        return day if self.since is None or day > self.since else self.since
 
 
 @attrs.frozen
@@ -154,7 +159,7 @@ class Workflow:
         """Record the signed agreement of an approved application."""
         app = dossier.application.id
         self._same(dossier, agreement.application)
-        if dossier.stage == "agreement":
+        if dossier.stage == "agreement" and dossier.agreement is not None:
             raise refuse(f"{app} : l'entente est déjà signée ({dossier.agreement.signed})",
                          f"{app}: the agreement is already signed ({dossier.agreement.signed})")
         if dossier.stage != "approved":
@@ -167,7 +172,7 @@ class Workflow:
         """Record a payment under the signed agreement, within what was granted."""
         app = dossier.application.id
         self._same(dossier, payment.application)
-        if dossier.stage != "agreement":
+        if dossier.stage != "agreement" or dossier.agreement is None:
             raise refuse(f"{app} : aucun versement avant la signature de l'entente ({STAGE_NAMES[dossier.stage].fr})",
                          f"{app}: no payment before the agreement is signed ({STAGE_NAMES[dossier.stage].en})")
         if payment.date < dossier.agreement.signed:
@@ -179,7 +184,7 @@ class Workflow:
                          f"{app}: payment of {_money(payment.amount, 'en')} refused; {_money(remaining, 'en')} remain to be paid")
         if self.ledger is not None:
             self.ledger.pay(app, payment.amount, payment.date)
-        return attrs.evolve(dossier, payments=(*dossier.payments, payment), since=max(dossier.since, payment.date))
+        return attrs.evolve(dossier, payments=(*dossier.payments, payment), since=dossier.last_event(payment.date))
 
     def receive(self, dossier: Dossier, receipt: ReportReceipt) -> Dossier:
         """Record a required report received under the agreement."""
@@ -190,7 +195,7 @@ class Workflow:
             known = ", ".join(r.id for r in self.program.reports) or "aucun / none"
             raise refuse(f"{app} : {receipt.report!r} n'est pas un rapport exigé par le programme ({known})",
                          f"{app}: {receipt.report!r} is not a report the program requires ({known})")
-        if dossier.stage != "agreement":
+        if dossier.stage != "agreement" or dossier.agreement is None:
             raise refuse(f"{app} : un rapport suit la signature de l'entente ({STAGE_NAMES[dossier.stage].fr})",
                          f"{app}: a report follows the signed agreement ({STAGE_NAMES[dossier.stage].en})")
         if any(r.report == receipt.report for r in dossier.reports):
@@ -199,7 +204,7 @@ class Workflow:
         if receipt.received < dossier.agreement.signed:
             raise refuse(f"{app} : rapport reçu le {receipt.received}, avant l'entente ({dossier.agreement.signed})",
                          f"{app}: report received on {receipt.received}, before the agreement ({dossier.agreement.signed})")
-        return attrs.evolve(dossier, reports=(*dossier.reports, receipt), since=max(dossier.since, receipt.received))
+        return attrs.evolve(dossier, reports=(*dossier.reports, receipt), since=dossier.last_event(receipt.received))
 
     # -- what waits on whom -------------------------------------------------------------------
 
@@ -243,12 +248,13 @@ class Workflow:
                                       f"payment of the remaining {_money(remaining, 'en')}"),
                                  since=dossier.since))
         received = {r.report for r in dossier.reports}
+        signed = dossier.agreement.signed if dossier.agreement is not None else None
         for requirement in self.program.reports:
             if requirement.id in received:
                 continue
             due = self.report_due(requirement, app)
             found.append(Waiting(app.id, "report", app.lead, self.organisations.get(app.lead, app.lead),
-                                 Text(requirement.title, requirement.title), since=dossier.agreement.signed,
+                                 Text(requirement.title, requirement.title), since=signed,
                                  due=due, overdue=due is not None and due < as_of))
         return tuple(found)
 
@@ -333,7 +339,7 @@ def replay(program: GrantProgram, document: ApplicationsDocument, *, as_of: dt.d
     workflow = Workflow(program, ledger, names)
     dossiers = {a.id: workflow.open(a) for a in document.applications}
     steps = {s.id: i for i, s in enumerate(program.chain.steps)}
-    apply = {"decisions": workflow.decide, "agreements": workflow.sign, "payments": workflow.pay,
+    apply: dict[str, Callable[[Dossier, Any], Dossier]] = {"decisions": workflow.decide, "agreements": workflow.sign, "payments": workflow.pay,
              "reports": workflow.receive}
     issues: list[Issue] = []
     for _key, kind, index, event in sorted(_events(document, steps), key=lambda e: e[0]):

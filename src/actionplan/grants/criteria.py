@@ -369,7 +369,7 @@ def _parse_parameter(name: str, raw: Any, spec: Param, path: str) -> tuple[Param
                             expected="[{from: YYYY-MM-DD, value: …}, …]", found=repr(entries))]
     from ..convert import structure
 
-    issues: list[Issue] = []
+    issues = []
     values: list[DatedValue] = []
     for i, entry in enumerate(entries):
         where = f"{path}.values[{i}]"
@@ -383,13 +383,14 @@ def _parse_parameter(name: str, raw: Any, spec: Param, path: str) -> tuple[Param
         except ValidationError as exc:
             issues.extend(_prefixed(exc.issues, f"{where}.from"))
             continue
-        value, found = _parse_value(entry["value"], spec, f"{where}.value")
-        issues.extend(found)
-        if values and start <= values[-1].start:
+        value, problems = _parse_value(entry["value"], spec, f"{where}.value")
+        issues.extend(problems)
+        previous = values[-1].start if values else None
+        if previous is not None and start <= previous:
             issues.append(Issue(f"{where}.from", "dates must increase from one value to the next",
-                                expected=f"a date after {values[-1].start}", found=str(start)))
+                                expected=f"a date after {previous}", found=str(start)))
             continue
-        if not found:
+        if not problems:
             values.append(DatedValue(start, value))
     if issues:
         return None, issues

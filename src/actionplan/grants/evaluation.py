@@ -195,8 +195,9 @@ class Evaluator:
             try:
                 values = Values({name: p.at(day) for name, p in compiled.params.items()})
             except LookupError:
-                name, parameter = next((n, p) for n, p in compiled.params.items() if p.defined_from() and day < p.defined_from())
-                bound.append((_undefined(name, parameter.defined_from(), day), None))
+                name, since = next((n, since) for n, p in compiled.params.items()
+                                   if (since := p.defined_from()) is not None and day < since)
+                bound.append((_undefined(name, since, day), None))
                 continue
             bound.append((compiled.criterion.evaluate, compiled.criterion.prepare(values, self.ctx)))
         self._bound[segment] = result = tuple(bound)
