@@ -14,7 +14,7 @@ import pluggy
 __version__ = "0.1.0"
 
 #: Decorator for plugin hook implementations: ``@actionplan.hookimpl``.
-hookimpl = pluggy.HookimplMarker("actionplan")
+hookimpl: pluggy.HookimplMarker = pluggy.HookimplMarker("actionplan")
 
 from .documents import dump, dumps, load, loads  # noqa: E402
 from .errors import ActionplanError, Issue, ValidationError  # noqa: E402

@@ -218,9 +218,10 @@ def _utf8_text(data: bytes) -> str:
 
 def _line_column(text: str | bytes, position: int) -> tuple[int, int]:
     """1-based line and column of ``position`` in ``text``."""
-    newline = "\n" if isinstance(text, str) else b"\n"
     before = text[:position]
-    return before.count(newline) + 1, position - (before.rfind(newline) + 1) + 1
+    if isinstance(before, str):
+        return before.count("\n") + 1, position - before.rfind("\n")
+    return before.count(b"\n") + 1, position - before.rfind(b"\n")
 
 
 def _yaml_dumps(data: Any) -> bytes:
@@ -229,7 +230,9 @@ def _yaml_dumps(data: Any) -> bytes:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     yaml.allow_unicode = True
-    yaml.sort_base_mapping_type_on_output = False
+    # ruamel.yaml leaves this option unannotated with the default None ("sort"), so its type is
+    # inferred as None; the option takes a bool.
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     yaml.width = 100
     stream = io.StringIO()
     yaml.dump(data, stream)
@@ -446,7 +449,7 @@ def from_data(data: Any, cls: type | None = None, *, source: str | None = None, 
         raise ValidationError([version_issue], source)
     with collector_paused():  # ~15 000 acyclic objects for a large plan: no cycles to collect
         try:
-            obj = structure(data, cls)
+            obj: Any = structure(data, cls)
         except ValidationError as exc:
             raise ValidationError(exc.issues, source) from None
         if check:
@@ -616,7 +619,7 @@ def _same_scalar(old: Any, new: Any) -> bool:
 def _write_error(path: Path, folder: Path, exc: OSError) -> ActionplanError:
     import errno
 
-    reasons = {
+    reasons: dict[int | None, tuple[str, str]] = {
         errno.ENOENT: (f"the folder {folder} does not exist", f"le dossier {folder} n'existe pas"),
         errno.ENOTDIR: (f"{folder} is not a folder", f"{folder} n'est pas un dossier"),
         errno.EACCES: ("permission denied", "permission refusée"),
