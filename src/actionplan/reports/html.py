@@ -23,6 +23,7 @@ from .. import __version__
 from ..model.base import fold
 from . import ReportContext, ReportFormat, ReportOption
 from .labels import LABELS, STATUS_KEYS
+from .safety import printable
 from .timeline import build_timeline
 from .view import PlanView, display_fraction, theme_fraction
 
@@ -42,6 +43,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.finalize = _printable  # a control character in a plan's text is a parse error in HTML
     env.globals["status_icon"] = _STATUS_ICONS.get
     env.filters["fw"] = _fraction_width
     env.filters["pw"] = _percent_width
@@ -51,6 +53,13 @@ def _environment() -> jinja2.Environment:
 @functools.cache
 def _asset(name: str) -> str:
     return resources.files("actionplan.reports").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _printable(value: object) -> object:
+    """Every value the template prints, without raw control characters (markup stays markup)."""
+    if isinstance(value, Markup):
+        return Markup(printable(str(value)))
+    return printable(value) if isinstance(value, str) else value
 
 
 def _fraction_width(fraction: Decimal | None) -> str:

@@ -35,8 +35,14 @@ def markdown_text(text: str | None) -> str:
 
 
 _XML_ILLEGAL = dict.fromkeys([*range(9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF])
+_CONTROLS = dict.fromkeys([*_XML_ILLEGAL, 0x7F])
 
 
 def xml_text(text: str | None) -> str:
     """Text an XML document (XLSX, DOCX) can hold: control characters other than tab and newlines removed."""
     return "" if text is None else text.translate(_XML_ILLEGAL)
+
+
+def printable(text: str) -> str:
+    """Text without the control characters HTML and iCalendar forbid (all but tab and line ends, and DEL)."""
+    return text.translate(_CONTROLS)

@@ -1,7 +1,13 @@
-"""Test helpers for plugin authors: sample documents and the store conformance suite.
+"""Test helpers for plugin authors: sample documents and the conformance kits.
 
-A store backend proves it behaves like the built-in ones by running one suite against
-itself::
+Three kits, one per kind of plugin, each a pytest class to subclass (docs/testing-plugins.md):
+
+* :class:`StoreConformance` (:mod:`.store`) — a storage backend;
+* :class:`ReportFormatConformance` (:mod:`.reports`) — a report format;
+* :class:`CriterionConformance` (:mod:`.criteria`) — a grant criterion.
+
+The documents they use ship with the package (:mod:`.samples`). A store backend proves it
+behaves like the built-in ones by running one suite against itself::
 
     import itertools, pytest
     from actionplan.testing import StoreConformance
@@ -12,7 +18,7 @@ itself::
             numbers = itertools.count()
             return lambda: f"mystore:{tmp_path}/store-{next(numbers)}"
 
-See docs/storage.md. :class:`StoreConformance` needs pytest; the sample documents do not.
+See docs/storage.md and docs/testing-plugins.md. The kits need pytest; the sample documents do not.
 """
 
 from __future__ import annotations
@@ -100,12 +106,17 @@ def sample_measurements() -> list[Measurement]:
     ]
 
 
-def __getattr__(name: str):
-    if name == "StoreConformance":  # imported lazily: it needs pytest
-        from .store import StoreConformance
+_KITS = {"StoreConformance": "store", "ReportFormatConformance": "reports", "CriterionConformance": "criteria"}
 
-        return StoreConformance
+
+def __getattr__(name: str):
+    module = _KITS.get(name)
+    if module is not None:  # imported lazily: the kits need pytest
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{module}"), name)
     raise AttributeError(name)
 
 
-__all__ = ["SAMPLE_PLAN_ID", "StoreConformance", "sample_measurements", "sample_plan", "sample_plan_data"]
+__all__ = ["SAMPLE_PLAN_ID", "CriterionConformance", "ReportFormatConformance", "StoreConformance",
+           "sample_measurements", "sample_plan", "sample_plan_data"]

@@ -24,6 +24,7 @@ import itertools
 from icalendar import Calendar, Event
 
 from actionplan.reports import ReportContext, ReportFormat, ReportOption
+from actionplan.reports.safety import printable
 from actionplan.reports.view import PlanView
 from actionplan.schedules import Period, Recurrence, ScheduleContext
 
@@ -39,7 +40,7 @@ def render_ics(plan, ctx: ReportContext) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", loc("ics.calendar", title=plan.title))
+    calendar.add("x-wr-calname", printable(loc("ics.calendar", title=plan.title)))
     stamp = dt.datetime.combine(ctx.as_of, dt.time(), tzinfo=dt.UTC)
     seen: set[str] = set()
 
@@ -53,11 +54,11 @@ def render_ics(plan, ctx: ReportContext) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", period.start)
         event.add("dtend", period.end + _ONE_DAY)  # all-day events end the day after (exclusive)
-        event.add("summary", summary)
-        event.add("description", description)
+        event.add("summary", printable(summary))  # RFC 5545 forbids control characters
+        event.add("description", printable(description))
         event.add("transp", "TRANSPARENT")
         if category:
-            event.add("categories", [category])
+            event.add("categories", [printable(category)])
         calendar.add_component(event)
 
     for theme in ctx.progress.themes:

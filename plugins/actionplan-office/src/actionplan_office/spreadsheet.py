@@ -24,6 +24,8 @@ from actionplan.reports.labels import STATUS_KEYS
 from actionplan.reports.safety import is_formula_like, xml_text
 from actionplan.reports.view import PlanView, display_fraction, theme_fraction
 
+from .reproducible import reproducible
+
 MAX_CELL = 32767  # Excel's limit on the characters of a cell
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
@@ -81,7 +83,7 @@ def render_xlsx(plan, ctx: ReportContext) -> bytes:
     workbook.properties.creator = "actionplan"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return reproducible(buffer.getvalue(), ctx.as_of)
 
 
 def _summary_sheet(ws, view: PlanView, ctx: ReportContext) -> None:

@@ -23,6 +23,8 @@ from actionplan.reports import ReportContext, ReportFormat, ReportOption
 from actionplan.reports.safety import xml_text
 from actionplan.reports.view import PlanView
 
+from .reproducible import reproducible
+
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 MUTED = RGBColor(0x59, 0x62, 0x75)
 STATUS_COLOURS = {
@@ -70,9 +72,12 @@ def render_docx(plan, ctx: ReportContext) -> bytes:
     program = ctx.program
     if program is not None:
         _program(document, program, ctx)
+    properties = document.core_properties
+    properties.title = xml_text(plan.title)[:255]
+    properties.author, properties.comments, properties.last_modified_by = "actionplan", "", ""
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return reproducible(buffer.getvalue(), ctx.as_of)
 
 
 def _plan_table(document, view: PlanView, theme, ctx: ReportContext) -> None:

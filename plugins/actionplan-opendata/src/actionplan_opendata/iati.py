@@ -292,8 +292,8 @@ def _comment(parent: ET.Element, text: str) -> None:
 
 
 def _clean(text: str) -> str:
-    """Text XML 1.0 can hold: control characters (other than tab and newlines) are dropped."""
-    return "".join(c for c in str(text) if c in "\t\n\r" or ord(c) >= 0x20)
+    """Text XML 1.0 can hold: control characters (other than tab and newlines) and U+FFFE, U+FFFF are dropped."""
+    return "".join(c for c in str(text) if (c in "\t\n\r" or ord(c) >= 0x20) and c not in "\ufffe\uffff")
 
 
 IATI_FORMAT = ReportFormat(
