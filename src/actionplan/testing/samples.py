@@ -139,7 +139,7 @@ def _hostile_plan_data() -> dict:
     def text(i: int) -> str:
         return h[i % len(h)]
 
-    indicators = [
+    indicators: list[dict[str, Any]] = [
         {"id": "i-count", "label": text(0), "kind": "count", "target": 4, "unit": text(1), "note": text(2)},
         {"id": "i-rate", "label": text(3), "kind": "rate", "target": 75, "unit": "%"},
         {"id": "i-deliverable", "label": text(4), "kind": "deliverable"},
