@@ -501,6 +501,7 @@ def to_data(obj: Any) -> dict:
 
 
 def dumps(obj: Any, format: str = "yaml") -> bytes:
+    """A plan (or any registered document) as the bytes of a document ``format`` (``"yaml"``, ``"json"``)."""
     return format_for(name=format).dumps(to_data(obj))
 
 

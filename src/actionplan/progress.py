@@ -115,6 +115,8 @@ class Rollup:
 
 @attrs.frozen
 class ActionProgress:
+    """An action's indicators judged at a date, with their :class:`Rollup`."""
+
     action: Action
     rollup: Rollup
     indicators: tuple[IndicatorProgress, ...] = ()
@@ -125,6 +127,8 @@ class ActionProgress:
 
 @attrs.frozen
 class ObjectiveProgress:
+    """An objective's actions judged at a date, with the :class:`Rollup` of their indicators."""
+
     objective: Objective
     rollup: Rollup
     actions: tuple[ActionProgress, ...] = ()
@@ -136,6 +140,8 @@ class ObjectiveProgress:
 
 @attrs.frozen
 class ThemeProgress:
+    """A theme's objectives judged at a date, with the :class:`Rollup` of their indicators."""
+
     theme: Theme
     rollup: Rollup
     objectives: tuple[ObjectiveProgress, ...] = ()
@@ -147,6 +153,8 @@ class ThemeProgress:
 
 @attrs.frozen
 class PlanProgress:
+    """A whole plan judged ``as_of`` a date: its themes, down to each indicator, and the plan's :class:`Rollup`."""
+
     plan: ActionPlan
     as_of: dt.date
     rollup: Rollup

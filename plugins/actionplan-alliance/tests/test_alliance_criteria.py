@@ -10,11 +10,7 @@ import attrs
 import pytest
 
 import actionplan
-from actionplan.grants.chain import replay
-from actionplan.grants.criteria import criteria_registry
-from actionplan.grants.evaluation import Evaluator
-from actionplan.grants.model import Application
-from actionplan.model import Participation
+from actionplan.api import Application, Evaluator, Participation, criteria_registry, replay
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 D = Decimal

@@ -13,9 +13,7 @@ from pathlib import Path
 import pytest
 
 import actionplan
-from actionplan.cli.common import load_plan_with_tracking
-from actionplan.errors import ActionplanError
-from actionplan.reports import render_report
+from actionplan.api import ActionplanError, TrackingLog, plan_progress, render_report, with_measurements
 
 REPO = Path(__file__).resolve().parents[3]
 STANDARDS = REPO.parent / "shared" / "standards"
@@ -65,7 +63,7 @@ def _xml_errors(schema, payload: bytes) -> list[str]:
 
 @pytest.fixture(scope="module")
 def tracked_plan():
-    return load_plan_with_tracking(PLAN_000, [TRACKING_000])
+    return with_measurements(actionplan.load(PLAN_000), actionplan.load(TRACKING_000, TrackingLog).measurements)
 
 
 def test_a_tracked_plan_is_a_valid_iati_activity(iati_schema, tracked_plan):
@@ -93,8 +91,6 @@ def test_a_tracked_plan_is_a_valid_iati_activity(iati_schema, tracked_plan):
 
 
 def _progress_value(plan, indicator_id: str) -> str:
-    from actionplan.progress import plan_progress
-
     value = plan_progress(plan, dt.date(2026, 10, 1)).indicator(indicator_id).value
     return format(value.normalize(), "f")
 

@@ -11,8 +11,7 @@ import pytest
 from actionplan_postgresql.store import PostgresStore
 
 from actionplan import open_store
-from actionplan.errors import StoreError
-from actionplan.model import Measurement
+from actionplan.api import Measurement, StoreError
 from actionplan.testing import sample_measurements, sample_plan
 from actionplan.testing.store import snapshot
 

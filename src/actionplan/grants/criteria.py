@@ -47,6 +47,18 @@ class Text(NamedTuple):
         return self.en if lang == "en" else self.fr
 
 
+def plural(n: int | Decimal, singular: str, many: str, lang: str) -> str:
+    """``n`` followed by the word in the singular or the plural, as ``lang`` (``"fr"``, ``"en"``) agrees it.
+
+    French puts 0 and 1 in the singular, English only 1::
+
+        plural(0, "organisme", "organismes", "fr")        # '0 organisme'
+        plural(0, "organisation", "organisations", "en")  # '0 organisations'
+    """
+    one = n <= 1 if lang == "fr" else n == 1
+    return f"{n} {singular if one else many}"
+
+
 class GrantRefusal(GrantError):
     """A refused grant operation, with its message in both languages (``str()`` is English)."""
 

@@ -121,6 +121,7 @@ def _canonical(value: Any) -> Any:
 
 
 def total_of(amounts: Mapping[str, Decimal]) -> Decimal:
+    """The sum of amounts by fiscal year (``{"2025-2026": Decimal("1000")}``), ``Decimal(0)`` for none."""
     return sum(amounts.values(), Decimal(0))
 
 

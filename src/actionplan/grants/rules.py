@@ -22,16 +22,11 @@ import actionplan
 from ..errors import Issue
 from ..model.base import check_id, check_text
 from .criteria import Criterion, Param, Parameter, ProgramContext, Text, Values, Verdict
+from .criteria import plural as _plural
 from .money import format_amount
 
 _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
-
-
-def plural(n: int | Decimal, singular: str, many: str, lang: str) -> str:
-    """French puts 0 and 1 in the singular; English only 1."""
-    one = n <= 1 if lang == "fr" else n == 1
-    return f"{n} {singular if one else many}"
 
 
 def number(value: Decimal | int, lang: str) -> str:
@@ -63,16 +58,16 @@ class MinPriorities(Criterion):
     def explain(self, verdict: Verdict, ctx: ProgramContext, lang: str = "fr") -> tuple[str, str | None]:
         f = verdict.facts
         if lang == "en":
-            reason = f"The project acts on {plural(f['count'], 'priority', 'priorities', lang)} of the program (minimum {f['minimum']})."
+            reason = f"The project acts on {_plural(f['count'], 'priority', 'priorities', lang)} of the program (minimum {f['minimum']})."
         else:
-            reason = f"Le projet agit sur {plural(f['count'], 'priorité', 'priorités', lang)} du programme (minimum {f['minimum']})."
+            reason = f"Le projet agit sur {_plural(f['count'], 'priorité', 'priorités', lang)} du programme (minimum {f['minimum']})."
         if verdict.passed:
             return reason, None
         missing = f["minimum"] - f["count"]
         others = listing(ctx.priority_title(p) for p in ctx.priorities if p not in f["priorities"])
         if lang == "en":
-            return reason, f"act on {plural(missing, 'more priority', 'more priorities', lang)} among: {others}"
-        return reason, f"agir sur {plural(missing, 'priorité', 'priorités', lang)} de plus parmi : {others}"
+            return reason, f"act on {_plural(missing, 'more priority', 'more priorities', lang)} among: {others}"
+        return reason, f"agir sur {_plural(missing, 'priorité', 'priorités', lang)} de plus parmi : {others}"
 
 
 class AddressesAnyPriority(Criterion):
@@ -258,3 +253,13 @@ GENERIC_CRITERIA = (MinPriorities(), AddressesAnyPriority(), WeightedGrid(), Max
 def actionplan_register_criteria(register):
     for criterion in GENERIC_CRITERIA:
         register(criterion)
+
+
+def __getattr__(name: str):
+    if name == "plural":  # public as actionplan.api.plural since 0.2; this path goes in the next release
+        import warnings
+
+        warnings.warn("actionplan.grants.rules.plural has moved: import plural from actionplan.api "
+                      "(the old path will be removed in the next release)", DeprecationWarning, stacklevel=2)
+        return _plural
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

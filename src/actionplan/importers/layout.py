@@ -123,6 +123,8 @@ class Paragraph:
 
 @attrs.frozen
 class Row:
+    """One row of a :class:`Table`: its cells' text, and ``where`` it is in the source."""
+
     cells: tuple[str, ...]
     where: str
 
@@ -132,6 +134,8 @@ class Row:
 
 @attrs.frozen
 class Table:
+    """A table of the source document, row by row; ``where`` locates it (« tableau 2 »)."""
+
     rows: tuple[Row, ...]
     where: str
 

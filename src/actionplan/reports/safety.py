@@ -16,6 +16,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet would run ``text`` as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or CR).
+
+    Write such text as a string cell, or through :func:`neutralise_formula` in CSV.
+    """
     return text.startswith(FORMULA_PREFIXES)
 
 

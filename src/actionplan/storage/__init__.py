@@ -124,6 +124,8 @@ class Event:
 
 @attrs.frozen
 class EventRecord:
+    """An :class:`Event` as a store recorded it: the document it belongs to and when it was recorded (UTC)."""
+
     doc_id: str
     event: Event
     recorded_at: dt.datetime

@@ -13,8 +13,7 @@ Each criterion returns facts only; its sentences are written by ``explain`` when
 from __future__ import annotations
 
 import actionplan
-from actionplan.grants.criteria import Criterion, Param, ProgramContext, Sentences, Text, Values, Verdict
-from actionplan.grants.rules import plural
+from actionplan.api import Criterion, Param, ProgramContext, Sentences, Text, Values, Verdict, plural
 
 
 class ExecutingOrganisations(Criterion):

@@ -23,10 +23,16 @@ import itertools
 
 from icalendar import Calendar, Event
 
-from actionplan.reports import ReportContext, ReportFormat, ReportOption
-from actionplan.reports.safety import printable
-from actionplan.reports.view import PlanView
-from actionplan.schedules import Period, Recurrence, ScheduleContext
+from actionplan.api import (
+    Period,
+    PlanView,
+    Recurrence,
+    ReportContext,
+    ReportFormat,
+    ReportOption,
+    ScheduleContext,
+    printable,
+)
 
 _ONE_DAY = dt.timedelta(days=1)
 #: Counts with a larger target are not meetings to expand (newsletters, participants…).

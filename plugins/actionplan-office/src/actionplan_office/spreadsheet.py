@@ -19,10 +19,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from actionplan.reports import ReportContext, ReportFormat
-from actionplan.reports.labels import STATUS_KEYS
-from actionplan.reports.safety import is_formula_like, xml_text
-from actionplan.reports.view import PlanView, display_fraction, theme_fraction
+from actionplan.api import (
+    STATUS_KEYS,
+    PlanView,
+    ReportContext,
+    ReportFormat,
+    display_fraction,
+    is_formula_like,
+    theme_fraction,
+    xml_text,
+)
 
 from .reproducible import reproducible
 

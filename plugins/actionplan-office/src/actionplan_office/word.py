@@ -19,9 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from actionplan.reports import ReportContext, ReportFormat, ReportOption
-from actionplan.reports.safety import xml_text
-from actionplan.reports.view import PlanView
+from actionplan.api import PlanView, ReportContext, ReportFormat, ReportOption, xml_text
 
 from .reproducible import reproducible
 

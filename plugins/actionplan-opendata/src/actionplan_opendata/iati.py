@@ -25,9 +25,18 @@ from decimal import Decimal
 
 import attrs
 
-from actionplan.model.base import fold
-from actionplan.reports import ReportContext, ReportFormat, ReportOption
-from actionplan.schedules import Period, ScheduleContext
+from actionplan.api import (
+    Period,
+    ReportContext,
+    ReportFormat,
+    ReportOption,
+    ScheduleContext,
+    fiscal_year_period,
+    fold,
+    indicator_progress,
+    parse_schedule,
+    plan_gazetteer,
+)
 
 IATI_VERSION = "2.03"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -145,8 +154,6 @@ class IatiWriter:
         return [(item["attributes"], item["name"]) for item in items]
 
     def territories(self):
-        from actionplan.checks import plan_gazetteer
-
         places = plan_gazetteer(self.plan)
         return [places[t] for t in self.plan.territories if t in places]
 
@@ -154,8 +161,6 @@ class IatiWriter:
         program = getattr(self.plan, "program", None)
         if program is None:
             return []
-        from actionplan.grants.model import fiscal_year_period
-
         rows = []
         for label, amount in program.budget.items():
             period = fiscal_year_period(label)
@@ -203,8 +208,6 @@ class IatiWriter:
 
     def label_period(self, label: str) -> Period | None:
         """« 2026 » → the year; « 2025-2026 » → the fiscal year when the plan keeps fiscal years."""
-        from actionplan.schedules import parse_schedule
-
         try:
             schedule = parse_schedule(label)
         except Exception:  # noqa: BLE001 - a free label that names no period: the target is left whole
@@ -231,8 +234,6 @@ class IatiWriter:
 
     def actual(self, action, indicator, period: Period):
         """The value reached within ``period``, as of the report date (``None`` before it or unmeasured)."""
-        from actionplan.progress import indicator_progress
-
         as_of = min(self.ctx.as_of, period.end)
         within = tuple(m for m in indicator.measurements if period.start <= m.date <= as_of)
         if as_of < period.start or not within:

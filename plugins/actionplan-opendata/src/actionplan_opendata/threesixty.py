@@ -24,8 +24,17 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from actionplan.errors import ActionplanError
-from actionplan.reports import ReportContext, ReportFormat, ReportOption
+import actionplan
+from actionplan.api import (
+    ActionplanError,
+    ApplicationsDocument,
+    ReportContext,
+    ReportFormat,
+    ReportOption,
+    plan_gazetteer,
+    replay,
+    total_of,
+)
 
 STANDARD_VERSION = "1.4"
 _PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -62,9 +71,6 @@ def render_360giving(plan, ctx: ReportContext) -> bytes:
 
 
 def _applications(path: Path, plan, program):
-    import actionplan
-    from actionplan.grants.model import ApplicationsDocument
-
     document = actionplan.load(path, ApplicationsDocument)
     if document.program not in (plan.id, program.id):
         raise ActionplanError(f"{path}: applications of program {document.program!r}, not of {plan.id!r}",
@@ -79,14 +85,10 @@ class Grants:
         self.themes = {t.id: t for t in plan.themes}
 
     def grants(self) -> list[dict]:
-        from actionplan.grants.chain import replay
-
         run = replay(self.program, self.document, as_of=self.ctx.as_of, organisations=self.plan.organisations)
         return [self.grant(dossier) for dossier in run.dossiers.values() if dossier.stage in ("approved", "agreement")]
 
     def grant(self, dossier) -> dict:
-        from actionplan.grants.model import total_of
-
         application = dossier.application
         approval = [d for d in dossier.decisions if d.outcome == "favourable"][-1]
         grant: dict = {
@@ -139,8 +141,6 @@ class Grants:
         return funders
 
     def place(self, territory_id: str):
-        from actionplan.checks import plan_gazetteer
-
         return plan_gazetteer(self.plan).get(territory_id)
 
     def locations(self, territory_ids) -> list[dict]:

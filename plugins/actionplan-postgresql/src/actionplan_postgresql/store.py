@@ -17,10 +17,7 @@ import orjson
 import psycopg
 from psycopg.types.json import Jsonb, set_json_loads
 
-from actionplan.errors import StoreError
-from actionplan.storage import redact_url
-from actionplan.storage.backends import json_bytes, parse_time
-from actionplan.storage.sql import SqlStore
+from actionplan.api import SqlStore, StoreError, json_bytes, parse_time, redact_url
 
 CONNECT_TIMEOUT_SECONDS = 10
 

@@ -13,9 +13,18 @@ from __future__ import annotations
 
 import io
 
-from actionplan.importers import ImportContext, Importer, ImportResult, SourceError
-from actionplan.importers.cells import BULLETS
-from actionplan.importers.layout import Block, LayoutReader, Paragraph, Row, Table
+from actionplan.api import (
+    BULLETS,
+    Block,
+    ImportContext,
+    Importer,
+    ImportResult,
+    LayoutReader,
+    Paragraph,
+    Row,
+    SourceError,
+    Table,
+)
 
 from .safety import check_package
 

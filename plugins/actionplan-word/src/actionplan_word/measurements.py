@@ -20,11 +20,18 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from actionplan.errors import Issue, ValidationError
-from actionplan.importers import ImportContext, Importer, ImportResult, SourceError
-from actionplan.importers.wording import french_date
-from actionplan.model.base import fold
-from actionplan.model.indicators import DEFAULT_SCALE
+from actionplan.api import (
+    DEFAULT_SCALE,
+    ImportContext,
+    Importer,
+    ImportResult,
+    Issue,
+    SourceError,
+    ValidationError,
+    fold,
+    french_date,
+    resolve_territory,
+)
 
 from .safety import check_package
 
@@ -293,8 +300,6 @@ class _SheetReader:
         return result
 
     def _territory(self, number: int, column: int | None, value: str) -> str | None:
-        from actionplan.importers import resolve_territory
-
         territory = resolve_territory(value)
         if territory is None:
             self.error(number, column, "territoire inconnu", "unknown territory",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from actionplan.importers import ImportContext, SourceError
+from actionplan.api import ImportContext, SourceError
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: Limits of what an Office file may expand to. Real plans are well under a megabyte.

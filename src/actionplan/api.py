@@ -1,0 +1,197 @@
+"""The one import surface for plugin authors.
+
+A report format, a store, an importer, a grant criterion, a territory set, a document
+format or a command needs nothing but the names below::
+
+    from actionplan.api import Criterion, Param, Verdict, hookimpl
+
+**The rule.** The public, documented modules are ``actionplan`` (the top level:
+``load``, ``dump``, ``open_store``…), ``actionplan.api`` (this module),
+``actionplan.hookspecs`` (the hooks and their contracts) and ``actionplan.testing``
+(fixtures and conformance kits for plugin tests). **Everything else is internal**:
+``actionplan.reports.view``, ``actionplan.storage.sql``, ``actionplan.grants.criteria``
+and every other module may be renamed, split or moved without notice. A name that
+leaves this list, or moves, keeps working with a :class:`DeprecationWarning` for one
+release.
+
+The names are grouped by the kind of plugin that needs them; every one has a docstring
+(a test keeps it so) and appears in ``docs/plugins.md``.
+"""
+
+from __future__ import annotations
+
+from . import dump, dumps, load, loads, open_store
+from . import hookimpl as _hookimpl
+from . import schedules as _schedules
+from .checks import plan_gazetteer
+from .cli import CliState, echo_issues
+from .cli.common import load_document_of, resolve_plan
+from .documents import DocumentFormat, write_atomic
+from .errors import (
+    ActionplanError,
+    ConflictError,
+    GrantError,
+    Issue,
+    NotFoundError,
+    PluginError,
+    ScheduleError,
+    StoreError,
+    UnknownFormatError,
+    ValidationError,
+)
+from .grants.chain import Dossier, Replay, replay
+from .grants.criteria import (
+    Criterion,
+    GrantRefusal,
+    Param,
+    ProgramContext,
+    Sentences,
+    Text,
+    Values,
+    Verdict,
+    criteria_registry,
+    plural,
+    refuse,
+)
+from .grants.evaluation import Assessment, Evaluator, Ranking
+from .grants.model import (
+    Agreement,
+    Application,
+    ApplicationsDocument,
+    ApprovalChain,
+    ApprovalStep,
+    CallForProjects,
+    CriterionConfig,
+    Deadline,
+    Decision,
+    GrantProgram,
+    Payment,
+    Postponement,
+    ReportReceipt,
+    ReportRequirement,
+    fiscal_year_of,
+    fiscal_year_period,
+    total_of,
+)
+from .importers import ImportContext, Importer, ImportResult, SourceError, resolve_territory
+from .importers import cells as _cells
+from .importers import layout as _layout
+from .importers.layout import LayoutReader, Paragraph, Row, Table
+from .importers.wording import french_date
+from .model import (
+    Action,
+    ActionPlan,
+    Gazetteer,
+    Indicator,
+    Measurement,
+    Objective,
+    Organisation,
+    Participation,
+    Section,
+    Target,
+    Task,
+    Territory,
+    Theme,
+    TrackingLog,
+    with_measurements,
+)
+from .model import indicators as _indicators
+from .model.base import fold, slugify
+from .progress import (
+    ActionProgress,
+    IndicatorProgress,
+    ObjectiveProgress,
+    PlanProgress,
+    Rollup,
+    TerritoryProgress,
+    ThemeProgress,
+    indicator_progress,
+    plan_progress,
+    schedule_context,
+)
+from .reports import ReportContext, ReportFormat, ReportOption, render_report
+from .reports import labels as _labels
+from .reports.labels import Localizer
+from .reports.safety import is_formula_like, markdown_text, neutralise_formula, printable, xml_text
+from .reports.view import IndicatorRow, PlanView, display_fraction, theme_fraction
+from .schedules import Period, Recurrence, Schedule, ScheduleContext, parse_schedule
+from .storage import (
+    Backup,
+    DocumentInfo,
+    DocumentRecord,
+    Event,
+    EventRecord,
+    HistoryEntry,
+    MeasurementRecord,
+    Store,
+    StoredDocument,
+    redact_url,
+    url_path,
+)
+from .storage.backends import json_bytes, parse_time
+from .storage.sql import SqlStore
+from .territories import default_gazetteer
+
+# -- values documented here, where the reference reads them --------------------------------
+
+hookimpl = _hookimpl
+"""The decorator of hook implementations: ``@hookimpl def actionplan_register_criteria(register): …``.
+
+The same marker as ``actionplan.hookimpl``; the hooks and their contracts are in :mod:`actionplan.hookspecs`.
+"""
+
+Part = _schedules.Part
+"""One piece of a :class:`Schedule` (a date, a month, a season, a fiscal year, « en continu »…)."""
+
+DEFAULT_SCALE: tuple[str, ...] = _indicators.DEFAULT_SCALE
+"""The levels of a qualitative indicator without its own ``scale``, lowest first."""
+
+STATUS_KEYS: tuple[str, ...] = _labels.STATUS_KEYS
+"""The progress statuses in the order reports show them, done first."""
+
+BULLETS: str = _cells.BULLETS
+"""The bullet and arrow characters that start an item of a list in a plan's cells (« → », « • »…)."""
+
+Block = _layout.Block
+"""What :class:`LayoutReader` reads: a :class:`Paragraph` or a :class:`Table`."""
+
+del _cells, _hookimpl, _schedules, _indicators, _labels, _layout
+
+__all__ = [
+    # -- every plugin: hook markers, documents, errors ------------------------------------
+    "hookimpl",
+    "load", "loads", "dump", "dumps", "open_store", "write_atomic",
+    "ActionplanError", "Issue", "ValidationError", "ScheduleError", "PluginError", "UnknownFormatError",
+    "StoreError", "NotFoundError", "ConflictError", "GrantError", "GrantRefusal", "SourceError",
+    # -- the model: plans, tracking, organisations, territories ----------------------------
+    "ActionPlan", "Theme", "Objective", "Action", "Indicator", "Target", "Measurement", "Task", "Section",
+    "Organisation", "Participation", "TrackingLog", "with_measurements", "DEFAULT_SCALE",
+    "Territory", "Gazetteer", "default_gazetteer", "plan_gazetteer",
+    "fold", "slugify",
+    # -- the model: grant programs and applications ----------------------------------------
+    "GrantProgram", "CriterionConfig", "ApprovalChain", "ApprovalStep", "CallForProjects", "Deadline",
+    "Postponement", "ReportRequirement", "ApplicationsDocument", "Application", "Decision", "Agreement",
+    "Payment", "ReportReceipt", "total_of", "fiscal_year_of", "fiscal_year_period",
+    # -- schedules ---------------------------------------------------------------------------
+    "Schedule", "Part", "Period", "Recurrence", "ScheduleContext", "parse_schedule",
+    # -- progress ----------------------------------------------------------------------------
+    "plan_progress", "indicator_progress", "schedule_context", "PlanProgress", "ThemeProgress",
+    "ObjectiveProgress", "ActionProgress", "IndicatorProgress", "TerritoryProgress", "Rollup",
+    # -- report formats (actionplan_register_report_formats) -------------------------------
+    "ReportFormat", "ReportContext", "ReportOption", "render_report",
+    "PlanView", "IndicatorRow", "Localizer", "STATUS_KEYS", "display_fraction", "theme_fraction",
+    "xml_text", "printable", "is_formula_like", "neutralise_formula", "markdown_text",
+    # -- document formats (actionplan_register_document_formats) ---------------------------
+    "DocumentFormat",
+    # -- importers (actionplan_register_importers) -----------------------------------------
+    "Importer", "ImportContext", "ImportResult", "LayoutReader", "Block", "Paragraph", "Table", "Row",
+    "BULLETS", "french_date", "resolve_territory",
+    # -- stores (actionplan_open_store) ------------------------------------------------------
+    "Store", "SqlStore", "DocumentInfo", "StoredDocument", "DocumentRecord", "HistoryEntry",
+    "MeasurementRecord", "Event", "EventRecord", "Backup", "redact_url", "url_path", "json_bytes", "parse_time",
+    # -- grant criteria (actionplan_register_criteria) -------------------------------------
+    "Criterion", "Param", "Values", "ProgramContext", "Verdict", "Text", "Sentences", "plural", "refuse",
+    "criteria_registry", "Evaluator", "Assessment", "Ranking", "replay", "Replay", "Dossier",
+    # -- commands (actionplan_register_commands) -------------------------------------------
+    "CliState", "resolve_plan", "load_document_of", "echo_issues",
+]
