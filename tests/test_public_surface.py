@@ -240,7 +240,7 @@ def _groups() -> list[tuple[str, list[str]]]:
 
 def _summary(name: str) -> str:
     first = (docstring(name) or "").strip().split("\n\n")[0]
-    first = " ".join(first.split())
+    first = " ".join(first.split()).replace("``", "`")
     return re.sub(r":\w+:`~?(?:actionplan\.[\w.]*\.)?([^`]+)`", r"`\1`", first)
 
 

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import os
+import sys
+import traceback
 from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Generic, TypeVar
 
 import pluggy
@@ -41,6 +46,11 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 #: (or to an empty string to load none), e.g. for reproducible tests.
 ENV_LOAD_PLUGINS = "ACTIONPLAN_LOAD_PLUGINS"
 
+#: Comma-separated local plugin modules to load without packaging them, like
+#: ``actionplan --plugin MODULE``: dotted names importable from the current directory,
+#: or paths to ``.py`` files.
+ENV_PLUGINS = "ACTIONPLAN_PLUGINS"
+
 
 def make_plugin_manager(*, load_entrypoints: bool = True, extra: Iterable[object] = ()) -> pluggy.PluginManager:
     """A fresh plugin manager with the hook specs, the built-ins and (optionally) entry points."""
@@ -57,17 +67,131 @@ def make_plugin_manager(*, load_entrypoints: bool = True, extra: Iterable[object
                 pm.load_setuptools_entrypoints(PROJECT, name=wanted)
     for plugin in extra:
         pm.register(plugin)
+    _check_pending(pm)
+    return pm
+
+
+def _check_pending(pm: pluggy.PluginManager) -> None:
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"a plugin implements a hook that does not exist: {exc}") from exc
-    return pm
+        raise PluginError(f"a plugin implements a hook that does not exist: {exc}",
+                          fr=f"un plugin implémente un hook qui n'existe pas : {exc}") from exc
 
 
 @functools.cache
 def get_plugin_manager() -> pluggy.PluginManager:
-    """The process-wide plugin manager (built once, lazily)."""
-    return make_plugin_manager()
+    """The process-wide plugin manager (built once, lazily), with the local plugins of ``$ACTIONPLAN_PLUGINS``."""
+    pm = make_plugin_manager()
+    load_local_plugins(env_plugins(), pm)
+    return pm
+
+
+def env_plugins() -> list[str]:
+    """The local plugin modules named by ``$ACTIONPLAN_PLUGINS`` (comma-separated)."""
+    return [name.strip() for name in os.environ.get(ENV_PLUGINS, "").split(",") if name.strip()]
+
+
+def load_local_plugins(specs: Iterable[str], pm: pluggy.PluginManager | None = None) -> list[ModuleType]:
+    """Import local plugin modules and register them, without packaging (``actionplan --plugin``).
+
+    Each of ``specs`` is a dotted module name importable from the current directory (which
+    is put on ``sys.path``, as ``python -m`` does) or the path of a ``.py`` file. A module
+    already registered is skipped. Returns the modules registered now, after which the
+    registries are gathered again. A module that cannot be found or fails to import is a
+    :class:`~actionplan.errors.PluginError` naming it.
+    """
+    pm = pm or get_plugin_manager()
+    added = []
+    for spec in specs:
+        if pm.get_plugin(spec) is not None:
+            continue
+        module = _import_local(spec)
+        if pm.is_registered(module):
+            continue
+        pm.register(module, name=spec)
+        added.append(module)
+    if added:
+        try:
+            _check_pending(pm)
+        except PluginError:
+            for module in added:
+                pm.unregister(module)
+            raise
+        refresh()
+    return added
+
+
+def _is_path(spec: str) -> bool:
+    return spec.endswith(".py") or "/" in spec or os.sep in spec
+
+
+def _import_local(spec: str) -> ModuleType:
+    try:
+        return _import_file(Path(spec)) if _is_path(spec) else _import_dotted(spec)
+    except PluginError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the plugin's own code raised while importing
+        where_en, where_fr = _failing_line(exc)
+        detail = exc.msg if isinstance(exc, SyntaxError) else exc
+        raise PluginError(f"the plugin {spec!r} failed to import{where_en}: {type(exc).__name__}: {detail}",
+                          fr=f"le plugin {spec!r} n'a pas pu être importé{where_fr} : "
+                             f"{type(exc).__name__} : {detail}") from None
+
+
+def _import_dotted(name: str) -> ModuleType:
+    if not all(part.isidentifier() for part in name.split(".")):
+        raise PluginError(f"plugin {name!r}: expected a module name (my_plugin, package.module) or a .py file",
+                          fr=f"plugin {name!r} : attendu un nom de module (mon_plugin, paquet.module) ou un fichier .py")
+    cwd = os.getcwd()
+    if cwd not in sys.path:
+        sys.path.insert(0, cwd)
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
+            raise PluginError(f"plugin {name!r}: no module of that name in {cwd} or among the installed packages",
+                              fr=f"plugin {name!r} : aucun module de ce nom dans {cwd} ni parmi les paquets "
+                                 "installés") from None
+        raise
+
+
+def _import_file(path: Path) -> ModuleType:
+    if not path.is_file():
+        raise PluginError(f"plugin {str(path)!r}: no such file", fr=f"plugin {str(path)!r} : fichier introuvable")
+    if path.suffix != ".py" or not path.stem.isidentifier():
+        raise PluginError(f"plugin {str(path)!r}: expected a Python file whose name is a module name (my_plugin.py)",
+                          fr=f"plugin {str(path)!r} : attendu un fichier Python dont le nom est un nom de module "
+                             "(mon_plugin.py)")
+    resolved = path.resolve()
+    known = sys.modules.get(path.stem)
+    known_file = getattr(known, "__file__", None)
+    if known is not None and known_file and Path(known_file).resolve() == resolved:
+        return known
+    spec = importlib.util.spec_from_file_location(path.stem, resolved)
+    assert spec is not None and spec.loader is not None  # a .py file always has a source loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[path.stem]
+        raise
+    return module
+
+
+def _failing_line(exc: BaseException) -> tuple[str, str]:
+    """`` (mymodule.py, line 3)`` in English and French: the plugin's own line where the import failed."""
+    if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
+        name, line = Path(exc.filename).name, exc.lineno
+    else:
+        ours = str(Path(__file__).resolve().parent)
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if not f.filename.startswith(("<", ours)) and "importlib" not in f.filename]
+        if not frames or frames[-1].lineno is None:
+            return "", ""
+        name, line = Path(frames[-1].filename).name, frames[-1].lineno
+    return f" ({name}, line {line})", f" ({name}, ligne {line})"
 
 
 def reset() -> None:

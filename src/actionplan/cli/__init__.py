@@ -28,9 +28,27 @@ class CliState:
 
 def make_cli(pm=None) -> click.Group:
     """The root group with every plugin's commands added."""
+    from ..plugins import get_plugin_manager
+
+    pm = pm or get_plugin_manager()
+
+    def load_plugins(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+        # eager: runs while the root options are parsed, before the command is looked up,
+        # so a local plugin's criteria, formats and commands are all there for it
+        from ..plugins import env_plugins, load_local_plugins
+
+        for module in load_local_plugins([*env_plugins(), *value], pm):
+            for impl in pm.hook.actionplan_register_commands.get_hookimpls():
+                if impl.plugin is module:
+                    impl.function(**{arg: ctx.command for arg in impl.argnames})
+        return value
 
     @click.group(context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(__version__, "--version", prog_name="actionplan")
+    @click.option("--plugin", "plugins", metavar="MODULE", multiple=True, is_eager=True, expose_value=False,
+                  callback=load_plugins,
+                  help="Load a local plugin module without packaging it: a module name importable from the "
+                       "current directory, or a .py file. Repeatable; also $ACTIONPLAN_PLUGINS (comma-separated).")
     @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
                   help="Language of messages and reports (default: $ACTIONPLAN_LANG, else fr).")
     @click.option("--store", "store_url", metavar="URL", envvar="ACTIONPLAN_STORE", default=None,
@@ -40,9 +58,7 @@ def make_cli(pm=None) -> click.Group:
         """Plans d'action et programmes de subvention des tables de concertation."""
         ctx.obj = CliState(lang=current_language(lang), store_url=store_url)
 
-    from ..plugins import get_plugin_manager
-
-    (pm or get_plugin_manager()).hook.actionplan_register_commands(cli=cli)
+    pm.hook.actionplan_register_commands(cli=cli)
     return cli
 
 
