@@ -12,7 +12,8 @@ parameter sets it must accept and refuse, as a program file writes them::
 
 The criterion must be installed (by entry point, or registered for the test). The kit
 judges the applications of :func:`actionplan.testing.samples.grant_sample` (the Alliance
-program of the MRC des Maskoutains and its eight applications) and those of
+program of the MRC des Maskoutains and its eight applications), under that program and
+under a bare one (no territory, no budget, no calls), and those of
 :func:`~actionplan.testing.samples.edge_applications` (missing every optional piece of
 data) through the public :class:`~actionplan.grants.evaluation.Evaluator`, and reads the
 reasons back through :meth:`~actionplan.grants.evaluation.Assessment.explain`, in French
@@ -34,7 +35,7 @@ from ..errors import ValidationError
 from ..grants.criteria import Criterion, get_criterion
 from ..grants.evaluation import Assessment, Evaluator
 from ..grants.model import CRITERION_ROLES, CriterionConfig
-from .samples import GrantSample, edge_applications, grant_sample
+from .samples import GRANT_SAMPLE_NAMES, GrantSample, edge_applications, grant_samples
 
 __all__ = ["CriterionConformance"]
 
@@ -43,7 +44,8 @@ LANGUAGES = ("fr", "en")
 PARAMS_PATH = "program.criteria[0].params"
 #: A date before every deposit: a dated value from it is in force for every application.
 EARLIEST = dt.date(1900, 1, 1)
-_PLACEHOLDER = re.compile(r"\{\w*\}")
+#: A placeholder left unformatted, or brackets around a value that came out empty.
+_PLACEHOLDER = re.compile(r"\{\w*\}|\(\s*\)|«\s*»")
 
 
 class _Only(dict):
@@ -96,10 +98,11 @@ class CriterionConformance:
         assert found is not None, f"no installed criterion is named {self.criterion_name!r}"
         return found
 
-    @pytest.fixture
-    def sample(self) -> GrantSample:
-        """The program, its plan and the applications judged: :func:`~actionplan.testing.samples.grant_sample`."""
-        return grant_sample()
+    @pytest.fixture(params=GRANT_SAMPLE_NAMES)
+    def sample(self, request) -> GrantSample:
+        """The program, its plan and the applications judged, each of
+        :func:`~actionplan.testing.samples.grant_samples` in turn."""
+        return next(s for s in grant_samples() if s.name == request.param)
 
     def applications(self, sample: GrantSample) -> tuple[Any, ...]:
         """The applications judged: the sample's and :func:`~actionplan.testing.samples.edge_applications`."""
@@ -198,7 +201,7 @@ class CriterionConformance:
                 for lang, (reason, advice) in sentences.items():
                     assert isinstance(reason, str) and reason.strip(), f"{where}: no reason in {lang}"
                     for text in (reason, advice or ""):
-                        assert not _PLACEHOLDER.search(text), f"{where}: a placeholder left in {text!r}"
+                        assert not _PLACEHOLDER.search(text), f"{where}: a placeholder or an empty value left in {text!r}"
                     if passed:
                         assert advice is None, f"{where}: advice for a verdict that passed ({advice!r})"
                     elif self.gives_advice:

@@ -7,7 +7,8 @@ identical by a test) or are built here in code.
 * :func:`report_samples` — every plan a report format must render: the two example plans
   (one tracked through the year, one carrying a grant program with its applications), a
   plan with no themes, and a plan full of hostile text;
-* :func:`grant_sample` — the Alliance program, its plan and its eight applications, plus
+* :func:`grant_samples` — the Alliance program with its plan and its eight applications
+  (:func:`grant_sample`), and a bare program with no territory, budget nor calls; plus
   :func:`edge_applications`, applications missing every optional piece of data;
 * :data:`HOSTILE_TEXTS` — the hostile strings, each chosen to break one kind of output.
 """
@@ -23,8 +24,9 @@ from typing import Any
 import attrs
 
 __all__ = [
-    "HOSTILE_TEXTS", "INJECTED", "INJECTED_LINE", "LONG_TEXT", "REPORT_SAMPLE_NAMES", "SAMPLE_FILES", "GrantSample",
-    "ReportSample", "edge_applications", "empty_plan", "example_plans", "grant_sample", "hostile_sample", "load_sample",
+    "GRANT_SAMPLE_NAMES", "HOSTILE_TEXTS", "INJECTED", "INJECTED_LINE", "LONG_TEXT", "REPORT_SAMPLE_NAMES",
+    "SAMPLE_FILES", "GrantSample", "ReportSample", "bare_grant_sample", "edge_applications", "empty_plan",
+    "example_plans", "grant_sample", "grant_samples", "hostile_sample", "load_sample",
     "report_sample", "report_samples",
 ]
 
@@ -79,8 +81,10 @@ class ReportSample:
 
 @attrs.frozen
 class GrantSample:
-    """A grant program with the plan carrying it and applications to judge."""
+    """A grant program with the plan carrying it, applications to judge and the day used
+    for applications without a deposit date."""
 
+    name: str
     plan: Any
     program: Any
     applications: tuple[Any, ...]
@@ -250,7 +254,32 @@ def grant_sample() -> GrantSample:
     """
     plan = load_sample("alliance-maskoutains-2019-2023.yaml")
     applications = load_sample("alliance-maskoutains-demandes.yaml").applications
-    return GrantSample(plan, plan.program, tuple(applications), dt.date(2020, 2, 1))
+    return GrantSample("alliance-maskoutains-2019-2023", plan, plan.program, tuple(applications), dt.date(2020, 2, 1))
+
+
+def bare_grant_sample() -> GrantSample:
+    """A program with its priorities (the Alliance's) and nothing else: no territory, no
+    budget, no calls, no organisations, carried by a plan whose priorities hold no objective;
+    the Alliance's applications are judged by it."""
+    from ..documents import from_data
+
+    period = {"start": dt.date(2019, 4, 1), "end": dt.date(2023, 3, 31)}
+    priorities = list(grant_sample().program.priorities)
+    themes = [{"id": p, "title": f"Priorité {n}", "kind": "priorite", "number": n, "objectives": []}
+              for n, p in enumerate(priorities, start=1)]
+    plan = from_data({"id": "programme-minimal", "title": "Programme minimal", "period": period, "themes": themes,
+                      "program": {"id": "fonds-minimal", "title": "Fonds minimal", "period": period,
+                                  "priorities": priorities}})
+    return GrantSample("bare", plan, plan.program, grant_sample().applications, dt.date(2020, 2, 1))
+
+
+#: The names of :func:`grant_samples`, in order.
+GRANT_SAMPLE_NAMES = ("alliance-maskoutains-2019-2023", "bare")
+
+
+def grant_samples() -> tuple[GrantSample, ...]:
+    """Every program a criterion must judge applications of: the Alliance and a bare program."""
+    return grant_sample(), bare_grant_sample()
 
 
 def edge_applications() -> tuple[Any, ...]:

@@ -120,22 +120,23 @@ class MunicipalitiesInTerritory(Criterion):
     def _write(self, verdict: Verdict, territory: str, lang: str) -> tuple[str, str | None]:
         f = verdict.facts
         missing = f["minimum"] - f["municipalities"]
+        named = f" ({territory})" if territory else ""  # a program may name no territory
         if lang == "en":
             reason = (f"The project reaches {plural(f['municipalities'], 'municipality', 'municipalities', lang)} "
-                      f"of the territory ({territory}), minimum {f['minimum']}")
+                      f"of the territory{named}, minimum {f['minimum']}")
             if f["outside_territory"]:
                 reason += (f"; {plural(f['outside_territory'], 'municipality', 'municipalities', lang)} "
                            "outside the territory do not count")
             advice = (f"reach {plural(missing, 'more municipality', 'more municipalities', lang)} "
-                      f"of the territory ({territory})")
+                      f"of the territory{named}")
         else:
             reason = (f"Le projet rejoint {plural(f['municipalities'], 'municipalité', 'municipalités', lang)} "
-                      f"du territoire ({territory}), minimum {f['minimum']}")
+                      f"du territoire{named}, minimum {f['minimum']}")
             if f["outside_territory"]:
                 reason += (f"; {plural(f['outside_territory'], 'municipalité', 'municipalités', lang)} "
                            "hors du territoire ne comptent pas")
             advice = (f"rejoindre {plural(missing, 'municipalité', 'municipalités', lang)} de plus "
-                      f"sur le territoire ({territory})")
+                      f"sur le territoire{named}")
         return reason + ".", None if verdict.passed else advice
 
 
