@@ -198,6 +198,8 @@ PHRASES_FR: list[Rule] = _rules([
      r"un identifiant du répertoire des territoires, comme '\1', ou un territoire du plan"),
     (r"^an id of letters, digits, .+$",
      "un identifiant de lettres, chiffres, « . », « _ », « : » ou « - » (sans « .. », 200 caractères au plus)"),
+    (r"^a gazetteer id or a custom territory of the program's plan$",
+     "un identifiant du répertoire des territoires ou un territoire du plan du programme (custom_territories)"),
     (r"^numerator and denominator$", "un numérateur et un dénominateur"),
     (r"^territory ids$", "des identifiants de territoires"),
     (r"^an empty document$", "un document vide"),

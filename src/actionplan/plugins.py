@@ -31,8 +31,8 @@ PROJECT = "actionplan"
 #: Built-in plugin modules, registered through the same hooks third parties use.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "actionplan.documents",
-    "actionplan.territories.monteregie",
-    "actionplan.cli.plan_commands",
+    "actionplan.territories.quebec",
+    "actionplan.cli.plan_commands", "actionplan.cli.territory_commands",
     "actionplan.storage.sqlite",
     "actionplan.storage.files",
     "actionplan.cli.store_commands",

@@ -12,6 +12,12 @@ import actionplan
 from ..errors import ValidationError
 
 
+def lang_option(function):
+    """A command's own ``--lang``, which wins over the global one."""
+    return click.option("--lang", "lang", type=click.Choice(["fr", "en"]), default=None,
+                        help="Language of the output (default: the global --lang, else French).")(function)
+
+
 def parse_date_option(ctx, param, value):
     """click callback: an ISO date option."""
     from ..model.base import MAX_YEAR, MIN_YEAR

@@ -22,6 +22,7 @@ import actionplan
 
 from ..errors import ActionplanError, GrantError, ValidationError
 from ..i18n import catalogue
+from .common import lang_option as _lang_option
 from .common import parse_date_option, resolve_plan
 
 MESSAGES = {
@@ -111,14 +112,11 @@ def load_applications(path: str, plan, lang: str):
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ValidationError(errors, path)
+    from ..issue_text import issue_text
+
     for issue in issues:
-        click.echo(f"{path}: {_m('warning', lang)}: {issue}", err=True)
+        click.echo(f"{path}: {_m('warning', lang)}: {issue_text(issue, lang)}", err=True)
     return document
-
-
-def _lang_option(function):
-    return click.option("--lang", "lang", type=click.Choice(["fr", "en"]), default=None,
-                        help="Language of the output (default: the global --lang, else French).")(function)
 
 
 def _format_option(function):

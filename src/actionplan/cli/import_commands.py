@@ -74,8 +74,14 @@ MESSAGES = {
         "en": "{path}: plan created and valid. Next: fill it in, then « actionplan validate {path} ».",
     },
     "unknown_territory": {
-        "fr": "territoire inconnu {value!r} : donner un identifiant (mrc:roussillon) ou un nom du répertoire",
-        "en": "unknown territory {value!r}: give an id (mrc:roussillon) or a name from the gazetteer",
+        "fr": "territoire inconnu {value!r}{hint} : donner un identifiant (mrc:roussillon) ou un nom du répertoire "
+              "(« actionplan territories list »). Un territoire qui n'y est pas s'ajoute au plan : le créer sans "
+              "--territory, puis « actionplan territories import TERRITOIRES.csv --into PLAN » ou l'écrire dans ses "
+              "custom_territories (docs/territories.md)",
+        "en": "unknown territory {value!r}{hint}: give an id (mrc:roussillon) or a name from the gazetteer "
+              "(« actionplan territories list »). A territory it lacks is added to the plan: create it without "
+              "--territory, then « actionplan territories import TERRITORIES.csv --into PLAN » or write it in its "
+              "custom_territories (docs/territories.md)",
     },
     "prompt.organisation": {"fr": "Nom de l'organisation", "en": "Organisation name"},
     "prompt.territory": {"fr": "Territoire (id ou nom, vide pour aucun)", "en": "Territory (id or name, empty for none)"},
@@ -99,7 +105,11 @@ def resolve_territories(values, lang: str) -> list[str]:
             continue
         territory = resolve_territory(value)
         if territory is None:
-            raise click.BadParameter(_m("unknown_territory", lang, value=value), param_hint="--territory")
+            from ..territories import default_gazetteer
+            from .territory_commands import closest_hint
+
+            hint = closest_hint(default_gazetteer(), value, lang)
+            raise click.BadParameter(_m("unknown_territory", lang, value=value, hint=hint), param_hint="--territory")
         result.append(territory)
     return result
 

@@ -16,6 +16,22 @@ from ..issue_text import issue_text
 from .common import parse_date_option, resolve_plan
 
 
+def document_issues(document, others=()) -> list:
+    """Issues of a loaded document; applications are checked against their program when its plan is
+    among ``others`` (the files validated together), so they see the territories of that plan."""
+    from ..checks import check_document
+    from ..grants.checks import check_applications
+    from ..grants.model import ApplicationsDocument
+    from ..model import ActionPlan
+
+    if isinstance(document, ApplicationsDocument):
+        program = next((d for d in others if isinstance(d, ActionPlan) and d.id == document.program
+                        and d.program is not None), None)
+        if program is not None:
+            return check_applications(document, program)
+    return check_document(document)
+
+
 def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     """First and last day of ``day``'s calendar quarter."""
     first_month = 3 * ((day.month - 1) // 3) + 1
@@ -31,25 +47,28 @@ def actionplan_register_commands(cli):
     @click.pass_obj
     def validate(state, files):
         """Check documents; print every error with its path; exit 2 if any is invalid."""
-        from ..checks import check_document
+        from . import print_error
 
         failed = 0
+        loaded = {}
         for path in files:
             try:
-                document = actionplan.load(path)
+                loaded[path] = actionplan.load(path)
             except ValidationError as exc:
                 failed += 1
-                from . import print_error
-
                 print_error(ValidationError(exc.issues, exc.source or path), state.lang)
-                continue
             except ActionplanError as exc:
                 failed += 1
                 click.echo(f"actionplan: {exc.message(state.lang)}", err=True)
+        for path, document in loaded.items():
+            issues = document_issues(document, loaded.values())
+            errors = [issue for issue in issues if issue.severity == "error"]
+            if errors:
+                failed += 1
+                print_error(ValidationError(errors, path), state.lang)
                 continue
-            for issue in check_document(document):
-                if issue.severity == "warning":
-                    click.echo(f"{path}: {message('warning', state.lang)}: {issue_text(issue, state.lang)}", err=True)
+            for issue in issues:
+                click.echo(f"{path}: {message('warning', state.lang)}: {issue_text(issue, state.lang)}", err=True)
             click.echo(message("valid", state.lang, source=path))
         if failed:
             raise click.exceptions.Exit(2)

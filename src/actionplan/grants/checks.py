@@ -163,8 +163,14 @@ def check_applications_document(document: ApplicationsDocument, gazetteer=None) 
                             hint="the lead organisation is given by 'lead'" if partner.role == "lead" else None)
         for t, territory in enumerate(app.territories):
             if territory not in gazetteer:
-                yield Issue(f"{where}.territories[{t}]", "territory not in the installed gazetteer", severity="warning",
-                            expected="a gazetteer id or a custom territory of the plan", found=repr(territory))
+                yield Issue(f"{where}.territories[{t}]",
+                            "territory not in the gazetteer (to see the program plan's own territories, check the "
+                            "applications with it: actionplan validate PROGRAM.yaml APPLICATIONS.yaml)",
+                            severity="warning", expected="a gazetteer id or a custom territory of the program's plan",
+                            found=repr(territory),
+                            translations={"fr": "territoire absent du répertoire (pour voir les territoires du plan du "
+                                                "programme, vérifier les demandes avec lui : actionplan validate "
+                                                "PROGRAMME.yaml DEMANDES.yaml)"})
         if app.start is not None and app.end is not None and app.end < app.start:
             yield Issue(f"{where}.end", "the project ends before it starts", expected=f"on or after {app.start}",
                         found=str(app.end))

@@ -102,7 +102,7 @@ class Importer:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
-def resolve_territory(value: str) -> str | None:
+def resolve_territory(value: str, gazetteer=None) -> str | None:
     """A gazetteer id from an id or a name (« Roussillon », « MRC des Maskoutains »); ``None`` if unknown.
 
     When a name fits several places, the MRC wins over the region and the municipality
@@ -111,7 +111,8 @@ def resolve_territory(value: str) -> str | None:
     from ..territories import default_gazetteer
     from .cells import strip_article
 
-    gazetteer = default_gazetteer()
+    if gazetteer is None:
+        gazetteer = default_gazetteer()
     value = value.strip()
     if value in gazetteer:
         return value

@@ -293,13 +293,32 @@ class LayoutReader:
         return found
 
     def _find_mrc(self, gazetteer, text: str) -> list[str]:
+        """MRC the text names. With every MRC of Quebec in the gazetteer, a bare word is weak evidence:
+
+        * « MRC de Roussillon », « MRC des Sources », and names of several words
+          (« Beauharnois-Salaberry », « Haut-Saint-Laurent ») count;
+        * a name that is a common word once its article is dropped (« sources », « érable »,
+          « granit ») counts only after « MRC »;
+        * another one-word name (« Roussillon », « Laval ») counts when the text names no MRC
+          more surely, or one of the same region.
+        """
         folded = fold_in_place(strip_tags(text))
-        found = []
+        sure, weak = [], []
         for territory in gazetteer.by_level("mrc"):
-            names = {fold_in_place(territory.name), fold_in_place(strip_article(territory.name))}
-            if any(re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", folded) for name in names if name):
-                found.append(territory.id)
-        return found
+            full, bare = fold_in_place(territory.name), fold_in_place(strip_article(territory.name))
+            after_mrc = r"\bmrc\s+(?:de\s+la\s+|de\s+l'|de\s+|du\s+|des\s+|d')?"
+            if any(re.search(after_mrc + re.escape(name) + r"(?![\w-])", folded) for name in {full, bare} if name):
+                sure.append(territory)
+                continue
+            one_word = not re.search(r"[\s'-]", bare)
+            if one_word and bare != full:
+                continue  # « les sources de financement » is no MRC
+            if any(re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", folded) for name in {full, bare} if name):
+                (weak if one_word else sure).append(territory)
+        regions = {t.parent for t in sure}
+        found = sure + [t for t in weak if not sure or t.parent in regions]
+        order = {t.id: i for i, t in enumerate(gazetteer.by_level("mrc"))}
+        return [t.id for t in sorted(found, key=lambda t: order[t.id])]
 
     def _all_texts(self) -> Iterable[str]:
         for block in self.blocks:

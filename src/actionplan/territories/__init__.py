@@ -1,4 +1,4 @@
-"""The gazetteer in force: every territory registered by plugins (Montérégie is built in)."""
+"""The gazetteer in force: every territory registered by plugins (all of Quebec's regions and MRC are built in)."""
 
 from __future__ import annotations
 

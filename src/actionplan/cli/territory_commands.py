@@ -1,0 +1,336 @@
+"""``actionplan territories``: the gazetteer as a tree, and territories imported from a CSV table.
+
+    actionplan territories list [--under ID|NAME] [--plan PLAN] [--depth N] [--lang en]
+    actionplan territories import FILE.csv [--into PLAN] [--columns name=NOM,parent=MRC] [--level …]
+                                           [--parent ID|NAME] [--encoding cp1252] [--replace]
+
+Imported territories live in a plan's ``custom_territories`` (a plan file, or a plan id in
+the store): the checks, the progress reports and the grant criteria of that plan, and of the
+applications to its program, count them (docs/territories.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import click
+
+import actionplan
+
+from ..errors import ActionplanError, ValidationError
+from ..i18n import catalogue
+from .common import lang_option as _lang_option
+
+MESSAGES = {
+    "unknown": {
+        "fr": "territoire inconnu {value!r}{hint} ; la liste : « actionplan territories list »",
+        "en": "unknown territory {value!r}{hint}; the list: « actionplan territories list »",
+    },
+    "did_you_mean": {"fr": " (vouliez-vous dire {close!r} ?)", "en": " (did you mean {close!r}?)"},
+    "level.region": {"fr": "région", "en": "region"},
+    "level.mrc": {"fr": "MRC", "en": "RCM"},
+    "level.municipality": {"fr": "municipalité", "en": "municipality"},
+    "level.neighbourhood": {"fr": "quartier", "en": "neighbourhood"},
+    "level.country": {"fr": "pays", "en": "country"},
+    "level.province": {"fr": "province", "en": "province"},
+    "level.other": {"fr": "autre", "en": "other"},
+    "levels.region": {"fr": "régions", "en": "regions"},
+    "levels.mrc": {"fr": "MRC", "en": "RCMs"},
+    "levels.municipality": {"fr": "municipalités", "en": "municipalities"},
+    "levels.neighbourhood": {"fr": "quartiers", "en": "neighbourhoods"},
+    "levels.country": {"fr": "pays", "en": "countries"},
+    "levels.province": {"fr": "provinces", "en": "provinces"},
+    "levels.other": {"fr": "autres", "en": "others"},
+    "summary": {"fr": "{count} territoire(s) : {levels}", "en": "{count} territory(ies): {levels}"},
+    "hidden": {"fr": "(… {count} de plus sous ce niveau : --depth pour les voir)",
+               "en": "(… {count} more below this level: --depth to see them)"},
+    "read": {"fr": "{source} : {count} territoire(s) lu(s) ({levels})",
+             "en": "{source}: {count} territory(ies) read ({levels})"},
+    "dry_run": {"fr": "Rien n'est écrit : ajouter --into PLAN pour les garder dans les custom_territories d'un plan.",
+                "en": "Nothing written: add --into PLAN to keep them in a plan's custom_territories."},
+    "added": {"fr": "{target} : {added} territoire(s) ajouté(s) aux custom_territories, {replaced} remplacé(s), "
+                    "{same} déjà présent(s). Vérifier avec : actionplan territories list --plan {target}",
+              "en": "{target}: {added} territory(ies) added to custom_territories, {replaced} replaced, {same} "
+                    "already there. Check with: actionplan territories list --plan {target}"},
+    "invalid_table": {"fr": "{source} : {count} ligne(s) refusée(s), rien n'est écrit :",
+                      "en": "{source}: {count} row(s) refused, nothing written:"},
+    "changed": {
+        "fr": "{target} : {count} territoire(s) du tableau existent déjà dans le plan avec une autre définition "
+              "({ids}) ; rien n'est écrit (--replace pour les remplacer)",
+        "en": "{target}: {count} territory(ies) of the table are already in the plan with another definition "
+              "({ids}); nothing written (--replace to replace them)",
+    },
+}
+
+_m = catalogue(MESSAGES)
+
+
+def gazetteer_for(state, plan_ref: str | None):
+    """The installed gazetteer, with a plan's own territories when ``plan_ref`` names one."""
+    from ..territories import default_gazetteer
+
+    if plan_ref is None:
+        return default_gazetteer()
+    from ..checks import plan_gazetteer
+    from .common import resolve_plan
+
+    return plan_gazetteer(resolve_plan(state, plan_ref))
+
+
+def find_territory(gazetteer, value: str, lang: str, param_hint: str = "--under") -> str:
+    """The id ``value`` names (an id or a name), or a usage error suggesting the closest one."""
+    from ..importers import resolve_territory
+
+    if value in gazetteer:
+        return value
+    found = resolve_territory(value, gazetteer)
+    if found is not None:
+        return found
+    raise click.BadParameter(_m("unknown", lang, value=value, hint=closest_hint(gazetteer, value, lang)),
+                             param_hint=param_hint)
+
+
+def closest_hint(gazetteer, value: str, lang: str) -> str:
+    """« (vouliez-vous dire 'mrc:papineau' ?) » when an id or a name of the gazetteer is close to ``value``."""
+    names = {t.name: t.id for t in gazetteer.values()}
+    close = difflib.get_close_matches(value, list(gazetteer), n=1)
+    if not close:
+        by_name = difflib.get_close_matches(value, list(names), n=1, cutoff=0.7)
+        close = [names[by_name[0]]] if by_name else []
+    return _m("did_you_mean", lang, close=close[0]) if close else ""
+
+
+def _level(level: str, lang: str, count: int = 1) -> str:
+    key = f"level.{level}" if count == 1 else f"levels.{level}"
+    return _m(key, lang) if key in MESSAGES else level
+
+
+def level_counts(territories: Iterable, lang: str) -> str:
+    counts: dict[str, int] = {}
+    for territory in territories:
+        counts[territory.level] = counts.get(territory.level, 0) + 1
+    order = ("country", "province", "region", "mrc", "municipality", "neighbourhood", "other")
+    return ", ".join(f"{counts[level]} {_level(level, lang, counts[level])}" for level in order if level in counts)
+
+
+def _line(territory, depth: int, lang: str) -> str:
+    code = f" {territory.code}" if territory.code else ""
+    return f"{'  ' * depth}{territory.name} — {_level(territory.level, lang)}{code} ({territory.id})"
+
+
+def render_tree(gazetteer, roots: Sequence, max_depth: int | None, lang: str) -> list[str]:
+    """The territories under ``roots`` as indented lines, children sorted by name the French way."""
+    from ..model.base import fold
+
+    lines: list[str] = []
+
+    def walk(territory, depth: int) -> None:
+        lines.append(_line(territory, depth, lang))
+        children = sorted(gazetteer.children(territory.id), key=lambda t: (fold(t.name), t.id))
+        if not children:
+            return
+        if max_depth is not None and depth >= max_depth:
+            hidden = sum(1 for _ in gazetteer.descendants(territory.id))
+            lines.append(f"{'  ' * (depth + 1)}{_m('hidden', lang, count=hidden)}")
+            return
+        for child in children:
+            walk(child, depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return lines
+
+
+def _roots(gazetteer) -> list:
+    """Territories whose parent is not in the gazetteer, regions first, by name."""
+    from ..model.base import fold
+
+    order = ("country", "province", "region", "mrc", "municipality", "neighbourhood", "other")
+    roots = [t for t in gazetteer.values() if t.parent is None or t.parent not in gazetteer]
+    return sorted(roots, key=lambda t: (order.index(t.level) if t.level in order else len(order), fold(t.name)))
+
+
+@actionplan.hookimpl
+def actionplan_register_commands(cli):
+    @cli.group()
+    def territories():
+        """The gazetteer: Quebec's regions and MRC, and the territories a table adds (docs/territories.md)."""
+
+    @territories.command("list")
+    @click.option("--under", "under", default=None, metavar="ID|NAME",
+                  help="Only this territory and what it contains (region:monteregie, « Les Maskoutains »).")
+    @click.option("--plan", "plan_ref", default=None, metavar="FILE|ID",
+                  help="Include this plan's own territories (custom_territories).")
+    @click.option("--depth", type=click.IntRange(0, 10), default=None,
+                  help="Levels shown below each first line (default: all under --under, else 1).")
+    @_lang_option
+    @click.pass_obj
+    def list_command(state, under, plan_ref, depth, lang):
+        """Show the territories as a tree: name, level, official code and id."""
+        lang = lang or state.lang
+        gazetteer = gazetteer_for(state, plan_ref)
+        if under is not None:
+            root = gazetteer[find_territory(gazetteer, under, lang)]
+            shown = [root, *gazetteer.descendants(root.id)]
+            lines = render_tree(gazetteer, [root], depth, lang)
+        else:
+            shown = list(gazetteer.values())
+            lines = render_tree(gazetteer, _roots(gazetteer), 1 if depth is None else depth, lang)
+        click.echo("\n".join(lines))
+        click.echo(_m("summary", lang, count=len(shown), levels=level_counts(shown, lang)))
+
+    @territories.command("import")
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.option("--into", "into", default=None, metavar="PLAN",
+                  help="Plan file (or plan id in the store) whose custom_territories receive them; "
+                       "without it, the table is only checked.")
+    @click.option("--columns", default=None, metavar="FIELD=HEADER,…",
+                  help="Which columns hold id, name, level, parent, code: --columns name=NOM,parent=MRC.")
+    @click.option("--level", default=None, help="Level of rows without one (municipality, mrc, region…).")
+    @click.option("--parent", default=None, metavar="ID|NAME", help="Parent of rows without one (mrc:memphremagog).")
+    @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of the file (cp1252…).")
+    @click.option("--replace", is_flag=True, help="Replace territories the plan already has with another definition.")
+    @_lang_option
+    @click.pass_obj
+    def import_command(state, file, into, columns, level, parent, encoding, replace, lang):
+        """Read territories from a CSV table (a government export too) and add them to a plan: all or none."""
+        from ..territories.table import TableOptions, parse_columns, read_table
+
+        lang = lang or state.lang
+        installed = gazetteer_for(state, None)
+        gazetteer = gazetteer_for(state, into) if into else installed
+        if parent is not None:
+            parent = find_territory(gazetteer, parent, lang, "--parent")
+        options = TableOptions(columns=parse_columns(columns), level=level, parent=parent)
+        data = Path(file).read_bytes()
+        try:
+            found = read_table(data, file, gazetteer, options, encoding, installed=installed)
+        except ValidationError as exc:
+            _echo_table_issues(exc, file, lang)
+            raise click.exceptions.Exit(2) from None
+        click.echo(_m("read", lang, source=file, count=len(found), levels=level_counts(found, lang) or "0"))
+        if into is None:
+            click.echo(_m("dry_run", lang))
+            return
+        counts = add_to_plan(state, into, found, replace, lang)
+        click.echo(_m("added", lang, target=into, **counts))
+
+
+def _echo_table_issues(exc: ValidationError, source: str, lang: str) -> None:
+    from ..territories.table import issue_in
+
+    click.echo(_m("invalid_table", lang, source=source, count=len(exc.issues)), err=True)
+    for issue in exc.issues:
+        click.echo(f"  {issue_in(issue, lang)}", err=True)
+
+
+# -- adding territories to a plan -----------------------------------------------------------------
+
+
+def merge(existing: Sequence, new: Sequence, replace: bool, target: str, lang: str):
+    """The plan's custom territories with ``new`` ones: (territories, counts); refuses changes without ``replace``."""
+    by_id = {t.id: t for t in existing}
+    changed = [t for t in new if t.id in by_id and by_id[t.id] != t]
+    if changed and not replace:
+        ids = ", ".join(t.id for t in changed[:5]) + (" …" if len(changed) > 5 else "")
+        raise ActionplanError(_m("changed", "en", target=target, count=len(changed), ids=ids),
+                              fr=_m("changed", "fr", target=target, count=len(changed), ids=ids))
+    result = dict(by_id)
+    for territory in new:
+        result[territory.id] = territory
+    counts = {"added": sum(1 for t in new if t.id not in by_id), "replaced": len(changed),
+              "same": sum(1 for t in new if by_id.get(t.id) == t)}
+    return tuple(result.values()), counts
+
+
+def add_to_plan(state, into: str, found: Sequence, replace: bool, lang: str) -> dict[str, int]:
+    """Add ``found`` to the custom territories of a plan file, or of a plan in the store."""
+    from ..model.base import is_valid_id
+
+    if not os.path.exists(into) and is_valid_id(into):
+        return _add_in_store(state, into, found, replace, lang)
+    from ..documents import format_for, write_atomic
+    from ..model import ActionPlan
+    from .common import load_document_of
+
+    path = Path(into)
+    plan = load_document_of(path, ActionPlan)
+    territories, counts = merge(plan.custom_territories, found, replace, into, lang)
+    original = path.read_bytes()
+    fmt = format_for(path)
+    if fmt.name == "yaml":
+        payload = replace_yaml_key(original, "custom_territories", render_yaml_territories(territories))
+    else:
+        data = fmt.loads(original)
+        data["custom_territories"] = [_plain(t) for t in territories]
+        payload = fmt.dumps(data)
+    actionplan.loads(payload, format=fmt.name)  # the whole plan checked again before anything is written
+    write_atomic(path, payload)
+    return counts
+
+
+def _add_in_store(state, plan_id: str, found: Sequence, replace: bool, lang: str) -> dict[str, int]:
+    import attrs
+
+    from ..checks import check_plan
+    from ..storage import DEFAULT_URL, open_store
+
+    with open_store(getattr(state, "store_url", None) or DEFAULT_URL) as store:
+        stored = store.get(plan_id)
+        plan = stored.document
+        territories, counts = merge(plan.custom_territories, found, replace, plan_id, lang)
+        updated = attrs.evolve(plan, custom_territories=territories)
+        errors = [i for i in check_plan(updated) if i.severity == "error"]
+        if errors:
+            raise ValidationError(errors, plan_id)
+        store.save(updated, expected_version=stored.info.version, comment="actionplan territories import")
+    return counts
+
+
+def _plain(territory) -> dict:
+    data = {"id": territory.id, "name": territory.name, "level": territory.level}
+    if territory.parent is not None:
+        data["parent"] = territory.parent
+    if territory.code is not None:
+        data["code"] = territory.code
+    return data
+
+
+def render_yaml_territories(territories: Sequence) -> str:
+    """A ``custom_territories:`` block, one flow mapping a line (JSON strings are YAML strings)."""
+    lines = ["custom_territories:"]
+    for territory in territories:
+        fields = ", ".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in _plain(territory).items())
+        lines.append(f"  - {{{fields}}}")
+    return "\n".join(lines) + "\n"
+
+
+def replace_yaml_key(original: bytes, key: str, block: str) -> bytes:
+    """``original`` YAML with the top-level ``key`` replaced by ``block`` (appended when absent).
+
+    Only the lines of that key change: the rest of the file, comments included, is kept.
+    """
+    import io
+
+    from ruamel.yaml import YAML
+
+    text = original.decode("utf-8-sig")
+    lines = text.splitlines(keepends=True)
+    data = YAML(typ="rt", pure=True).load(io.StringIO(text))
+    keys = list(data.keys())
+    if key not in keys:
+        ending = "" if not lines or lines[-1].endswith("\n") else "\n"
+        return (text + ending + block).encode("utf-8")
+    start = data.lc.key(key)[0]
+    following = keys.index(key) + 1
+    end = data.lc.key(keys[following])[0] if following < len(keys) else len(lines)
+    while end - 1 > start and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1  # blank lines and comments before the next key stay with it
+    return "".join([*lines[:start], block, *lines[end:]]).encode("utf-8")
+
+
+__all__ = ["add_to_plan", "closest_hint", "find_territory", "merge", "render_tree", "replace_yaml_key"]
