@@ -303,7 +303,8 @@ class LayoutReader:
           more surely, or one of the same region.
         """
         folded = fold_in_place(strip_tags(text))
-        sure, weak = [], []
+        sure: list[Any] = []
+        weak: list[Any] = []
         for territory in gazetteer.by_level("mrc"):
             full, bare = fold_in_place(territory.name), fold_in_place(strip_article(territory.name))
             after_mrc = r"\bmrc\s+(?:de\s+la\s+|de\s+l'|de\s+|du\s+|des\s+|d')?"
