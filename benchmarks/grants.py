@@ -51,7 +51,7 @@ def load_plan():
 
 def generate(plan, count: int, seed: int = 2020) -> list:
     """``count`` applications, the same ones for a given seed."""
-    from actionplan.grants.model import Application
+    from actionplan.model.grants import Application
     from actionplan.model import Participation
     from actionplan.territories import default_gazetteer
 

@@ -13,7 +13,7 @@ from actionplan.errors import GrantError
 from actionplan.grants.chain import Workflow, replay
 from actionplan.grants.checks import check_applications
 from actionplan.grants.ledger import Ledger
-from actionplan.grants.model import Agreement, Application, ApplicationsDocument, Decision, Payment, ReportReceipt
+from actionplan.model.grants import Agreement, Application, ApplicationsDocument, Decision, Payment, ReportReceipt
 from actionplan.model import Organisation
 
 D = Decimal

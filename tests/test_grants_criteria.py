@@ -12,7 +12,7 @@ import actionplan
 from actionplan.errors import GrantError, PluginError, ValidationError
 from actionplan.grants.criteria import Criterion, Param, Text, Verdict, criteria_registry
 from actionplan.grants.evaluation import Evaluator, as_data
-from actionplan.grants.model import Application
+from actionplan.model.grants import Application
 from actionplan.model import Participation
 
 D = Decimal

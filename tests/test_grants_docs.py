@@ -11,7 +11,7 @@ import pytest
 
 import actionplan
 from actionplan.errors import ValidationError
-from actionplan.grants import model
+from actionplan.model import grants as model
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "grants.md"
 TEXT = DOC.read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from actionplan.errors import GrantError
 from actionplan.grants.ledger import Ledger
-from actionplan.grants.model import fiscal_year_of, fiscal_year_period, fiscal_years_between
+from actionplan.model.grants import fiscal_year_of, fiscal_year_period, fiscal_years_between
 from actionplan.grants.money import format_amount
 
 D = Decimal

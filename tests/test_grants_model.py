@@ -15,7 +15,7 @@ from actionplan.checks import check_plan
 from actionplan.errors import GrantError, ValidationError
 from actionplan.grants.chain import Workflow
 from actionplan.grants.checks import check_applications
-from actionplan.grants.model import ApplicationsDocument, CallForProjects, Deadline, GrantProgram
+from actionplan.model.grants import ApplicationsDocument, CallForProjects, Deadline, GrantProgram
 
 D = Decimal
 day = dt.date

@@ -32,7 +32,7 @@ def seed():
 @pytest.fixture(scope="module")
 def alliance():
     """The Alliance plan, its first call given a deposit deadline that was postponed once."""
-    from actionplan.grants.model import Deadline
+    from actionplan.model.grants import Deadline
 
     plan = actionplan.load(ALLIANCE)
     program = plan.program

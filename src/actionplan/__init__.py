@@ -9,17 +9,12 @@ The public API in a few names::
 
 from __future__ import annotations
 
-import pluggy
-
-__version__ = "0.1.0"
-
-#: Decorator for plugin hook implementations: ``@actionplan.hookimpl``.
-hookimpl: pluggy.HookimplMarker = pluggy.HookimplMarker("actionplan")
-
-from .documents import dump, dumps, load, loads  # noqa: E402
-from .errors import ActionplanError, Issue, ValidationError  # noqa: E402
-from .model import ActionPlan  # noqa: E402
-from .storage import open_store  # noqa: E402
+from .documents import dump, dumps, load, loads
+from .errors import ActionplanError, Issue, ValidationError
+from .hookspecs import hookimpl
+from .model import ActionPlan
+from .storage import open_store
+from .version import __version__
 
 __all__ = [
     "ActionPlan", "ActionplanError", "Issue", "ValidationError", "__version__",

@@ -28,13 +28,6 @@ def plan_gazetteer(plan: ActionPlan, base: Gazetteer | None = None) -> Gazetteer
     return base.extended(plan.custom_territories) if plan.custom_territories else base
 
 
-def check_document(obj: Any, gazetteer: Gazetteer | None = None) -> list[Issue]:
-    if isinstance(obj, ActionPlan):
-        return check_plan(obj, gazetteer)
-    check = getattr(obj, "__check__", None)  # other document types bring their own checks
-    return list(check(gazetteer)) if check else []
-
-
 def check_plan(plan: ActionPlan, gazetteer: Gazetteer | None = None, *, plugins: bool = True) -> list[Issue]:
     """Every issue of ``plan`` (errors and warnings), in document order."""
     try:

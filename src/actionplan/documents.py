@@ -9,24 +9,32 @@ flushed and fsynced, then renamed over the target, so a crash never leaves half 
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import functools
 import io
+import json
 import math
 import os
+import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import attrs
 import orjson
-
-import actionplan
+import pluggy
 
 from .collector import collector_paused
+from .convert import describe, join_path, structure, unstructure, unstructure_with_defaults
 from .errors import ActionplanError, Issue, UnknownFormatError, ValidationError
+from .hookspecs import hookimpl
+from .model.plan import SCHEMA_VERSION
+from .model.territory import Gazetteer
+from .plugins import Registry, collect, registry
 
 
 @attrs.frozen
@@ -259,8 +267,6 @@ def check_json_source(data: bytes) -> None:
     Run on files (:func:`read_data`), which people edit by hand; it costs a second parse, so
     :func:`loads`, used for machine-made payloads, does not run it.
     """
-    import json
-
     duplicates: list[tuple[dict, str]] = []
     inexact: list[str] = []
 
@@ -304,8 +310,6 @@ def check_json_source(data: bytes) -> None:
 
 def _json_path_of(document: Any, target: dict, key: str) -> str:
     """The document path of ``key`` in the mapping ``target`` (found by identity)."""
-    from .convert import join_path
-
     stack: list[tuple[Any, str]] = [(document, "")]
     while stack:
         node, path = stack.pop()
@@ -319,8 +323,6 @@ def _json_path_of(document: Any, target: dict, key: str) -> str:
 
 
 def _number_place(data: bytes, text: str) -> tuple[int, int]:
-    import re
-
     match = re.search(rb"(?<![\w.\"-])" + re.escape(text.encode()) + rb"(?![\w.])", data)
     return _line_column(data, match.start()) if match else (0, 0)
 
@@ -333,7 +335,7 @@ YAML_FORMAT = DocumentFormat("yaml", (".yaml", ".yml"), _yaml_loads, _yaml_dumps
 JSON_FORMAT = DocumentFormat("json", (".json",), _json_loads, _json_dumps, "JSON (UTF-8)")
 
 
-@actionplan.hookimpl
+@hookimpl
 def actionplan_register_document_formats(register):
     register(YAML_FORMAT)
     register(JSON_FORMAT)
@@ -342,9 +344,7 @@ def actionplan_register_document_formats(register):
 # -- format lookup -------------------------------------------------------------------------
 
 
-def document_formats():
-    from .plugins import registry
-
+def document_formats() -> Registry[DocumentFormat]:
     return registry("actionplan_register_document_formats", "document format", lambda f: f.name)
 
 
@@ -365,28 +365,78 @@ def format_for(path: str | os.PathLike | None = None, name: str | None = None) -
 
 # -- document types ------------------------------------------------------------------------
 
-#: ``type:`` value → model class. Other capabilities (grants) add their own.
-DOCUMENT_TYPES: dict[str, type] = {}
+
+def own_id(document: Any) -> str | None:
+    """The id most documents are stored under: their ``id`` field (``None`` when they have none)."""
+    return getattr(document, "id", None)
 
 
-def document_type(name: str):
-    """Class decorator: make a model class loadable as ``type: name`` documents."""
-
-    def decorate(cls):
-        DOCUMENT_TYPES[name] = cls
-        cls.__document_type__ = name
-        return cls
-
-    return decorate
+def no_checks(document: Any, gazetteer: Gazetteer | None = None) -> Iterable[Issue]:
+    """The checks of a type whose fields say it all: none."""
+    return ()
 
 
-def _register_builtin_types() -> None:
-    from .model.plan import ActionPlan
-    from .model.tracking import TrackingLog
+def _attrs_class(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    if not (isinstance(value, type) and attrs.has(value)):
+        raise TypeError(f"DocumentType.{attribute.name} must be an attrs class, not {value!r}")
 
-    if "plan" not in DOCUMENT_TYPES:
-        document_type("plan")(ActionPlan)
-        document_type("tracking")(TrackingLog)
+
+def _callable(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    if not callable(value):
+        raise TypeError(f"DocumentType.{attribute.name} must be callable, not {value!r}")
+
+
+@attrs.frozen
+class DocumentType:
+    """What a document's ``type:`` key names (see ``actionplan_register_document_types``).
+
+    ``cls`` is the attrs class documents of this type are structured into; ``store_id(document)``
+    the id a store keeps one under (``None``: it has none, the id must be given);
+    ``checks(document, gazetteer)`` the issues types alone cannot express, with their paths.
+    """
+
+    name: str
+    cls: type = attrs.field(validator=_attrs_class)
+    store_id: Callable[[Any], str | None] = attrs.field(default=own_id, validator=_callable)
+    checks: Callable[[Any, Gazetteer | None], Iterable[Issue]] = attrs.field(default=no_checks, validator=_callable)
+
+
+TYPES_HOOK = "actionplan_register_document_types"
+
+
+def _type_name(doc_type: DocumentType) -> str:
+    return doc_type.name
+
+
+def _type_class(doc_type: DocumentType) -> type:
+    return doc_type.cls
+
+
+def document_types(pm: pluggy.PluginManager | None = None) -> Registry[DocumentType]:
+    """Every document type installed plugins register (plans, tracking logs, applications…).
+
+    With ``pm``, the types registered on that manager (gathered anew), else on the process-wide one.
+    """
+    if pm is not None:
+        return collect(TYPES_HOOK, "document type", _type_name, pm, unique={"class": _type_class})
+    return registry(TYPES_HOOK, "document type", _type_name, unique={"class": _type_class})
+
+
+def registered_type(cls: type) -> DocumentType | None:
+    """The document type of documents of class ``cls``, if it is one."""
+    return next((doc_type for doc_type in document_types() if doc_type.cls is cls), None)
+
+
+def type_name(cls: type) -> str:
+    """The ``type:`` name of documents of class ``cls`` (its class name when it is no document type)."""
+    doc_type = registered_type(cls)
+    return doc_type.name if doc_type is not None else cls.__name__
+
+
+def check_document(document: Any, gazetteer: Gazetteer | None = None) -> list[Issue]:
+    """Every issue (errors and warnings) of a document, by the checks its type registered."""
+    doc_type = registered_type(type(document))
+    return list(doc_type.checks(document, gazetteer)) if doc_type is not None else []
 
 
 # -- load / dump ---------------------------------------------------------------------------
@@ -427,23 +477,19 @@ def read_data(source: str | os.PathLike, format: str | None = None) -> Any:
 
 def from_data(data: Any, cls: type | None = None, *, source: str | None = None, check: bool = True):
     """Plain data → model object, checked; raises one :class:`ValidationError` with every issue."""
-    from .convert import structure
-    from .checks import check_document
-
-    _register_builtin_types()
     if not isinstance(data, dict):
-        from .convert import describe
-
         found = "an empty document" if data is None else describe(data)
         raise ValidationError([Issue("", "a document must be a mapping of fields", found=found)], source)
     data = dict(data)
     declared = data.pop("type", None)
     if cls is None:
         name = declared or "plan"
-        cls = DOCUMENT_TYPES.get(name) if isinstance(name, str) else None
-        if cls is None:
-            known = ", ".join(sorted(DOCUMENT_TYPES))
+        types = document_types()
+        doc_type = types.get(name) if isinstance(name, str) else None
+        if doc_type is None:
+            known = ", ".join(types.names())
             raise ValidationError([Issue("type", "unknown document type", expected=known, found=repr(declared))], source)
+        cls = doc_type.cls
     version_issue = _check_schema_version(data, cls)
     if version_issue:
         raise ValidationError([version_issue], source)
@@ -460,8 +506,6 @@ def from_data(data: Any, cls: type | None = None, *, source: str | None = None, 
 
 
 def _check_schema_version(data: dict, cls: type) -> Issue | None:
-    from .model.plan import SCHEMA_VERSION
-
     if not any(a.name == "schema_version" for a in attrs.fields(cls)):
         return None
     version = data.get("schema_version", SCHEMA_VERSION)
@@ -490,14 +534,15 @@ def loads(text: str | bytes, cls: type | None = None, *, format: str = "yaml"):
 
 def to_data(obj: Any) -> dict:
     """Model object → plain data, with its ``type`` when it is not a plan."""
-    from .convert import unstructure
+    return _typed(obj, unstructure(obj))
 
-    _register_builtin_types()
-    data = unstructure(obj)
-    name = getattr(type(obj), "__document_type__", None)
-    if name and name != "plan":
-        data = {"type": name, **data}
-    return data
+
+def _typed(obj: Any, data: dict) -> dict:
+    """``data`` with the ``type:`` of ``obj``'s document type first (none for plans and non-documents)."""
+    doc_type = registered_type(type(obj))
+    if doc_type is None or doc_type.name == "plan":
+        return data
+    return {"type": doc_type.name, **data}
 
 
 def dumps(obj: Any, format: str = "yaml") -> bytes:
@@ -523,11 +568,7 @@ def dump(obj: Any, target: str | os.PathLike, *, format: str | None = None, keep
 
 
 def _with_defaults(obj: Any) -> dict:
-    from .convert import unstructure_with_defaults
-
-    data = unstructure_with_defaults(obj)
-    name = getattr(type(obj), "__document_type__", None)
-    return {"type": name, **data} if name and name != "plan" else data
+    return _typed(obj, unstructure_with_defaults(obj))
 
 
 def rewrite_yaml(old: bytes, data: Any, full: Any = None) -> bytes | None:
@@ -537,8 +578,6 @@ def rewrite_yaml(old: bytes, data: Any, full: Any = None) -> bytes | None:
     is kept, one it left out stays out. Returns ``None`` when ``old`` is not a readable
     YAML mapping (then it is simply replaced).
     """
-    import re
-
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.error import YAMLError
@@ -602,8 +641,6 @@ def _overlay(old: Any, new: Any, full: Any) -> Any:
 
 def _same_scalar(old: Any, new: Any) -> bool:
     """A quoted or styled scalar from ruamel equals the plain value written for it."""
-    import datetime as dt
-
     if isinstance(old, str) and isinstance(new, str):
         return str(old) == new
     if isinstance(old, bool) or isinstance(new, bool):
@@ -618,8 +655,6 @@ def _same_scalar(old: Any, new: Any) -> bool:
 
 
 def _write_error(path: Path, folder: Path, exc: OSError) -> ActionplanError:
-    import errno
-
     reasons: dict[int | None, tuple[str, str]] = {
         errno.ENOENT: (f"the folder {folder} does not exist", f"le dossier {folder} n'existe pas"),
         errno.ENOTDIR: (f"{folder} is not a folder", f"{folder} n'est pas un dossier"),

@@ -13,15 +13,34 @@ names both plugins) and remembers which plugin registered what.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
 import pluggy
 
-hookspec = pluggy.HookspecMarker("actionplan")
+if TYPE_CHECKING:  # only for the annotations: the hook specs sit below every module they name
+    import click
+
+    from .documents import DocumentFormat, DocumentType
+    from .errors import Issue
+    from .grants.criteria import Criterion
+    from .importers import Importer
+    from .model import ActionPlan, Gazetteer, Territory
+    from .reports import ReportFormat
+    from .storage import Store
+
+PROJECT = "actionplan"
+
+#: Marks the hook specifications below.
+hookspec = pluggy.HookspecMarker(PROJECT)
+#: Marks a plugin's hook implementations: ``@actionplan.hookimpl`` (re-exported by the package).
+hookimpl = pluggy.HookimplMarker(PROJECT)
 
 # -- documents ---------------------------------------------------------------------------
 
 
 @hookspec
-def actionplan_register_document_formats(register):
+def actionplan_register_document_formats(register: Callable[[DocumentFormat], None]) -> None:
     """Register document formats: how plan files are read and written.
 
     Call ``register(fmt)`` once per format, where ``fmt`` is a
@@ -35,7 +54,31 @@ def actionplan_register_document_formats(register):
 
 
 @hookspec
-def actionplan_register_territories(register):
+def actionplan_register_document_types(register: Callable[[DocumentType], None]) -> None:
+    """Register document types: what a document's ``type:`` key may name.
+
+    Call ``register(doc_type)`` once per type, with an :class:`actionplan.documents.DocumentType`:
+
+    - ``name``: the ``type:`` value (``"plan"``, the default when a document has no ``type``,
+      ``"tracking"``, ``"applications"``); unique among document types;
+    - ``cls``: the frozen attrs class the one converter structures the document into (and
+      unstructures it from); a class belongs to one type only. A field ``schema_version``
+      makes the loader refuse documents written by a newer actionplan;
+    - ``store_id(document) -> str | None``: the id a store keeps the document under (default:
+      its ``id`` attribute; ``None`` when it has none, then ``save`` needs the id given);
+    - ``checks(document, gazetteer) -> Iterable[Issue]``: the checks types alone cannot express
+      (unique ids, references), each issue with its document path; ``gazetteer`` is the
+      :class:`actionplan.model.Gazetteer` in force or ``None`` for the installed one. Default:
+      no checks. Loading refuses a document with an issue of severity ``"error"``.
+
+    Every type is loadable with :func:`actionplan.load`, writable with :func:`actionplan.dump`
+    (its ``type:`` written first, except for plans) and storable in any store. A name or a class
+    registered by two plugins is an error naming both. Return value is ignored.
+    """
+
+
+@hookspec
+def actionplan_register_territories(register: Callable[[Territory], None]) -> None:
     """Register territories for the gazetteer.
 
     Call ``register(territory)`` with :class:`actionplan.model.Territory` objects
@@ -45,7 +88,7 @@ def actionplan_register_territories(register):
 
 
 @hookspec
-def actionplan_plan_checks(plan, gazetteer):
+def actionplan_plan_checks(plan: ActionPlan, gazetteer: Gazetteer) -> Iterable[Issue] | None:
     """Check a loaded plan against rules of an organisation or a territory.
 
     ``plan`` is an :class:`actionplan.model.ActionPlan`, ``gazetteer`` the
@@ -59,7 +102,7 @@ def actionplan_plan_checks(plan, gazetteer):
 
 
 @hookspec(firstresult=True)
-def actionplan_open_store(url):
+def actionplan_open_store(url: str) -> Store | None:
     """Open a store for ``url`` (``"sqlite:plans.db"``, ``"dir:plans/"``, ``"postgresql://…"``).
 
     Return an object implementing :class:`actionplan.storage.Store` when this plugin
@@ -73,7 +116,7 @@ def actionplan_open_store(url):
 
 
 @hookspec
-def actionplan_register_report_formats(register):
+def actionplan_register_report_formats(register: Callable[[ReportFormat], None]) -> None:
     """Register report and export formats (``actionplan report --format NAME``).
 
     Call ``register(fmt)`` once per format, with an :class:`actionplan.reports.ReportFormat`:
@@ -99,7 +142,7 @@ def actionplan_register_report_formats(register):
 
 
 @hookspec
-def actionplan_register_importers(register):
+def actionplan_register_importers(register: Callable[[Importer], None]) -> None:
     """Register importers that turn other documents into plans or tracking logs.
 
     Call ``register(importer)`` with an :class:`actionplan.importers.Importer`:
@@ -130,7 +173,7 @@ def actionplan_register_importers(register):
 
 
 @hookspec
-def actionplan_register_criteria(register):
+def actionplan_register_criteria(register: Callable[[Criterion | type[Criterion]], None]) -> None:
     """Register eligibility and ranking criteria for grant programs.
 
     Call ``register(criterion)`` with an instance of a subclass of
@@ -156,7 +199,7 @@ def actionplan_register_criteria(register):
 
 
 @hookspec
-def actionplan_register_commands(cli):
+def actionplan_register_commands(cli: click.Group) -> None:
     """Add commands to the ``actionplan`` command line.
 
     ``cli`` is the root :class:`click.Group`; add commands with ``@cli.command()`` or

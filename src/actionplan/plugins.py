@@ -14,7 +14,7 @@ import importlib.util
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Generic, TypeVar
@@ -23,14 +23,13 @@ import pluggy
 
 from . import hookspecs
 from .errors import PluginError, UnknownFormatError
+from .hookspecs import PROJECT
 
 T = TypeVar("T")
 
-PROJECT = "actionplan"
-
 #: Built-in plugin modules, registered through the same hooks third parties use.
 DEFAULT_PLUGINS: tuple[str, ...] = (
-    "actionplan.documents",
+    "actionplan.documents", "actionplan.builtin_types",
     "actionplan.territories.quebec",
     "actionplan.cli.plan_commands", "actionplan.cli.territory_commands",
     "actionplan.storage.sqlite",
@@ -206,24 +205,38 @@ def refresh() -> None:
     Call it after registering or unregistering a plugin by hand on the manager.
     """
     _registries.clear()
-    from .territories import _cache
+    for callback in _refresh_callbacks:
+        callback()
 
-    _cache.clear()
+
+#: What :func:`refresh` calls besides clearing the registries (see :func:`on_refresh`).
+_refresh_callbacks: list[Callable[[], None]] = []
+
+
+def on_refresh(callback: Callable[[], None]) -> Callable[[], None]:
+    """Have ``callback`` called by every :func:`refresh`: a module above this one that caches
+    something built from the registries (the gazetteer) forgets it then. Returns ``callback``.
+    """
+    if callback not in _refresh_callbacks:
+        _refresh_callbacks.append(callback)
+    return callback
 
 
 #: Registry kinds in French, for messages.
 KINDS_FR = {
     "document format": "format de document", "report format": "format de rapport", "importer": "importateur",
-    "criterion": "critère", "territory": "territoire",
+    "criterion": "critère", "territory": "territoire", "document type": "type de document",
 }
 
 
 class Registry(Generic[T]):
     """Things plugins registered under unique names, with who registered each."""
 
-    def __init__(self, kind: str, key: Callable[[T], str]):
+    def __init__(self, kind: str, key: Callable[[T], str], unique: Mapping[str, Callable[[T], Hashable]] | None = None):
         self.kind = kind
         self._key = key
+        #: Other properties no two items may share (a document type's class), by what they are called.
+        self._unique = dict(unique or {})
         self._items: dict[str, T] = {}
         self._owners: dict[str, str] = {}
 
@@ -235,6 +248,13 @@ class Registry(Generic[T]):
             raise PluginError(
                 f"{self.kind} {name!r} is registered twice: by {self._owners[name]} and by {owner}"
             )
+        for what, value_of in self._unique.items():
+            value = value_of(item)
+            for other_name, other in self._items.items():
+                if other_name != name and value_of(other) == value:
+                    shown = value.__qualname__ if isinstance(value, type) else repr(value)
+                    raise PluginError(f"{self.kind} {what} {shown} is registered twice: as {other_name!r} by "
+                                      f"{self._owners[other_name]} and as {name!r} by {owner}")
         self._items[name] = item
         self._owners[name] = owner
 
@@ -266,10 +286,14 @@ class Registry(Generic[T]):
         return self._owners[name]
 
 
-def collect(hook_name: str, kind: str, key: Callable[[Any], str], pm: pluggy.PluginManager | None = None) -> Registry:
-    """Call a ``register_*`` hook and gather what every plugin registered."""
+def collect(hook_name: str, kind: str, key: Callable[[Any], str], pm: pluggy.PluginManager | None = None, *,
+            unique: Mapping[str, Callable[[Any], Hashable]] | None = None) -> Registry:
+    """Call a ``register_*`` hook and gather what every plugin registered.
+
+    ``key`` gives each item's name; ``unique`` names other properties no two items may share.
+    """
     pm = pm or get_plugin_manager()
-    registry: Registry = Registry(kind, key)
+    registry: Registry = Registry(kind, key, unique)
     hook = getattr(pm.hook, hook_name)
     for impl in reversed(hook.get_hookimpls()):  # earliest registered first; later may not shadow
         owner = pm.get_name(impl.plugin) or repr(impl.plugin)
@@ -280,8 +304,9 @@ def collect(hook_name: str, kind: str, key: Callable[[Any], str], pm: pluggy.Plu
 _registries: dict[str, Registry] = {}
 
 
-def registry(hook_name: str, kind: str, key: Callable[[Any], str]) -> Registry:
+def registry(hook_name: str, kind: str, key: Callable[[Any], str], *,
+             unique: Mapping[str, Callable[[Any], Hashable]] | None = None) -> Registry:
     """A cached :func:`collect` on the process-wide manager."""
     if hook_name not in _registries:
-        _registries[hook_name] = collect(hook_name, kind, key)
+        _registries[hook_name] = collect(hook_name, kind, key, unique=unique)
     return _registries[hook_name]

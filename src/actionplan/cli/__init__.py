@@ -13,9 +13,9 @@ import sys
 import attrs
 import click
 
-from .. import __version__
 from ..errors import ActionplanError, Issue, ValidationError
 from ..i18n import current_language, message
+from ..version import __version__
 
 
 @attrs.define

@@ -45,13 +45,12 @@ def load_document_of(path: str | os.PathLike, cls: type):
 
     Loading with ``cls`` forced would read a tracking log as a plan with a dozen unknown keys.
     """
-    from ..documents import DOCUMENT_TYPES
+    from ..documents import type_name
     from ..errors import ActionplanError
 
     document = actionplan.load(path)
     if not isinstance(document, cls):
-        names = {klass: name for name, klass in DOCUMENT_TYPES.items()}
-        expected, found = names.get(cls, cls.__name__), names.get(type(document), type(document).__name__)
+        expected, found = type_name(cls), type_name(type(document))
         raise ActionplanError(f"{path}: expected a '{expected}' document, found a '{found}' document",
                               fr=f"{path} : attendu un document de type « {expected} », trouvé un document de type "
                                  f"« {found} »")

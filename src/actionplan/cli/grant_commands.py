@@ -101,12 +101,13 @@ def load_program(state, ref: str, lang: str):
 
 def load_applications(path: str, plan, lang: str):
     """An applications document checked against the plan's program; warnings go to stderr."""
+    from ..documents import type_name
     from ..grants.checks import check_applications
-    from ..grants.model import ApplicationsDocument
+    from ..model.grants import ApplicationsDocument
 
     document = actionplan.load(path)
     if not isinstance(document, ApplicationsDocument):
-        found = getattr(type(document), "__document_type__", type(document).__name__)
+        found = type_name(type(document))
         raise ActionplanError(_m("not_applications", lang, path=path, found=found))
     issues = check_applications(document, plan)
     errors = [i for i in issues if i.severity == "error"]
@@ -195,7 +196,7 @@ def actionplan_register_commands(cli):
 
 def _replay(plan, applications: str | None, lang: str, as_of: dt.date | None = None):
     from ..grants.chain import replay
-    from ..grants.model import ApplicationsDocument
+    from ..model.grants import ApplicationsDocument
 
     document = load_applications(applications, plan, lang) if applications else ApplicationsDocument(plan.id)
     return replay(plan.program, document, as_of=as_of, organisations=plan.organisations)

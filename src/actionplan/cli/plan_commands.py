@@ -19,9 +19,9 @@ from .common import parse_date_option, resolve_plan
 def document_issues(document, others=()) -> list:
     """Issues of a loaded document; applications are checked against their program when its plan is
     among ``others`` (the files validated together), so they see the territories of that plan."""
-    from ..checks import check_document
+    from ..documents import check_document
     from ..grants.checks import check_applications
-    from ..grants.model import ApplicationsDocument
+    from ..model.grants import ApplicationsDocument
     from ..model import ActionPlan
 
     if isinstance(document, ApplicationsDocument):

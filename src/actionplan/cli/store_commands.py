@@ -202,6 +202,7 @@ def save_file(store, path: str, expect_version: int | None, author: str | None, 
               lang: str, given_id: str | None = None, document=None) -> None:
     """Save a file (``document``: its content, already loaded): its document (unless unchanged), and
     measurements the store does not hold yet."""
+    from ..documents import document_types
     from ..storage.backends import document_type_name, store_id
 
     if document is None:
@@ -214,7 +215,7 @@ def save_file(store, path: str, expect_version: int | None, author: str | None, 
     if isinstance(document, ActionPlan):
         document, measurements = split_measurements(document)
     type_name = document_type_name(document)
-    if given_id is None and getattr(document, "id", None) is None and not hasattr(document, "__store_id__"):
+    if given_id is None and document_types()[type_name].store_id(document) is None:
         raise ActionplanError(m("no_id", lang, path=path, type=type_name))
     doc_id = store_id(document, type_name, given_id)
     current = store.version(doc_id)

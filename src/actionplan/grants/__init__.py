@@ -2,7 +2,8 @@
 
 Modules (imported on demand so the model stays light):
 
-* :mod:`.model` — the program, calls, applications, decisions, agreements, payments;
+* :mod:`actionplan.model.grants` — the program, calls, applications, decisions, agreements, payments
+  (data classes, part of the model; re-exported here);
 * :mod:`.criteria` — the criterion contract (:class:`Criterion`, :class:`Verdict`, dated parameters);
 * :mod:`.rules` — generic criteria, registered by a default plugin;
 * :mod:`.evaluation` — eligibility and ranking of many applications, fast;
@@ -18,12 +19,13 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "GrantProgram": "model", "Application": "model", "ApplicationsDocument": "model", "Decision": "model",
-    "CallForProjects": "model", "Deadline": "model", "CriterionConfig": "model",
-    "Criterion": "criteria", "Verdict": "criteria", "Text": "criteria", "Param": "criteria",
-    "ProgramContext": "criteria", "criteria_registry": "criteria",
-    "Evaluator": "evaluation", "Assessment": "evaluation",
-    "Workflow": "chain", "Ledger": "ledger",
+    "GrantProgram": "..model.grants", "Application": "..model.grants", "ApplicationsDocument": "..model.grants",
+    "Decision": "..model.grants",
+    "CallForProjects": "..model.grants", "Deadline": "..model.grants", "CriterionConfig": "..model.grants",
+    "Criterion": ".criteria", "Verdict": ".criteria", "Text": ".criteria", "Param": ".criteria",
+    "ProgramContext": ".criteria", "criteria_registry": ".criteria",
+    "Evaluator": ".evaluation", "Assessment": ".evaluation",
+    "Workflow": ".chain", "Ledger": ".ledger",
 }
 
 __all__ = [
@@ -37,4 +39,4 @@ def __getattr__(name: str):
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'actionplan.grants' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    return getattr(importlib.import_module(module, __name__), name)

@@ -25,7 +25,7 @@ import attrs
 from ..errors import Issue
 from .criteria import GrantRefusal, Text, refuse
 from .ledger import Ledger
-from .model import (
+from ..model.grants import (
     Agreement,
     Application,
     ApplicationsDocument,

@@ -4,7 +4,7 @@
   priorities = themes of kind ``priorite``), the gazetteer and the installed criteria.
   Run on every plan load through ``actionplan_plan_checks`` (this module is a default plugin).
 * :func:`check_applications_document` — references inside a ``type: applications``
-  document (its ``__check__``).
+  document (the checks of its registered document type).
 * :func:`check_applications` — the same document against its program, including a replay
   of the approval chain and the ledger (illegal transitions, over-commitments).
 """
@@ -13,16 +13,26 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-import actionplan
-
+from ..documents import DocumentType
 from ..errors import Issue
+from ..hookspecs import hookimpl
+from ..model.grants import ApplicationsDocument, GrantProgram, fiscal_year_period, fiscal_year_start, total_of
 from .criteria import ProgramContext, check_criteria
-from .model import ApplicationsDocument, GrantProgram, fiscal_year_period, fiscal_year_start, total_of
 
 
-@actionplan.hookimpl
+def applications_store_id(document: ApplicationsDocument) -> str:
+    """Stores keep a program's applications beside it, under ``<program>.applications``."""
+    return f"{document.program}.applications"
+
+
+@hookimpl
+def actionplan_register_document_types(register: Callable[[DocumentType], None]) -> None:
+    register(APPLICATIONS_TYPE)
+
+
+@hookimpl
 def actionplan_plan_checks(plan, gazetteer):
     if plan.program is not None:
         return list(check_program(plan, gazetteer))
@@ -178,6 +188,12 @@ def check_applications_document(document: ApplicationsDocument, gazetteer=None) 
         for i, event in enumerate(getattr(document, kind)):
             if event.application not in applications:
                 yield _unknown(f"{kind}[{i}].application", "application", event.application, applications)
+
+
+#: ``type: applications``: references inside the document are checked on loading; checks against
+#: the program need the plan (:func:`check_applications`).
+APPLICATIONS_TYPE = DocumentType("applications", ApplicationsDocument, store_id=applications_store_id,
+                                 checks=check_applications_document)
 
 
 def check_applications(document: ApplicationsDocument, plan, gazetteer=None, *, registry=None) -> list[Issue]:

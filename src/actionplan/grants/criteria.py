@@ -29,12 +29,12 @@ import attrs
 
 from ..errors import GrantError, Issue, PluginError, ValidationError
 from ..model.base import NUMBER_EXPECTED, is_reasonable_number
-from .model import CRITERION_ROLES
+from ..model.grants import CRITERION_ROLES
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model.plan import ActionPlan, Theme
     from ..model.territory import Gazetteer
-    from .model import Application, CriterionConfig, GrantProgram
+    from ..model.grants import Application, CriterionConfig, GrantProgram
 
 
 class Text(NamedTuple):

@@ -37,7 +37,7 @@ from .criteria import (
     parse_params,
     refuse,
 )
-from .model import Application, CriterionConfig, GrantProgram
+from ..model.grants import Application, CriterionConfig, GrantProgram
 
 
 @attrs.frozen

@@ -30,7 +30,7 @@ from decimal import Decimal
 import attrs
 
 from .criteria import refuse
-from .model import GrantProgram, fiscal_year_of, fiscal_year_period, fiscal_year_start
+from ..model.grants import GrantProgram, fiscal_year_of, fiscal_year_period, fiscal_year_start
 from .money import format_amount
 
 _ZERO = Decimal(0)

@@ -17,9 +17,8 @@ from typing import Any
 import attrs
 from babel.numbers import format_decimal
 
-import actionplan
-
 from ..errors import Issue
+from ..hookspecs import hookimpl
 from ..model.base import check_id, check_text
 from .criteria import Criterion, Param, Parameter, ProgramContext, Text, Values, Verdict
 from .criteria import plural as _plural
@@ -249,7 +248,7 @@ class MaxAmount(Criterion):
 GENERIC_CRITERIA = (MinPriorities(), AddressesAnyPriority(), WeightedGrid(), MaxAmount())
 
 
-@actionplan.hookimpl
+@hookimpl
 def actionplan_register_criteria(register):
     for criterion in GENERIC_CRITERIA:
         register(criterion)

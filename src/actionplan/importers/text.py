@@ -8,8 +8,7 @@ the Word importer.
 
 from __future__ import annotations
 
-import actionplan
-
+from ..hookspecs import hookimpl
 from . import ImportContext, Importer, ImportResult, SourceError
 from .layout import Block, LayoutReader, Paragraph, Row, Table
 
@@ -75,6 +74,6 @@ TEXT_IMPORTER = Importer(
 )
 
 
-@actionplan.hookimpl
+@hookimpl
 def actionplan_register_importers(register):
     register(TEXT_IMPORTER)

@@ -1,9 +1,9 @@
 """The domain model: small frozen attrs classes, no I/O."""
 
-from ..schedules import Period, Schedule
 from .indicators import DEFAULT_SCALE, DIRECTIONS, INDICATOR_KINDS, Indicator, Measurement, Target
 from .organisations import ROLES, Organisation, Participation
 from .plan import SCHEMA_VERSION, THEME_KINDS, Action, ActionPlan, Objective, Section, Task, Theme
+from .schedules import Period, Schedule
 from .territory import LEVELS, Gazetteer, Territory
 from .tracking import TrackingLog, with_measurements
 

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import attrs
 
-from ..grants.model import GrantProgram
-from ..schedules import Period, Schedule
 from .base import check_id, check_ids, check_optional_id, check_text
+from .grants import GrantProgram
 from .indicators import Indicator
 from .organisations import Organisation, Participation
+from .schedules import Period, Schedule
 from .territory import Territory
 
 SCHEMA_VERSION = 1

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import actionplan
+from ..hookspecs import hookimpl
 
 
-@actionplan.hookimpl
+@hookimpl
 def actionplan_register_report_formats(register):
     from .csv_report import CSV_FORMAT
     from .html import HTML_FORMAT

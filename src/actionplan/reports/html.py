@@ -19,8 +19,8 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup
 
-from .. import __version__
 from ..model.base import fold
+from ..version import __version__
 from . import ReportContext, ReportFormat, ReportOption
 from .labels import LABELS, STATUS_KEYS
 from .safety import printable

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import orjson
 
-from .. import __version__
 from ..convert import unstructure
 from ..documents import to_data
+from ..version import __version__
 from . import ReportContext, ReportFormat
 
 FORMAT_VERSION = 1

@@ -11,7 +11,7 @@ See ``docs/schedules.md`` for every accepted form and the season convention.
 
 from __future__ import annotations
 
-from .model import (
+from ..model.schedules import (
     ASTRONOMICAL_SEASONS,
     METEOROLOGICAL_SEASONS,
     PART_TYPES,

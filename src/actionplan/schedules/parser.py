@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 import attrs
 
 from ..errors import ScheduleError
-from .model import (
+from ..model.schedules import (
     Continuous,
     FiscalYear,
     FreeText,

@@ -39,6 +39,13 @@ from typing import Any
 import attrs
 
 from .._attrs_types import AND_VALIDATOR, IN_VALIDATOR, NUMBER_VALIDATOR, OPTIONAL_VALIDATOR
+from ..documents import document_types as registered_types
+from ..documents import write_atomic
+from ..model import base
+from ..model.indicators import INDICATOR_KINDS
+from ..model.plan import THEME_KINDS
+from ..model.schedules import Schedule
+from ..plugins import make_plugin_manager
 
 SCHEMA_PATH = Path(__file__).with_name("actionplan.schema.json")
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -50,14 +57,8 @@ NUMERIC_TEXT = r"^\s*[-+]?[0-9][0-9 \u00a0\u202f]*([.,][0-9]+)?\s*\$?\s*$"
 
 def document_types(core_only: bool = False) -> dict[str, type]:
     """``type:`` name → class, for every document type known (the core's only, if asked)."""
-    from ..documents import DOCUMENT_TYPES, _register_builtin_types
-    from ..plugins import make_plugin_manager
-
-    make_plugin_manager(load_entrypoints=False)  # imports the built-in plugins and their models
-    _register_builtin_types()
-    found = dict(DOCUMENT_TYPES)
-    if core_only:
-        found = {name: cls for name, cls in found.items() if cls.__module__.split(".")[0] == "actionplan"}
+    registered = registered_types(make_plugin_manager(load_entrypoints=False) if core_only else None)
+    found = {doc_type.name: doc_type.cls for doc_type in registered}
     return dict(sorted(found.items(), key=lambda item: (item[0] != "plan", item[0])))
 
 
@@ -96,8 +97,6 @@ def dump(schema: dict) -> bytes:
 
 def write_shipped_schema() -> Path:
     """Regenerate the file shipped with the package."""
-    from ..documents import write_atomic
-
     write_atomic(SCHEMA_PATH, dump(generate_schema()))
     return SCHEMA_PATH
 
@@ -129,8 +128,6 @@ class _Walker:
             schema = self.type_schema(hints.get(field.name, Any))
             schema = _with_validator(schema, field.validator)
             if cls.__name__ == "Theme" and field.name == "kind":
-                from ..model.plan import THEME_KINDS
-
                 schema = {**schema, "examples": list(THEME_KINDS)}
             description = comments.get(field.name)
             if description:
@@ -149,8 +146,6 @@ class _Walker:
         return result
 
     def type_schema(self, hint: Any) -> dict:
-        from ..schedules import Schedule
-
         origin = typing.get_origin(hint)
         if origin in (typing.Union, types.UnionType):
             options = [a for a in typing.get_args(hint) if a is not type(None)]
@@ -190,8 +185,6 @@ class _Walker:
 
 def _with_validator(schema: dict, validator: Any) -> dict:
     """Constraints a field's attrs validator expresses: enums, ids, non-empty text, bounds."""
-    from ..model import base
-
     if validator is None:
         return schema
     if isinstance(validator, AND_VALIDATOR):
@@ -225,8 +218,6 @@ def _with_validator(schema: dict, validator: Any) -> dict:
 
 def _enum_descriptions() -> dict[tuple, dict[str, str]]:
     """Vocabularies whose values the model explains (indicator kinds)."""
-    from ..model.indicators import INDICATOR_KINDS
-
     return {tuple(INDICATOR_KINDS): {name: text for name, (text, _needs) in INDICATOR_KINDS.items()}}
 
 

@@ -8,7 +8,7 @@ distribution.
 
 Every backend offers the same :class:`Store` interface:
 
-* documents (any type of :data:`actionplan.documents.DOCUMENT_TYPES` that has an ``id``)
+* documents (any registered document type, see ``actionplan_register_document_types``)
   are saved with a version number and **optimistic concurrency**: a save names the version
   it was made from and a stale one raises :class:`~actionplan.errors.ConflictError`;
 * measurements and events are **append-only** records: adding one never rewrites the plan,
@@ -168,8 +168,8 @@ class Store(abc.ABC):
 
         ``expected_version`` is the version the change was made from, ``None`` to create a new
         document. Anything else raises :class:`ConflictError`; nothing is overwritten. The
-        document is stored under its ``id`` (or ``__store_id__()``); ``doc_id`` names one for
-        a document type without an id (an applications file, a tracking log).
+        document is stored under the id its document type gives (its ``id``; ``<program>.applications``
+        for an applications file); ``doc_id`` names one for a document type without an id (a tracking log).
         """
 
     @abc.abstractmethod

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from ..documents import document_types, from_data, own_id, registered_type, to_data
 from ..errors import ConflictError, Issue, NotFoundError, StoreError, ValidationError
 from ..model.base import is_valid_id
 from ..model.indicators import Measurement
@@ -90,14 +91,11 @@ def check_plain_text(data: Any, what: str, path: str = "") -> None:
 
 
 def document_type_name(document: Any) -> str:
-    """The ``type:`` name of a document's class in :data:`DOCUMENT_TYPES`."""
-    from ..documents import DOCUMENT_TYPES, _register_builtin_types
-
-    _register_builtin_types()
-    for name, cls in DOCUMENT_TYPES.items():
-        if cls is type(document):
-            return name
-    known = ", ".join(sorted(DOCUMENT_TYPES))
+    """The ``type:`` name of a document's class among the registered document types."""
+    doc_type = registered_type(type(document))
+    if doc_type is not None:
+        return doc_type.name
+    known = ", ".join(document_types().names())
     raise StoreError(f"a {type(document).__name__} is not a document type; known types: {known}",
                      fr=f"un objet {type(document).__name__} n'est pas un type de document ; types connus : {known}")
 
@@ -116,9 +114,9 @@ class PreparedDocument:
 
 
 def store_id(document: Any, type_name: str, given: str | None = None) -> str:
-    """The id a document is stored under: ``given``, else its ``__store_id__()``, else its ``id``."""
-    method = getattr(document, "__store_id__", None)
-    own = method() if callable(method) else getattr(document, "id", None)
+    """The id a document is stored under: ``given``, else the one its document type gives (its ``id``)."""
+    doc_type = registered_type(type(document))
+    own = doc_type.store_id(document) if doc_type is not None else own_id(document)
     if given is not None and own is not None and given != own:
         raise StoreError(f"the {type_name} has the id {own!r}; it cannot be saved as {given!r}",
                          fr=f"le document {type_name} a l'identifiant {own!r} ; il ne peut pas être enregistré "
@@ -133,8 +131,6 @@ def store_id(document: Any, type_name: str, given: str | None = None) -> str:
 
 def prepare_document(document: Any, doc_id: str | None = None) -> PreparedDocument:
     """Check a document can be stored and turn it into plain data (``to_data``)."""
-    from ..documents import to_data
-
     type_name = document_type_name(document)
     doc_id = store_id(document, type_name, doc_id)
     data = to_data(document)
@@ -155,8 +151,6 @@ def prepare_document(document: Any, doc_id: str | None = None) -> PreparedDocume
 
 def decode_document(data: Any, source: str):
     """Plain data from a store → model object (checked when it was saved, so not again)."""
-    from ..documents import from_data
-
     return from_data(data, source=source, check=False)
 
 

@@ -11,6 +11,7 @@ import attrs
 from ..convert import exception_issues, short_repr
 from ..errors import Issue, StoreError, ValidationError
 from ..model.indicators import Measurement
+from ..version import __version__
 from . import (
     BACKUP_FORMAT,
     BACKUP_FORMAT_VERSION,
@@ -53,8 +54,6 @@ def history_from_data(data: Mapping) -> HistoryEntry:
 
 
 def backup_to_data(backup: Backup, source: str | None = None) -> dict:
-    from .. import __version__
-
     return {
         "format": BACKUP_FORMAT,
         "format_version": BACKUP_FORMAT_VERSION,

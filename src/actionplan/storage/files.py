@@ -28,10 +28,9 @@ from urllib.parse import quote, unquote
 
 import orjson
 
-import actionplan
-
 from ..documents import write_atomic
 from ..errors import StoreError, ValidationError
+from ..hookspecs import hookimpl
 from ..model.base import is_valid_id
 from ..model.indicators import Measurement
 from . import (
@@ -492,7 +491,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-@actionplan.hookimpl
+@hookimpl
 def actionplan_open_store(url):
     path = url_path(url, "dir")
     if path is None:

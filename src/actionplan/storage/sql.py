@@ -27,6 +27,7 @@ from typing import Any
 
 from ..errors import ConflictError, StoreError
 from ..model.indicators import Measurement
+from ..version import __version__
 from . import (
     Backup,
     DocumentInfo,
@@ -181,8 +182,6 @@ class SqlStore(Store):
                              fr=f"{self._where()} a une version de schéma illisible {row!r} ; refus de "
                                 "l'utiliser") from None
         if version > self.SCHEMA_VERSION:
-            from .. import __version__
-
             raise StoreError(
                 f"{self._where()} was written by a newer actionplan (store schema {version}; "
                 f"actionplan {__version__} reads up to {self.SCHEMA_VERSION}); upgrade actionplan to use it",

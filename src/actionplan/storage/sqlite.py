@@ -13,9 +13,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-import actionplan
-
 from ..errors import StoreError
+from ..hookspecs import hookimpl
 from . import url_path
 from .sql import SqlStore
 
@@ -165,7 +164,7 @@ class SqliteStore(SqlStore):
             self._conn = None
 
 
-@actionplan.hookimpl
+@hookimpl
 def actionplan_open_store(url):
     path = url_path(url, "sqlite")
     if path is None:

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from ..model.territory import Gazetteer
+import pluggy
+
+from ..model.territory import Gazetteer, Territory
+from ..plugins import collect, on_refresh, registry
+
+HOOK = "actionplan_register_territories"
 
 
-def default_gazetteer(pm=None) -> Gazetteer:
+def _territory_id(territory: Territory) -> str:
+    return territory.id
+
+
+def default_gazetteer(pm: pluggy.PluginManager | None = None) -> Gazetteer:
     """A gazetteer of every territory that installed plugins register."""
-    from ..plugins import collect, get_plugin_manager
-
     if pm is None:
         return _cached()
-    registry = collect("actionplan_register_territories", "territory", lambda t: t.id, pm)
-    return Gazetteer(registry)
+    return Gazetteer(collect(HOOK, "territory", _territory_id, pm))
 
 
+#: The process-wide gazetteer, built once; forgotten when the plugins' registrations are.
 _cache: list[Gazetteer] = []
+on_refresh(_cache.clear)
 
 
 def _cached() -> Gazetteer:
     if not _cache:
-        from ..plugins import registry
-
-        _cache.append(Gazetteer(registry("actionplan_register_territories", "territory", lambda t: t.id)))
+        _cache.append(Gazetteer(registry(HOOK, "territory", _territory_id)))
     return _cache[0]

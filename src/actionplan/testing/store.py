@@ -30,10 +30,12 @@ import attrs
 import pytest
 
 from .. import open_store
-from ..documents import DOCUMENT_TYPES, document_type
+from ..documents import DocumentType
 from ..errors import ConflictError, NotFoundError, StoreError, ValidationError
+from ..hookspecs import hookimpl
 from ..model.base import check_id, check_text
 from ..model.indicators import Measurement
+from ..plugins import get_plugin_manager, refresh
 from ..storage import Event, Store
 from . import SAMPLE_PLAN_ID, sample_measurements, sample_plan, sample_plan_data
 
@@ -54,6 +56,14 @@ class ConformanceNote:
     organisation: str | None = None
     territories: tuple[str, ...] = ()
     schema_version: int = 1
+
+
+class _NoteTypePlugin:
+    """Registers :class:`ConformanceNote` as ``type: conformance-note``."""
+
+    @hookimpl
+    def actionplan_register_document_types(self, register):
+        register(DocumentType("conformance-note", ConformanceNote))
 
 
 def snapshot(store: Store) -> dict:
@@ -116,14 +126,16 @@ class StoreConformance:
 
     @pytest.fixture
     def note_type(self):
-        """Registers the suite's own document type for one test."""
-        previous = DOCUMENT_TYPES.get("conformance-note")
-        document_type("conformance-note")(ConformanceNote)
-        yield ConformanceNote
-        if previous is None:
-            DOCUMENT_TYPES.pop("conformance-note", None)
-        else:  # pragma: no cover
-            DOCUMENT_TYPES["conformance-note"] = previous
+        """Registers the suite's own document type for one test, as a plugin would."""
+        pm = get_plugin_manager()
+        plugin = _NoteTypePlugin()
+        pm.register(plugin, name=f"actionplan.testing.store.note-type-{id(plugin)}")
+        refresh()
+        try:
+            yield ConformanceNote
+        finally:
+            pm.unregister(plugin)
+            refresh()
 
     @pytest.fixture
     def documents(self, plan, note_type):
