@@ -197,7 +197,7 @@ def hostile_sample() -> ReportSample:
     indicators statuses, so the texts show in every part of a report.
     """
     from ..documents import from_data
-    from ..grants.model import ApplicationsDocument
+    from ..model.grants import ApplicationsDocument
     from ..model import Measurement, with_measurements
 
     plan = from_data(_hostile_plan_data())
@@ -287,7 +287,7 @@ def edge_applications() -> tuple[Any, ...]:
 
     A criterion must judge each of them (a verdict, with its reasons) rather than fail.
     """
-    from ..grants.model import Application
+    from ..model.grants import Application
     from ..model import Participation
 
     return (
