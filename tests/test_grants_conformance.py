@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from actionplan.grants.model import Application
+from actionplan.model.grants import Application
 from actionplan.model import Participation
 from actionplan.testing import CriterionConformance
 

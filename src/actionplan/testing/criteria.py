@@ -34,7 +34,7 @@ import pytest
 from ..errors import ValidationError
 from ..grants.criteria import Criterion, get_criterion
 from ..grants.evaluation import Assessment, Evaluator
-from ..grants.model import CRITERION_ROLES, CriterionConfig
+from ..model.grants import CRITERION_ROLES, CriterionConfig
 from .samples import GRANT_SAMPLE_NAMES, GrantSample, edge_applications, grant_samples
 
 __all__ = ["CriterionConformance"]
