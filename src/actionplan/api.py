@@ -26,7 +26,7 @@ from . import schedules as _schedules
 from .checks import plan_gazetteer
 from .cli import CliState, echo_issues
 from .cli.common import load_document_of, resolve_plan
-from .documents import DocumentFormat, write_atomic
+from .documents import DocumentFormat, DocumentType, write_atomic
 from .errors import (
     ActionplanError,
     ConflictError,
@@ -54,7 +54,7 @@ from .grants.criteria import (
     refuse,
 )
 from .grants.evaluation import Assessment, Evaluator, Ranking
-from .grants.model import (
+from .model.grants import (
     Agreement,
     Application,
     ApplicationsDocument,
@@ -183,6 +183,8 @@ __all__ = [
     "xml_text", "printable", "is_formula_like", "neutralise_formula", "markdown_text",
     # -- document formats (actionplan_register_document_formats) ---------------------------
     "DocumentFormat",
+    # -- document types (actionplan_register_document_types) -------------------------------
+    "DocumentType",
     # -- importers (actionplan_register_importers) -----------------------------------------
     "Importer", "ImportContext", "ImportResult", "LayoutReader", "Block", "Paragraph", "Table", "Row",
     "BULLETS", "french_date", "resolve_territory",
