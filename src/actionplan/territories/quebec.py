@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
-import actionplan
-from actionplan.model.territory import Territory
+from ..hookspecs import hookimpl
+from ..model.territory import Territory
 
 DATA_FILE = "quebec.csv"
 
@@ -27,7 +27,7 @@ def territories() -> tuple[Territory, ...]:
     return tuple(read_builtin(data, DATA_FILE))
 
 
-@actionplan.hookimpl
+@hookimpl
 def actionplan_register_territories(register):
     for territory in territories():
         register(territory)
