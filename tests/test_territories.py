@@ -368,3 +368,24 @@ def test_an_imported_text_names_its_mrc_without_taking_common_words_for_them(mis
     text = SMALL_PLAN.replace("Soutenir les acteurs du Roussillon.", mission)
     plan = actionplan.documents.from_data(read_text(text.encode(), _ctx()).data)
     assert set(plan.territories) == set(expected)
+
+
+def test_the_territory_set_plugin_of_the_docs_reads_its_own_table(tmp_path, monkeypatch, register_plugin):
+    import importlib
+    import re
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "territories.md").read_text(encoding="utf-8")
+    source = re.search(r"```python\n# src/actionplan_estrie/plugin\.py\n(.*?)```", guide, flags=re.S).group(1)
+    package = tmp_path / "actionplan_estrie"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "plugin.py").write_text(source, encoding="utf-8")
+    (package / "municipalites.csv").write_text("nom;code\nMagog;45072\nEastman;45093\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    register_plugin(importlib.import_module("actionplan_estrie.plugin"))
+    from actionplan.territories import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    assert gazetteer.municipalities_reached(["mrc:memphremagog"]) == {"mun:magog", "mun:eastman"}
+    assert gazetteer["mun:magog"].code == "45072"
+    assert "mun:saint-hyacinthe" in gazetteer

@@ -131,6 +131,8 @@ from .storage import (
 from .storage.backends import json_bytes, parse_time
 from .storage.sql import SqlStore
 from .territories import default_gazetteer
+from .territories.table import TableOptions as TerritoryTableOptions
+from .territories.table import read_table as read_territory_table
 
 # -- values documented here, where the reference reads them --------------------------------
 
@@ -166,7 +168,7 @@ __all__ = [
     # -- the model: plans, tracking, organisations, territories ----------------------------
     "ActionPlan", "Theme", "Objective", "Action", "Indicator", "Target", "Measurement", "Task", "Section",
     "Organisation", "Participation", "TrackingLog", "with_measurements", "DEFAULT_SCALE",
-    "Territory", "Gazetteer", "default_gazetteer", "plan_gazetteer",
+    "Territory", "Gazetteer", "default_gazetteer", "plan_gazetteer", "read_territory_table", "TerritoryTableOptions",
     "fold", "slugify",
     # -- the model: grant programs and applications ----------------------------------------
     "GrantProgram", "CriterionConfig", "ApprovalChain", "ApprovalStep", "CallForProjects", "Deadline",

@@ -172,7 +172,8 @@ def read_table(data: bytes, source: str, gazetteer: Gazetteer | None = None, opt
 
     ``gazetteer`` resolves parents given by name or id; the table's own rows resolve too. A row
     may not redefine a territory of ``installed`` (default: ``gazetteer``) differently; the same
-    definition is accepted, so a table can be imported again.
+    definition is accepted, so a table can be imported again. Without a gazetteer (a plugin
+    reading its own table while the gazetteer is being gathered), a parent id is taken as given.
     """
     options = options or TableOptions()
     text = decode(data, source, encoding)
@@ -224,6 +225,7 @@ def read_table(data: bytes, source: str, gazetteer: Gazetteer | None = None, opt
                                  fr=f"identifiant déjà utilisé à la ligne {first}",
                                  expected="one row per territory (names alike need an id column)",
                                  expected_fr="une ligne par territoire (des noms semblables demandent une colonne id)"))
+    trust_ids = gazetteer is None
     known = gazetteer if gazetteer is not None else Gazetteer()
     reserved = installed if installed is not None else known
     own_names: dict[str, list[str]] = {}
@@ -236,6 +238,8 @@ def read_table(data: bytes, source: str, gazetteer: Gazetteer | None = None, opt
         parent = draft["parent"]
         if parent is not None:
             resolved = _resolve_parent(parent, known, seen, own_names)
+            if resolved is None and trust_ids and is_valid_id(parent) and ":" in parent:
+                resolved = parent
             if resolved is None:
                 issues.append(_issue(line, "parent", "unknown parent territory",
                                      expected="an id or a name of the gazetteer or of this table",
