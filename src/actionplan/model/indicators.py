@@ -2,7 +2,7 @@
 
 One :class:`Indicator` class serves every kind written in the plans; ``kind`` says
 which fields matter (see :data:`INDICATOR_KINDS`). Plan-level checks
-(:mod:`actionplan.model.checks`) report a kind whose required fields are missing,
+(:mod:`actionplan.checks`) report a kind whose required fields are missing,
 with the document path, rather than failing deep inside a constructor.
 """
 
