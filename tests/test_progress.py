@@ -93,6 +93,39 @@ def test_a_schedule_that_cannot_be_dated_falls_back_on_the_plan_period():
     assert p.bounds == YEAR.period
 
 
+@pytest.mark.parametrize("text", ["Au besoin", "À déterminer", "As needed", "TBD"])
+def test_an_unscheduled_action_is_never_late_nor_judged_against_the_plan_period(text):
+    unscheduled = parse_schedule(text)
+    after_the_plan = date(2027, 6, 1)
+    for indicator in (ind("tracked"), ind("count", target=D(4)), ind("milestone"), ind("deliverable"),
+                      ind("count", m(date(2026, 3, 1), 1), target=D(4))):
+        p = prog(indicator, after_the_plan, ctx=YEAR, schedule=unscheduled)
+        assert p.bounds is None and p.expected is None
+        assert p.status in ("not_started", "on_track"), (indicator.kind, p.status, p.reason)
+    # the same indicators without a schedule are judged against the plan's period, hence late
+    assert prog(ind("count", target=D(4)), after_the_plan, ctx=YEAR).status == "late"
+
+
+def test_a_deadline_is_judged_from_the_plan_start_to_its_day():
+    by_june = parse_schedule("D'ici juin 2026")
+    p = prog(ind("deliverable"), date(2026, 7, 1), ctx=YEAR, schedule=by_june)
+    assert p.bounds == Period(date(2026, 1, 1), date(2026, 6, 30)) and p.status == "late"
+    assert prog(ind("deliverable"), date(2026, 6, 30), ctx=YEAR, schedule=by_june).status == "at_risk"
+    before = parse_schedule("Avant le 15 mai 2026")
+    assert prog(ind("milestone"), date(2026, 5, 15), ctx=YEAR, schedule=before).status == "late"
+    assert prog(ind("milestone"), date(2026, 5, 14), ctx=YEAR, schedule=before).status == "at_risk"
+
+
+def test_a_start_is_judged_from_its_day_to_the_plan_end():
+    p = prog(ind("count", target=D(4)), date(2026, 3, 1), ctx=YEAR, schedule=parse_schedule("Dès avril 2026"))
+    assert p.bounds == Period(date(2026, 4, 1), date(2026, 12, 31)) and p.status == "not_started"
+
+
+def test_end_of_the_year_is_its_last_quarter():
+    p = prog(ind("deliverable"), date(2026, 9, 30), ctx=YEAR, schedule=parse_schedule("Fin 2026"))
+    assert p.bounds == Period(date(2026, 10, 1), date(2026, 12, 31)) and p.status == "not_started"
+
+
 def test_a_schedule_needs_a_context():
     with pytest.raises(ValueError, match="ctx"):
         indicator_progress(ind("tracked"), date(2026, 1, 1), schedule=parse_schedule("2026"))

@@ -24,8 +24,12 @@ KINDS_FR = {
 #: A short French reminder of the schedule forms (the full list is in docs/schedules.md).
 SCHEDULE_FORMS_FR = (
     "une date « 31 mars 2026 », un mois « Juillet 2019 », une saison « Hiver 2026 », une année « 2026 », "
-    "« Poursuite en 2026 », une période « 2025-2026 », un exercice « exercice 2020-2021 », « En continu », "
-    "une récurrence « 2 fois par année », « Annuellement Automne », un événement « À la fin de chaque projet », "
+    "« Poursuite en 2026 », un trimestre « T2 2026 » ou « 1er trimestre 2026-2027 », un semestre « S1 2026 », "
+    "une partie « début 2026 », « mi-mars 2026 », une plage « janvier à mars 2026 », « printemps-été 2026 », "
+    "une échéance « d'ici juin 2026 », « avant le 15 mai 2026 », un début « dès janvier 2026 », "
+    "une période « 2025-2026 », un exercice « exercice 2020-2021 », « En continu », "
+    "une récurrence « 2 fois par année », « hebdomadaire », « Annuellement Automne », "
+    "un événement « À la fin de chaque projet », « Au besoin » ou « À déterminer » seuls, "
     "et leurs combinaisons « → Hiver 2026 → En continu »"
 )
 
@@ -82,6 +86,13 @@ SCHEDULE_REASONS_FR: list[Rule] = _rules([
     (r"^a fiscal year runs over two consecutive years, not (.+)$",
      r"un exercice financier couvre deux années consécutives, pas \1"),
     (r"^(\d+) times a year is not a schedule \(1 to 366\)$", r"\1 fois par année n'est pas un échéancier (1 à 366)"),
+    (r"^a year has 4 quarters, not (\d+)$", r"une année compte 4 trimestres, pas \1"),
+    (r"^a year has 2 semesters, not (\d+)$", r"une année compte 2 semestres, pas \1"),
+    (r"^the range goes backwards; write the earlier end first, each with its year \((.+)\)$",
+     r"la plage va à rebours; écrivez d'abord le début, chaque bout avec son année (\1)"),
+    (r"^« au besoin » or « à déterminer » stands alone: .+$",
+     "« au besoin » ou « à déterminer » s'écrit seul : un échéancier nomme un moment ou dit qu'il n'en a pas, "
+     "pas les deux"),
 ])
 
 #: What the YAML and JSON loaders refuse, in French (the part after « erreur YAML à la ligne … : »).

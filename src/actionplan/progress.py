@@ -228,7 +228,8 @@ def indicator_progress(
 
     ``schedule`` is its action's schedule and ``ctx`` the plan's schedule context. The status is
     judged against ``schedule.bounds(ctx)``, else (no schedule, or one that cannot be dated) the
-    context's period (the plan's); with neither, there is no expected fraction and nothing is late.
+    context's period (the plan's); with neither, or an unscheduled schedule (« Au besoin »,
+    « À déterminer »), there is no expected fraction and nothing is late.
     """
     as_of = _plain_date(as_of)
     bounds: Period | None = None
@@ -236,7 +237,7 @@ def indicator_progress(
         if ctx is None:
             raise ValueError("indicator_progress needs ctx (the plan's ScheduleContext) to read a schedule")
         bounds = schedule.bounds(ctx)
-    if bounds is None and ctx is not None:
+    if bounds is None and ctx is not None and not (schedule is not None and schedule.unscheduled):
         bounds = Period(ctx.start, ctx.end)
     measurements = _counted(indicator.measurements, as_of)
     fiscal = bool(ctx is not None and ctx.fiscal_years)

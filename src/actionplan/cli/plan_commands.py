@@ -92,14 +92,17 @@ def due_between(plan, start: dt.date, end: dt.date, ctx):
     """Actions with a dated part of their schedule falling in [start, end], and the merely continuous ones.
 
     « En continu » is due every day; listing it every quarter would drown what is really due,
-    so continuous-only actions are counted apart.
+    so continuous-only actions are counted apart, and so are actions started before the window
+    (« Dès janvier 2026 »), listed only in the window of their start. Unscheduled ones
+    (« Au besoin », « À déterminer ») are never due.
     """
     due, continuous = [], []
     for theme, _objective, action in plan.iter_actions():
         if action.schedule is None:
             continue
-        dated = [p for p in action.schedule.parts if p.kind != "continuous"]
-        if any(p.occurrences(start, end, ctx) for p in dated):
+        dated = [p for p in action.schedule.parts if p.kind not in ("continuous", "start")]
+        starts = [p for p in action.schedule.parts if p.kind == "start"]
+        if any(p.occurrences(start, end, ctx) for p in dated) or any(start <= p.date(ctx) <= end for p in starts):
             due.append((theme, action))
         elif action.schedule.is_due_between(start, end, ctx):
             continuous.append((theme, action))

@@ -21,6 +21,8 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, YEARLY, rrule
 
 SEASONS = ("spring", "summer", "autumn", "winter")
+#: The month a fiscal year starts (Quebec government: 1 April → 31 March), for spans, fiscal years and quarters.
+FISCAL_YEAR_START_MONTH = 4
 
 _ONE_DAY = dt.timedelta(days=1)
 
@@ -92,6 +94,12 @@ _optional_month = attrs.validators.optional(_is_month)
 def _month_day(year: int, month: int, day: int) -> dt.date:
     """A day of a season convention; 29 February becomes the 28th in common years."""
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _months(year: int, first: int, count: int) -> Period:
+    """``count`` whole months from month ``first`` of ``year`` (``first`` may pass 12: next year)."""
+    start = dt.date(year, 1, 1) + relativedelta(months=first - 1)
+    return Period(start, start + relativedelta(months=count) - _ONE_DAY)
 
 
 def _month_period(year: int, month: int) -> Period:
@@ -352,7 +360,7 @@ class YearSpan(_Part):
 
     def bounds(self, ctx: ScheduleContext) -> Period:
         if ctx.fiscal_years:
-            return Period(dt.date(self.start_year, 4, 1), dt.date(self.end_year, 3, 31))
+            return _months(self.start_year, FISCAL_YEAR_START_MONTH, 12 * (self.end_year - self.start_year))
         return Period(dt.date(self.start_year, 1, 1), dt.date(self.end_year, 12, 31))
 
 
@@ -372,7 +380,7 @@ class FiscalYear(_Part):
         return self.start_year + 1
 
     def bounds(self, ctx: ScheduleContext) -> Period:
-        return Period(dt.date(self.start_year, 4, 1), dt.date(self.end_year, 3, 31))
+        return _months(self.start_year, FISCAL_YEAR_START_MONTH, 12)
 
 
 @attrs.frozen
@@ -426,8 +434,10 @@ class Recurrence(_Part):
             instances = _season_instances(self.season, ctx)
         elif self.month is not None:
             instances = _month_instances(self.month, ctx)
-        else:
+        elif self.times_per_year is not None:
             instances = _slots(self.times_per_year, ctx)
+        else:  # refused at construction
+            instances = []
         return _clip_all(instances, ctx.period)
 
     def bounds(self, ctx: ScheduleContext) -> Period | None:
@@ -516,16 +526,239 @@ class FreeText(_Part):
         return []
 
 
+# -- quarters, semesters, parts of a period, ranges, deadlines, starts, unscheduled -------------
+
+
+def _is_index(highest: int):
+    def check(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= highest:
+            raise ValueError(f"{type(instance).__name__}.{attribute.name} must be 1 to {highest}, not {value!r}")
+    return check
+
+
+class _YearDivision(_Part):
+    """A quarter or semester of a calendar year, or of a fiscal year (which starts in April)."""
+
+    __slots__ = ()
+    months: ClassVar[int]
+    year: int
+    index: int
+    fiscal: bool
+
+    @property
+    def end_year(self) -> int | None:
+        """The second year of the fiscal year named « 2026-2027 », ``None`` for a calendar year."""
+        return self.year + 1 if self.fiscal else None
+
+    def bounds(self, ctx: ScheduleContext) -> Period:
+        first = (FISCAL_YEAR_START_MONTH if self.fiscal else 1) + (self.index - 1) * self.months
+        return _months(self.year, first, self.months)
+
+
+@attrs.frozen
+class InQuarter(_YearDivision):
+    """A quarter: « T2 2026 », "Q3 2026" (calendar: T2 is April–June); « T1 2026-2027 »,
+    « 1er trimestre 2026-2027 », "Q1 FY2026-27" (fiscal, named by its two years: T1 is April–June 2026).
+
+    A quarter of one year is a calendar quarter and a quarter of a year named by two years a
+    fiscal one, whatever the context, as for :class:`InYear` and :class:`FiscalYear`.
+    """
+
+    kind: ClassVar[str] = "quarter"
+    months: ClassVar[int] = 3
+    year: int = attrs.field(validator=_is_year)
+    index: int = attrs.field(validator=_is_index(4))
+    fiscal: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+
+
+@attrs.frozen
+class InSemester(_YearDivision):
+    """A half year: « S1 2026 », « 2e semestre 2026 », 'H2 2026' (calendar: S2 is July–December);
+    « S2 2026-2027 » (fiscal: October 2026–March 2027)."""
+
+    kind: ClassVar[str] = "semester"
+    months: ClassVar[int] = 6
+    year: int = attrs.field(validator=_is_year)
+    index: int = attrs.field(validator=_is_index(2))
+    fiscal: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+
+
+#: The parts of a period people name: « début », « mi- », « fin »; "early", "mid", "late".
+PORTIONS = ("early", "mid", "late")
+
+
+def _is_portion(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    if value not in PORTIONS:
+        raise ValueError(f"{type(instance).__name__}.{attribute.name} must be one of {PORTIONS}, not {value!r}")
+
+
+def _is_block(*types: type):
+    def check(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+        if not isinstance(value, types):
+            names = ", ".join(t.__name__ for t in types)
+            raise TypeError(f"{type(instance).__name__}.{attribute.name} must be one of {names}, not {value!r}")
+    return check
+
+
+#: A year's early, mid and late parts, as (first month, number of months).
+_YEAR_PORTIONS = {"early": (1, 3), "mid": (5, 4), "late": (10, 3)}
+#: A month's: its three « décades » (days 1–10, 11–20, 21 to the end), as (first day, last day or None).
+_MONTH_PORTIONS = {"early": (1, 10), "mid": (11, 20), "late": (21, None)}
+
+
+@attrs.frozen
+class Portion(_Part):
+    """Part of a month, season or year: « début 2026 », « mi-mars 2026 », « fin de l'hiver 2026 », 'late 2026'.
+
+    * a year: ``early`` is its first quarter (January–March), ``mid`` its four middle months
+      (May–August), ``late`` its last quarter (October–December);
+    * a month: its three « décades », days 1–10, 11–20 and 21 to the end;
+    * a season: the first, middle or last third of its days.
+    """
+
+    kind: ClassVar[str] = "portion"
+    which: str = attrs.field(validator=_is_portion)
+    of: InMonth | InSeason | InYear = attrs.field(validator=_is_block(InMonth, InSeason, InYear))
+
+    def bounds(self, ctx: ScheduleContext) -> Period:
+        if isinstance(self.of, InYear):
+            first, count = _YEAR_PORTIONS[self.which]
+            return _months(self.of.year, first, count)
+        whole = self.of.bounds(ctx)
+        if isinstance(self.of, InMonth):
+            first_day, last_day = _MONTH_PORTIONS[self.which]
+            return Period(whole.start.replace(day=first_day), whole.end if last_day is None
+                          else whole.start.replace(day=last_day))
+        index = PORTIONS.index(self.which)
+        cuts = [whole.start + dt.timedelta(days=i * whole.days // 3) for i in range(4)]
+        return Period(cuts[index], cuts[index + 1] - _ONE_DAY)
+
+
+#: What a range, a deadline or a start may be made of: a fixed block of time.
+_BLOCKS = (OnDate, InMonth, InSeason, InYear, InQuarter, InSemester, Portion)
+#: A deadline may also be a span of years or a fiscal year (« d'ici 2025-2026 »).
+_DEADLINE_BLOCKS = (*_BLOCKS, YearSpan, FiscalYear)
+#: The context a range is checked in when built (it must go forward with the default season convention).
+_CHECK_CTX = ScheduleContext(dt.date(2000, 1, 1), dt.date(2000, 12, 31))
+
+
+@attrs.frozen
+class Range(_Part):
+    """From one block of time to another, both included: « janvier à mars 2026 »,
+    « printemps-été 2026 », « du 1er au 15 mars 2026 », 'from January to March 2026'.
+
+    The range runs from the first day of ``first`` to the last day of ``last``; ``last``
+    must end after ``first`` (checked with the default season convention).
+    """
+
+    kind: ClassVar[str] = "range"
+    first: OnDate | InMonth | InSeason | InYear | InQuarter | InSemester | Portion = attrs.field(
+        validator=_is_block(*_BLOCKS))
+    last: OnDate | InMonth | InSeason | InYear | InQuarter | InSemester | Portion = attrs.field(
+        validator=_is_block(*_BLOCKS))
+
+    @last.validator
+    def _check_forward(self, attribute: attrs.Attribute, value: Any) -> None:
+        first, last = self.first.bounds(_CHECK_CTX), value.bounds(_CHECK_CTX)
+        if not (first.start < last.start and first.end < last.end):
+            raise ValueError(f"Range.last ({last}) must end after Range.first ({first}) begins and ends")
+
+    def bounds(self, ctx: ScheduleContext) -> Period:
+        first, last = self.first.bounds(ctx), self.last.bounds(ctx)
+        return Period(min(first.start, last.start), max(first.end, last.end))
+
+
+@attrs.frozen
+class Deadline(_Part):
+    """Due at the latest on a day, with no start of its own: a deadline is not a window.
+
+    « d'ici juin 2026 », « au plus tard le 15 mai 2026 », 'By fall 2026': the last day of
+    ``by`` (30 June 2026, 15 May 2026, 20 December 2026). « avant le 15 mai 2026 »,
+    'before June 2026' (``before=True``): the day before ``by`` begins (14 May, 31 May).
+
+    Its occurrence is that one day; its bounds run from the context's start to it, the time
+    the work has (the day alone when the context starts later).
+    """
+
+    kind: ClassVar[str] = "deadline"
+    by: OnDate | InMonth | InSeason | InYear | InQuarter | InSemester | Portion | YearSpan | FiscalYear = attrs.field(
+        validator=_is_block(*_DEADLINE_BLOCKS))
+    before: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+
+    def date(self, ctx: ScheduleContext) -> dt.date:
+        """The last day it may be done."""
+        period = self.by.bounds(ctx)
+        return period.start - _ONE_DAY if self.before else period.end
+
+    def bounds(self, ctx: ScheduleContext) -> Period:
+        day = self.date(ctx)
+        return Period(min(ctx.start, day), day)
+
+    def occurrences(self, start: dt.date, end: dt.date, ctx: ScheduleContext) -> list[Period]:
+        return _clip_all([Period.day(self.date(ctx))], Period(start, end))
+
+
+@attrs.frozen
+class Start(_Part):
+    """Begins on a day and goes on, with no end of its own: a start is not a window.
+
+    « Dès janvier 2026 », « à partir du 15 mai 2026 », 'starting spring 2026': from the first
+    day of ``on`` (1 January 2026…) to the end of the context's period.
+    """
+
+    kind: ClassVar[str] = "start"
+    on: OnDate | InMonth | InSeason | InYear | InQuarter | InSemester | Portion = attrs.field(
+        validator=_is_block(*_BLOCKS))
+
+    def date(self, ctx: ScheduleContext) -> dt.date:
+        """The first day."""
+        return self.on.bounds(ctx).start
+
+    def bounds(self, ctx: ScheduleContext) -> Period:
+        day = self.date(ctx)
+        return Period(day, max(day, ctx.end))
+
+
+#: Why a schedule names no time: « au besoin » (as needed) or « à déterminer » (to be determined).
+UNSCHEDULED_REASONS = ("as_needed", "to_be_determined")
+
+
+@attrs.frozen
+class Unscheduled(_Part):
+    """Explicitly not scheduled: « Au besoin », « À déterminer », 'As needed', 'TBD'.
+
+    It covers no day: never late, never due in a window, no calendar event. ``note``
+    keeps what follows (« Au besoin, selon les demandes »).
+    """
+
+    kind: ClassVar[str] = "unscheduled"
+    reason: str = attrs.field(validator=attrs.validators.in_(UNSCHEDULED_REASONS))
+    note: str | None = attrs.field(default=None, validator=_optional_str)
+
+    def bounds(self, ctx: ScheduleContext) -> None:
+        return None
+
+    def occurrences(self, start: dt.date, end: dt.date, ctx: ScheduleContext) -> list[Period]:
+        Period(start, end)  # the window is still checked, as for every other part
+        return []
+
+
 #: Any schedule part (for annotations); ``PART_TYPES`` is the same for ``isinstance``.
 Part: TypeAlias = (
-    OnDate | InMonth | InSeason | InYear | YearSpan | FiscalYear | Continuous | Recurrence | Relative | FreeText
+    OnDate | InMonth | InSeason | InYear | InQuarter | InSemester | Portion | Range | Deadline | Start | YearSpan
+    | FiscalYear | Continuous | Recurrence | Relative | Unscheduled | FreeText
 )
 PART_TYPES: tuple[type, ...] = (
-    OnDate, InMonth, InSeason, InYear, YearSpan, FiscalYear, Continuous, Recurrence, Relative, FreeText,
+    OnDate, InMonth, InSeason, InYear, InQuarter, InSemester, Portion, Range, Deadline, Start, YearSpan,
+    FiscalYear, Continuous, Recurrence, Relative, Unscheduled, FreeText,
 )
 
 
 # -- the schedule ---------------------------------------------------------------------------
+
+
+def _as_parts(value: Iterable[Part]) -> tuple[Part, ...]:
+    return tuple(value)
 
 
 def _check_parts(instance: Any, attribute: attrs.Attribute, value: tuple[Any, ...]) -> None:
@@ -545,12 +778,17 @@ class Schedule:
     """
 
     text: str = attrs.field(validator=attrs.validators.instance_of(str))
-    parts: tuple[Part, ...] = attrs.field(converter=tuple, validator=_check_parts)
+    parts: tuple[Part, ...] = attrs.field(converter=_as_parts, validator=_check_parts)
 
     @property
     def kinds(self) -> tuple[str, ...]:
         """The kinds of the parts, sorted and without repeats: a set usable for filtering and display."""
         return tuple(sorted({part.kind for part in self.parts}))
+
+    @property
+    def unscheduled(self) -> bool:
+        """Whether it says it has no time (« Au besoin », « À déterminer »): never late, never due."""
+        return all(part.kind == "unscheduled" for part in self.parts)
 
     def bounds(self, ctx: ScheduleContext) -> Period | None:
         """First to last day covered by any part; ``None`` when no part can be dated."""

@@ -13,28 +13,40 @@ from __future__ import annotations
 
 from ..model.schedules import (
     ASTRONOMICAL_SEASONS,
+    FISCAL_YEAR_START_MONTH,
     METEOROLOGICAL_SEASONS,
     PART_TYPES,
+    PORTIONS,
     SEASONS,
+    UNSCHEDULED_REASONS,
     Continuous,
+    Deadline,
     FiscalYear,
     FreeText,
     InMonth,
+    InQuarter,
     InSeason,
+    InSemester,
     InYear,
     OnDate,
     Part,
     Period,
+    Portion,
+    Range,
     Recurrence,
     Relative,
     Schedule,
     ScheduleContext,
+    Start,
+    Unscheduled,
     YearSpan,
 )
 from .parser import ACCEPTED_FORMS, parse_schedule
 
 __all__ = [
-    "ACCEPTED_FORMS", "ASTRONOMICAL_SEASONS", "METEOROLOGICAL_SEASONS", "PART_TYPES", "SEASONS",
-    "Continuous", "FiscalYear", "FreeText", "InMonth", "InSeason", "InYear", "OnDate", "Part", "Period",
-    "Recurrence", "Relative", "Schedule", "ScheduleContext", "YearSpan", "parse_schedule",
+    "ACCEPTED_FORMS", "ASTRONOMICAL_SEASONS", "FISCAL_YEAR_START_MONTH", "METEOROLOGICAL_SEASONS", "PART_TYPES",
+    "PORTIONS", "SEASONS", "UNSCHEDULED_REASONS",
+    "Continuous", "Deadline", "FiscalYear", "FreeText", "InMonth", "InQuarter", "InSeason", "InSemester", "InYear",
+    "OnDate", "Part", "Period", "Portion", "Range", "Recurrence", "Relative", "Schedule", "ScheduleContext", "Start",
+    "Unscheduled", "YearSpan", "parse_schedule",
 ]

@@ -3,7 +3,8 @@
 What becomes an event (all-day, marked *free* so it never blocks a real meeting):
 
 * a milestone's due date (« AGA : 31 mars 2026 »);
-* a schedule's dated part (« 31 mars 2026 ») — one event on that day;
+* a schedule's dated part (« 31 mars 2026 ») or deadline (« d'ici juin 2026 », « avant le 15 mai
+  2026 ») — one event on that day (the last day allowed);
 * each occurrence of a recurrence (« 2 fois par année », « Annuellement Automne »), spanning
   the window it is due in;
 * each meeting of a count with a target (« 4 rencontres » of the Table des partenaires),
@@ -11,6 +12,9 @@ What becomes an event (all-day, marked *free* so it never blocks a real meeting)
   target (per year when the target is per year), one event per slot « 1 sur 4 »…;
 * with a grant program, each call for projects over the window its schedule gives (« Hiver 2019-2020 »,
   each autumn), and each deposit deadline of its calls (its postponements in the description).
+
+An unscheduled action (« Au besoin », « À déterminer ») has no event from its schedule, nor
+meetings expanded over the plan's period: only its milestones' own due dates.
 
 UIDs are stable (plan id, indicator id, slot), so importing a newer file updates events
 instead of duplicating them.
@@ -100,7 +104,7 @@ def _action_events(view: PlanView, action, ctx: ReportContext):
     if a.schedule is not None:
         for index, part in enumerate(a.schedule.parts):
             periods = part.occurrences(view.plan.period.start, view.plan.period.end, sctx)
-            if part.kind == "date":
+            if part.kind in ("date", "deadline"):
                 for period in periods:
                     yield f"{a.id}.p{index}", loc("ics.deadline", label=a.title), period, "\n".join(base)
             elif part.kind == "recurrence":
@@ -115,7 +119,7 @@ def _action_events(view: PlanView, action, ctx: ReportContext):
             text = "\n".join([*base, indicator.label, state])
             yield f"{indicator.id}", loc("ics.milestone", label=f"{a.title} ({indicator.label})"), \
                 Period.day(indicator.due), text
-        elif ctx.options["meetings"] and _expandable(indicator):
+        elif ctx.options["meetings"] and _expandable(indicator) and not (a.schedule and a.schedule.unscheduled):
             slots = _slots(window, int(indicator.target), per_year=indicator.per == "year")
             who = ", ".join(view.organisation_name(p.organisation, short=True) for p in a.partners
                             if p.role in ("participant", "responsible", "lead")) or a.title
