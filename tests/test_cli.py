@@ -38,7 +38,7 @@ def test_validate_prints_every_error_and_exits_2(tmp_path, minimal_plan_text):
                     encoding="utf-8")
     result = run("validate", str(path))
     assert result.returncode == 2
-    assert "2 erreur(s)" in result.stderr
+    assert "2 erreurs" in result.stderr
     assert "indicators[0].target" in result.stderr and "indicators[1].kind" in result.stderr
     assert "Traceback" not in result.stderr
 

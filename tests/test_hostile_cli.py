@@ -450,7 +450,7 @@ def test_save_checks_every_file_before_saving_any(run, plan_file, tmp_path):
     (tmp_path / "casse.yaml").write_text(PLAN.replace("target: 4", "target: quatre"), encoding="utf-8")
     (tmp_path / "autre.yaml").write_text(PLAN.replace("id: demo", "id: autre"), encoding="utf-8")
     code, _, err = run("save", "plan.yaml", "casse.yaml", "autre.yaml")
-    assert code == 2 and f"casse.yaml : 1 erreur(s)\n  {TARGET} : type incorrect" in err
+    assert code == 2 and f"casse.yaml : 1 erreur\n  {TARGET} : type incorrect" in err
     assert not (tmp_path / "actionplan.db").exists()
 
 

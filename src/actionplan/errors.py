@@ -12,53 +12,128 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from .i18n import Message, Verbatim, as_message, current_language, optional_message, t, tn
 
-class ActionplanError(Exception):
+
+class _CarriesMessage:
+    """``code`` and ``params`` of the message an error or an issue carries."""
+
+    __slots__ = ()
+
+    def _message_value(self) -> Message:
+        raise NotImplementedError
+
+    @property
+    def code(self) -> str | None:
+        """The message's catalogue code (``None`` for a text shown as written)."""
+        message = self._message_value()
+        return None if isinstance(message, Verbatim) else message.code
+
+    @property
+    def params(self) -> dict[str, object]:
+        """The message's parameters, by name."""
+        message = self._message_value()
+        return {} if isinstance(message, Verbatim) else message.values
+
+
+class ActionplanError(_CarriesMessage, Exception):
     """Base class of every error meant to be shown to a user.
 
-    ``str()`` is English; ``fr=`` gives the French wording the command line shows by default
-    (``message(lang)``).
+    ``ActionplanError(code, **params)`` names its message by a catalogue code
+    (``docs/i18n.md``); a text that is not a code is shown as written in every language
+    (a plugin without a catalogue). ``str()`` is English; ``message(lang)`` is the text in
+    ``lang`` (the command line's language by default). ``fr=`` (a French text beside an
+    English one) is the older way and is kept for plugins written before the catalogues.
     """
 
     exit_code = 2
+    #: The message: a catalogue code and its parameters (a :class:`~actionplan.i18n.Message`).
+    msg: Message
 
-    def __init__(self, *args: object, fr: str | None = None):
-        super().__init__(*args)
+    def __init__(self, message: str | Message = "", /, *args: object, fr: str | None = None, **params: object):
+        self.msg: Message = (Message(message, **params) if params and isinstance(message, str)
+                              else as_message(message))
         self.translations = {"fr": fr} if fr else {}
+        super().__init__(str(self.msg), *args)
 
-    def message(self, lang: str = "en") -> str:
-        """The message in ``lang`` when it was written in it, else in English."""
-        return getattr(self, "translations", {}).get(lang) or str(self)
+    def _message_value(self) -> Message:
+        return self.msg
+
+    def message(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the current language)."""
+        lang = current_language(lang)
+        translations = getattr(self, "translations", {})
+        if lang in translations:
+            return translations[lang]
+        text = getattr(self, "msg", None)
+        return text.render(lang) if text is not None else str(self)
+
+    def __str__(self) -> str:
+        text = getattr(self, "msg", None)
+        return str(text) if text is not None else super().__str__()
 
 
 @attrs.frozen
-class Issue:
+class Issue(_CarriesMessage):
     """One problem found in a document.
 
     ``path`` is a document path (``themes[0].objectives[1].actions[0]``; empty for the
-    document root), ``expected`` what the format wants there and ``found`` what was
-    there. ``hint`` may suggest a fix ("did you mean 'title'?").
+    document root); the message is a :class:`~actionplan.i18n.Message` (a catalogue code
+    and its parameters: ``issue.code``, ``issue.params``; a plain string that is not a
+    code is shown as written). ``expected`` says what the format wants there and ``found``
+    what was there, ``hint`` may suggest a fix ("did you mean 'title'?"); each is a message
+    or a plain text. ``issue.message`` is the English text, ``issue.render(lang)`` the line
+    the command line prints.
     """
 
     path: str
-    message: str
-    expected: str | None = None
-    found: str | None = None
-    hint: str | None = None
+    text: Message = attrs.field(converter=as_message, alias="message")
+    expected_text: Message | None = attrs.field(default=None, converter=optional_message, alias="expected")
+    found_text: Message | None = attrs.field(default=None, converter=optional_message, alias="found")
+    hint_text: Message | None = attrs.field(default=None, converter=optional_message, alias="hint")
     severity: str = "error"  # "error" or "warning"
-    #: The message in other languages, when its author wrote them (``{"fr": "…"}``).
+    #: The message in other languages, for issues written before the catalogues (``{"fr": "…"}``).
     translations: dict[str, str] = attrs.field(factory=dict, hash=False)
 
-    def __str__(self) -> str:
-        where = self.path or "(document)"
-        text = f"{where}: {self.message}"
-        if self.expected is not None:
-            text += f"; expected {self.expected}"
-        if self.found is not None:
-            text += f", found {self.found}"
-        if self.hint:
-            text += f" ({self.hint})"
+    @property
+    def message(self) -> str:
+        """The message in English."""
+        return str(self.text)
+
+    @property
+    def expected(self) -> str | None:
+        """What was expected, in English."""
+        return None if self.expected_text is None else str(self.expected_text)
+
+    @property
+    def found(self) -> str | None:
+        """What was found, in English."""
+        return None if self.found_text is None else str(self.found_text)
+
+    @property
+    def hint(self) -> str | None:
+        """The hint, in English."""
+        return None if self.hint_text is None else str(self.hint_text)
+
+    def _message_value(self) -> Message:
+        return self.text
+
+    def render(self, lang: str | None = None) -> str:
+        """One line: where, what, what was expected and found, the hint, in ``lang``."""
+        lang = current_language(lang)
+        where = self.path or t("issue.document", lang)
+        message = self.translations.get(lang) or self.text.render(lang)
+        text = t("issue.line", lang, path=where, message=message)
+        if self.expected_text is not None:
+            text += t("issue.expected", lang, expected=self.expected_text.render(lang))
+        if self.found_text is not None:
+            text += t("issue.found", lang, found=self.found_text.render(lang))
+        if self.hint_text is not None and self.hint_text.render(lang):
+            text += t("issue.hint", lang, hint=self.hint_text.render(lang))
         return text
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 class ValidationError(ActionplanError):
@@ -67,11 +142,20 @@ class ValidationError(ActionplanError):
     def __init__(self, issues: Sequence[Issue], source: str | None = None):
         self.issues = tuple(issues)
         self.source = source
-        head = f"{source}: " if source else ""
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str | None = None) -> str:
+        """The count of errors, then one indented line per issue, in ``lang``."""
+        lang = current_language(lang)
         count = len(self.issues)
-        lines = [f"{head}{count} error{'s' if count != 1 else ''}"]
-        lines += [f"  {issue}" for issue in self.issues]
-        super().__init__("\n".join(lines))
+        if self.source:
+            head = tn("errors.validation", count, lang, source=self.source)
+        else:
+            head = tn("errors.validation.bare", count, lang)
+        return "\n".join([head, *(f"  {issue.render(lang)}" for issue in self.issues)])
+
+    def __str__(self) -> str:
+        return self.message("en")
 
 
 class ScheduleError(ActionplanError):

@@ -195,6 +195,25 @@ def actionplan_register_criteria(register: Callable[[Criterion | type[Criterion]
     """
 
 
+# -- messages ----------------------------------------------------------------------------
+
+
+@hookspec
+def actionplan_register_catalogues(register):
+    """Register a plugin's own message catalogue (its texts in every language it speaks).
+
+    Call ``register(Catalogue(domain, directory))`` with an
+    :class:`actionplan.i18n.Catalogue`: ``directory/<lang>/LC_MESSAGES/<domain>.mo`` are
+    standard gettext catalogues compiled with Babel (``docs/i18n.md``). The plugin's
+    codes are then rendered by :func:`actionplan.i18n.t` and :class:`actionplan.i18n.Message`
+    like the core's; the core's catalogue is looked up first, then the plugins' in
+    registration order, and a code missing in the reader's language falls back to French.
+    A language only a plugin's catalogue is written in becomes a choice of ``--lang``.
+    Registering something else than a ``Catalogue`` raises ``TypeError``. Return value is
+    ignored.
+    """
+
+
 # -- command line ------------------------------------------------------------------------
 
 

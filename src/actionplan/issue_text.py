@@ -246,8 +246,8 @@ def _translate(text: str | None, rules: list[Rule]) -> str | None:
 
 def issue_text(issue: Issue, lang: str = "en") -> str:
     """One line for ``issue`` in ``lang`` (``fr`` or ``en``)."""
-    if lang != "fr":
-        return str(issue)
+    if lang != "fr" or issue.code is not None:
+        return issue.render(lang)
     where = issue.path or "(document)"
     message = issue.translations.get("fr") or _translate(issue.message, MESSAGES_FR)
     text = f"{where} : {message}"

@@ -14,7 +14,7 @@ import attrs
 import click
 
 from ..errors import ActionplanError, Issue, ValidationError
-from ..i18n import current_language, message
+from ..i18n import CODE, N_, activate, click_gettext, current_language, deactivate, install_click_translations, languages, lookup, t, tn
 from ..version import __version__
 
 
@@ -24,6 +24,70 @@ class CliState:
 
     lang: str = "fr"
     store_url: str | None = None
+
+
+#: Click's own help texts of the options it adds, translated from click's catalogue.
+_CLICK_OPTION_HELP = {"help": "Show this message and exit.", "version": "Show the version and exit."}
+
+
+class _Translated:
+    """Help shown in the reader's language: help texts are codes, rendered when help is shown.
+
+    ``@cli.command(help=N_("cli.validate.help"))`` and ``click.option(…, help=N_("cli.…"))``
+    give codes of the catalogue; the language (``--lang``) is only known when help is shown,
+    so each code is looked up then. A help that is not a code is shown as written.
+    """
+
+    def _texts(self, lang: str) -> list[tuple[object, str]]:
+        """(object, help in ``lang``) for this command, its options and its sub-commands."""
+        objects = [self, *self.params, *getattr(self, "commands", {}).values()]  # type: ignore[attr-defined]
+        found = []
+        for obj in objects:
+            help_ = getattr(obj, "help", None)
+            text = lookup(help_, lang) if isinstance(help_, str) and CODE.fullmatch(help_) else None
+            if text is None and isinstance(obj, click.Option) and obj.name in _CLICK_OPTION_HELP:
+                text = click_gettext(_CLICK_OPTION_HELP[obj.name])
+            if text is not None:
+                found.append((obj, text))
+        return found
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        texts = self._texts(current_language())
+        saved = [(obj, obj.help) for obj, _ in texts]  # type: ignore[attr-defined]
+        try:
+            for obj, text in texts:
+                obj.help = text  # type: ignore[attr-defined]
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+        finally:
+            for obj, text in saved:
+                obj.help = text  # type: ignore[attr-defined]
+
+
+class Command(_Translated, click.Command):
+    """A command whose help is shown in the reader's language."""
+
+
+class Group(_Translated, click.Group):
+    """A group whose help, and its commands' help, is shown in the reader's language."""
+
+    command_class = Command
+    group_class = type  # sub-groups are of this class too
+
+
+class RootGroup(Group):
+    """The ``actionplan`` group: the language is read from ``--lang`` or the environment first,
+    so that help, usage errors and messages are all in it."""
+
+    def main(self, args=None, *pos, **kwargs):
+        argv = list(sys.argv[1:] if args is None else args)
+        token = activate(current_language(_lang_from_argv(argv)))
+        try:
+            return super().main(argv, *pos, **kwargs)
+        finally:
+            deactivate(token)
+
+
+install_click_translations()
 
 
 def make_cli(pm=None) -> click.Group:
@@ -43,16 +107,14 @@ def make_cli(pm=None) -> click.Group:
                     impl.function(**{arg: ctx.command for arg in impl.argnames})
         return value
 
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.group(cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=N_("cli.help"))
     @click.version_option(__version__, "--version", prog_name="actionplan")
     @click.option("--plugin", "plugins", metavar="MODULE", multiple=True, is_eager=True, expose_value=False,
-                  callback=load_plugins,
-                  help="Load a local plugin module without packaging it: a module name importable from the "
-                       "current directory, or a .py file. Repeatable; also $ACTIONPLAN_PLUGINS (comma-separated).")
-    @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
-                  help="Language of messages and reports (default: $ACTIONPLAN_LANG, else fr).")
+                  callback=load_plugins, help=N_("cli.option.plugins"))
+    @click.option("--lang", type=click.Choice(languages()), default=None,
+                  help=N_("cli.option.lang"))
     @click.option("--store", "store_url", metavar="URL", envvar="ACTIONPLAN_STORE", default=None,
-                  help="Store URL: sqlite:PATH (default ./actionplan.db), dir:PATH, postgresql://…")
+                  help=N_("cli.option.store_url"))
     @click.pass_context
     def cli(ctx: click.Context, lang: str | None, store_url: str | None) -> None:
         """Plans d'action et programmes de subvention des tables de concertation."""
@@ -81,14 +143,23 @@ def _context_lang() -> str | None:
 def print_error(exc: ActionplanError, lang: str) -> None:
     if isinstance(exc, ValidationError):
         source = exc.source or "document"
-        echo_issues(message("invalid", lang, source=source, count=len(exc.issues)), exc.issues, lang)
+        echo_issues(tn("cli.invalid", len(exc.issues), lang, source=source), exc.issues, lang)
     else:
         click.echo(f"actionplan: {exc.message(lang)}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: never a traceback for a user error."""
-    lang = current_language(_lang_from_argv(argv if argv is not None else sys.argv[1:]))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    token = activate(current_language(_lang_from_argv(argv)))
+    try:
+        _main(argv)
+    finally:
+        deactivate(token)
+
+
+def _main(argv: list[str]) -> None:
+    lang = current_language()
     try:
         cli = make_cli()
         result = cli.main(args=argv, prog_name="actionplan", standalone_mode=False)
@@ -96,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
         print_error(exc, lang)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(t("cli.aborted", lang), err=True)
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()

@@ -21,60 +21,12 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, GrantError, ValidationError
-from ..i18n import catalogue
+from ..i18n import N_, Message, t
 from .common import lang_option as _lang_option
 from .common import parse_date_option, resolve_plan
 
-MESSAGES = {
-    "no_program": {"fr": "{path} : ce plan n'a pas de section « program: » (programme de subvention)",
-                   "en": "{path}: this plan has no 'program:' section (grant program)"},
-    "no_budget": {"fr": "{path} : le programme n'a pas de budget (« budget: » par exercice financier)",
-                  "en": "{path}: the program has no budget ('budget:' by fiscal year)"},
-    "not_applications": {"fr": "{path} : attendu un document « type: applications », trouvé {found}",
-                         "en": "{path}: expected a 'type: applications' document, found {found}"},
-    "warning": {"fr": "avertissement", "en": "warning"},
-    "summary": {"fr": "{title} : {count} demande(s), {eligible} admissible(s)",
-                "en": "{title}: {count} application(s), {eligible} eligible"},
-    "illustrative": {"fr": "(données illustratives : organismes et projets fictifs)",
-                     "en": "(illustrative data: made-up organisations and projects)"},
-    "eligible": {"fr": "admissible", "en": "eligible"},
-    "ineligible": {"fr": "non admissible", "en": "not eligible"},
-    "deposited": {"fr": "déposée le {date}", "en": "deposited on {date}"},
-    "ranking_role": {"fr": "classement", "en": "ranking"},
-    "ledger_title": {"fr": "{title} — exercices financiers au {date}", "en": "{title} — fiscal years as of {date}"},
-    "col.year": {"fr": "Exercice", "en": "Fiscal year"},
-    "col.envelope": {"fr": "Enveloppe", "en": "Envelope"},
-    "col.carried_in": {"fr": "Report reçu", "en": "Carried in"},
-    "col.committed": {"fr": "Engagé", "en": "Committed"},
-    "col.paid": {"fr": "Versé", "en": "Paid"},
-    "col.carried_out": {"fr": "Reporté", "en": "Carried out"},
-    "col.lapsed": {"fr": "Périmé", "en": "Lapsed"},
-    "col.status": {"fr": "Statut", "en": "Status"},
-    "status.closed": {"fr": "clos", "en": "closed"},
-    "status.current": {"fr": "en cours", "en": "current"},
-    "status.future": {"fr": "à venir", "en": "to come"},
-    "total": {"fr": "Total", "en": "Total"},
-    "invariant": {"fr": "Engagé {committed} + disponible {available} + périmé {lapsed} = total {total}",
-                  "en": "Committed {committed} + available {available} + lapsed {lapsed} = total {total}"},
-    "carry_rule": {"fr": "Les sommes non engagées d'un exercice sont reportées aux exercices suivants jusqu'à la fin "
-                         "du programme ({end}); ce qui reste alors est périmé.",
-                   "en": "Money not committed in a fiscal year carries over to the following ones until the "
-                         "program ends ({end}); what is left then lapses."},
-    "pending_title": {"fr": "{title} — en attente au {date}", "en": "{title} — pending as of {date}"},
-    "nothing_pending": {"fr": "Rien n'est en attente.", "en": "Nothing is pending."},
-    "since": {"fr": "depuis le {date}", "en": "since {date}"},
-    "due": {"fr": "dû le {date}", "en": "due {date}"},
-    "due_unknown": {"fr": "échéance inconnue (date de fin du projet absente)",
-                    "en": "due date unknown (no project end date)"},
-    "overdue": {"fr": "en retard", "en": "overdue"},
-    "calls": {"fr": "Appels de projets", "en": "Calls for projects"},
-    "call_deadline": {"fr": "dépôt au plus tard le {date}", "en": "deposit by {date}"},
-    "postponed": {"fr": "reportée, d'abord le {dates}", "en": "postponed, first {dates}"},
-    "applicants": {"fr": "Organismes demandeurs", "en": "Applicants"},
-}
 
 
-_m = catalogue(MESSAGES)
 
 
 @contextmanager
@@ -95,7 +47,7 @@ def load_program(state, ref: str, lang: str):
     """The plan carrying a program (checked), or a clear error."""
     plan = resolve_plan(state, ref)
     if getattr(plan, "program", None) is None:
-        raise ActionplanError(_m("no_program", lang, path=ref))
+        raise ActionplanError(Message("cli.grant.no_program", path=ref))
     return plan
 
 
@@ -108,7 +60,7 @@ def load_applications(path: str, plan, lang: str):
     document = actionplan.load(path)
     if not isinstance(document, ApplicationsDocument):
         found = type_name(type(document))
-        raise ActionplanError(_m("not_applications", lang, path=path, found=found))
+        raise ActionplanError(Message("cli.grant.not_applications", path=path, found=found))
     issues = check_applications(document, plan)
     errors = [i for i in issues if i.severity == "error"]
     if errors:
@@ -116,18 +68,18 @@ def load_applications(path: str, plan, lang: str):
     from ..issue_text import issue_text
 
     for issue in issues:
-        click.echo(f"{path}: {_m('warning', lang)}: {issue_text(issue, lang)}", err=True)
+        click.echo(f"{path}: " + t("cli.grant.warning", lang) + f": {issue_text(issue, lang)}", err=True)
     return document
 
 
 def _format_option(function):
     return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-                        help="Text for people, JSON for scripts.")(function)
+                        help=N_("cli.grants.check.option.fmt"))(function)
 
 
 def _as_of_option(function):
     return click.option("--as-of", callback=parse_date_option, default=None,
-                        help="Date of the report, YYYY-MM-DD (default: today).")(function)
+                        help=N_("cli.grants.ledger.option.as_of"))(function)
 
 
 def _program_report_arguments(function):
@@ -151,17 +103,17 @@ def _plain_amount(value: Decimal) -> str:
 
 @actionplan.hookimpl
 def actionplan_register_commands(cli):
-    @cli.group()
+    @cli.group(help=N_("cli.grants.help"))
     def grants():
         """Grant programs: eligibility and ranking, the fiscal-year ledger, what waits on whom."""
 
-    @grants.command("check")
+    @grants.command("check", help=N_("cli.grants.check.help"))
     @click.argument("program", type=click.Path(dir_okay=False))
     @click.argument("applications", type=click.Path(dir_okay=False))
     @_format_option
     @_lang_option
     @click.option("--as-of", callback=parse_date_option, default=None,
-                  help="Date whose parameters judge applications without a deposit date (default: today).")
+                  help=N_("cli.grants.check.option.as_of"))
     @click.pass_obj
     def check(state, program, applications, fmt, lang, as_of):
         """Judge every application: verdict per criterion, reasons, what would make it pass, ranking."""
@@ -171,7 +123,7 @@ def actionplan_register_commands(cli):
             document = load_applications(applications, plan, lang)
             render_check(plan, document, lang, fmt, as_of)
 
-    @grants.command("ledger")
+    @grants.command("ledger", help=N_("cli.grants.ledger.help"))
     @_program_report_arguments
     def ledger(state, program, applications, as_of, fmt, lang):
         """The fiscal-year table: envelope, carried in, committed, paid, carried out, lapsed."""
@@ -180,10 +132,10 @@ def actionplan_register_commands(cli):
             plan = load_program(state, program, lang)
             ledger = _replay(plan, applications, lang).ledger
             if ledger is None:
-                raise ActionplanError(_m("no_budget", lang, path=program))
+                raise ActionplanError(Message("cli.grant.no_budget", path=program))
             render_ledger(plan, ledger, as_of or dt.date.today(), lang, fmt)
 
-    @grants.command("pending")
+    @grants.command("pending", help=N_("cli.grants.pending.help"))
     @_program_report_arguments
     def pending(state, program, applications, as_of, fmt, lang):
         """What waits on which body: decisions, agreements, payments, reports, open calls."""
@@ -220,21 +172,21 @@ def render_check(plan, document, lang: str, fmt: str, as_of: dt.date | None) -> 
         })
         return
     names = {o.id: o.name for o in (*plan.organisations, *document.organisations)}
-    click.echo(_m("summary", lang, title=plan.program.title, count=len(ranking), eligible=len(ranking.ranked)))
+    click.echo(t("cli.grant.summary", lang, title=plan.program.title, count=len(ranking), eligible=len(ranking.ranked)))
     if document.illustrative:
-        click.echo(_m("illustrative", lang))
+        click.echo(t("cli.grant.illustrative", lang))
     click.echo(ranking_explanation(evaluator, lang))
     for assessment in ranking:
         app = assessment.application
         rank = ranking.rank_of(app.id)
         number = f"{rank}." if rank else "–"
-        status = _m("eligible", lang) if rank else _m("ineligible", lang)
+        status = t("cli.grant.eligible", lang) if rank else t("cli.grant.ineligible", lang)
         click.echo("")
         click.echo(f"{number} {app.id} — {app.title} ({names.get(app.lead, app.lead)}) — {status}, "
-                   f"{_m('deposited', lang, date=assessment.day.isoformat())}")
+                   + t("cli.grant.deposited", lang, date=assessment.day.isoformat()))
         for compiled, verdict, reason, advice in assessment.reasons(lang):
             mark = "✓" if verdict.passed else "✗"
-            role = f" [{_m('ranking_role', lang)}]" if compiled.role == "ranking" else ""
+            role = " [" + t("cli.grant.ranking_role", lang) + "]" if compiled.role == "ranking" else ""
             click.echo(f"   {mark} {compiled.title(lang)}{role} : {reason}" if lang == "fr"
                        else f"   {mark} {compiled.title(lang)}{role}: {reason}")
             if advice:
@@ -244,6 +196,13 @@ def render_check(plan, document, lang: str, fmt: str, as_of: dt.date | None) -> 
 # -- ledger -------------------------------------------------------------------------------------
 
 _COLUMNS = ("envelope", "carried_in", "committed", "paid", "carried_out", "lapsed")
+_COLUMN_CODES = {
+    "envelope": N_("cli.grant.col.envelope"), "carried_in": N_("cli.grant.col.carried_in"),
+    "committed": N_("cli.grant.col.committed"), "paid": N_("cli.grant.col.paid"),
+    "carried_out": N_("cli.grant.col.carried_out"), "lapsed": N_("cli.grant.col.lapsed"),
+}
+_YEAR_STATUS_CODES = {"closed": N_("cli.grant.status.closed"), "current": N_("cli.grant.status.current"),
+                      "future": N_("cli.grant.status.future")}
 
 
 def render_ledger(plan, ledger, as_of: dt.date, lang: str, fmt: str) -> None:
@@ -264,17 +223,17 @@ def render_ledger(plan, ledger, as_of: dt.date, lang: str, fmt: str) -> None:
     amounts = [getattr(r, c) for r in rows for c in _COLUMNS]
     cents = needs_cents(amounts)
     money = lambda value: format_amount(value, lang, cents=cents)
-    header = [_m("col.year", lang), *(_m(f"col.{c}", lang) for c in _COLUMNS), _m("col.status", lang)]
+    header = [t("cli.grant.col.year", lang), *(t(_COLUMN_CODES[c], lang) for c in _COLUMNS), t("cli.grant.col.status", lang)]
     table = [header]
     for r in rows:
-        table.append([r.fiscal_year, *(money(getattr(r, c)) for c in _COLUMNS), _m(f"status.{r.status}", lang)])
-    table.append([_m("total", lang), money(totals.total), "", money(totals.committed), money(totals.paid), "",
+        table.append([r.fiscal_year, *(money(getattr(r, c)) for c in _COLUMNS), t(_YEAR_STATUS_CODES[r.status], lang)])
+    table.append([t("cli.grant.total", lang), money(totals.total), "", money(totals.committed), money(totals.paid), "",
                   money(totals.lapsed), ""])
-    click.echo(_m("ledger_title", lang, title=plan.program.title, date=as_of.isoformat()))
+    click.echo(t("cli.grant.ledger_title", lang, title=plan.program.title, date=as_of.isoformat()))
     click.echo(_table(table, right=set(range(1, 7))))
-    click.echo(_m("invariant", lang, committed=money(totals.committed), available=money(totals.available),
+    click.echo(t("cli.grant.invariant", lang, committed=money(totals.committed), available=money(totals.available),
                   lapsed=money(totals.lapsed), total=money(totals.total)))
-    click.echo(_m("carry_rule", lang, end=plan.program.period.end.isoformat()))
+    click.echo(t("cli.grant.carry_rule", lang, end=plan.program.period.end.isoformat()))
 
 
 def _table(rows: list[list[str]], right: set[int]) -> str:
@@ -307,9 +266,9 @@ def render_pending(plan, result, as_of: dt.date, lang: str, fmt: str) -> None:
                        "postponed_from": [p.previous.isoformat() for p in d.postponements]} for c, d in calls],
         })
         return
-    click.echo(_m("pending_title", lang, title=program.title, date=as_of.isoformat()))
+    click.echo(t("cli.grant.pending_title", lang, title=program.title, date=as_of.isoformat()))
     if not waiting and not calls:
-        click.echo(_m("nothing_pending", lang))
+        click.echo(t("cli.grant.nothing_pending", lang))
         return
     groups: dict[str, list] = {}
     for item in waiting:
@@ -321,22 +280,23 @@ def render_pending(plan, result, as_of: dt.date, lang: str, fmt: str) -> None:
             details = []
             if item.kind == "report":
                 if item.due is None:
-                    details.append(_m("due_unknown", lang))
+                    details.append(t("cli.grant.due_unknown", lang))
                 else:
-                    details.append(_m("due", lang, date=item.due.isoformat()))
+                    details.append(t("cli.grant.due", lang, date=item.due.isoformat()))
                     if item.overdue:
-                        details.append(_m("overdue", lang))
+                        details.append(t("cli.grant.overdue", lang))
             elif item.since is not None:
-                details.append(_m("since", lang, date=item.since.isoformat()))
+                details.append(t("cli.grant.since", lang, date=item.since.isoformat()))
             suffix = f" ({', '.join(details)})" if details else ""
             click.echo(f"  • {item.application} — {titles.get(item.application, '')} : {item.what.get(lang)}{suffix}"
                        if lang == "fr" else
                        f"  • {item.application} — {titles.get(item.application, '')}: {item.what.get(lang)}{suffix}")
     if calls:
         click.echo("")
-        click.echo(f"{_m('applicants', lang)} — {_m('calls', lang)}")
+        click.echo(t("cli.grant.applicants", lang) + " — " + t("cli.grant.calls", lang))
         for call, deadline in calls:
-            text = _m("call_deadline", lang, date=deadline.date.isoformat())
+            text = t("cli.grant.call_deadline", lang, date=deadline.date.isoformat())
             if deadline.postponements:
-                text += f" ({_m('postponed', lang, dates=', '.join(p.previous.isoformat() for p in deadline.postponements))})"
+                dates = ", ".join(p.previous.isoformat() for p in deadline.postponements)
+                text += " (" + t("cli.grant.postponed", lang, dates=dates) + ")"
             click.echo(f"  • {call.title} : {text}" if lang == "fr" else f"  • {call.title}: {text}")

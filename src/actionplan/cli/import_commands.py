@@ -16,83 +16,12 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ValidationError
-from ..i18n import catalogue
+from ..i18n import N_, Message, t
 from . import echo_issues
 from .common import load_document_of, refuse_overwriting_inputs
 
-MESSAGES = {
-    "exists": {
-        "fr": "{path} existe déjà : rien n'est écrasé (choisir un autre nom, ou --force)",
-        "en": "{path} already exists: nothing is overwritten (choose another name, or --force)",
-    },
-    "exists_init": {
-        "fr": "{path} existe déjà : init n'écrase jamais un fichier",
-        "en": "{path} already exists: init never overwrites a file",
-    },
-    "imported": {
-        "fr": "{path} : {themes} thème(s), {objectives} objectif(s), {actions} action(s), {indicators} "
-              "indicateur(s), {tasks} tâche(s) importés de {source} ({importer})",
-        "en": "{path}: {themes} theme(s), {objectives} objective(s), {actions} action(s), {indicators} "
-              "indicator(s), {tasks} task(s) imported from {source} ({importer})",
-    },
-    "unplaced_title": {
-        "fr": "{count} élément(s) non placé(s) (gardé(s) dans une note ou le contexte ; à revoir) :",
-        "en": "{count} item(s) not placed (kept in a note or the context; to review):",
-    },
-    "warnings_title": {"fr": "{count} avertissement(s) :", "en": "{count} warning(s):"},
-    "strict": {
-        "fr": "--strict : {count} élément(s) non placé(s), rien n'est écrit",
-        "en": "--strict: {count} item(s) not placed, nothing written",
-    },
-    "header": {
-        "fr": "# Importé de {source} par « actionplan import » le {date}.\n"
-              "# {unplaced} élément(s) non placé(s), {warnings} avertissement(s) : voir la sortie de la commande.\n"
-              "# Vérifier avec : actionplan validate {path}\n",
-        "en": "# Imported from {source} by « actionplan import » on {date}.\n"
-              "# {unplaced} item(s) not placed, {warnings} warning(s): see the command's output.\n"
-              "# Check with: actionplan validate {path}\n",
-    },
-    "measurements": {
-        "fr": "{count} mesure(s) lue(s) de {source} pour le plan {plan}",
-        "en": "{count} measurement(s) read from {source} for plan {plan}",
-    },
-    "appended_log": {"fr": "{path} : {count} mesure(s) ajoutée(s) ({total} au total)",
-                     "en": "{path}: {count} measurement(s) appended ({total} in all)"},
-    "appended_store": {"fr": "{count} mesure(s) enregistrée(s) dans le magasin {store}",
-                       "en": "{count} measurement(s) recorded in store {store}"},
-    "no_target": {
-        "fr": "où enregistrer les mesures ? donner -o JOURNAL.yaml ou --store URL",
-        "en": "where should the measurements go? give -o LOG.yaml or --store URL",
-    },
-    "other_plan": {
-        "fr": "{path} est le journal du plan {found}, pas de {expected}",
-        "en": "{path} is the log of plan {found}, not of {expected}",
-    },
-    "schema_written": {"fr": "{path} : schéma JSON écrit", "en": "{path}: JSON Schema written"},
-    "init_written": {
-        "fr": "{path} : plan créé et valide. Prochaine étape : le compléter, puis « actionplan validate {path} ».",
-        "en": "{path}: plan created and valid. Next: fill it in, then « actionplan validate {path} ».",
-    },
-    "unknown_territory": {
-        "fr": "territoire inconnu {value!r}{hint} : donner un identifiant (mrc:roussillon) ou un nom du répertoire "
-              "(« actionplan territories list »). Un territoire qui n'y est pas s'ajoute au plan : le créer sans "
-              "--territory, puis « actionplan territories import TERRITOIRES.csv --into PLAN » ou l'écrire dans ses "
-              "custom_territories (docs/territories.md)",
-        "en": "unknown territory {value!r}{hint}: give an id (mrc:roussillon) or a name from the gazetteer "
-              "(« actionplan territories list »). A territory it lacks is added to the plan: create it without "
-              "--territory, then « actionplan territories import TERRITORIES.csv --into PLAN » or write it in its "
-              "custom_territories (docs/territories.md)",
-    },
-    "prompt.organisation": {"fr": "Nom de l'organisation", "en": "Organisation name"},
-    "prompt.territory": {"fr": "Territoire (id ou nom, vide pour aucun)", "en": "Territory (id or name, empty for none)"},
-    "prompt.year": {"fr": "Année du plan (2026, ou 2025-2026)", "en": "Plan year (2026, or 2025-2026)"},
-    "prompt.theme": {"fr": "Premier thème", "en": "First theme"},
-    "default.organisation": {"fr": "Table de concertation", "en": "Round table"},
-    "default.theme": {"fr": "Premier enjeu", "en": "First issue"},
-}
 
 
-_m = catalogue(MESSAGES)
 
 
 def resolve_territories(values, lang: str) -> list[str]:
@@ -109,14 +38,14 @@ def resolve_territories(values, lang: str) -> list[str]:
             from .territory_commands import closest_hint
 
             hint = closest_hint(default_gazetteer(), value, lang)
-            raise click.BadParameter(_m("unknown_territory", lang, value=value, hint=hint), param_hint="--territory")
+            raise click.BadParameter(t("cli.import.unknown_territory", lang, value=value, hint=hint), param_hint="--territory")
         result.append(territory)
     return result
 
 
-def _refuse_existing(path: Path, force: bool, lang: str, key: str = "exists") -> None:
+def _refuse_existing(path: Path, force: bool, lang: str, code: str = N_("cli.import.exists")) -> None:
     if path.exists() and not force:
-        raise ActionplanError(_m(key, lang, path=path))
+        raise ActionplanError(Message(code, path=path))
 
 
 def _plan_counts(plan) -> dict[str, int]:
@@ -136,7 +65,7 @@ def render_import(plan, output: Path, source: str, unplaced: int, warnings: int,
     fmt = format_for(output)
     payload = fmt.dumps(to_data(plan))
     if fmt.name == "yaml":
-        header = _m("header", lang, source=Path(source).name, date=dt.date.today().isoformat(), unplaced=unplaced,
+        header = t("cli.import.header", lang, source=Path(source).name, date=dt.date.today().isoformat(), unplaced=unplaced,
                     warnings=warnings, path=output.name)
         payload = header.encode("utf-8") + payload
     return payload
@@ -144,20 +73,20 @@ def render_import(plan, output: Path, source: str, unplaced: int, warnings: int,
 
 @actionplan.hookimpl
 def actionplan_register_commands(cli):
-    @cli.command("import")
+    @cli.command("import", help=N_("cli.import.help"))
     @click.argument("source", type=click.Path(dir_okay=False))
     @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-                  help="Plan file to write (.yaml or .json).")
+                  help=N_("cli.import.option.output"))
     @click.option("--from", "format_name", default=None, metavar="FORMAT",
-                  help="Importer to use (default: from the extension): text, docx…")
-    @click.option("--organisation", default=None, help="The organisation whose plan it is (name).")
+                  help=N_("cli.import.option.format_name"))
+    @click.option("--organisation", default=None, help=N_("cli.import.option.organisation"))
     @click.option("--territory", "territories", multiple=True, metavar="ID|NAME",
-                  help="A territory the plan covers (repeat); default: MRC named in the text.")
-    @click.option("--year", default=None, help="The plan's year or span (2026, 2019-2023) if its title says none.")
-    @click.option("--title", default=None, help="The plan's title (default: the document's).")
-    @click.option("--id", "plan_id", default=None, help="The plan's id (default: from organisation and year).")
-    @click.option("--strict", is_flag=True, help="Write nothing if anything could not be placed.")
-    @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+                  help=N_("cli.import.option.territories"))
+    @click.option("--year", default=None, help=N_("cli.import.option.year"))
+    @click.option("--title", default=None, help=N_("cli.import.option.title"))
+    @click.option("--id", "plan_id", default=None, help=N_("cli.import.option.plan_id"))
+    @click.option("--strict", is_flag=True, help=N_("cli.import.option.strict"))
+    @click.option("--force", is_flag=True, help=N_("cli.import.option.force"))
     @click.pass_obj
     def import_command(state, source, output, format_name, organisation, territories, year, title, plan_id,
                        strict, force):
@@ -175,27 +104,27 @@ def actionplan_register_commands(cli):
         }.items() if value}
         plan, result = import_file(source, format=format_name, options=options, lang=lang)
         if result.unplaced:
-            echo_issues(_m("unplaced_title", lang, count=len(result.unplaced)), result.unplaced, lang)
+            echo_issues(t("cli.import.unplaced_title", lang, count=len(result.unplaced)), result.unplaced, lang)
         if result.warnings:
-            echo_issues(_m("warnings_title", lang, count=len(result.warnings)), result.warnings, lang)
+            echo_issues(t("cli.import.warnings_title", lang, count=len(result.warnings)), result.warnings, lang)
         if strict and result.unplaced:
-            raise ActionplanError(_m("strict", lang, count=len(result.unplaced)))
+            raise ActionplanError(Message("cli.import.strict", count=len(result.unplaced)))
         from ..importers import importer_for
 
         payload = render_import(plan, output_path, source, len(result.unplaced), len(result.warnings), lang)
         actionplan.loads(payload, format="json" if output_path.suffix.lower() == ".json" else "yaml")
         write_atomic(output_path, payload)
-        click.echo(_m("imported", lang, path=output_path, source=source,
+        click.echo(t("cli.import.imported", lang, path=output_path, source=source,
                       importer=importer_for(source, format_name).name, **_plan_counts(plan)))
 
-    @cli.command("import-measurements")
+    @cli.command("import-measurements", help=N_("cli.import_measurements.help"))
     @click.argument("source", type=click.Path(dir_okay=False))
-    @click.option("--plan", "plan_ref", required=True, help="The plan whose indicators are measured (file).")
+    @click.option("--plan", "plan_ref", required=True, help=N_("cli.import_measurements.option.plan_ref"))
     @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
-                  help="Tracking log to create or append to (.yaml or .json).")
-    @click.option("--from", "format_name", default=None, metavar="FORMAT", help="Importer to use (default: extension).")
-    @click.option("--sheet", default=None, help="Worksheet to read (default: the first).")
-    @click.option("--author", default=None, help="Who records them (kept by stores).")
+                  help=N_("cli.import_measurements.option.output"))
+    @click.option("--from", "format_name", default=None, metavar="FORMAT", help=N_("cli.import_measurements.option.format_name"))
+    @click.option("--sheet", default=None, help=N_("cli.import_measurements.option.sheet"))
+    @click.option("--author", default=None, help=N_("cli.import_measurements.option.author"))
     @click.pass_obj
     def import_measurements(state, source, plan_ref, output, format_name, sheet, author):
         """Record measurements from a sheet (indicator, date, value, note): all of them, or none."""
@@ -203,24 +132,24 @@ def actionplan_register_commands(cli):
 
         lang = state.lang
         if output is None and not state.store_url:
-            raise ActionplanError(_m("no_target", lang))
+            raise ActionplanError(Message("cli.import.no_target"))
         refuse_overwriting_inputs(output, [source, plan_ref if Path(plan_ref).exists() else None], state)
         plan = resolve_plan(state, plan_ref)
         log = read_measurements(source, plan, format_name, {"sheet": sheet} if sheet else {}, lang)
-        click.echo(_m("measurements", lang, count=len(log.measurements), source=source, plan=plan.id))
+        click.echo(t("cli.import.measurements", lang, count=len(log.measurements), source=source, plan=plan.id))
         if output is not None:
             total = append_to_log(Path(output), log, plan, lang)
-            click.echo(_m("appended_log", lang, path=output, count=len(log.measurements), total=total))
+            click.echo(t("cli.import.appended_log", lang, path=output, count=len(log.measurements), total=total))
         else:
             from ..storage import open_store, redact_url
 
             with open_store(state.store_url) as store:
                 count = store.append_measurements(plan.id, log.measurements, author=author)
-            click.echo(_m("appended_store", lang, count=count, store=redact_url(state.store_url)))
+            click.echo(t("cli.import.appended_store", lang, count=count, store=redact_url(state.store_url)))
 
-    @cli.command("schema")
+    @cli.command("schema", help=N_("cli.schema.help"))
     @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
-                  help="File to write (default: print). Editors validate plan files against it.")
+                  help=N_("cli.schema.option.output"))
     @click.pass_obj
     def schema_command(state, output):
         """The JSON Schema of plan documents, for editors (VS Code YAML: « # yaml-language-server: $schema=… »)."""
@@ -233,16 +162,16 @@ def actionplan_register_commands(cli):
             return
         refuse_overwriting_inputs(output, (), state)
         write_atomic(Path(output), payload)
-        click.echo(_m("schema_written", state.lang, path=output), err=True)
+        click.echo(t("cli.import.schema_written", state.lang, path=output), err=True)
 
-    @cli.command("init")
+    @cli.command("init", help=N_("cli.init.help"))
     @click.argument("output", default="plan.yaml", type=click.Path(dir_okay=False))
-    @click.option("--organisation", default=None, help="Name of the round table.")
-    @click.option("--territory", "territories", multiple=True, metavar="ID|NAME", help="Territory covered (repeat).")
-    @click.option("--year", default=None, help="2026 (calendar year) or 2025-2026 (fiscal year).")
-    @click.option("--theme", default=None, help="Title of the first theme.")
+    @click.option("--organisation", default=None, help=N_("cli.init.option.organisation"))
+    @click.option("--territory", "territories", multiple=True, metavar="ID|NAME", help=N_("cli.init.option.territories"))
+    @click.option("--year", default=None, help=N_("cli.init.option.year"))
+    @click.option("--theme", default=None, help=N_("cli.init.option.theme"))
     @click.option("--interactive/--no-interactive", default=None,
-                  help="Ask for what is missing (default: when run in a terminal).")
+                  help=N_("cli.init.option.interactive"))
     @click.pass_obj
     def init_command(state, output, organisation, territories, year, theme, interactive):
         """Create a new plan file for a round table: one theme, objective, action and indicator, valid at once."""
@@ -252,30 +181,30 @@ def actionplan_register_commands(cli):
 
         lang = state.lang
         path = Path(output)
-        _refuse_existing(path, False, lang, "exists_init")
+        _refuse_existing(path, False, lang, N_("cli.import.exists_init"))
         fmt = format_for(path)  # plan.txt: refused before any question is asked
         refuse_overwriting_inputs(path, (), state)
         ask = sys.stdin.isatty() if interactive is None else interactive
         today = dt.date.today()
         if organisation is None:
-            default = _m("default.organisation", lang)
-            organisation = click.prompt(_m("prompt.organisation", lang), default=default) if ask else default
+            default = t("cli.import.default.organisation", lang)
+            organisation = click.prompt(t("cli.import.prompt.organisation", lang), default=default) if ask else default
         if not territories and ask:
-            answer = click.prompt(_m("prompt.territory", lang), default="", show_default=False)
+            answer = click.prompt(t("cli.import.prompt.territory", lang), default="", show_default=False)
             territories = (answer,) if answer.strip() else ()
         if year is None:
-            year = click.prompt(_m("prompt.year", lang), default=str(today.year)) if ask else str(today.year)
+            year = click.prompt(t("cli.import.prompt.year", lang), default=str(today.year)) if ask else str(today.year)
         if theme is None:
-            default = _m("default.theme", lang)
-            theme = click.prompt(_m("prompt.theme", lang), default=default) if ask else default
+            default = t("cli.import.default.theme", lang)
+            theme = click.prompt(t("cli.import.prompt.theme", lang), default=default) if ask else default
         data = scaffold(organisation, resolve_territories(territories, lang), year, theme, lang)
         plan = actionplan.documents.from_data(data, source=str(path))
         payload = actionplan.dumps(plan, fmt.name)
         if fmt.name == "yaml":  # JSON has no comments
             payload = init_header(path, lang).encode("utf-8") + payload
-        _refuse_existing(path, False, lang, "exists_init")
+        _refuse_existing(path, False, lang, N_("cli.import.exists_init"))
         write_atomic(path, payload)
-        click.echo(_m("init_written", lang, path=path))
+        click.echo(t("cli.import.init_written", lang, path=path))
 
 
 # -- measurements ----------------------------------------------------------------------------------
@@ -307,7 +236,7 @@ def append_to_log(path: Path, log, plan, lang: str) -> int:
     if path.exists():
         existing = load_document_of(path, TrackingLog)
         if existing.plan != plan.id:
-            raise ActionplanError(_m("other_plan", lang, path=path, found=existing.plan, expected=plan.id))
+            raise ActionplanError(Message("cli.import.other_plan", path=path, found=existing.plan, expected=plan.id))
         log = attrs.evolve(existing, measurements=existing.measurements + log.measurements)
     issues = [i for i in check_tracking(log, plan) if i.severity == "error"]
     if issues:

@@ -11,7 +11,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ValidationError
-from ..i18n import message
+from ..i18n import N_, t
 from ..issue_text import issue_text
 from .common import parse_date_option, resolve_plan
 
@@ -42,7 +42,7 @@ def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
 
 @actionplan.hookimpl
 def actionplan_register_commands(cli):
-    @cli.command()
+    @cli.command(help=N_("cli.validate.help"))
     @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
     @click.pass_obj
     def validate(state, files):
@@ -68,16 +68,16 @@ def actionplan_register_commands(cli):
                 print_error(ValidationError(errors, path), state.lang)
                 continue
             for issue in issues:
-                click.echo(f"{path}: {message('warning', state.lang)}: {issue_text(issue, state.lang)}", err=True)
-            click.echo(message("valid", state.lang, source=path))
+                click.echo(f"{path}: " + t("cli.warning", state.lang) + f": {issue_text(issue, state.lang)}", err=True)
+            click.echo(t("cli.valid", state.lang, source=path))
         if failed:
             raise click.exceptions.Exit(2)
 
-    @cli.command()
+    @cli.command(help=N_("cli.show.help"))
     @click.argument("file", metavar="FILE|ID")
     @click.option("--tracking", "-t", multiple=True, type=click.Path(dir_okay=False),
-                  help="Tracking log(s) whose measurements to include.")
-    @click.option("--as-of", callback=parse_date_option, default=None, help="Date of the report (default: today).")
+                  help=N_("cli.report.option.tracking"))
+    @click.option("--as-of", callback=parse_date_option, default=None, help=N_("cli.report.option.as_of"))
     @click.pass_obj
     def show(state, file, tracking, as_of):
         """Summarise a plan: themes, counts, progress and what is due this quarter."""
@@ -115,6 +115,18 @@ def _percent(fraction: Decimal | None) -> str:
     return f"{(fraction * 100).quantize(Decimal('1'))} %"
 
 
+#: Columns of the summary table → their heading's code.
+SUMMARY_COLUMNS = {
+    "theme": N_("cli.theme"), "objectives": N_("cli.objectives"), "actions": N_("cli.actions"),
+    "indicators": N_("cli.indicators"), "progress": N_("cli.progress"), "status": N_("cli.status"),
+}
+#: Progress statuses → their code.
+STATUS_CODES = {
+    "not_started": N_("cli.status.not_started"), "on_track": N_("cli.status.on_track"),
+    "at_risk": N_("cli.status.at_risk"), "late": N_("cli.status.late"), "achieved": N_("cli.status.achieved"),
+}
+
+
 def render_summary(plan, as_of: dt.date, lang: str) -> None:
     from babel.dates import format_date
     from rich.console import Console
@@ -125,13 +137,12 @@ def render_summary(plan, as_of: dt.date, lang: str) -> None:
 
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
     progress = plan_progress(plan, as_of)
-    m = lambda key, **kw: message(key, lang, **kw)  # noqa: E731
     day = lambda d: format_date(d, "long", locale=LOCALES[lang])  # noqa: E731
-    console.print(f"[bold]{escape(plan.title)}[/bold] — {m('as_of', date=day(as_of))}")
-    console.print(f"{m('period')} : {day(plan.period.start)} → {day(plan.period.end)}")
+    console.print(f"[bold]{escape(plan.title)}[/bold] — " + t("cli.as_of", lang, date=day(as_of)))
+    console.print(t("cli.period", lang) + f" : {day(plan.period.start)} → {day(plan.period.end)}")
     table = Table(show_lines=False)
     for column in ("theme", "objectives", "actions", "indicators", "progress", "status"):
-        table.add_column(m(column))
+        table.add_column(t(SUMMARY_COLUMNS[column], lang))
     totals = [0, 0, 0]
     for theme_progress in progress.themes:
         theme = theme_progress.theme
@@ -140,25 +151,25 @@ def render_summary(plan, as_of: dt.date, lang: str) -> None:
             sum(len(o.actions) for o in theme.objectives),
             sum(len(a.indicators) for o in theme.objectives for a in o.actions),
         ]
-        totals = [t + c for t, c in zip(totals, counts)]
+        totals = [total + c for total, c in zip(totals, counts)]
         rollup = theme_progress.rollup
-        table.add_row(escape(theme.title), *map(str, counts), _percent(rollup.fraction), m(f"status.{rollup.status}"))
-    table.add_row(f"[bold]{m('total')}[/bold]", *map(str, totals), _percent(progress.rollup.fraction),
-                  m(f"status.{progress.rollup.status}"))
+        table.add_row(escape(theme.title), *map(str, counts), _percent(rollup.fraction), t(STATUS_CODES[rollup.status], lang))
+    table.add_row("[bold]" + t("cli.total", lang) + "[/bold]", *map(str, totals), _percent(progress.rollup.fraction),
+                  t(STATUS_CODES[progress.rollup.status], lang))
     console.print(table)
 
     ctx = schedule_context(plan)
     start, end = quarter_bounds(as_of)
-    console.print(f"[bold]{m('due_title', start=day(start), end=day(end))}[/bold]")
+    console.print("[bold]" + t("cli.due_title", lang, start=day(start), end=day(end)) + "[/bold]")
     due, continuous = due_between(plan, start, end, ctx)
     if not due:
-        console.print(m("due_none"))
+        console.print(t("cli.due_none", lang))
     for theme, action in due:
         console.print(f"• {escape(action.title)} [dim]({escape(theme.title)} — {escape(action.schedule.text)})[/dim]")
     if continuous:
-        console.print(m("due_continuous", count=len(continuous)))
+        console.print(t("cli.due_continuous", lang, count=len(continuous)))
     late = progress.rollup.late
     if late:
-        console.print(f"[bold]{m('late_title')}[/bold]")
+        console.print("[bold]" + t("cli.late_title", lang) + "[/bold]")
         for item in late:
-            console.print(f"• {escape(item.indicator.label)} — {m(f'status.{item.status}')}")
+            console.print(f"• {escape(item.indicator.label)} — " + t(STATUS_CODES[item.status], lang))

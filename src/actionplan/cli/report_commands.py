@@ -10,31 +10,13 @@ import click
 import actionplan
 
 from ..errors import ActionplanError
-from ..i18n import catalogue
+from ..i18n import N_, Message, t
 from .common import parse_date_option, refuse_overwriting_inputs, resolve_plan
 
-MESSAGES = {
-    "written": {"fr": "{path} : rapport {format} écrit ({size} octets)", "en": "{path}: {format} report written ({size} bytes)"},
-    "bad_option": {
-        "fr": "option de format {text!r} : attendu NOM=VALEUR",
-        "en": "format option {text!r}: expected NAME=VALUE",
-    },
-    "no_folder": {"fr": "{folder} : ce dossier n'existe pas", "en": "{folder}: no such folder"},
-    "terminal": {
-        "fr": "le format {format} est binaire : donnez un fichier avec -o plutôt que la console",
-        "en": "the {format} format is binary: give a file with -o rather than the terminal",
-    },
-    "col.name": {"fr": "Format", "en": "Format"},
-    "col.extension": {"fr": "Extension", "en": "Extension"},
-    "col.description": {"fr": "Description", "en": "Description"},
-    "col.plugin": {"fr": "Extension logicielle", "en": "Plugin"},
-    "col.options": {"fr": "Options", "en": "Options"},
-}
 
 _TEXT_FORMATS = ("text/", "application/json")
 
 
-_m = catalogue(MESSAGES)
 
 
 def parse_options(pairs, lang: str) -> dict[str, str]:
@@ -43,7 +25,7 @@ def parse_options(pairs, lang: str) -> dict[str, str]:
     for text in pairs:
         name, sep, value = text.partition("=")
         if not sep or not name.strip():
-            raise ActionplanError(_m("bad_option", lang, text=text))
+            raise ActionplanError(Message("cli.report.bad_option", text=text))
         options[name.strip()] = value.strip()
     return options
 
@@ -66,7 +48,7 @@ def write_report(payload: bytes, output: str | None, default_name: str, fmt, lan
     if output == "-":
         stream = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
         if not fmt.media_type.startswith(_TEXT_FORMATS) and sys.stdout.isatty():
-            raise ActionplanError(_m("terminal", lang, format=fmt.name))
+            raise ActionplanError(Message("cli.report.terminal", format=fmt.name))
         if stream is None:  # click's test runner captures text
             click.echo(payload.decode("utf-8"), nl=False)
         else:
@@ -76,26 +58,26 @@ def write_report(payload: bytes, output: str | None, default_name: str, fmt, lan
     path = Path(output or default_name)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ActionplanError(_m("no_folder", lang, folder=folder))
+        raise ActionplanError(Message("cli.report.no_folder", folder=folder))
     write_atomic(path, payload)
     return str(path)
 
 
 @actionplan.hookimpl
 def actionplan_register_commands(cli):
-    @cli.command()
+    @cli.command(help=N_("cli.report.help"))
     @click.argument("ref", metavar="FILE|ID")
     @click.option("--format", "-f", "format_name", required=True, metavar="FORMAT",
-                  help="Report format (see `actionplan formats`): html, markdown, csv, json, xlsx, docx, ics…")
+                  help=N_("cli.report.option.format_name"))
     @click.option("--output", "-o", default=None, metavar="OUT",
-                  help="File to write (default: <plan id>.<extension>; '-' for standard output).")
+                  help=N_("cli.report.option.output"))
     @click.option("--lang", "report_lang", type=click.Choice(["fr", "en"]), default=None,
-                  help="Language of the report (default: the command line's, else fr).")
-    @click.option("--as-of", callback=parse_date_option, default=None, help="Date of the report (default: today).")
+                  help=N_("cli.report.option.report_lang"))
+    @click.option("--as-of", callback=parse_date_option, default=None, help=N_("cli.report.option.as_of"))
     @click.option("--tracking", "-t", multiple=True, type=click.Path(dir_okay=False),
-                  help="Tracking log(s) whose measurements to include.")
+                  help=N_("cli.report.option.tracking"))
     @click.option("--option", "-O", "options", multiple=True, metavar="NAME=VALUE",
-                  help="An option of the format, e.g. -O timeline=quarter (see `actionplan formats`).")
+                  help=N_("cli.report.option.options"))
     @click.pass_obj
     def report(state, ref, format_name, output, report_lang, as_of, tracking, options):
         """Write a report of a plan: a dashboard, a spreadsheet, a Word table, a calendar…"""
@@ -115,9 +97,9 @@ def actionplan_register_commands(cli):
         )
         where = write_report(payload, output, f"{plan.id}{fmt.extension}", fmt, state.lang)
         if where != "-":
-            click.echo(_m("written", state.lang, path=where, format=fmt.name, size=len(payload)))
+            click.echo(t("cli.report.written", state.lang, path=where, format=fmt.name, size=len(payload)))
 
-    @cli.command()
+    @cli.command(help=N_("cli.formats.help"))
     @click.pass_obj
     def formats(state):
         """List the installed report formats: name, extension, description, plugin, options."""
@@ -128,8 +110,9 @@ def actionplan_register_commands(cli):
 
         registry = report_formats()
         table = Table(show_lines=False)
-        for key in ("col.name", "col.extension", "col.description", "col.plugin", "col.options"):
-            table.add_column(_m(key, state.lang))
+        for code in (N_("cli.report.col.name"), N_("cli.report.col.extension"), N_("cli.report.col.description"),
+                     N_("cli.report.col.plugin"), N_("cli.report.col.options")):
+            table.add_column(t(code, state.lang))
         for name in registry.names():
             fmt = registry[name]
             options = ", ".join(f"{o.name}={o.default_for(state.lang)}" for o in fmt.options) or "—"

@@ -26,88 +26,12 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ConflictError, NotFoundError, ValidationError
-from ..i18n import catalogue
+from ..i18n import N_, Message, t
 from ..model import DEFAULT_SCALE, ActionPlan, Measurement, TrackingLog
 from ..model.base import fold
 from ..storage import DEFAULT_URL, open_store, redact_url
 from .common import parse_date_option, refuse_overwriting_inputs
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "saved": {"fr": "{id} ({type}) enregistré dans {store} : version {version}",
-              "en": "{id} ({type}) saved to {store}: version {version}"},
-    "unchanged": {"fr": "{id} est identique dans {store} (version {version}) : rien à enregistrer",
-                  "en": "{id} is unchanged in {store} (version {version}): nothing to save"},
-    "no_id": {"fr": "{path} : un document de type {type} n'a pas d'id; indiquez celui sous lequel l'enregistrer "
-                    "avec --id ID", "en": "{path}: a {type} document has no id; give the one to save it under with "
-                                          "--id ID"},
-    "recorded_new": {"fr": "{count} nouvelle(s) mesure(s) consignée(s) pour {plan} ({known} déjà présente(s))",
-                     "en": "{count} new measurement(s) recorded for {plan} ({known} already there)"},
-    "exists": {"fr": "{id} existe déjà dans {store} (version {version}). Pour le remplacer, indiquez la version de "
-                     "départ de vos modifications : --expect-version {version} (ou enregistrez un fichier produit "
-                     "par « actionplan dump », qui la porte)",
-               "en": "{id} already exists in {store} (version {version}). To replace it, give the version your "
-                     "changes start from: --expect-version {version} (or save a file written by "
-                     "« actionplan dump », which carries it)"},
-    "conflict": {"fr": "conflit sur {id} : vos modifications partent de la version {expected}, mais le dépôt est à "
-                       "la version {current}; rien n'a été écrasé. Récupérez la version actuelle (actionplan dump "
-                       "{id} -o FICHIER), reportez-y vos modifications et enregistrez de nouveau",
-                 "en": "conflict on {id}: your changes start from version {expected}, but the store holds version "
-                       "{current}; nothing was overwritten. Fetch the current version (actionplan dump {id} -o "
-                       "FILE), redo your changes there and save again"},
-    "conflict_any": {"fr": "conflit sur {id} : version attendue {expected}, mais le dépôt est à la version {current}; "
-                           "rien n'a été modifié", "en": "conflict on {id}: expected version {expected}, but the "
-                                                         "store holds version {current}; nothing was changed"},
-    "not_found": {"fr": "aucun document {id!r} dans {store}", "en": "no document {id!r} in {store}"},
-    "none": {"fr": "Aucun document dans {store}.", "en": "No document in {store}."},
-    "id": {"fr": "Id", "en": "Id"},
-    "type": {"fr": "Type", "en": "Type"},
-    "version": {"fr": "Version", "en": "Version"},
-    "title": {"fr": "Titre", "en": "Title"},
-    "updated": {"fr": "Modifié le", "en": "Updated"},
-    "by": {"fr": "Par", "en": "By"},
-    "when": {"fr": "Quand", "en": "When"},
-    "action": {"fr": "Action", "en": "Action"},
-    "what": {"fr": "Quoi", "en": "What"},
-    "comment": {"fr": "Commentaire", "en": "Comment"},
-    "deleted": {"fr": "supprimé", "en": "deleted"},
-    "action.create": {"fr": "création", "en": "created"},
-    "action.update": {"fr": "modification", "en": "updated"},
-    "action.delete": {"fr": "suppression", "en": "deleted"},
-    "action.measure": {"fr": "mesure", "en": "measurement"},
-    "action.event": {"fr": "événement", "en": "event"},
-    "tracked": {"fr": "Consigné pour « {label} » ({plan}) : {value}, le {date}",
-                "en": "Recorded for “{label}” ({plan}): {value}, on {date}"},
-    "unknown_indicator": {"fr": "{plan} n'a pas d'indicateur {indicator!r}{hint}; ses indicateurs : {known}",
-                          "en": "{plan} has no indicator {indicator!r}{hint}; its indicators: {known}"},
-    "hint": {"fr": " (vouliez-vous dire {close!r}?)", "en": " (did you mean {close!r}?)"},
-    "not_plan": {"fr": "{id} est un document de type {type}, pas un plan",
-                 "en": "{id} is a {type} document, not a plan"},
-    "bad_value": {"fr": "valeur {value!r} incomprise pour l'indicateur {indicator} ({kind}); attendu : {expected}",
-                  "en": "cannot read {value!r} for indicator {indicator} ({kind}); expected: {expected}"},
-    "expect.number": {"fr": "un nombre, p. ex. 4 ou 12,5", "en": "a number, e.g. 4 or 12.5"},
-    "expect.rate": {"fr": "numérateur/dénominateur, p. ex. 12/20, ou un taux, p. ex. 72 %",
-                    "en": "numerator/denominator, e.g. 12/20, or a rate, e.g. 72 %"},
-    "expect.level": {"fr": "un niveau de l'échelle : {levels}", "en": "a level of the scale: {levels}"},
-    "expect.done": {"fr": "oui ou non (fait, réalisé, yes, no, done)", "en": "yes or no (done, oui, non, fait)"},
-    "expect.territories": {"fr": "des territoires séparés par des virgules, p. ex. mrc:roussillon,mrc:les-maskoutains",
-                           "en": "territories separated by commas, e.g. mrc:roussillon,mrc:les-maskoutains"},
-    "done": {"fr": "réalisé", "en": "done"},
-    "not_done": {"fr": "non réalisé", "en": "not done"},
-    "dumped": {"fr": "{id} version {version} écrit dans {path} ({count} mesure(s))",
-               "en": "{id} version {version} written to {path} ({count} measurement(s))"},
-    "dumped_doc": {"fr": "{id} version {version} écrit dans {path}", "en": "{id} version {version} written to {path}"},
-    "deleted_doc": {"fr": "{id} supprimé de {store} (version {version}); son historique est conservé",
-                    "en": "{id} deleted from {store} (version {version}); its history is kept"},
-    "backed_up": {"fr": "Sauvegarde de {store} écrite dans {path} : {documents} document(s), {measurements} "
-                        "mesure(s), {events} événement(s), {history} entrée(s) d'historique",
-                  "en": "Backup of {store} written to {path}: {documents} document(s), {measurements} "
-                        "measurement(s), {events} event(s), {history} history entries"},
-    "restored": {"fr": "{path} restauré dans {store} : {documents} document(s), {measurements} mesure(s), "
-                       "{events} événement(s), {history} entrée(s) d'historique",
-                 "en": "{path} restored into {store}: {documents} document(s), {measurements} measurement(s), "
-                       "{events} event(s), {history} history entries"},
-    "no_history": {"fr": "Aucun historique pour {id}.", "en": "No history for {id}."},
-}
 
 #: Answers that mean "done" / "not done" for deliverables and milestones (compared accent- and case-free).
 YES = frozenset({"oui", "o", "yes", "y", "done", "fait", "realise", "realisee", "true", "vrai", "1", "x"})
@@ -117,14 +41,18 @@ NO = frozenset({"non", "n", "no", "not done", "pas fait", "non realise", "false"
 DUMP_HEADER = re.compile(rb"^# actionplan: (?P<id>\S+) version (?P<version>\d+)\b")
 
 
-m = catalogue(MESSAGES)
+
+
+#: How the store records a deliverable's answer → its code.
+_CHANGE_SUFFIXES = ((": not done", N_("cli.store.not_done")),
+                    (": done", N_("cli.store.done")))
 
 
 def _change_text(change: str, lang: str) -> str:
     """A history line in the reader's language: the store records ``…: done`` / ``…: not done``."""
-    for suffix, key in ((": not done", "not_done"), (": done", "done")):
+    for suffix, code in _CHANGE_SUFFIXES:
         if change.endswith(suffix):
-            return change[: -len(suffix)] + ": " + m(key, lang)
+            return change[: -len(suffix)] + ": " + t(code, lang)
     return change
 
 
@@ -209,23 +137,23 @@ def save_file(store, path: str, expect_version: int | None, author: str | None, 
         document = actionplan.load(path)
     if isinstance(document, TrackingLog) and given_id is None:
         new, known = record_new(store, document.plan, list(document.measurements), author)
-        click.echo(m("recorded_new", lang, count=new, known=known, plan=document.plan))
+        click.echo(t("cli.store.recorded_new", lang, count=new, known=known, plan=document.plan))
         return
     measurements: list[Measurement] = []
     if isinstance(document, ActionPlan):
         document, measurements = split_measurements(document)
     type_name = document_type_name(document)
     if given_id is None and document_types()[type_name].store_id(document) is None:
-        raise ActionplanError(m("no_id", lang, path=path, type=type_name))
+        raise ActionplanError(Message("cli.store.no_id", path=path, type=type_name))
     doc_id = store_id(document, type_name, given_id)
     current = store.version(doc_id)
     if current is not None and store.get(doc_id).document == document:
-        click.echo(m("unchanged", lang, id=doc_id, store=redact_url(store.url), version=current))
+        click.echo(t("cli.store.unchanged", lang, id=doc_id, store=redact_url(store.url), version=current))
     else:
         save_document(store, document, doc_id, path, current, expect_version, author, comment, lang)
     if measurements:
         new, known = record_new(store, doc_id, measurements, author)
-        click.echo(m("recorded_new", lang, count=new, known=known, plan=doc_id))
+        click.echo(t("cli.store.recorded_new", lang, count=new, known=known, plan=doc_id))
 
 
 def save_document(store, document, doc_id: str, path: str, current: int | None, expect_version: int | None,
@@ -234,13 +162,13 @@ def save_document(store, document, doc_id: str, path: str, current: int | None, 
     where = redact_url(store.url)
     expected = expect_version if expect_version is not None else expected_version_of(Path(path), doc_id)
     if current is not None and expected is None:
-        raise ActionplanError(m("exists", lang, id=doc_id, store=where, version=current))
+        raise ActionplanError(Message("cli.store.exists", id=doc_id, store=where, version=current))
     try:
         version = store.save(document, expected_version=expected, author=author, comment=comment, doc_id=doc_id)
     except ConflictError as exc:
-        raise ActionplanError(m("conflict", lang, id=doc_id, expected=exc.expected_version,
+        raise ActionplanError(Message("cli.store.conflict", id=doc_id, expected=exc.expected_version,
                                 current=exc.current_version if exc.current_version is not None else "—")) from None
-    click.echo(m("saved", lang, id=doc_id, type=store.info(doc_id).type, store=where, version=version))
+    click.echo(t("cli.store.saved", lang, id=doc_id, type=store.info(doc_id).type, store=where, version=version))
 
 
 # -- reading a value on the command line -------------------------------------------------------
@@ -253,9 +181,24 @@ def parse_number(text: str) -> Decimal:
     return value
 
 
+#: Table columns → their heading's code.
+COLUMN_CODES = {
+    "id": N_("cli.store.id"), "type": N_("cli.store.type"), "version": N_("cli.store.version"),
+    "title": N_("cli.store.title"), "updated": N_("cli.store.updated"), "by": N_("cli.store.by"),
+    "when": N_("cli.store.when"), "action": N_("cli.store.action"), "what": N_("cli.store.what"),
+    "comment": N_("cli.store.comment"),
+}
+#: What a history entry did → its code.
+HISTORY_ACTION_CODES = {
+    "create": N_("cli.store.action.create"), "update": N_("cli.store.action.update"),
+    "delete": N_("cli.store.action.delete"), "measure": N_("cli.store.action.measure"),
+    "event": N_("cli.store.action.event"),
+}
+
 #: kind → message saying what VALUE should look like (numbers otherwise).
-EXPECTED = {"rate": "expect.rate", "qualitative": "expect.level", "deliverable": "expect.done",
-            "milestone": "expect.done", "coverage": "expect.territories"}
+EXPECTED = {"rate": N_("cli.store.expect.rate"), "qualitative": N_("cli.store.expect.level"),
+            "deliverable": N_("cli.store.expect.done"), "milestone": N_("cli.store.expect.done"),
+            "coverage": N_("cli.store.expect.territories")}
 
 
 def parse_measurement(indicator, text: str, day: dt.date, lang: str, **fields) -> Measurement:
@@ -272,8 +215,9 @@ def parse_measurement(indicator, text: str, day: dt.date, lang: str, **fields) -
                                          found=describe(exc.found))], "track") from None
     except (ValueError, ValidationError):
         pass
-    expected = m(EXPECTED.get(indicator.kind, "expect.number"), lang, levels=" < ".join(indicator.scale or DEFAULT_SCALE))
-    raise ActionplanError(m("bad_value", lang, value=text, indicator=indicator.id, kind=indicator.kind,
+    code = EXPECTED.get(indicator.kind, N_("cli.store.expect.number"))
+    expected = t(code, lang, levels=" < ".join(indicator.scale or DEFAULT_SCALE))
+    raise ActionplanError(Message("cli.store.bad_value", value=text, indicator=indicator.id, kind=indicator.kind,
                             expected=expected))
 
 
@@ -308,7 +252,7 @@ def describe_value(measurement: Measurement, lang: str) -> str:
         share = (x.numerator / x.denominator * 100).quantize(Decimal("1"))
         return f"{x.numerator}/{x.denominator} ({share} %)"
     if x.done is not None:
-        return m("done" if x.done else "not_done", lang)
+        return (t("cli.store.done", lang) if x.done else t("cli.store.not_done", lang))
     if x.territories:
         return ", ".join(x.territories)
     return str(x.level if x.level is not None else x.value)
@@ -339,15 +283,14 @@ def _when(at: dt.datetime) -> str:
 
 @actionplan.hookimpl
 def actionplan_register_commands(cli):
-    @cli.command()
+    @cli.command(help=N_("cli.save.help"))
     @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
     @click.option("--expect-version", type=click.IntRange(min=1), default=None,
-                  help="Replace the document only if the store still holds this version (the one your changes "
-                       "start from). Not needed for a new document or a file written by `dump`.")
-    @click.option("--by", "author", default=None, help="Who saves (default: $ACTIONPLAN_USER, else your login).")
-    @click.option("--comment", "-m", default=None, help="Why, for the history.")
+                  help=N_("cli.save.option.expect_version"))
+    @click.option("--by", "author", default=None, help=N_("cli.save.option.author"))
+    @click.option("--comment", "-m", default=None, help=N_("cli.save.option.comment"))
     @click.option("--id", "given_id", default=None, metavar="ID",
-                  help="The id to store a document without one under (an applications file); one FILE only.")
+                  help=N_("cli.save.option.given_id"))
     @click.pass_obj
     def save(state, files, expect_version, author, comment, given_id):
         """Save plan or program files to the store; a tracking log's measurements are recorded."""
@@ -358,11 +301,11 @@ def actionplan_register_commands(cli):
             for path, document in zip(files, documents):
                 save_file(store, path, expect_version, author_of(author), comment, state.lang, given_id, document)
 
-    @cli.command("list")
-    @click.option("--type", "type_", default=None, help="Only documents of this type (plan, program…).")
-    @click.option("--organisation", default=None, help="Only documents of this organisation id.")
-    @click.option("--territory", default=None, help="Only documents covering this territory id (mrc:…).")
-    @click.option("--deleted", is_flag=True, help="Include deleted documents.")
+    @cli.command("list", help=N_("cli.list.help"))
+    @click.option("--type", "type_", default=None, help=N_("cli.list.option.type_"))
+    @click.option("--organisation", default=None, help=N_("cli.list.option.organisation"))
+    @click.option("--territory", default=None, help=N_("cli.list.option.territory"))
+    @click.option("--deleted", is_flag=True, help=N_("cli.list.option.deleted"))
     @click.pass_obj
     def list_command(state, type_, organisation, territory, deleted):
         """List the documents of the store."""
@@ -373,26 +316,25 @@ def actionplan_register_commands(cli):
             infos = store.list(type=type_, organisation=organisation, territory=territory, include_deleted=deleted)
         console = _console()
         if not infos:
-            console.print(escape(m("none", lang, store=redact_url(store_url(state)))))
+            console.print(escape(t("cli.store.none", lang, store=redact_url(store_url(state)))))
             return
         table = Table()
         for column in ("id", "type", "version", "title", "updated", "by"):
-            table.add_column(m(column, lang), no_wrap=column != "title")
+            table.add_column(t(COLUMN_CODES[column], lang), no_wrap=column != "title")
         for info in infos:
-            title = f"({m('deleted', lang)})" if info.deleted else (info.title or "")
+            title = "(" + t("cli.store.deleted", lang) + ")" if info.deleted else (info.title or "")
             table.add_row(*map(escape, (info.id, info.type, str(info.version), title, _when(info.updated_at),
                                         info.updated_by or "")))
         console.print(table)
 
-    @cli.command()
+    @cli.command(help=N_("cli.track.help"))
     @click.argument("plan_id")
     @click.argument("indicator_id")
     @click.argument("value")
-    @click.option("--date", "day", callback=parse_date_option, default=None, help="Date of the measurement "
-                  "(default: today).")
-    @click.option("--note", default=None, help="A note kept with the measurement.")
-    @click.option("--territory", default=None, help="Territory the value is for (mrc:…), when disaggregated.")
-    @click.option("--by", "author", default=None, help="Who records (default: $ACTIONPLAN_USER, else your login).")
+    @click.option("--date", "day", callback=parse_date_option, default=None, help=N_("cli.track.option.day"))
+    @click.option("--note", default=None, help=N_("cli.track.option.note"))
+    @click.option("--territory", default=None, help=N_("cli.track.option.territory"))
+    @click.option("--by", "author", default=None, help=N_("cli.track.option.author"))
     @click.pass_obj
     def track(state, plan_id, indicator_id, value, day, note, territory, author):
         """Record one measurement: VALUE is 4, 12/20, 72 %, a level, oui/non, or territories a,b."""
@@ -402,24 +344,24 @@ def actionplan_register_commands(cli):
         with worded(state), open_store(store_url(state)) as store:
             plan = store.get(plan_id).document
             if not isinstance(plan, ActionPlan):
-                raise ActionplanError(m("not_plan", lang, id=plan_id, type=store.info(plan_id).type))
+                raise ActionplanError(Message("cli.store.not_plan", id=plan_id, type=store.info(plan_id).type))
             indicator = plan.find_indicator(indicator_id)
             if indicator is None:
                 known = [i.id for *_, i in plan.iter_indicators()]
                 close = difflib.get_close_matches(indicator_id, known, n=1)
-                raise ActionplanError(m("unknown_indicator", lang, plan=plan_id, indicator=indicator_id,
-                                        hint=m("hint", lang, close=close[0]) if close else "",
+                raise ActionplanError(Message("cli.store.unknown_indicator", plan=plan_id, indicator=indicator_id,
+                                        hint=t("cli.store.hint", lang, close=close[0]) if close else "",
                                         known=", ".join(known[:12]) + (f" … ({len(known)})" if len(known) > 12
                                                                         else "")))
             measurement = parse_measurement(indicator, value, day or dt.date.today(), lang, note=note,
                                             territory=territory)
             store.append_measurement(plan_id, measurement, author=author_of(author))
-        click.echo(m("tracked", lang, label=indicator.label, plan=plan_id, value=describe_value(measurement, lang),
+        click.echo(t("cli.store.tracked", lang, label=indicator.label, plan=plan_id, value=describe_value(measurement, lang),
                      date=measurement.date.isoformat()))
 
-    @cli.command()
+    @cli.command(help=N_("cli.history.help"))
     @click.argument("doc_id")
-    @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the most recent entries.")
+    @click.option("--limit", type=click.IntRange(min=1), default=None, help=N_("cli.history.option.limit"))
     @click.pass_obj
     def history(state, doc_id, limit):
         """Who changed what and when: saves, measurements, events."""
@@ -432,22 +374,22 @@ def actionplan_register_commands(cli):
             entries = entries[-limit:]
         table = Table(title=escape(doc_id))
         for column in ("when", "by", "action", "version", "what", "comment"):
-            table.add_column(m(column, lang), no_wrap=column in ("when", "version"),
+            table.add_column(t(COLUMN_CODES[column], lang), no_wrap=column in ("when", "version"),
                              overflow="fold" if column == "what" else "ellipsis",
                              min_width=34 if column == "what" else None)
         for entry in entries:
             changes = [_change_text(change, lang) for change in entry.changes[:5]]
             what = "\n".join(changes) + ("\n…" if len(entry.changes) > 5 else "")
-            table.add_row(*map(escape, (_when(entry.at), entry.by or "", m(f"action.{entry.action}", lang),
+            table.add_row(*map(escape, (_when(entry.at), entry.by or "", t(HISTORY_ACTION_CODES.get(entry.action, entry.action), lang),
                                         "" if entry.version is None else str(entry.version), what,
                                         entry.comment or "")))
         _console().print(table)
 
-    @cli.command()
+    @cli.command(help=N_("cli.dump.help"))
     @click.argument("doc_id")
     @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-                  help="File to write (.yaml or .json).")
-    @click.option("--no-measurements", is_flag=True, help="Leave out the recorded measurements.")
+                  help=N_("cli.dump.option.output"))
+    @click.option("--no-measurements", is_flag=True, help=N_("cli.dump.option.no_measurements"))
     @click.pass_obj
     def dump(state, doc_id, output, no_measurements):
         """Write a document of the store to a file (a plan with its measurements)."""
@@ -470,42 +412,42 @@ def actionplan_register_commands(cli):
             payload = header.encode("utf-8") + payload
         write_atomic(output, payload)
         if isinstance(stored.document, ActionPlan):
-            click.echo(m("dumped", lang, id=doc_id, version=stored.version, path=output, count=count))
+            click.echo(t("cli.store.dumped", lang, id=doc_id, version=stored.version, path=output, count=count))
         else:
-            click.echo(m("dumped_doc", lang, id=doc_id, version=stored.version, path=output))
+            click.echo(t("cli.store.dumped_doc", lang, id=doc_id, version=stored.version, path=output))
 
-    @cli.command()
+    @cli.command(help=N_("cli.delete.help"))
     @click.argument("doc_id")
     @click.option("--expect-version", type=click.IntRange(min=1), required=True,
-                  help="The version you mean to delete (see `actionplan list`).")
-    @click.option("--by", "author", default=None, help="Who deletes (default: $ACTIONPLAN_USER, else your login).")
-    @click.option("--comment", "-m", default=None, help="Why, for the history.")
+                  help=N_("cli.delete.option.expect_version"))
+    @click.option("--by", "author", default=None, help=N_("cli.delete.option.author"))
+    @click.option("--comment", "-m", default=None, help=N_("cli.save.option.comment"))
     @click.pass_obj
     def delete(state, doc_id, expect_version, author, comment):
         """Delete a document and its measurements; its history stays."""
         with worded(state), open_store(store_url(state)) as store:
             version = store.delete(doc_id, expected_version=expect_version, author=author_of(author), comment=comment)
-        click.echo(m("deleted_doc", state.lang, id=doc_id, store=redact_url(store_url(state)), version=version))
+        click.echo(t("cli.store.deleted_doc", state.lang, id=doc_id, store=redact_url(store_url(state)), version=version))
 
-    @cli.command()
+    @cli.command(help=N_("cli.backup.help"))
     @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-                  help="Backup file (.json or .yaml).")
+                  help=N_("cli.backup.option.output"))
     @click.pass_obj
     def backup(state, output):
         """Write the whole store (documents, measurements, events, history) to one file."""
         refuse_overwriting_inputs(output, (), state)
         with worded(state), open_store(store_url(state)) as store:
             snapshot = store.backup(output)
-        click.echo(m("backed_up", state.lang, store=redact_url(store_url(state)), path=output, **_counts(snapshot)))
+        click.echo(t("cli.store.backed_up", state.lang, store=redact_url(store_url(state)), path=output, **_counts(snapshot)))
 
-    @cli.command()
+    @cli.command(help=N_("cli.restore.help"))
     @click.argument("file", type=click.Path(dir_okay=False))
     @click.pass_obj
     def restore(state, file):
         """Load a backup into an empty store (any backend): all of it, or nothing."""
         with worded(state), open_store(store_url(state)) as store:
             restored = store.restore(file)
-        click.echo(m("restored", state.lang, store=redact_url(store_url(state)), path=file, **_counts(restored)))
+        click.echo(t("cli.store.restored", state.lang, store=redact_url(store_url(state)), path=file, **_counts(restored)))
 
 
 @contextlib.contextmanager
@@ -514,12 +456,12 @@ def worded(state):
     try:
         yield
     except ConflictError as exc:
-        raise ActionplanError(m("conflict_any", state.lang, id=exc.doc_id, expected=exc.expected_version or "—",
+        raise ActionplanError(Message("cli.store.conflict_any", id=exc.doc_id, expected=exc.expected_version or "—",
                                 current=exc.current_version or "—")) from None
     except NotFoundError as exc:
         if getattr(exc, "doc_id", None) is None:
             raise
-        raise ActionplanError(m("not_found", state.lang, id=exc.doc_id, store=redact_url(store_url(state)))) from None
+        raise ActionplanError(Message("cli.store.not_found", id=exc.doc_id, store=redact_url(store_url(state)))) from None
 
 
 def _counts(backup) -> dict[str, int]:
@@ -527,4 +469,4 @@ def _counts(backup) -> dict[str, int]:
             "events": len(backup.events), "history": len(backup.history)}
 
 
-__all__ = ["MESSAGES", "parse_measurement", "split_measurements"]
+__all__ = ["parse_measurement", "split_measurements"]
