@@ -24,7 +24,6 @@ from actionplan.cli import main
 from actionplan.convert import short_repr
 from actionplan.documents import MAX_ALIAS_NODES, MAX_DEPTH
 from actionplan.errors import ActionplanError, StoreError, ValidationError
-from actionplan.issue_text import issue_text
 from actionplan.model import Measurement
 from actionplan.storage import open_store
 
@@ -60,7 +59,7 @@ def issues_of(text: str | bytes, format: str = "yaml") -> list[str]:
 
 
 def french(error: ValidationError) -> list[str]:
-    return [issue_text(issue, "fr") for issue in error.issues]
+    return [issue.render("fr") for issue in error.issues]
 
 
 @pytest.fixture

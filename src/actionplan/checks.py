@@ -12,11 +12,50 @@ from collections.abc import Iterator
 from typing import Any
 
 from .errors import Issue
+from .i18n import N_, Message
 from .model.base import MAX_PERIOD_YEARS, MAX_YEAR, MIN_YEAR, NUMBER_EXPECTED, is_reasonable_number
 from .model.indicators import DEFAULT_SCALE, INDICATOR_KINDS, Indicator
 from .model.plan import ActionPlan
 from .model.territory import Gazetteer
 from .model.tracking import TrackingLog
+
+
+#: Kinds of things with an id → the code of « duplicate … id (first used at …) ».
+DUPLICATE_CODES = {
+    "theme": N_("validation.duplicate_id.theme"), "objective": N_("validation.duplicate_id.objective"),
+    "action": N_("validation.duplicate_id.action"), "task": N_("validation.duplicate_id.task"),
+    "indicator": N_("validation.duplicate_id.indicator"),
+}
+#: Kinds of references → the codes of « unknown … » and of what was expected.
+UNKNOWN_CODES = {
+    "organisation": (N_("validation.unknown_organisation"), N_("expect.plan_organisation_id")),
+    "indicator": (N_("validation.unknown_indicator"), N_("expect.plan_indicator_id")),
+}
+#: Indicator kinds → their name in messages, and what each is (INDICATOR_KINDS in words).
+KIND_NAMES = {
+    "count": N_("indicator_kind.count"), "tracked": N_("indicator_kind.tracked"), "rate": N_("indicator_kind.rate"),
+    "milestone": N_("indicator_kind.milestone"), "deliverable": N_("indicator_kind.deliverable"),
+    "coverage": N_("indicator_kind.coverage"), "minimum": N_("indicator_kind.minimum"),
+    "qualitative": N_("indicator_kind.qualitative"),
+}
+KIND_DESCRIPTIONS = {
+    "count": N_("indicator_kind.count.description"), "tracked": N_("indicator_kind.tracked.description"),
+    "rate": N_("indicator_kind.rate.description"), "milestone": N_("indicator_kind.milestone.description"),
+    "deliverable": N_("indicator_kind.deliverable.description"),
+    "coverage": N_("indicator_kind.coverage.description"), "minimum": N_("indicator_kind.minimum.description"),
+    "qualitative": N_("indicator_kind.qualitative.description"),
+}
+#: Deliverables and milestones → the code of « a … measurement says whether it is done ».
+DONE_CODES = {"deliverable": N_("validation.deliverable_says_done"), "milestone": N_("validation.milestone_says_done")}
+YEARS_EXPECTED = Message("expect.year_from_to", first=MIN_YEAR, last=MAX_YEAR)
+
+
+def kind_name(kind: str) -> Message:
+    return Message(KIND_NAMES[kind])
+
+
+def kind_description(kind: str) -> Message:
+    return Message(KIND_DESCRIPTIONS[kind])
 
 
 def plan_gazetteer(plan: ActionPlan, base: Gazetteer | None = None) -> Gazetteer:
@@ -33,7 +72,8 @@ def check_plan(plan: ActionPlan, gazetteer: Gazetteer | None = None, *, plugins:
     try:
         places = plan_gazetteer(plan, gazetteer)
     except ValueError as exc:
-        return [Issue("custom_territories", str(exc))]
+        first = exc.args[0] if exc.args else None
+        return [Issue("custom_territories", first if isinstance(first, Message) else str(exc))]
     issues = list(_check_plan(plan, places))
     if plugins:
         from .plugins import get_plugin_manager
@@ -48,7 +88,8 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
     seen_orgs: set[str] = set()
     for i, organisation in enumerate(plan.organisations):
         if organisation.id in seen_orgs:
-            yield Issue(f"organisations[{i}].id", "duplicate organisation id", found=repr(organisation.id))
+            yield Issue(f"organisations[{i}].id", Message("validation.duplicate_organisation_id"),
+                        found=repr(organisation.id))
         seen_orgs.add(organisation.id)
         if organisation.territory is not None and organisation.territory not in places:
             yield _unknown_territory(f"organisations[{i}].territory", organisation.territory)
@@ -61,7 +102,7 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
         if territory not in places:
             yield _unknown_territory(f"territories[{i}]", territory)
     if plan.period.end < plan.period.start:  # pragma: no cover - Period refuses it already
-        yield Issue("period", "the period ends before it starts")
+        yield Issue("period", Message("validation.period_ends_before_it_starts"))
     yield from check_period_range(plan.period, "period")
 
     ids: dict[str, str] = {}
@@ -69,7 +110,7 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
     def unique(path: str, kind: str, value: str) -> Iterator[Issue]:
         key = f"{kind}:{value}"
         if key in ids:
-            yield Issue(f"{path}.id", f"duplicate {kind} id (first used at {ids[key]})", found=repr(value))
+            yield Issue(f"{path}.id", Message(DUPLICATE_CODES[kind], first=ids[key]), found=repr(value))
         else:
             ids[key] = path
 
@@ -93,7 +134,7 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
                 for n, indicator in enumerate(action.indicators):
                     ip = f"{ap}.indicators[{n}]"
                     if indicator.id in indicator_ids:
-                        yield Issue(f"{ip}.id", f"duplicate indicator id (first used at {indicator_ids[indicator.id]})",
+                        yield Issue(f"{ip}.id", Message(DUPLICATE_CODES["indicator"], first=indicator_ids[indicator.id]),
                                     found=repr(indicator.id))
                     else:
                         indicator_ids[indicator.id] = ip
@@ -110,25 +151,26 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
 def _free_text_warning(path: str, schedule) -> Iterator[Issue]:
     """A schedule kept as free text (``free_text_schedules: true``) cannot be dated: say so, with its path."""
     if schedule is not None and "free_text" in schedule.kinds:
-        yield Issue(path, f"schedule {schedule.text!r} kept as free text", severity="warning")
+        yield Issue(path, Message("validation.schedule_kept_as_free_text", text=repr(schedule.text)), severity="warning")
 
 
 def check_indicator(indicator: Indicator, path: str, places: Gazetteer) -> Iterator[Issue]:
     """The fields ``indicator.kind`` needs, and measurements that fit the indicator."""
-    description, required = INDICATOR_KINDS[indicator.kind]
+    _description, required = INDICATOR_KINDS[indicator.kind]
     for field in required:
         if getattr(indicator, field) in (None, ()):  # a target of 0 is a target
-            yield Issue(f"{path}.{field}", f"a {indicator.kind!r} indicator needs {field}",
-                        expected=description, found="nothing")
+            yield Issue(f"{path}.{field}", Message("validation.indicator_needs", kind=kind_name(indicator.kind),
+                                                   field=field),
+                        expected=kind_description(indicator.kind), found=Message("found.nothing"))
     if not (_fits(indicator.target) and _fits(indicator.baseline) and all(_fits(t.value) for t in indicator.targets)):
         numbers = [(f"{path}.target", indicator.target), (f"{path}.baseline", indicator.baseline)]
         numbers += [(f"{path}.targets[{k}].value", target.value) for k, target in enumerate(indicator.targets)]
         yield from check_numbers(numbers)
     scale = indicator.scale or DEFAULT_SCALE
     if indicator.scale and len(set(scale)) != len(scale):
-        yield Issue(f"{path}.scale", "scale levels must be distinct", found=repr(list(scale)))
+        yield Issue(f"{path}.scale", Message("validation.scale_levels_distinct"), found=repr(list(scale)))
     if indicator.target_level is not None and indicator.target_level not in scale:
-        yield Issue(f"{path}.target_level", "not a level of the scale", expected=" | ".join(scale),
+        yield Issue(f"{path}.target_level", Message("validation.not_a_level"), expected=" | ".join(scale),
                     found=repr(indicator.target_level))
     for k, territory in enumerate(indicator.target_territories):
         if territory not in places:
@@ -179,45 +221,47 @@ def _measurement_is_plain(indicator: Indicator, measurement, scale: frozenset, p
 def check_measurement(indicator: Indicator, measurement, path: str, places: Gazetteer) -> Iterator[Issue]:
     kind = indicator.kind
     if measurement.indicator is not None and measurement.indicator != indicator.id:
-        yield Issue(f"{path}.indicator", "measurement names another indicator", expected=repr(indicator.id),
+        yield Issue(f"{path}.indicator", Message("validation.measurement_names_another_indicator"),
+                    expected=repr(indicator.id),
                     found=repr(measurement.indicator))
     if kind == "rate":
         if measurement.value is None and (measurement.numerator is None or measurement.denominator is None):
-            yield Issue(path, "a rate measurement needs numerator and denominator (or a value)",
-                        expected="numerator and denominator", found="neither")
+            yield Issue(path, Message("validation.rate_needs_numerator_and_denominator"),
+                        expected=Message("expect.numerator_and_denominator"), found=Message("found.neither"))
         if measurement.denominator is not None and measurement.denominator <= 0:
-            yield Issue(f"{path}.denominator", "must be positive", found=str(measurement.denominator))
+            yield Issue(f"{path}.denominator", Message("validation.must_be_positive"), found=str(measurement.denominator))
         if (measurement.numerator is not None and measurement.denominator is not None
                 and measurement.numerator > measurement.denominator):
-            yield Issue(f"{path}.numerator", "a rate's numerator cannot exceed its denominator",
+            yield Issue(f"{path}.numerator", Message("validation.numerator_exceeds_denominator"),
                         found=f"{measurement.numerator} > {measurement.denominator}")
     elif kind == "qualitative":
         scale = indicator.scale or DEFAULT_SCALE
         if measurement.level is None:
-            yield Issue(f"{path}.level", "a qualitative measurement needs a level", expected=" | ".join(scale),
-                        found="nothing")
+            yield Issue(f"{path}.level", Message("validation.qualitative_needs_level"), expected=" | ".join(scale),
+                        found=Message("found.nothing"))
         elif measurement.level not in scale:
-            yield Issue(f"{path}.level", "not a level of the indicator's scale", expected=" | ".join(scale),
+            yield Issue(f"{path}.level", Message("validation.not_a_level"), expected=" | ".join(scale),
                         found=repr(measurement.level))
     elif kind in ("deliverable", "milestone"):
         if measurement.done is None and measurement.value is None:
-            yield Issue(f"{path}.done", f"a {kind} measurement says whether it is done", expected="true or false",
-                        found="nothing")
+            yield Issue(f"{path}.done", Message(DONE_CODES[kind]), expected=Message("expect.boolean"),
+                        found=Message("found.nothing"))
     elif kind == "coverage":
         if not measurement.territories and measurement.territory is None:
-            yield Issue(f"{path}.territories", "a coverage measurement lists the territories covered",
-                        expected="territory ids", found="nothing")
+            yield Issue(f"{path}.territories", Message("validation.coverage_lists_territories"),
+                        expected=Message("expect.territory_ids"), found=Message("found.nothing"))
     elif measurement.value is None:
-        yield Issue(f"{path}.value", f"a {kind} measurement needs a value", expected="a number", found="nothing")
+        yield Issue(f"{path}.value", Message("validation.measurement_needs_value", kind=kind_name(kind)),
+                    expected=Message("expect.number"), found=Message("found.nothing"))
     if not MIN_YEAR <= measurement.date.year <= MAX_YEAR:  # a store is given measurements built in Python too
-        yield Issue(f"{path}.date", "date out of range", expected=f"a year from {MIN_YEAR} to {MAX_YEAR}",
+        yield Issue(f"{path}.date", Message("validation.date_out_of_range"), expected=YEARS_EXPECTED,
                     found=measurement.date.isoformat())
     value, numerator, denominator = measurement.value, measurement.numerator, measurement.denominator
     if not (_fits(value) and _fits(numerator) and _fits(denominator)):  # the usual case, tested cheaply
         yield from check_numbers([(f"{path}.value", value), (f"{path}.numerator", numerator),
                                   (f"{path}.denominator", denominator)])
     if measurement.value is not None and measurement.value < 0 and kind in ("count", "tracked", "minimum"):
-        yield Issue(f"{path}.value", "a count cannot be negative", found=str(measurement.value))
+        yield Issue(f"{path}.value", Message("validation.count_cannot_be_negative"), found=str(measurement.value))
     for k, territory in enumerate(measurement.territories):
         if territory not in places:
             yield _unknown_territory(f"{path}.territories[{k}]", territory)
@@ -230,11 +274,12 @@ def check_period_range(period, path: str) -> Iterator[Issue]:
     for name in ("start", "end"):
         day = getattr(period, name)
         if not MIN_YEAR <= day.year <= MAX_YEAR:
-            yield Issue(f"{path}.{name}", "date out of range", expected=f"a year from {MIN_YEAR} to {MAX_YEAR}",
+            yield Issue(f"{path}.{name}", Message("validation.date_out_of_range"), expected=YEARS_EXPECTED,
                         found=day.isoformat())
     if period.end.year - period.start.year >= MAX_PERIOD_YEARS:
-        yield Issue(path, "period too long", expected=f"at most {MAX_PERIOD_YEARS} years",
-                    found=f"{period.start.isoformat()} to {period.end.isoformat()}")
+        yield Issue(path, Message("validation.period_too_long"), expected=Message("expect.at_most_years",
+                                                                                   years=MAX_PERIOD_YEARS),
+                    found=Message("found.span", start=period.start.isoformat(), end=period.end.isoformat()))
 
 
 def _fits(value) -> bool:
@@ -250,8 +295,9 @@ def check_numbers(numbers) -> Iterator[Issue]:
     for path, value in numbers:
         if value is not None and not is_reasonable_number(value):
             text = str(value)
-            yield Issue(path, "number too large", expected=NUMBER_EXPECTED,
-                        found=text if len(text) <= 40 else f"{text[:16]}… ({len(value.as_tuple().digits)} digits)")
+            yield Issue(path, Message("validation.number_too_large"), expected=NUMBER_EXPECTED,
+                        found=text if len(text) <= 40 else Message("found.long_number", start=f"{text[:16]}…",
+                                                                    digits=len(value.as_tuple().digits)))
 
 
 def check_tracking(log: TrackingLog, plan: ActionPlan, gazetteer: Gazetteer | None = None) -> list[Issue]:
@@ -261,7 +307,8 @@ def check_tracking(log: TrackingLog, plan: ActionPlan, gazetteer: Gazetteer | No
     this plan would bury the cause under a consequence per line.
     """
     if log.plan != plan.id:
-        return [Issue("plan", "tracking log is for another plan", expected=repr(plan.id), found=repr(log.plan))]
+        return [Issue("plan", Message("validation.tracking_log_for_another_plan"), expected=repr(plan.id),
+                      found=repr(log.plan))]
     places = plan_gazetteer(plan, gazetteer)
     issues: list[Issue] = []
     indicators = {i.id: i for *_, i in plan.iter_indicators()}
@@ -279,8 +326,9 @@ def _unknown(path: str, kind: str, value: object, known) -> Issue:
     import difflib
 
     close = difflib.get_close_matches(str(value), list(known), n=1)
-    return Issue(path, f"unknown {kind}", expected=f"an id of the plan's {kind}s", found=repr(value),
-                 hint=f"did you mean {close[0]!r}?" if close else None)
+    unknown, expected = UNKNOWN_CODES[kind]
+    return Issue(path, Message(unknown), expected=Message(expected), found=repr(value),
+                 hint=Message("validation.did_you_mean", name=repr(close[0])) if close else None)
 
 
 def _unknown_org(path: str, value: str, known) -> Issue:
@@ -288,5 +336,5 @@ def _unknown_org(path: str, value: str, known) -> Issue:
 
 
 def _unknown_territory(path: str, value: str) -> Issue:
-    return Issue(path, "unknown territory", expected="a gazetteer id such as 'mrc:roussillon' or a custom territory",
-                 found=repr(value))
+    return Issue(path, Message("validation.unknown_territory"),
+                 expected=Message("expect.gazetteer_id", example="'mrc:roussillon'"), found=repr(value))

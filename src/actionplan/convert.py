@@ -45,6 +45,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from ._attrs_types import FACTORY, IN_VALIDATOR
 from .errors import Issue, ScheduleError, ValidationError
+from .i18n import N_, Message, Verbatim
 from .model.base import (
     MAX_YEAR,
     MIN_YEAR,
@@ -65,9 +66,9 @@ _free_text: contextvars.ContextVar[bool] = contextvars.ContextVar("_free_text", 
 
 
 class TypeMismatch(TypeError):
-    """Raised by strict hooks; carries what was expected and what was found."""
+    """Raised by strict hooks; carries what was expected (a message) and what was found."""
 
-    def __init__(self, expected: str, found: Any):
+    def __init__(self, expected: Message, found: Any):
         self.expected = expected
         self.found = found
         super().__init__(f"expected {expected}, found {describe(found)}")
@@ -77,19 +78,23 @@ class OutOfRange(TypeMismatch):
     """A value of the right type outside what actionplan can compute with (a date in year 9999)."""
 
 
-def describe(value: Any) -> str:
-    """A short, user-facing description of a found value."""
-    kind = {
-        str: "text",
-        bool: "a boolean",
-        int: "a whole number",
-        float: "a number",
-        list: "a list",
-        dict: "a mapping",
-        type(None): "nothing (null)",
-    }.get(type(value), type(value).__name__)
-    shown = short_repr(value)
-    return f"{kind} {shown}" if value is not None else kind
+#: The kinds of values a document holds → the code describing one (``text 'quatre'``).
+_FOUND = {
+    str: N_("found.text"), bool: N_("found.boolean"), int: N_("found.whole_number"), float: N_("found.number"),
+    list: N_("found.list"), dict: N_("found.mapping"),
+}
+
+EXPECT_LIST = Message("expect.list")
+
+
+def describe(value: Any) -> Message:
+    """A short, user-facing description of a found value (« le texte 'quatre' »)."""
+    if value is None:
+        return Message("found.null")
+    code = _FOUND.get(type(value))
+    if code is None:
+        return Message("found.other", kind=type(value).__name__, value=short_repr(value))
+    return Message(code, value=short_repr(value))
 
 
 def _bounded_repr():
@@ -123,19 +128,19 @@ def _structure_str(value: Any, _type: Any) -> str:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)  # YAML reads an unquoted 2026 as a number; as a label it is text
-    raise TypeMismatch("text", value)
+    raise TypeMismatch(Message("expect.text"), value)
 
 
 def _structure_int(value: Any, _type: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise TypeMismatch("a whole number", value)
+    raise TypeMismatch(Message("expect.whole_number"), value)
 
 
 def _structure_bool(value: Any, _type: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise TypeMismatch("true or false", value)
+    raise TypeMismatch(Message("expect.boolean"), value)
 
 
 def _structure_decimal(value: Any, _type: Any) -> Decimal:
@@ -149,23 +154,23 @@ def _structure_decimal(value: Any, _type: Any) -> Decimal:
             try:
                 result = Decimal(text)
             except InvalidOperation:
-                raise TypeMismatch("a number", value) from None
+                raise TypeMismatch(Message("expect.number"), value) from None
         if not result.is_finite():
-            raise TypeMismatch("a finite number", value)
+            raise TypeMismatch(Message("expect.finite_number"), value)
         return result
     if kind is bool:
-        raise TypeMismatch("a number", value)
+        raise TypeMismatch(Message("expect.number"), value)
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise TypeMismatch("a finite number", value)
+            raise TypeMismatch(Message("expect.finite_number"), value)
         return value
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise TypeMismatch("a finite number", value)
+            raise TypeMismatch(Message("expect.finite_number"), value)
         return Decimal(repr(value))  # the digits the author wrote, not the binary fraction
-    raise TypeMismatch("a number", value)
+    raise TypeMismatch(Message("expect.number"), value)
 
 
 def _unstructure_decimal(value: Decimal) -> int | str:
@@ -178,22 +183,22 @@ def _unstructure_decimal(value: Decimal) -> int | str:
     return str(value)
 
 
-_DATE_RANGE = f"a date (YYYY-MM-DD) in the years {MIN_YEAR} to {MAX_YEAR}"
+_DATE_RANGE = Message("expect.date_in_years", first=MIN_YEAR, last=MAX_YEAR)
 
 
 def _structure_date(value: Any, _type: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise TypeMismatch("a date (YYYY-MM-DD) without a time", value)
+        raise TypeMismatch(Message("expect.date_without_time"), value)
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise TypeMismatch("a date (YYYY-MM-DD)", value) from None
+            raise TypeMismatch(Message("expect.date"), value) from None
     if isinstance(value, dt.date):
         if not MIN_YEAR <= value.year <= MAX_YEAR:  # schedules and calendars step a year past a date
             raise OutOfRange(_DATE_RANGE, value)
         return value
-    raise TypeMismatch("a date (YYYY-MM-DD)", value)
+    raise TypeMismatch(Message("expect.date"), value)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -206,7 +211,7 @@ def _structure_schedule(value: Any, _type: Any) -> Schedule:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)  # "2026" unquoted in YAML
     if not isinstance(value, str):
-        raise TypeMismatch("a schedule text such as « Hiver 2026 » or « En continu »", value)
+        raise TypeMismatch(Message("expect.schedule_text"), value)
     return _parse_schedule_cached(value, _free_text.get())
 
 
@@ -216,7 +221,7 @@ def _structure_tuple_of(item_type: Any, converter: cattrs.Converter) -> Callable
 
     def structure(value: Any, _type: Any) -> tuple:
         if not isinstance(value, list | tuple):
-            raise TypeMismatch("a list", value)
+            raise TypeMismatch(Message("expect.list"), value)
         if not detailed:
             return tuple([item_structure(item, item_type) for item in value])
         result, errors = [], []
@@ -264,7 +269,7 @@ def _make_converter(detailed: bool, omit_defaults: bool = True) -> cattrs.Conver
 
     def _dict_of_str(value: Any, _type: Any) -> dict[str, str]:
         if not isinstance(value, dict):
-            raise TypeMismatch("a mapping of text to text", value)
+            raise TypeMismatch(Message("expect.text_mapping"), value)
         return {_structure_str(k, str): _structure_str(v, str) for k, v in value.items()}
 
     converter.register_structure_hook_func(lambda t: t == dict[str, str], _dict_of_str)
@@ -277,7 +282,7 @@ def _make_converter(detailed: bool, omit_defaults: bool = True) -> cattrs.Conver
 
         def structure(value: Any, type_: Any) -> Any:
             if not isinstance(value, dict):
-                raise TypeMismatch(f"a mapping (the fields of {cls.__name__})", value)
+                raise TypeMismatch(Message("expect.mapping_of_fields", name=cls.__name__), value)
             return inner(value, type_)
 
         return structure
@@ -420,7 +425,7 @@ class _ClassGenerator:
         if _is_tuple_type(type_) and len(args) == 2 and args[1] is Ellipsis:
             item = args[0]
             lines = [(f"{indent}if {var}.__class__ is not list and not isinstance({var}, SEQUENCE): "
-                      f"raise TypeMismatch('a list', {var})")]
+                      f"raise TypeMismatch(EXPECT_LIST, {var})")]
             if item is str:
                 return [*lines, f"{indent}{var} = tuple([x if x.__class__ is str else S_STR(x, str) for x in {var}])"]
             hook = self.hook(item)
@@ -457,7 +462,7 @@ class _ClassGenerator:
         """
         cls = self.cls
         own_init = builder is None and not fill_slots
-        self.namespace |= {"EXPECTED": f"a mapping (the fields of {cls.__name__})",
+        self.namespace |= {"EXPECTED": Message("expect.mapping_of_fields", name=cls.__name__),
                            "KNOWN": frozenset(field.name for field in fields), "BUILDER": builder}
         lines = [
             "def structure(o, _type=None):",
@@ -643,39 +648,43 @@ def exception_issues(exc: BaseException, cls: Any = None, path: str = "") -> Ite
             close = difflib.get_close_matches(key, known, n=1) if isinstance(key, str) else []
             yield Issue(
                 join_path(path, name),
-                "unknown key",
-                expected=f"one of the fields of {exc.cl.__name__}",
-                found=short_repr(key),
-                hint=f"did you mean {close[0]!r}?" if close else None,
+                Message("validation.unknown_key"),
+                expected=Message("expect.one_of_the_fields", name=exc.cl.__name__),
+                found=Verbatim(short_repr(key)),
+                hint=Message("validation.did_you_mean", name=repr(close[0])) if close else None,
             )
     elif isinstance(exc, OutOfRange):
-        yield Issue(path, "out of range", expected=exc.expected, found=str(exc.found))
+        yield Issue(path, Message("validation.out_of_range"), expected=exc.expected, found=Verbatim(str(exc.found)))
     elif isinstance(exc, TypeMismatch):
-        yield Issue(path, "wrong type", expected=exc.expected, found=describe(exc.found))
+        yield Issue(path, Message("validation.wrong_type"), expected=exc.expected, found=describe(exc.found))
     elif isinstance(exc, ScheduleError):
-        yield Issue(path, str(exc))
+        yield Issue(path, exc.msg)
     elif isinstance(exc, KeyError) and cls is not None:
-        yield Issue(path, "required field missing", expected=_type_name(cls))
+        yield Issue(path, Message("validation.required_field_missing"), expected=_type_name(cls))
     elif isinstance(exc, StructureHandlerNotFoundError):
-        name = _type_name(exc.type_)
-        yield Issue(path, f"unsupported type {name}", translations={"fr": f"type non pris en charge : {name}"})
+        yield Issue(path, Message("validation.unsupported_type", name=_type_name(exc.type_)))
     elif isinstance(exc, FieldValueError):
-        yield Issue(join_path(path, exc.field), "invalid value", expected=exc.expected, found=describe(exc.found))
+        yield Issue(join_path(path, exc.field), Message("validation.invalid_value"), expected=exc.expected,
+                    found=describe(exc.found))
     elif isinstance(exc, ValueError) and len(exc.args) == 4 and isinstance(exc.args[1], attrs.Attribute):
         _message, attribute, options, found = exc.args  # attrs.validators.in_
-        yield Issue(join_path(path, attribute.name), "not an accepted value",
-                    expected="one of " + ", ".join(map(str, options)), found=describe(found))
+        yield Issue(join_path(path, attribute.name), Message("validation.not_an_accepted_value"),
+                    expected=Message("expect.one_of", values=", ".join(map(str, options))), found=describe(found))
     elif isinstance(exc, ValueError | TypeError):
-        yield Issue(path, str(exc))
+        first = exc.args[0] if exc.args else None
+        yield Issue(path, first if isinstance(first, Message) else Verbatim(str(exc)))
     else:  # an unexpected exception is still reported, never swallowed silently
-        yield Issue(path, f"{type(exc).__name__}: {exc}")
+        yield Issue(path, Verbatim(f"{type(exc).__name__}: {exc}"))
 
 
-def _type_name(type_: Any) -> str:
+#: Types → the code saying what a value of it looks like.
+_TYPE_NAMES = {str: N_("expect.text"), int: N_("expect.whole_number"), bool: N_("expect.boolean"),
+               Decimal: N_("expect.number"), dt.date: N_("expect.date"), Schedule: N_("expect.a_schedule_text")}
+
+
+def _type_name(type_: Any) -> Message:
     if attrs.has(type_):
-        return f"the fields of {type_.__name__}"
-    names = {str: "text", int: "a whole number", bool: "true or false", Decimal: "a number",
-             dt.date: "a date (YYYY-MM-DD)", Schedule: "a schedule text"}
-    if type_ in names:
-        return names[type_]
-    return getattr(type_, "__name__", str(type_))
+        return Message("expect.the_fields_of", name=type_.__name__)
+    if type_ in _TYPE_NAMES:
+        return Message(_TYPE_NAMES[type_])
+    return Verbatim(getattr(type_, "__name__", str(type_)))

@@ -35,6 +35,7 @@ from .hookspecs import hookimpl
 from .model.plan import SCHEMA_VERSION
 from .model.territory import Gazetteer
 from .plugins import Registry, collect, registry
+from .i18n import N_, Message, Verbatim
 
 
 @attrs.frozen
@@ -106,13 +107,12 @@ def _check_alias_expansion(root, error) -> None:
             sizes[key] = 1 + sum(sizes[id(child)] for child in children)
             distinct += 1
             if sizes[key] - distinct > MAX_ALIAS_NODES:
-                raise error(None, None, f"aliases (*name) repeat parts of the document more than "
-                                        f"{MAX_ALIAS_NODES} times over (an alias bomb?); refused", node.start_mark)
+                raise error(None, None, Message("loading.alias_bomb", limit=MAX_ALIAS_NODES), node.start_mark)
             continue
         if key in sizes:
             continue
         if key in open_nodes:
-            raise error(None, None, "an alias (*name) refers to a node that contains it; refused", node.start_mark)
+            raise error(None, None, Message("loading.alias_cycle"), node.start_mark)
         open_nodes.add(key)
         stack.append((node, True))
         stack.extend((child, False) for child in children if id(child) not in sizes)
@@ -145,7 +145,17 @@ def _faithful_constructor():
             try:
                 return super().construct_mapping(node, deep)
             except TypeError:  # a key such as [{a: 1}]: a tuple, hashable in name only
-                raise ConstructorError(None, None, "found unhashable key", _unhashable_key(self, node)) from None
+                raise ConstructorError(None, None, Message("loading.unhashable_key"),
+                                       _unhashable_key(self, node)) from None
+
+        def check_mapping_key(self, node, key_node, mapping, key, value):
+            if key in mapping:
+                raise ConstructorError(None, None, Message("loading.duplicate_key", key=str(key), value=str(value),
+                                                           first=str(mapping.get(key))), key_node.start_mark)
+            return True
+
+        def construct_undefined(self, node):
+            raise ConstructorError(None, None, Message("loading.tag_refused", tag=node.tag), node.start_mark)
 
         def construct_yaml_timestamp(self, node, values=None):
             try:
@@ -184,6 +194,7 @@ def _faithful_constructor():
     for tag, method in (("timestamp", "construct_yaml_timestamp"), ("int", "construct_yaml_int"),
                         ("float", "construct_yaml_float")):
         FaithfulConstructor.add_constructor(f"tag:yaml.org,2002:{tag}", getattr(FaithfulConstructor, method))
+    FaithfulConstructor.add_constructor(None, FaithfulConstructor.construct_undefined)
     return FaithfulConstructor
 
 
@@ -197,21 +208,40 @@ def _yaml_loads(data: bytes) -> Any:
         return _yaml_loader().load(text)
     except MaxDepthExceededError as exc:
         mark = exc.problem_mark
-        raise ValidationError([Issue("", f"YAML error at line {mark.line + 1}, column {mark.column + 1}: nested more "
-                                         f"than {MAX_DEPTH} levels deep")]) from None
+        raise ValidationError([Issue("", Message("loading.yaml_error_at", line=mark.line + 1, column=mark.column + 1,
+                                                 problem=Message("loading.nested", depth=MAX_DEPTH)))]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        problem = exc.problem or exc.context or "syntax error"
-        raise ValidationError([Issue("", f"YAML error at {where}: {problem}")]) from None
+        problem = _yaml_problem(exc.problem or exc.context)
+        if mark is None:
+            raise ValidationError([Issue("", Message("loading.yaml_error", problem=problem))]) from None
+        raise ValidationError([Issue("", Message("loading.yaml_error_at", line=mark.line + 1, column=mark.column + 1,
+                                                 problem=problem))]) from None
     except ReaderError as exc:  # a character YAML does not allow (a control character)
         line, column = _line_column(text, exc.position)
-        raise ValidationError([Issue("", f"YAML error at line {line}, column {column}: character "
-                                         f"U+{exc.character:04X} is not allowed in YAML text")]) from None
+        problem = Message("loading.character_not_allowed", code=f"{exc.character:04X}")
+        raise ValidationError([Issue("", Message("loading.yaml_error_at", line=line, column=column,
+                                                 problem=problem))]) from None
     except YAMLError as exc:
-        raise ValidationError([Issue("", f"YAML error: {exc}")]) from None
+        raise ValidationError([Issue("", Message("loading.yaml_error", problem=str(exc)))]) from None
     except RecursionError:  # pragma: no cover - max_depth stops nesting well before the stack ends
-        raise ValidationError([Issue("", f"YAML error: nested more than {MAX_DEPTH} levels deep")]) from None
+        raise ValidationError([Issue("", Message("loading.yaml_error",
+                                                 problem=Message("loading.nested", depth=MAX_DEPTH)))]) from None
+
+
+#: What ruamel.yaml says (its own English) → our code, for the problems a person meets.
+_RUAMEL_PROBLEMS = {"but found another document": N_("loading.another_document")}
+
+
+def _yaml_problem(problem) -> Message:
+    """The loader's problem as a message: ours already are; ruamel's known ones get their code."""
+    if isinstance(problem, Message):
+        return problem
+    if problem in _RUAMEL_PROBLEMS:
+        return Message(_RUAMEL_PROBLEMS[problem])
+    if isinstance(problem, str) and problem.startswith("found undefined alias "):
+        return Message("loading.undefined_alias", alias=problem.removeprefix("found undefined alias "))
+    return Verbatim(problem or "syntax error")
 
 
 def _utf8_text(data: bytes) -> str:
@@ -220,8 +250,8 @@ def _utf8_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _line_column(data, exc.start)
-        raise ValidationError([Issue("", f"not UTF-8 text: {exc.reason} at byte {exc.start} (line {line}, column "
-                                         f"{column}); save the file as UTF-8")]) from None
+        raise ValidationError([Issue("", Message("loading.not_utf8", reason=exc.reason, byte=exc.start, line=line,
+                                                 column=column))]) from None
 
 
 def _line_column(text: str | bytes, position: int) -> tuple[int, int]:
@@ -257,7 +287,8 @@ def _json_loads(data: bytes) -> Any:
     except orjson.JSONDecodeError as exc:
         if "UTF-8" in exc.msg:
             _utf8_text(data)  # raises with the byte where the text stops being UTF-8
-        raise ValidationError([Issue("", f"JSON error at line {exc.lineno}, column {exc.colno}: {exc.msg}")]) from None
+        raise ValidationError([Issue("", Message("loading.json_error_at", line=exc.lineno, column=exc.colno,
+                                                 problem=exc.msg))]) from None
 
 
 def check_json_source(data: bytes) -> None:
@@ -293,17 +324,17 @@ def check_json_source(data: bytes) -> None:
     try:
         document = json.loads(data, object_pairs_hook=mapping, parse_int=whole, parse_float=fraction)
     except RecursionError:  # orjson reads 1 024 levels, this reader somewhat fewer
-        raise ValidationError([Issue("", "JSON error: nested too deeply")]) from None
+        raise ValidationError([Issue("", Message("loading.json_error",
+                                                 problem=Message("loading.nested_too_deeply")))]) from None
     except ValueError as exc:  # pragma: no cover - orjson read the same bytes
-        raise ValidationError([Issue("", f"JSON error: {exc}")]) from None
-    issues = [Issue(_json_path_of(document, obj, key), "key given twice in the same object; a JSON reader keeps "
-                    "only the last value", expected="each key once", found=repr(key))
+        raise ValidationError([Issue("", Message("loading.json_error", problem=str(exc)))]) from None
+    issues = [Issue(_json_path_of(document, obj, key), Message("loading.json_key_twice"),
+                    expected=Message("expect.each_key_once"), found=repr(key))
               for obj, key in duplicates[:20]]
     for text in inexact[:20]:
         line, column = _number_place(data, text)
-        issues.append(Issue("", f"number at line {line}, column {column} has more digits than JSON numbers keep "
-                                "exactly", expected=f'the number written as text, in quotes: "{text[:40]}"',
-                            found=text[:40]))
+        issues.append(Issue("", Message("loading.json_inexact_number", line=line, column=column),
+                            expected=Message("expect.number_as_text", number=f'"{text[:40]}"'), found=text[:40]))
     if issues:
         raise ValidationError(issues)
 
@@ -358,9 +389,7 @@ def format_for(path: str | os.PathLike | None = None, name: str | None = None) -
         if suffix in fmt.extensions:
             return fmt
     known = ", ".join(ext for fmt in formats for ext in fmt.extensions)
-    raise UnknownFormatError(f"cannot tell the format of {str(path)!r} from its extension; known: {known}",
-                             fr=f"impossible de reconnaître le format de {str(path)!r} à son extension; "
-                                f"connues : {known}")
+    raise UnknownFormatError(Message("documents.unknown_extension", path=repr(str(path)), known=known))
 
 
 # -- document types ------------------------------------------------------------------------
@@ -453,19 +482,18 @@ def read_data(source: str | os.PathLike, format: str | None = None) -> Any:
         if stat.S_ISDIR(status.st_mode):
             raise IsADirectoryError(str(path))
         if not stat.S_ISREG(status.st_mode):  # a device (/dev/zero), a pipe: endless, or never ending
-            raise ActionplanError(f"{path}: not a regular file", fr=f"{path} : ce n'est pas un fichier ordinaire")
+            raise ActionplanError(Message("documents.not_a_regular_file", path=str(path)))
         with path.open("rb") as handle:
             raw = handle.read(MAX_DOCUMENT_BYTES + 1)  # the file may have grown since stat()
         if len(raw) > MAX_DOCUMENT_BYTES:
-            raise ValidationError([Issue("", f"file is {max(status.st_size, len(raw))} bytes; the limit is "
-                                             f"{MAX_DOCUMENT_BYTES}")], str(path))
+            raise ValidationError([Issue("", Message("documents.file_too_large", size=max(status.st_size, len(raw)),
+                                                     limit=MAX_DOCUMENT_BYTES))], str(path))
     except FileNotFoundError:
-        raise ActionplanError(f"{path}: no such file", fr=f"{path} : fichier introuvable") from None
+        raise ActionplanError(Message("documents.no_such_file", path=str(path))) from None
     except IsADirectoryError:
-        raise ActionplanError(f"{path}: is a folder, not a document",
-                              fr=f"{path} : c'est un dossier, pas un document") from None
+        raise ActionplanError(Message("documents.is_a_folder", path=str(path))) from None
     except PermissionError:
-        raise ActionplanError(f"{path}: permission denied", fr=f"{path} : permission refusée") from None
+        raise ActionplanError(Message("documents.permission_denied", path=str(path))) from None
     try:
         data = fmt.loads(raw)
         if fmt is JSON_FORMAT:
@@ -478,8 +506,8 @@ def read_data(source: str | os.PathLike, format: str | None = None) -> Any:
 def from_data(data: Any, cls: type | None = None, *, source: str | None = None, check: bool = True):
     """Plain data → model object, checked; raises one :class:`ValidationError` with every issue."""
     if not isinstance(data, dict):
-        found = "an empty document" if data is None else describe(data)
-        raise ValidationError([Issue("", "a document must be a mapping of fields", found=found)], source)
+        found = Message("found.empty_document") if data is None else describe(data)
+        raise ValidationError([Issue("", Message("documents.not_a_mapping"), found=found)], source)
     data = dict(data)
     declared = data.pop("type", None)
     if cls is None:
@@ -488,7 +516,8 @@ def from_data(data: Any, cls: type | None = None, *, source: str | None = None, 
         doc_type = types.get(name) if isinstance(name, str) else None
         if doc_type is None:
             known = ", ".join(types.names())
-            raise ValidationError([Issue("type", "unknown document type", expected=known, found=repr(declared))], source)
+            raise ValidationError([Issue("type", Message("documents.unknown_type"), expected=known,
+                                         found=repr(declared))], source)
         cls = doc_type.cls
     version_issue = _check_schema_version(data, cls)
     if version_issue:
@@ -510,12 +539,13 @@ def _check_schema_version(data: dict, cls: type) -> Issue | None:
         return None
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        return Issue("schema_version", "invalid schema version", expected="a positive whole number", found=repr(version))
+        return Issue("schema_version", Message("documents.invalid_schema_version"),
+                     expected=Message("expect.positive_whole_number"), found=repr(version))
     if version > SCHEMA_VERSION:
         return Issue(
             "schema_version",
-            "written by a newer version of actionplan; upgrade actionplan to read it",
-            expected=f"at most {SCHEMA_VERSION}",
+            Message("documents.newer_schema_version"),
+            expected=Message("expect.at_most", limit=SCHEMA_VERSION),
             found=str(version),
         )
     return None
@@ -655,18 +685,19 @@ def _same_scalar(old: Any, new: Any) -> bool:
 
 
 def _write_error(path: Path, folder: Path, exc: OSError) -> ActionplanError:
-    reasons: dict[int | None, tuple[str, str]] = {
-        errno.ENOENT: (f"the folder {folder} does not exist", f"le dossier {folder} n'existe pas"),
-        errno.ENOTDIR: (f"{folder} is not a folder", f"{folder} n'est pas un dossier"),
-        errno.EACCES: ("permission denied", "permission refusée"),
-        errno.EPERM: ("permission denied", "permission refusée"),
-        errno.EROFS: ("read-only file system", "système de fichiers en lecture seule"),
-        errno.ENOSPC: ("no space left on the disk", "plus de place sur le disque"),
-        errno.EISDIR: ("it is a folder", "c'est un dossier"),
+    import errno
+
+    reasons: dict[int | None, Message] = {
+        errno.ENOENT: Message("documents.write.no_folder", folder=str(folder)),
+        errno.ENOTDIR: Message("documents.write.not_a_folder", folder=str(folder)),
+        errno.EACCES: Message("documents.write.permission_denied"),
+        errno.EPERM: Message("documents.write.permission_denied"),
+        errno.EROFS: Message("documents.write.read_only"),
+        errno.ENOSPC: Message("documents.write.no_space"),
+        errno.EISDIR: Message("documents.write.is_a_folder"),
     }
-    en, fr = reasons.get(exc.errno, (exc.strerror or str(exc), exc.strerror or str(exc)))
-    return ActionplanError(f"{path}: cannot write the file ({en}); nothing was written",
-                           fr=f"{path} : écriture impossible ({fr}) ; rien n'a été écrit")
+    reason = reasons.get(exc.errno) or Verbatim(exc.strerror or str(exc))
+    return ActionplanError(Message("documents.write.failed", path=str(path), reason=reason))
 
 
 def _file_mode(path: Path) -> int:

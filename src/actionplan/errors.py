@@ -161,18 +161,21 @@ class ValidationError(ActionplanError):
 class ScheduleError(ActionplanError):
     """A schedule (échéancier) text could not be understood.
 
-    ``accepted`` lists the forms the parser knows, so the message can teach them.
+    ``accepted`` lists the forms the parser knows, so the message can teach them; ``forms`` is
+    that list as a message (in the reader's language), ``reason`` why the text was refused.
     """
 
-    def __init__(self, text: str, accepted: Iterable[str] = (), reason: str | None = None):
+    def __init__(self, text: str, accepted: Iterable[str] = (), reason: str | Message | None = None,
+                 forms: Message | None = None):
         self.text = text
         self.accepted = tuple(accepted)
-        self.reason = reason
-        message = f"unrecognised schedule {text!r}"
-        if reason:
-            message += f": {reason}"
+        self.reason = None if reason is None else str(reason)  # in English, for the API
+        message = (Message("schedule.unrecognised_because", text=repr(text), reason=as_message(reason)) if reason
+                   else Message("schedule.unrecognised", text=repr(text)))
         if self.accepted:
-            message += "; accepted forms: " + ", ".join(self.accepted)
+            # ``forms`` says them in the reader's language (the parser's are in the catalogues)
+            forms = forms or Verbatim(", ".join(self.accepted))
+            message = Message("schedule.with_forms", message=message, forms=forms)
         super().__init__(message)
 
 

@@ -24,6 +24,7 @@ import pluggy
 from . import hookspecs
 from .errors import PluginError, UnknownFormatError
 from .hookspecs import PROJECT
+from .i18n import N_, Message, Verbatim
 
 T = TypeVar("T")
 
@@ -74,8 +75,7 @@ def _check_pending(pm: pluggy.PluginManager) -> None:
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"a plugin implements a hook that does not exist: {exc}",
-                          fr=f"un plugin implémente un hook qui n'existe pas : {exc}") from exc
+        raise PluginError(Message("plugins.plugin_implements_hook_that_does", exc=exc)) from exc
 
 
 @functools.cache
@@ -131,17 +131,14 @@ def _import_local(spec: str) -> ModuleType:
     except PluginError:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever the plugin's own code raised while importing
-        where_en, where_fr = _failing_line(exc)
         detail = exc.msg if isinstance(exc, SyntaxError) else exc
-        raise PluginError(f"the plugin {spec!r} failed to import{where_en}: {type(exc).__name__}: {detail}",
-                          fr=f"le plugin {spec!r} n'a pas pu être importé{where_fr} : "
-                             f"{type(exc).__name__} : {detail}") from None
+        raise PluginError(Message("plugins.failed_to_import", spec=repr(spec), where=_failing_line(exc),
+                                  error=type(exc).__name__, detail=str(detail))) from None
 
 
 def _import_dotted(name: str) -> ModuleType:
     if not all(part.isidentifier() for part in name.split(".")):
-        raise PluginError(f"plugin {name!r}: expected a module name (my_plugin, package.module) or a .py file",
-                          fr=f"plugin {name!r} : attendu un nom de module (mon_plugin, paquet.module) ou un fichier .py")
+        raise PluginError(Message("plugins.plugin_expected_module_name_my", name=name))
     cwd = os.getcwd()
     if cwd not in sys.path:
         sys.path.insert(0, cwd)
@@ -149,19 +146,15 @@ def _import_dotted(name: str) -> ModuleType:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
-            raise PluginError(f"plugin {name!r}: no module of that name in {cwd} or among the installed packages",
-                              fr=f"plugin {name!r} : aucun module de ce nom dans {cwd} ni parmi les paquets "
-                                 "installés") from None
+            raise PluginError(Message("plugins.plugin_no_module_that_name", name=name, cwd=cwd)) from None
         raise
 
 
 def _import_file(path: Path) -> ModuleType:
     if not path.is_file():
-        raise PluginError(f"plugin {str(path)!r}: no such file", fr=f"plugin {str(path)!r} : fichier introuvable")
+        raise PluginError(Message("plugins.plugin_no_such_file", path=str(path)))
     if path.suffix != ".py" or not path.stem.isidentifier():
-        raise PluginError(f"plugin {str(path)!r}: expected a Python file whose name is a module name (my_plugin.py)",
-                          fr=f"plugin {str(path)!r} : attendu un fichier Python dont le nom est un nom de module "
-                             "(mon_plugin.py)")
+        raise PluginError(Message("plugins.plugin_expected_python_file_whose", path=str(path)))
     resolved = path.resolve()
     known = sys.modules.get(path.stem)
     known_file = getattr(known, "__file__", None)
@@ -179,8 +172,8 @@ def _import_file(path: Path) -> ModuleType:
     return module
 
 
-def _failing_line(exc: BaseException) -> tuple[str, str]:
-    """`` (mymodule.py, line 3)`` in English and French: the plugin's own line where the import failed."""
+def _failing_line(exc: BaseException) -> Message:
+    """`` (mymodule.py, line 3)``: the plugin's own line where the import failed (empty if unknown)."""
     if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
         name, line = Path(exc.filename).name, exc.lineno
     else:
@@ -188,9 +181,9 @@ def _failing_line(exc: BaseException) -> tuple[str, str]:
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
                   if not f.filename.startswith(("<", ours)) and "importlib" not in f.filename]
         if not frames or frames[-1].lineno is None:
-            return "", ""
+            return Verbatim("")
         name, line = Path(frames[-1].filename).name, frames[-1].lineno
-    return f" ({name}, line {line})", f" ({name}, ligne {line})"
+    return Message("plugins.failing_line", file=name, line=line)
 
 
 def reset() -> None:
@@ -223,9 +216,11 @@ def on_refresh(callback: Callable[[], None]) -> Callable[[], None]:
 
 
 #: Registry kinds in French, for messages.
-KINDS_FR = {
-    "document format": "format de document", "report format": "format de rapport", "importer": "importateur",
-    "criterion": "critère", "territory": "territoire", "document type": "type de document",
+KIND_CODES = {
+    "document format": N_("plugins.kind.document_format"), "report format": N_("plugins.kind.report_format"),
+    "importer": N_("plugins.kind.importer"), "criterion": N_("plugins.kind.criterion"),
+    "territory": N_("plugins.kind.territory"), "message catalogue": N_("plugins.kind.message_catalogue"),
+    "document type": N_("plugins.kind.document_type"),
 }
 
 
@@ -263,9 +258,8 @@ class Registry(Generic[T]):
             return self._items[name]
         except KeyError:
             known = ", ".join(sorted(self._items)) or "none"
-            kind_fr = KINDS_FR.get(self.kind, f"« {self.kind} »")
-            raise UnknownFormatError(f"no {self.kind} named {name!r}; installed: {known}",
-                                     fr=f"aucun {kind_fr} nommé {name!r}; installés : {known}") from None
+            kind = Message(KIND_CODES[self.kind]) if self.kind in KIND_CODES else Verbatim(f"« {self.kind} »")
+            raise UnknownFormatError(Message("plugins.none_named", kind=kind, name=repr(name), known=known)) from None
 
     def get(self, name: str) -> T | None:
         return self._items.get(name)

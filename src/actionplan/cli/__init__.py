@@ -126,12 +126,10 @@ def make_cli(pm=None) -> click.Group:
 
 def echo_issues(title: str, issues, lang: str | None = None) -> None:
     """A title, then one indented line per issue (in ``lang``, default the current one), on stderr."""
-    from ..issue_text import issue_text
-
     lang = lang or _context_lang() or current_language()
     click.echo(title, err=True)
     for issue in issues:
-        click.echo(f"  {issue_text(issue, lang) if isinstance(issue, Issue) else issue}", err=True)
+        click.echo(f"  {issue.render(lang) if isinstance(issue, Issue) else issue}", err=True)
 
 
 def _context_lang() -> str | None:

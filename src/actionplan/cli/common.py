@@ -10,6 +10,7 @@ import click
 import actionplan
 
 from ..errors import ValidationError
+from ..i18n import Message
 
 
 def lang_option(function):
@@ -51,9 +52,8 @@ def load_document_of(path: str | os.PathLike, cls: type):
     document = actionplan.load(path)
     if not isinstance(document, cls):
         expected, found = type_name(cls), type_name(type(document))
-        raise ActionplanError(f"{path}: expected a '{expected}' document, found a '{found}' document",
-                              fr=f"{path} : attendu un document de type « {expected} », trouvé un document de type "
-                                 f"« {found} »")
+        raise ActionplanError(Message("cli.common.expected_document_found_document", path=path, expected=expected,
+                                      found=found))
     return document
 
 
@@ -87,8 +87,7 @@ def resolve_plan(state, ref: str, tracking=()):
             plan = store.plan_with_measurements(ref)
     except NotFoundError:
         shown = redact_url(url)
-        raise ActionplanError(f"{ref}: no such file, and no plan {ref!r} in the store {shown}",
-                              fr=f"{ref} : aucun fichier de ce nom, ni de plan {ref!r} dans le dépôt {shown}") from None
+        raise ActionplanError(Message("cli.common.no_such_file_no_plan", ref=ref, shown=shown)) from None
     return attach_tracking(plan, tracking)
 
 
@@ -107,12 +106,8 @@ def refuse_overwriting_inputs(output, inputs=(), state=None) -> None:
     protected += [(str(path), "store") for path in _store_files(state)]
     for path, role in protected:
         if _same_file(output, path) or (role == "store" and os.path.isdir(path) and _inside(output, path)):
-            what = {"input": ("a file this command reads", "un fichier que cette commande lit"),
-                    "store": ("the store", "le dépôt de données")}[role]
-            raise ActionplanError(
-                f"{output}: this is {what[0]} ({path}); writing over it would destroy it. Choose another output file",
-                fr=f"{output} : c'est {what[1]} ({path}) ; écrire par-dessus le détruirait. Choisissez un autre "
-                   "fichier de sortie")
+            what = {"input": Message("cli.common.an_input"), "store": Message("cli.common.the_store")}[role]
+            raise ActionplanError(Message("cli.common.would_destroy", output=output, what=what, path=path))
 
 
 def _store_files(state) -> list[str]:

@@ -218,7 +218,7 @@ def read_measurements(source: str, plan, format_name: str | None, options: dict,
 
     log, _result = import_file(source, format=format_name, options=options, lang=lang, plan=plan, produces="tracking")
     if not isinstance(log, TrackingLog):  # pragma: no cover - import_file builds the class asked for
-        raise ActionplanError(f"{source}: not measurements", fr=f"{source} : ce ne sont pas des mesures")
+        raise ActionplanError(Message("cli.import.not_measurements", source=source))
     issues = [issue for issue in check_tracking(log, plan) if issue.severity == "error"]
     if issues:
         raise ValidationError(issues, source)

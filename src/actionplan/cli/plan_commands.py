@@ -12,7 +12,6 @@ import actionplan
 
 from ..errors import ActionplanError, ValidationError
 from ..i18n import N_, t
-from ..issue_text import issue_text
 from .common import parse_date_option, resolve_plan
 
 
@@ -68,7 +67,7 @@ def actionplan_register_commands(cli):
                 print_error(ValidationError(errors, path), state.lang)
                 continue
             for issue in issues:
-                click.echo(f"{path}: " + t("cli.warning", state.lang) + f": {issue_text(issue, state.lang)}", err=True)
+                click.echo(f"{path}: " + t("cli.warning", state.lang) + f": {issue.render(state.lang)}", err=True)
             click.echo(t("cli.valid", state.lang, source=path))
         if failed:
             raise click.exceptions.Exit(2)

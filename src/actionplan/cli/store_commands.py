@@ -211,7 +211,7 @@ def parse_measurement(indicator, text: str, day: dt.date, lang: str, **fields) -
         return Measurement(date=day, indicator=indicator.id, **_values(indicator, text.strip()), **fields)
     except FieldValueError as exc:
         if exc.field in fields:  # an option (--territory '../x'), not VALUE: say which
-            raise ValidationError([Issue(f"--{exc.field}", "invalid value", expected=exc.expected,
+            raise ValidationError([Issue(f"--{exc.field}", Message("validation.invalid_value"), expected=exc.expected,
                                          found=describe(exc.found))], "track") from None
     except (ValueError, ValidationError):
         pass

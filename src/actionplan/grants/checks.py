@@ -19,6 +19,7 @@ from ..documents import DocumentType
 from ..errors import Issue
 from ..hookspecs import hookimpl
 from ..model.grants import ApplicationsDocument, GrantProgram, fiscal_year_period, fiscal_year_start, total_of
+from ..i18n import N_, Message
 from .criteria import ProgramContext, check_criteria
 
 
@@ -39,11 +40,33 @@ def actionplan_plan_checks(plan, gazetteer):
     return None
 
 
+#: What ``_unknown`` names → the codes of « unknown … » and of « a … id ».
+_KINDS = {
+    'organisation': (N_("validation.unknown_organisation"), N_("grants.expect.organisation_id")),
+    "priority (a theme of kind 'priorite')": (N_("grants.unknown_priority_theme"), N_("grants.expect.priority_theme_id")),
+    'application': (N_("grants.unknown_application"), N_("grants.expect.application_id")),
+    'call for projects': (N_("grants.unknown_call"), N_("grants.expect.call_id")),
+    'priority of the program': (N_("grants.unknown_priority"), N_("grants.expect.priority_id")),
+    'step of the approval chain': (N_("grants.unknown_step"), N_("grants.expect.step_id")),
+    'report required by the program': (N_("grants.unknown_report"), N_("grants.expect.report_id")),
+}
+#: What ``_unique`` names → the code of « duplicate … id ».
+_DUPLICATES = {
+    'report': N_("grants.duplicate_id.report"),
+    'step': N_("grants.duplicate_id.step"),
+    'call': N_("grants.duplicate_id.call"),
+    'application': N_("grants.duplicate_id.application"),
+    'criterion': N_("grants.duplicate_id.criterion"),
+    'organisation': N_("grants.duplicate_id.organisation"),
+}
+
+
 def _unknown(path: str, kind: str, value: str, known: Iterable[str], severity: str = "error") -> Issue:
     known = list(known)
     close = difflib.get_close_matches(str(value), known, n=1)
-    return Issue(path, f"unknown {kind}", expected=", ".join(sorted(known)) or f"a {kind} id", found=repr(value),
-                 hint=f"did you mean {close[0]!r}?" if close else None, severity=severity)
+    unknown, an_id = _KINDS[kind]
+    return Issue(path, Message(unknown), expected=", ".join(sorted(known)) or Message(an_id), found=repr(value),
+                 hint=Message("validation.did_you_mean", name=repr(close[0])) if close else None, severity=severity)
 
 
 def _unique(items: Iterable, path: str, what: str, key=lambda x: x.id) -> Iterator[Issue]:
@@ -51,7 +74,8 @@ def _unique(items: Iterable, path: str, what: str, key=lambda x: x.id) -> Iterat
     for i, item in enumerate(items):
         value = key(item)
         if value in seen:
-            yield Issue(f"{path}[{i}].id", f"duplicate {what} id (first used at {path}[{seen[value]}])", found=repr(value))
+            yield Issue(f"{path}[{i}].id", Message(_DUPLICATES[what], first=f"{path}[{seen[value]}]"),
+                        found=repr(value))
         seen.setdefault(value, i)
 
 
@@ -67,18 +91,18 @@ def check_program(plan, gazetteer=None, *, registry=None) -> Iterator[Issue]:
             yield _unknown(f"program.{field}", "organisation", value, organisations)
     for i, territory in enumerate(program.territories):
         if territory not in places:
-            yield Issue(f"program.territories[{i}]", "unknown territory",
-                        expected="a gazetteer id such as 'mrc:les-maskoutains'", found=repr(territory))
+            yield Issue(f"program.territories[{i}]", Message("validation.unknown_territory"),
+                        expected=Message("grants.expect.gazetteer_id", example="'mrc:les-maskoutains'"),
+                        found=repr(territory))
     if not ctx.territories:
-        yield Issue("program.territories", "the program has no territory (and neither has the plan)",
-                    expected="territory ids", found="nothing", severity="warning")
+        yield Issue("program.territories", Message("grants.no_territory"),
+                    expected=Message("expect.territory_ids"), found=Message("found.nothing"), severity="warning")
     priorities = {t.id for t in plan.themes if t.kind == "priorite"}
     for i, priority in enumerate(program.priorities):
         if priority not in priorities:
             yield _unknown(f"program.priorities[{i}]", "priority (a theme of kind 'priorite')", priority, priorities)
     if not ctx.priorities:
-        yield Issue("program.priorities", "the program has no priorities (no theme of kind 'priorite')",
-                    severity="warning")
+        yield Issue("program.priorities", Message("grants.no_priorities"), severity="warning")
     yield from check_criteria(program, ctx, "program", registry)
     yield from _check_chain(program, organisations)
     yield from _check_budget(program)
@@ -93,16 +117,17 @@ def _check_chain(program: GrantProgram, organisations: set[str]) -> Iterator[Iss
     chain = program.chain
     yield from _unique(chain.steps, "program.chain.steps", "step")
     if not chain.steps:
-        yield Issue("program.chain.steps", "no approval chain: no application can be approved", severity="warning")
+        yield Issue("program.chain.steps", Message("grants.no_chain"), severity="warning")
     for i, step in enumerate(chain.steps):
         where = f"program.chain.steps[{i}]"
         if step.organisation is not None and step.organisation not in organisations:
             yield _unknown(f"{where}.organisation", "organisation", step.organisation, organisations)
         last = i == len(chain.steps) - 1
         if last and step.decides != "approve":
-            yield Issue(f"{where}.decides", "the last body of the chain approves", expected="approve", found=repr(step.decides))
+            yield Issue(f"{where}.decides", Message("grants.last_body_approves"), expected="approve",
+                        found=repr(step.decides))
         if not last and step.decides != "recommend":
-            yield Issue(f"{where}.decides", "only the last body approves; the others recommend", expected="recommend",
+            yield Issue(f"{where}.decides", Message("grants.others_recommend"), expected="recommend",
                         found=repr(step.decides))
     for field in ("agreements_by", "payments_by"):
         value = getattr(chain, field)
@@ -112,20 +137,21 @@ def _check_chain(program: GrantProgram, organisations: set[str]) -> Iterator[Iss
 
 def _check_budget(program: GrantProgram) -> Iterator[Issue]:
     if not program.budget:
-        yield Issue("program.budget", "the program has no budget: nothing can be committed",
-                    expected="envelopes by fiscal year, {2020-2021: 195007}", found="nothing", severity="warning")
+        yield Issue("program.budget", Message("grants.no_budget"), expected=Message("grants.expect.envelopes"),
+                    found=Message("found.nothing"), severity="warning")
         return
     years = sorted(program.budget, key=fiscal_year_start)
     for previous, following in itertools.pairwise(years):
         if fiscal_year_start(following) != fiscal_year_start(previous) + 1:
-            yield Issue(f"program.budget.{following}", "the fiscal years of a budget follow each other",
+            yield Issue(f"program.budget.{following}", Message("grants.budget_years_follow"),
                         expected=f"{fiscal_year_start(previous) + 1}-{fiscal_year_start(previous) + 2}", found=following)
     for year in years:
         if not fiscal_year_period(year).overlaps(program.period):
-            yield Issue(f"program.budget.{year}", "fiscal year outside the program's period",
-                        expected=f"a fiscal year meeting {program.period.start} → {program.period.end}", found=year)
+            yield Issue(f"program.budget.{year}", Message("grants.year_outside_period"),
+                        expected=Message("grants.expect.year_meeting", start=program.period.start,
+                                         end=program.period.end), found=year)
     if program.total is not None and program.total != total_of(program.budget):
-        yield Issue("program.total", "the total differs from the sum of the envelopes",
+        yield Issue("program.total", Message("grants.total_differs"),
                     expected=str(total_of(program.budget)), found=str(program.total))
 
 
@@ -137,13 +163,14 @@ def _check_calls(program: GrantProgram) -> Iterator[Issue]:
             history = deadline.history()
             for j, (before, after) in enumerate(itertools.pairwise(history)):
                 if after <= before:
-                    yield Issue(f"{where}.postponements[{j}]", "a postponement moves a deadline later",
-                                expected=f"a date after {before}", found=str(after))
+                    yield Issue(f"{where}.postponements[{j}]", Message("grants.postponement_later"),
+                                expected=Message("grants.expect.date_after", date=before), found=str(after))
             if call.opens is not None and deadline.original < call.opens:
-                yield Issue(f"{where}.date", "deadline before the call opens", expected=f"on or after {call.opens}",
+                yield Issue(f"{where}.date", Message("grants.deadline_before_opening"),
+                            expected=Message("grants.expect.on_or_after", date=call.opens),
                             found=str(deadline.original))
             if not program.period.contains(deadline.date):
-                yield Issue(f"{where}.date", "deadline outside the program's period", severity="warning",
+                yield Issue(f"{where}.date", Message("grants.deadline_outside_period"), severity="warning",
                             expected=f"{program.period.start} → {program.period.end}", found=str(deadline.date))
 
 
@@ -168,21 +195,16 @@ def check_applications_document(document: ApplicationsDocument, gazetteer=None) 
             if partner.organisation not in organisations:
                 yield _unknown(f"{where}.partners[{p}].organisation", "organisation", partner.organisation, organisations)
             if partner.role not in ("executing", "support"):
-                yield Issue(f"{where}.partners[{p}].role", "a partner of an application executes or supports",
+                yield Issue(f"{where}.partners[{p}].role", Message("grants.partner_role"),
                             expected="executing | support", found=repr(partner.role),
-                            hint="the lead organisation is given by 'lead'" if partner.role == "lead" else None)
+                            hint=Message("grants.partner_role.hint") if partner.role == "lead" else None)
         for t, territory in enumerate(app.territories):
             if territory not in gazetteer:
-                yield Issue(f"{where}.territories[{t}]",
-                            "territory not in the gazetteer (to see the program plan's own territories, check the "
-                            "applications with it: actionplan validate PROGRAM.yaml APPLICATIONS.yaml)",
-                            severity="warning", expected="a gazetteer id or a custom territory of the program's plan",
-                            found=repr(territory),
-                            translations={"fr": "territoire absent du répertoire (pour voir les territoires du plan du "
-                                                "programme, vérifier les demandes avec lui : actionplan validate "
-                                                "PROGRAMME.yaml DEMANDES.yaml)"})
+                yield Issue(f"{where}.territories[{t}]", Message("grants.territory_not_installed"), severity="warning",
+                            expected=Message("grants.expect.gazetteer_or_custom"), found=repr(territory))
         if app.start is not None and app.end is not None and app.end < app.start:
-            yield Issue(f"{where}.end", "the project ends before it starts", expected=f"on or after {app.start}",
+            yield Issue(f"{where}.end", Message("grants.project_ends_before_start"),
+                        expected=Message("grants.expect.on_or_after", date=app.start),
                         found=str(app.end))
     for kind in ("decisions", "agreements", "payments", "reports"):
         for i, event in enumerate(getattr(document, kind)):
@@ -204,7 +226,7 @@ def check_applications(document: ApplicationsDocument, plan, gazetteer=None, *, 
     ctx = ProgramContext(program, plan, gazetteer)
     issues = list(check_applications_document(document, ctx.gazetteer))
     if document.program != plan.id:
-        issues.append(Issue("program", "applications for another program", expected=repr(plan.id),
+        issues.append(Issue("program", Message("grants.applications_for_another_program"), expected=repr(plan.id),
                             found=repr(document.program)))
     calls = {c.id for c in program.calls}
     steps = {s.id for s in program.chain.steps}
@@ -216,21 +238,22 @@ def check_applications(document: ApplicationsDocument, plan, gazetteer=None, *, 
         call = program.call(app.call) if app.call else None
         if call is not None and app.deposited is not None and call.deadlines and call.deadline_for(app.deposited) is None:
             last = max(d.date for d in call.deadlines)
-            issues.append(Issue(f"{where}.deposited", "deposited after the call's last deadline", severity="warning",
-                                expected=f"on or before {last}", found=str(app.deposited)))
+            issues.append(Issue(f"{where}.deposited", Message("grants.deposited_late"), severity="warning",
+                                expected=Message("grants.expect.on_or_before", date=last), found=str(app.deposited)))
         for p, priority in enumerate(app.priorities):
             if priority not in ctx.priority_ids:
                 issues.append(_unknown(f"{where}.priorities[{p}]", "priority of the program", priority, ctx.priority_ids))
         for year in app.requested:
             if year not in program.budget:
-                issues.append(Issue(f"{where}.requested.{year}", "no envelope for this fiscal year",
-                                    expected=", ".join(program.budget) or "a fiscal year of the budget", found=year))
+                issues.append(Issue(f"{where}.requested.{year}", Message("grants.no_envelope"),
+                                    expected=", ".join(program.budget) or Message("grants.expect.budget_year"),
+                                    found=year))
     for i, decision in enumerate(document.decisions):
         if decision.body not in steps:
             issues.append(_unknown(f"decisions[{i}].body", "step of the approval chain", decision.body, steps))
         for year in decision.amounts:
             if year not in program.budget:
-                issues.append(Issue(f"decisions[{i}].amounts.{year}", "no envelope for this fiscal year",
+                issues.append(Issue(f"decisions[{i}].amounts.{year}", Message("grants.no_envelope"),
                                     expected=", ".join(program.budget), found=year))
     for i, receipt in enumerate(document.reports):
         if receipt.report not in reports:

@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 from ..errors import ActionplanError, Issue, UnknownFormatError
+from ..i18n import Message, Verbatim
 
 #: What an importer produces: a plan document, or a tracking log of measurements.
 PRODUCES = ("plan", "tracking")
@@ -43,17 +44,15 @@ class SourceError(ActionplanError):
         self.location = location
         self.expected = expected
         self.found = found
-        text = f"{source}: " + (f"{location}: " if location else "") + message
-        # importers word ``message``, ``expected`` and ``found`` in their context's language; the
-        # connectors follow the command line's (French unless --lang en)
-        french = text
+        text: Message = (Message("importers.source_location", source=source, location=location, message=message)
+                         if location else Message("importers.source", source=source, message=message))
+        # importers word ``message``, ``expected`` and ``found`` (messages, or text in their context's
+        # language); the connectors follow the command line's (French unless --lang en)
         if expected is not None:
-            text += f"; expected {expected}"
-            french += f"; attendu : {expected}"
+            text = Message("importers.with_expected", text=text, expected=expected)
         if found is not None:
-            text += f", found {found}"
-            french += f", trouvé : {found}"
-        super().__init__(text, fr=french)
+            text = Message("importers.with_found", text=text, found=found)
+        super().__init__(text)
 
 
 @attrs.frozen
@@ -138,9 +137,8 @@ def importer_for(path: str | os.PathLike, name: str | None = None, produces: str
     if name:
         importer = registry[name]
         if importer.produces != produces:
-            raise UnknownFormatError(f"importer {name!r} produces {importer.produces} documents, not {produces}",
-                                     fr=f"l'importateur {name!r} produit des documents {importer.produces}, "
-                                        f"pas {produces}")
+            raise UnknownFormatError(Message("importers.importer_produces_documents_not", name=name,
+                                             produces=importer.produces, produces2=produces))
         return importer
     suffix = Path(path).suffix.lower()
     candidates = [i for i in registry if i.produces == produces]
@@ -149,13 +147,9 @@ def importer_for(path: str | os.PathLike, name: str | None = None, produces: str
             return importer
     known = ", ".join(f"{i.name} ({' '.join(i.extensions)})" for i in candidates) or "none"
     office = suffix in (".docx", ".xlsx")
-    hint = "; Word and Excel files need the actionplan-word plugin (pip install actionplan-word)" if office else ""
-    hint_fr = (" ; les fichiers Word et Excel exigent le plugin actionplan-word (pip install actionplan-word)"
-               if office else "")
-    raise UnknownFormatError(f"{path}: no importer reads {suffix or 'files without extension'!r}; installed: {known}; "
-                             f"choose one with --from{hint}",
-                             fr=f"{path} : aucun importateur ne lit {suffix or 'les fichiers sans extension'!r} ; "
-                                f"installés : {known} ; choisissez-en un avec --from{hint_fr}")
+    hint = Message("importers.office_hint") if office else Verbatim("")
+    what = Verbatim(repr(suffix)) if suffix else Message("importers.no_extension")
+    raise UnknownFormatError(Message("importers.no_importer", path=str(path), what=what, known=known, hint=hint))
 
 
 def read_source(path: str | os.PathLike, max_bytes: int, lang: str = "fr") -> bytes:
@@ -198,9 +192,8 @@ def run_importer(importer: Importer, raw: bytes, ctx: ImportContext) -> ImportRe
         raise SourceError(ctx.source, _size_message(len(raw), importer.max_bytes, ctx.lang))
     result = importer.read(raw, ctx)
     if not isinstance(result, ImportResult) or not isinstance(result.data, dict):
-        raise ActionplanError(f"importer {importer.name!r} returned {type(result).__name__}, not an ImportResult",
-                              fr=f"l'importateur {importer.name!r} a renvoyé {type(result).__name__}, pas un "
-                                 "ImportResult")
+        raise ActionplanError(Message("importers.importer_returned_not_importresult", name=importer.name,
+                                      name2=type(result).__name__))
     return result
 
 

@@ -9,6 +9,8 @@ from typing import Any, TypeGuard
 
 import attrs
 
+from ..i18n import Message
+
 #: Ids are short, stable, URL- and file-safe slugs. They name things in documents,
 #: in stores (as file names) and in URLs, so they must never escape a directory.
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
@@ -16,13 +18,13 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
 #: through. The converter's generated code calls it directly (see ``actionplan.convert``).
 id_fullmatch = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}").fullmatch
 
-_ID_EXPECTED = "an id of letters, digits, '.', '_', ':' or '-' (no '..', at most 200 characters)"
+_ID_EXPECTED = Message("expect.id")
 
 
 #: Numbers are exact decimals, but smaller than 10**21: beyond, the decimal arithmetic reports use
 #: (28 significant digits) can no longer round them to cents, and no plan counts or spends that much.
 MAX_NUMBER = Decimal(10) ** 21
-NUMBER_EXPECTED = "a number smaller than 10**21 (1 000 000 000 000 000 000 000)"
+NUMBER_EXPECTED = Message("expect.reasonable_number")
 
 #: Years a plan's dates may use: schedules look one year past a period (winters and fiscal years
 #: cross into the next), so the first and last years Python knows are left out.
@@ -40,7 +42,7 @@ def is_reasonable_number(value: Decimal) -> bool:
 class FieldValueError(ValueError):
     """A field's value is refused; names the field, what was expected and what was found."""
 
-    def __init__(self, owner: str, field: str, expected: str, found: object):
+    def __init__(self, owner: str, field: str, expected: Message, found: object):
         self.field = field
         self.expected = expected
         self.found = found
@@ -71,7 +73,7 @@ def check_ids(instance: Any, attribute: attrs.Attribute, value: tuple) -> None:
 def check_text(instance: Any, attribute: attrs.Attribute, value: object) -> None:
     """attrs validator: a non-blank string."""
     if not isinstance(value, str) or not value.strip():
-        raise FieldValueError(type(instance).__name__, attribute.name, "non-empty text", value)
+        raise FieldValueError(type(instance).__name__, attribute.name, Message("expect.non_empty_text"), value)
 
 
 def slugify(text: str, max_length: int = 60) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from ..errors import GrantError
+from ..i18n import Message
 from .base import check_id, check_ids, check_optional_id, check_text, is_reasonable_number
 from .organisations import Organisation, Participation
 from .schedules import Period, Schedule
@@ -195,8 +196,7 @@ class Deadline:
     def postpone(self, new_date: dt.date, *, decided: dt.date | None = None, reason: str | None = None) -> Deadline:
         """This deadline moved to ``new_date``, the move recorded in its history."""
         if new_date <= self.date:
-            raise GrantError(f"a postponement moves a deadline later: {new_date} is not after {self.date}",
-                             fr=f"un report repousse une échéance : le {new_date} n'est pas après le {self.date}")
+            raise GrantError(Message("grants.postponement_moves_deadline_later_not", new_date=new_date, date=self.date))
         return attrs.evolve(self, date=new_date,
                             postponements=(*self.postponements, Postponement(self.date, decided, reason)))
 

@@ -26,6 +26,7 @@ import attrs
 
 from ..errors import ActionplanError
 from .labels import LOCALES, Localizer, localizer
+from ..i18n import Message
 
 __all__ = [
     "OPTION_TYPES", "ReportContext", "ReportFormat", "ReportOption", "build_context", "get_format",
@@ -79,8 +80,7 @@ class ReportOption:
 
     def parse(self, value: Any, format_name: str) -> Any:
         """``value`` (text from the command line, or a Python value) as this option's type."""
-        where = f"option {self.name!r} of format {format_name!r}"
-        ou = f"option {self.name!r} du format {format_name!r}"
+        where = Message("reports.option_of_format", option=repr(self.name), format=repr(format_name))
         if self.type == "bool":
             if isinstance(value, bool):
                 return value
@@ -89,20 +89,18 @@ class ReportOption:
                 return True
             if text in _FALSE:
                 return False
-            raise ActionplanError(f"{where}: expected true or false, found {value!r}",
-                                  fr=f"{ou} : attendu true ou false, trouvé {value!r}")
+            raise ActionplanError(Message("reports.option_expected_boolean", where=where, value=value))
         if self.type == "int":
             if isinstance(value, int) and not isinstance(value, bool):
                 return value
             try:
                 return int(str(value).strip())
             except ValueError:
-                raise ActionplanError(f"{where}: expected a whole number, found {value!r}",
-                                      fr=f"{ou} : attendu un nombre entier, trouvé {value!r}") from None
+                raise ActionplanError(Message("reports.option_expected_whole_number", where=where, value=value)) from None
         text = str(value)
         if self.type == "choice" and text not in self.choices:
-            raise ActionplanError(f"{where}: expected one of {', '.join(self.choices)}, found {value!r}",
-                                  fr=f"{ou} : attendu l'une des valeurs {', '.join(self.choices)}, trouvé {value!r}")
+            raise ActionplanError(Message("reports.option_expected_one_of", where=where,
+                                          choices=", ".join(self.choices), value=value))
         return text
 
 
@@ -148,9 +146,8 @@ class ReportFormat:
             option = self.option(name)
             if option is None:
                 known = ", ".join(o.name for o in self.options)
-                raise ActionplanError(f"format {self.name!r} has no option {name!r}; its options: {known or 'none'}",
-                                      fr=f"le format {self.name!r} n'a pas d'option {name!r} ; ses options : "
-                                         f"{known or 'aucune'}")
+                raise ActionplanError(Message("reports.format_has_no_option", format=self.name, option=name,
+                                              known=known or Message("reports.no_options")))
             values[name] = option.parse(raw, self.name)
         return MappingProxyType(values)
 
@@ -187,9 +184,7 @@ def report_formats():
 
 def _format_name(fmt: object) -> str:
     if not isinstance(fmt, ReportFormat):
-        raise ActionplanError(f"a report format plugin registered {fmt!r}, not an actionplan.reports.ReportFormat",
-                              fr=f"un plugin de format de rapport a enregistré {fmt!r}, pas un "
-                                 "actionplan.reports.ReportFormat")
+        raise ActionplanError(Message("reports.report_format_plugin_registered_not", fmt=fmt))
     return fmt.name
 
 
@@ -204,8 +199,8 @@ def build_context(plan, *, as_of: dt.date | None = None, lang: str = "fr", optio
     from ..progress import plan_progress
 
     if lang not in LOCALES:
-        raise ActionplanError(f"unknown report language {lang!r}; expected one of {', '.join(LOCALES)}",
-                              fr=f"langue de rapport inconnue {lang!r} ; attendu l'une de {', '.join(LOCALES)}")
+        raise ActionplanError(Message("reports.unknown_report_language_expected_one", lang=lang,
+                                      LOCALES=', '.join(LOCALES)))
     as_of = as_of or dt.date.today()
     resolved = fmt.resolve_options(options, lang) if fmt is not None else MappingProxyType(dict(options or {}))
     return ReportContext(
@@ -220,18 +215,14 @@ def render_report(plan, format: str | ReportFormat, *, as_of: dt.date | None = N
     """Render ``plan`` in ``format`` (a name or a :class:`ReportFormat`) and return the file's bytes."""
     fmt = format if isinstance(format, ReportFormat) else get_format(format)
     if "plan" not in fmt.subjects:
-        raise ActionplanError(f"report format {fmt.name!r} does not render plans (it renders: {', '.join(fmt.subjects)})",
-                              fr=f"le format de rapport {fmt.name!r} ne produit pas de rapport de plan (il produit : "
-                                 f"{', '.join(fmt.subjects)})")
+        raise ActionplanError(Message("reports.report_format_does_not_render", name=fmt.name,
+                                      value=', '.join(fmt.subjects)))
     ctx = build_context(plan, as_of=as_of, lang=lang, options=options, fmt=fmt, illustrative=illustrative,
                         program=program)
     payload = fmt.render(plan, ctx)
     if isinstance(payload, str):
-        raise ActionplanError(f"report format {fmt.name!r} returned text, not bytes; encode it (UTF-8)",
-                              fr=f"le format de rapport {fmt.name!r} a renvoyé du texte, pas des octets ; "
-                                 "encodez-le (UTF-8)")
+        raise ActionplanError(Message("reports.report_format_returned_text_not", name=fmt.name))
     if not isinstance(payload, (bytes, bytearray)):
-        raise ActionplanError(f"report format {fmt.name!r} returned {type(payload).__name__}, not bytes",
-                              fr=f"le format de rapport {fmt.name!r} a renvoyé {type(payload).__name__}, pas des "
-                                 "octets")
+        raise ActionplanError(Message("reports.report_format_returned_not_bytes", name=fmt.name,
+                                      name2=type(payload).__name__))
     return bytes(payload)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from . import ReportContext, ReportFormat, ReportOption
 from .safety import neutralise_formula
 from .view import PlanView, display_fraction
+from ..i18n import Message
 
 _HUNDRED = Decimal(100)
 
@@ -33,8 +34,7 @@ def render_csv(plan, ctx: ReportContext) -> bytes:
     if decimal_mark == delimiter:
         from ..errors import ActionplanError
 
-        raise ActionplanError("the CSV delimiter and decimal mark must differ",
-                              fr="le séparateur CSV et le séparateur décimal doivent être différents")
+        raise ActionplanError(Message("reports.csv.csv_delimiter_decimal_mark_must"))
 
     def number(value: Decimal | None) -> str:
         if value is None:

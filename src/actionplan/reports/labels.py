@@ -18,6 +18,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from ..errors import ActionplanError
+from ..i18n import Message
 
 #: Report language → Babel locale.
 LOCALES: dict[str, str] = {"fr": "fr_CA", "en": "en_CA"}
@@ -272,8 +273,8 @@ class Localizer:
 
     def __init__(self, lang: str = "fr"):
         if lang not in LOCALES:
-            raise ActionplanError(f"unknown report language {lang!r}; expected one of {', '.join(LOCALES)}",
-                                  fr=f"langue de rapport inconnue {lang!r} ; attendu l'une de {', '.join(LOCALES)}")
+            raise ActionplanError(Message("reports.unknown_report_language_expected_one_2", lang=lang,
+                                          LOCALES=', '.join(LOCALES)))
         self.lang = lang
         self.locale = LOCALES[lang]
 

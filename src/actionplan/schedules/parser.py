@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 import attrs
 
 from ..errors import ScheduleError
+from ..i18n import N_, Message
 from ..model.schedules import (
     Continuous,
     Deadline,
@@ -76,6 +77,17 @@ ACCEPTED_FORMS: tuple[str, ...] = (
     "combinations, joined by et, and, commas, arrows or bullets: « En continu 2026 », "
     "« → Hiver 2026 → En continu »",
 )
+
+
+#: :data:`ACCEPTED_FORMS` in the reader's language.
+FORMS = Message("schedule.forms")
+
+#: Divisions of a year → the code of « a year has N …, not M ».
+DIVISION_CODES = {"quarter": N_("schedule.year_has_4_quarters"), "semester": N_("schedule.year_has_2_semesters")}
+
+#: Seasons → their name in messages (« l'automne »).
+SEASON_CODES = {"winter": N_("schedule.season.winter"), "spring": N_("schedule.season.spring"),
+                "summer": N_("schedule.season.summer"), "autumn": N_("schedule.season.autumn")}
 
 
 class _Refusal(Exception):
@@ -244,7 +256,7 @@ _END = r"(?![a-z0-9])"
 def _month_number(token: str) -> int:
     if token.isdigit():
         if not 1 <= int(token) <= 12:
-            raise _Refusal(f"there is no month {token}")
+            raise _Refusal(Message("schedule.no_month", month=token))
         return int(token)
     return _MONTHS[token]
 
@@ -272,7 +284,7 @@ def _on_date(groups: _Groups, s: str = "") -> OnDate:
     try:
         return OnDate(dt.date(year, month, day))
     except ValueError:
-        raise _Refusal(f"there is no day {day} in month {month} of {year}") from None
+        raise _Refusal(Message("schedule.no_day", day=day, month=month, year=year)) from None
 
 
 def _in_month(groups: _Groups, s: str = "") -> InMonth:
@@ -285,9 +297,9 @@ def _in_season(groups: _Groups, s: str = "") -> InSeason:
     if second is None:
         return InSeason(season, year)
     if season != "winter":
-        raise _Refusal(f"only a winter spans two years; name one year for the {season} (e.g. {year + 1})")
+        raise _Refusal(Message("schedule.only_winter_spans", season=Message(SEASON_CODES[season]), year=year + 1))
     if int(second) != year + 1:
-        raise _Refusal(f"a winter spans two consecutive years, not {year}-{second}")
+        raise _Refusal(Message("schedule.winter_consecutive", years=f"{year}-{second}"))
     return InSeason(season, year, int(second))
 
 
@@ -306,10 +318,10 @@ def _division(cls: type[InQuarter] | type[InSemester], name: str, highest: int) 
         index = groups.get(f"index{s}")
         number = int(index) if index is not None else _ORDINALS[_need(groups, f"ord{s}")]
         if not 1 <= number <= highest:
-            raise _Refusal(f"a year has {highest} {name}s, not {number}")
+            raise _Refusal(Message(DIVISION_CODES[name], number=number))
         year, second = int(_need(groups, f"year{s}")), groups.get(f"next{s}")
         if second is not None and _second_year(year, second) != year + 1:
-            raise _Refusal(f"a fiscal year runs over two consecutive years, not {year}-{second}")
+            raise _Refusal(Message("schedule.fiscal_consecutive", years=f"{year}-{second}"))
         return cls(year, number, fiscal=second is not None)
     return build
 
@@ -327,16 +339,16 @@ def _continuing(match: re.Match[str]) -> Part:
 def _year_span(match: re.Match[str]) -> Part:
     first, last = int(match["year"]), int(match["year2"])
     if last == first:
-        raise _Refusal(f"a span needs two different years; write « {first} » for one year")
+        raise _Refusal(Message("schedule.span_two_years", year=first))
     if last < first:
-        raise _Refusal(f"the span {first}-{last} goes backwards; write the earlier year first ({last}-{first})")
+        raise _Refusal(Message("schedule.span_backwards", span=f"{first}-{last}", fixed=f"{last}-{first}"))
     return YearSpan(first, last)
 
 
 def _fiscal_year(match: re.Match[str]) -> Part:
     first, second = int(match["year"]), match["year2"]
     if _second_year(first, second) != first + 1:
-        raise _Refusal(f"a fiscal year runs over two consecutive years, not {first}-{second}")
+        raise _Refusal(Message("schedule.fiscal_consecutive", years=f"{first}-{second}"))
     return FiscalYear(first)
 
 
@@ -347,7 +359,7 @@ def _continuous(match: re.Match[str]) -> Part:
 def _times(match: re.Match[str]) -> Part:
     count = _number(match["n"])
     if not 1 <= count <= 366:
-        raise _Refusal(f"{count} times a year is not a schedule (1 to 366)")
+        raise _Refusal(Message("schedule.times_out_of_range", count=count))
     return Recurrence(times_per_year=count)
 
 
@@ -355,7 +367,7 @@ def _times_per(per_year: int):
     def build(match: re.Match[str]) -> Part:
         count = _number(match["n"]) * per_year
         if not 1 <= count <= 366:
-            raise _Refusal(f"{count} times a year is not a schedule (1 to 366)")
+            raise _Refusal(Message("schedule.times_out_of_range", count=count))
         return Recurrence(times_per_year=count)
     return build
 
@@ -436,7 +448,7 @@ def _start(block: _Block) -> Callable[[re.Match[str]], Part]:
     return build
 
 
-_BACKWARDS = "the range goes backwards; write the earlier end first, each with its year (« novembre 2026 à février 2027 »)"
+_BACKWARDS = Message("schedule.range_backwards")
 
 
 def _range(first: Callable[[_Groups, str], _Built], last: Callable[[_Groups, str], _Built],
@@ -733,7 +745,7 @@ def _parse_segment(segment: str, text: str) -> list[Part]:
         note = segment[origin[note_start]:origin[note_end - 1] + 1].strip(" ,;:.-")
         noted = _with_note(parts[-1], note) if parts else None
         if noted is None:
-            raise ScheduleError(text, ACCEPTED_FORMS, reason=_unreadable(segment[origin[pos]:], folded[pos:]))
+            raise ScheduleError(text, ACCEPTED_FORMS, forms=FORMS, reason=_unreadable(segment[origin[pos]:], folded[pos:]))
         parts[-1] = noted
         pos = note_end
 
@@ -742,7 +754,8 @@ def _build(form: _Form, match: re.Match[str], text: str) -> Part:
     try:
         return form.build(match)
     except (_Refusal, ValueError) as exc:
-        raise ScheduleError(text, ACCEPTED_FORMS, reason=str(exc)) from None
+        first = exc.args[0] if exc.args else None
+        raise ScheduleError(text, ACCEPTED_FORMS, forms=FORMS, reason=first if isinstance(first, Message) else str(exc)) from None
 
 
 def _shorten(text: str, limit: int = 40) -> str:
@@ -752,23 +765,21 @@ def _shorten(text: str, limit: int = 40) -> str:
 _NEEDS_YEAR = re.compile(f"(?:{_season()}|{_month()}){_END}", re.ASCII)
 
 
-def _unreadable(unread: str, folded: str) -> str:
+def _unreadable(unread: str, folded: str) -> Message:
     """Why a fragment is refused, with a hint for the common slip of a season or month without a year."""
-    reason = f"cannot read {_shorten(unread)!r}"
     if _NEEDS_YEAR.match(folded):
-        reason += " (a season or month needs a year, « Hiver 2026 », or « chaque hiver » for every year)"
-    return reason
+        return Message("schedule.cannot_read_needs_year", text=repr(_shorten(unread)))
+    return Message("schedule.cannot_read", text=repr(_shorten(unread)))
 
 
 def _check_unscheduled(parts: list[Part], text: str) -> None:
     """« Au besoin » and « à déterminer » say there is no date: beside a dated part they contradict it."""
     unscheduled = [part for part in parts if isinstance(part, Unscheduled)]
     if unscheduled and len(unscheduled) < len(parts):
-        raise ScheduleError(text, ACCEPTED_FORMS, reason=_MIXED_UNSCHEDULED)
+        raise ScheduleError(text, ACCEPTED_FORMS, forms=FORMS, reason=_MIXED_UNSCHEDULED)
 
 
-_MIXED_UNSCHEDULED = ("« au besoin » or « à déterminer » stands alone: a schedule names a time or says it has "
-                      "none, not both")
+_MIXED_UNSCHEDULED = Message("schedule.unscheduled_alone")
 
 
 # -- public ---------------------------------------------------------------------------------------
@@ -787,7 +798,7 @@ def parse_schedule(text: str, *, allow_free_text: bool = False) -> Schedule:
     try:
         parts = [part for segment in _segments(text) for part in _parse_segment(segment, text)]
         if not parts:
-            raise ScheduleError(text, ACCEPTED_FORMS, reason="the schedule is empty")
+            raise ScheduleError(text, ACCEPTED_FORMS, forms=FORMS, reason=Message("schedule.empty"))
         _check_unscheduled(parts, text)
     except ScheduleError:
         if allow_free_text:

@@ -36,6 +36,7 @@ import attrs
 from ..errors import NotFoundError, StoreError, UnknownFormatError
 from ..model.base import check_id, check_optional_id
 from ..model.indicators import Measurement
+from ..i18n import Message
 
 #: The store used when no ``--store`` / ``ACTIONPLAN_STORE`` is given.
 DEFAULT_URL = "sqlite:actionplan.db"
@@ -253,8 +254,7 @@ class Store(abc.ABC):
 
         plan = self.get(plan_id).document
         if not isinstance(plan, ActionPlan):
-            raise StoreError(f"{plan_id!r} is a {document_type_name(plan)}, not a plan",
-                             fr=f"{plan_id!r} est un document {document_type_name(plan)}, pas un plan")
+            raise StoreError(Message("storage.not_plan", plan_id=plan_id, plan=document_type_name(plan)))
         return with_measurements(plan, self.measurements(plan_id))
 
     def history(self, doc_id: str) -> builtins.list[HistoryEntry]:
@@ -304,8 +304,7 @@ class Store(abc.ABC):
 
         backup = backup_from_data(read_data(source), source=str(source))
         if not self.is_empty():
-            raise StoreError(f"{self.url} is not empty; restore into a new store",
-                             fr=f"{self.url} n'est pas vide ; restaurez dans un nouveau dépôt")
+            raise StoreError(Message("storage.not_empty_restore_into_new", url=self.url))
         self.import_(backup)
         return backup
 
@@ -328,15 +327,12 @@ def open_store(url: str | None = None) -> Store:
 
     url = url or DEFAULT_URL
     if not isinstance(url, str) or "\x00" in url:
-        raise StoreError(f"not a store URL: {url!r}", fr=f"ce n'est pas une adresse de dépôt : {url!r}")
+        raise StoreError(Message("storage.not_store_url", url=url))
     store = get_plugin_manager().hook.actionplan_open_store(url=url)
     if store is None:
         scheme = url.split(":", 1)[0] if ":" in url else url
         raise UnknownFormatError(
-            f"no installed plugin opens store URL {redact_url(url)!r} (scheme {scheme!r}); built in: "
-            "sqlite:PATH, dir:PATH; postgresql://… needs the actionplan-postgresql distribution",
-            fr=f"aucun plugin installé n'ouvre l'adresse de stockage {redact_url(url)!r} (schéma {scheme!r}); "
-               "intégrés : sqlite:CHEMIN, dir:CHEMIN; postgresql://… demande la distribution actionplan-postgresql",
+            Message("storage.no_installed_plugin_opens_store", url=redact_url(url), scheme=scheme),
         )
     return store
 
@@ -350,8 +346,7 @@ def url_path(url: str, scheme: str) -> Path | None:
     if rest.startswith("//"):
         rest = rest[2:]
     if not rest:
-        raise StoreError(f"store URL {url!r} names no path; expected {scheme}:PATH",
-                         fr=f"l'adresse de dépôt {url!r} ne nomme aucun chemin ; attendu {scheme}:CHEMIN")
+        raise StoreError(Message("storage.store_url_names_no_path", url=url, scheme=scheme))
     return Path(rest).expanduser()
 
 

@@ -14,6 +14,7 @@ from ..errors import ConflictError, Issue, NotFoundError, StoreError, Validation
 from ..model.base import is_valid_id
 from ..model.indicators import Measurement
 from . import MAX_CHANGES_LISTED, Event, EventRecord, HistoryEntry, MeasurementRecord
+from ..i18n import N_, Message, Verbatim
 
 
 def now() -> dt.datetime:
@@ -21,18 +22,19 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-#: French names of the things the checks below name in English (``what``).
-_WHAT_FR = {
-    "document id": "identifiant de document", "plan id": "identifiant de plan", "document": "document",
-    "plan": "plan", "author": "auteur", "comment": "commentaire", "history text": "texte d'historique",
+#: The things the checks below name (``what``) → their code.
+_WHAT_CODES = {
+    "document id": N_("storage.what.document_id"), "plan id": N_("storage.what.plan_id"),
+    "document": N_("storage.what.document"), "plan": N_("storage.what.plan"), "author": N_("storage.what.author"),
+    "comment": N_("storage.what.comment"), "history text": N_("storage.what.history_text"),
 }
 
 
-def what_fr(what: str) -> str:
-    """The French name of ``what`` (``"plan id"`` → ``"identifiant de plan"``), else ``what`` itself."""
+def what_message(what: str) -> Message:
+    """``what`` in the reader's language (``"plan id"`` → « identifiant de plan »), else as written."""
     if what.startswith("id of the "):
-        return f"identifiant du {what[len('id of the '):]}"
-    return _WHAT_FR.get(what, what)
+        return Message("storage.what.id_of", thing=what[len("id of the "):])
+    return Message(_WHAT_CODES[what]) if what in _WHAT_CODES else Verbatim(what)
 
 
 def check_store_id(value: object, what: str = "document id") -> str:
@@ -40,10 +42,7 @@ def check_store_id(value: object, what: str = "document id") -> str:
     if not is_valid_id(value):
         shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
         raise StoreError(
-            f"invalid {what} {shown}: expected letters, digits, '.', '_', ':' or '-' "
-            "(no '..', at most 200 characters)",
-            fr=f"{what_fr(what)} invalide {shown} : attendu des lettres, des chiffres, « . », « _ », « : » "
-               "ou « - » (pas de « .. », au plus 200 caractères)",
+            Message("storage.invalid_id", what=what_message(what), shown=shown),
         )
     return value
 
@@ -52,35 +51,31 @@ def not_found(doc_id: str, url: str, what: str = "document") -> NotFoundError:
     """The error for an absent document; carries ``doc_id`` so a caller can word it in its language."""
     from . import redact_url
 
-    error = NotFoundError(f"no {what} {doc_id!r} in {redact_url(url)}",
-                          fr=f"aucun {what_fr(what)} {doc_id!r} dans {redact_url(url)}")
+    error = NotFoundError(Message("storage.not_found", what=what_message(what), doc_id=doc_id, url=redact_url(url)))
     error.doc_id = doc_id
     return error
 
 
-def check_text(value: str | None, what: str, what_in_french: str | None = None) -> str | None:
+def check_text(value: str | None, what: str | Message, what_in_french: str | None = None) -> str | None:
     """Text a store keeps verbatim: anything but NUL characters and unpaired surrogates."""
     if value is None:
         return None
-    fr = what_in_french or what_fr(what)
+    name = what if isinstance(what, Message) else what_message(what)
     if not isinstance(value, str):
-        raise StoreError(f"{what} must be text, not {type(value).__name__}",
-                         fr=f"{fr} : attendu du texte, trouvé {type(value).__name__}")
+        raise StoreError(Message("storage.must_be_text", what=name, type=type(value).__name__))
     if "\x00" in value:
-        raise StoreError(f"{what} contains a NUL character, which stores refuse",
-                         fr=f"{fr} contient un caractère NUL, que les dépôts refusent")
+        raise StoreError(Message("storage.contains_nul", what=name))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise StoreError(f"{what} is not valid Unicode text",
-                         fr=f"{fr} n'est pas un texte Unicode valide") from None
+        raise StoreError(Message("storage.not_unicode", what=name)) from None
     return value
 
 
 def check_plain_text(data: Any, what: str, path: str = "") -> None:
     """Every string in plain data passes :func:`check_text` (the message names its path)."""
     if isinstance(data, str):
-        check_text(data, f"{what} at {path or '(root)'}", f"{what_fr(what)} à {path or '(racine)'}")
+        check_text(data, Message("storage.what.at", what=what_message(what), path=path or Message("storage.what.root")))
     elif isinstance(data, Mapping):
         for key, value in data.items():
             check_plain_text(key, what, path)
@@ -96,8 +91,7 @@ def document_type_name(document: Any) -> str:
     if doc_type is not None:
         return doc_type.name
     known = ", ".join(document_types().names())
-    raise StoreError(f"a {type(document).__name__} is not a document type; known types: {known}",
-                     fr=f"un objet {type(document).__name__} n'est pas un type de document ; types connus : {known}")
+    raise StoreError(Message("storage.not_document_type_known_types", name=type(document).__name__, known=known))
 
 
 @attrs.frozen
@@ -118,14 +112,9 @@ def store_id(document: Any, type_name: str, given: str | None = None) -> str:
     doc_type = registered_type(type(document))
     own = doc_type.store_id(document) if doc_type is not None else own_id(document)
     if given is not None and own is not None and given != own:
-        raise StoreError(f"the {type_name} has the id {own!r}; it cannot be saved as {given!r}",
-                         fr=f"le document {type_name} a l'identifiant {own!r} ; il ne peut pas être enregistré "
-                            f"sous {given!r}")
+        raise StoreError(Message("storage.has_id_cannot_saved_as", type_name=type_name, own=own, given=given))
     if given is None and own is None:
-        raise StoreError(f"a {type_name} document has no id: give the one to store it under "
-                         "(doc_id=… ; on the command line --id …)",
-                         fr=f"un document {type_name} n'a pas d'identifiant : donnez celui sous lequel "
-                            "l'enregistrer (doc_id=… ; en ligne de commande --id …)")
+        raise StoreError(Message("storage.document_has_no_id_give", type_name=type_name))
     return check_store_id(given if given is not None else own, f"id of the {type_name}")
 
 
@@ -160,8 +149,7 @@ def next_version(doc_id: str, expected: int | None, current: int | None, live: b
     ``current`` is the stored version (of a deleted document too), ``live`` whether it exists.
     """
     if expected is not None and (not isinstance(expected, int) or isinstance(expected, bool) or expected < 1):
-        raise StoreError(f"expected_version must be a positive whole number or None, not {expected!r}",
-                         fr=f"expected_version doit être un nombre entier positif ou None, pas {expected!r}")
+        raise StoreError(Message("storage.expected_version_must_positive_whole", expected=expected))
     if expected is None:
         if live:
             raise ConflictError(doc_id, None, current)
@@ -173,9 +161,8 @@ def next_version(doc_id: str, expected: int | None, current: int | None, live: b
 
 def check_same_type(doc_id: str, stored_type: str, new_type: str, live: bool) -> None:
     if live and stored_type != new_type:
-        raise StoreError(f"{doc_id!r} is a {stored_type}; it cannot be replaced by a {new_type}",
-                         fr=f"{doc_id!r} est un document {stored_type} ; il ne peut pas être remplacé par un "
-                            f"document {new_type}")
+        raise StoreError(Message("storage.cannot_replaced", doc_id=doc_id, stored_type=stored_type,
+                                 new_type=new_type))
 
 
 def check_kept_indicators(plan_id: str, plan: Any, recorded: Iterable[str]) -> None:
@@ -184,8 +171,8 @@ def check_kept_indicators(plan_id: str, plan: Any, recorded: Iterable[str]) -> N
     missing = sorted(set(recorded) - present)
     if missing:
         raise ValidationError(
-            [Issue("themes", "indicator has recorded measurements and cannot be removed", found=repr(i),
-                   hint="keep it (its target may change) or delete the plan") for i in missing],
+            [Issue("themes", Message("storage.indicator_has_measurements"), found=repr(i),
+                   hint=Message("storage.indicator_has_measurements.hint")) for i in missing],
             plan_id,
         )
 
@@ -278,8 +265,8 @@ def validate_measurements(plan_id: str, entry, measurements: Iterable[Measuremen
     for index, measurement in enumerate(measurements):
         path = f"measurements[{index}]"
         if not isinstance(measurement, Measurement):
-            raise StoreError(f"{path}: expected a Measurement, found {type(measurement).__name__}",
-                             fr=f"{path} : attendu une mesure (Measurement), trouvé {type(measurement).__name__}")
+            raise StoreError(Message("storage.expected_measurement_found", path=path,
+                                     name=type(measurement).__name__))
         indicator = indicators.get(measurement.indicator or "")
         if indicator is None:
             issues.append(_unknown(f"{path}.indicator", "indicator", measurement.indicator, indicators))
@@ -300,8 +287,7 @@ def validate_events(events: Iterable[Event], author: str | None) -> builtins.lis
     ready = []
     for index, event in enumerate(events):
         if not isinstance(event, Event):
-            raise StoreError(f"events[{index}]: expected an Event, found {type(event).__name__}",
-                             fr=f"events[{index}] : attendu un événement (Event), trouvé {type(event).__name__}")
+            raise StoreError(Message("storage.events_expected_event_found", index=index, name=type(event).__name__))
         if event.recorded_by is None and author is not None:
             event = attrs.evolve(event, recorded_by=author)
         check_plain_text(attrs.asdict(event, recurse=False), f"events[{index}]")
@@ -333,8 +319,8 @@ def structure_records(datas: builtins.list[Any], cls: type, source: str) -> buil
             try:
                 structure(data, cls)
             except ValidationError as exc:
-                raise StoreError(f"{source}: record {index} is unreadable: {exc.issues[0]}",
-                                 fr=f"{source} : l'enregistrement {index} est illisible : {exc.issues[0]}") from None
+                raise StoreError(Message("storage.record_unreadable", source=source, index=index,
+                                         value=exc.issues[0])) from None
         raise
 
 

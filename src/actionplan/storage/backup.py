@@ -10,6 +10,7 @@ import attrs
 
 from ..convert import exception_issues, short_repr
 from ..errors import Issue, StoreError, ValidationError
+from ..i18n import Message
 from ..model.indicators import Measurement
 from ..version import __version__
 from . import (
@@ -73,28 +74,30 @@ def backup_from_data(data: Any, source: str | None = None) -> Backup:
     """Check a whole backup before anything is written; every problem is reported at once."""
     issues: list[Issue] = []
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
-        raise ValidationError([Issue("format", "not an actionplan store backup", expected=repr(BACKUP_FORMAT),
+        raise ValidationError([Issue("format", Message("backup.not_a_backup"), expected=repr(BACKUP_FORMAT),
                                      found=short_repr(data.get("format") if isinstance(data, dict) else data))], source)
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ValidationError([Issue("format_version", "invalid backup format version",
-                                     expected="a positive whole number", found=short_repr(version))], source)
+        raise ValidationError([Issue("format_version", Message("backup.invalid_format_version"),
+                                     expected=Message("expect.positive_whole_number"), found=short_repr(version))],
+                              source)
     if version > BACKUP_FORMAT_VERSION:
-        raise ValidationError([Issue("format_version", "backup written by a newer actionplan; upgrade to restore it",
-                                     expected=f"at most {BACKUP_FORMAT_VERSION}", found=repr(version))], source)
+        raise ValidationError([Issue("format_version", Message("backup.newer_format"),
+                                     expected=Message("expect.at_most", limit=BACKUP_FORMAT_VERSION),
+                                     found=repr(version))], source)
     documents = _collect(issues, "documents", data.get("documents"), _document_record)
     live = {r.info.id: r for r in documents if not r.info.deleted}
     ids = [r.info.id for r in documents]
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
-        issues.append(Issue("documents", "document id appears twice", found=repr(duplicate)))
+        issues.append(Issue("documents", Message("backup.document_twice"), found=repr(duplicate)))
     history = _collect(issues, "history", data.get("history", []), _history_record)
     measurements = _collect(issues, "measurements", data.get("measurements", []), _measurement_record)
     events = _collect(issues, "events", data.get("events", []), _event_record)
     known = {r.info.id for r in documents}
-    issues += [Issue(f"history[{i}].doc", "history of an unknown document", found=repr(h.doc_id))
+    issues += [Issue(f"history[{i}].doc", Message("backup.history_of_unknown_document"), found=repr(h.doc_id))
                for i, h in enumerate(history) if h.doc_id not in known]
     issues += _check_backup_measurements(measurements, live)
-    issues += [Issue(f"events[{i}].doc", "event of an unknown or deleted document", found=repr(r.doc_id))
+    issues += [Issue(f"events[{i}].doc", Message("backup.event_of_unknown_document"), found=repr(r.doc_id))
                for i, r in enumerate(events) if r.doc_id not in live]
     if issues:
         raise ValidationError(issues, source)
@@ -103,21 +106,21 @@ def backup_from_data(data: Any, source: str | None = None) -> Backup:
 
 def _collect(issues: builtins.list[Issue], name: str, items: Any, read) -> builtins.list:
     if not isinstance(items, list):
-        issues.append(Issue(name, "expected a list", found=type(items).__name__))
+        issues.append(Issue(name, Message("backup.expected_a_list"), found=type(items).__name__))
         return []
     result = []
     for index, item in enumerate(items):
         path = f"{name}[{index}]"
         try:
             if not isinstance(item, dict):
-                raise ValueError(f"expected a mapping, found {type(item).__name__}")
+                raise ValueError(Message("backup.expected_a_mapping", found=type(item).__name__))
             result.append(read(item, path))
         except ValidationError as exc:
             issues.extend(attrs.evolve(i, path=f"{path}.{i.path}".rstrip(".")) for i in exc.issues)
         except (ValueError, TypeError) as exc:  # attrs validators: named field, accepted values
             issues.extend(exception_issues(exc, None, path))
         except (KeyError, StoreError) as exc:
-            message = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+            message = Message("backup.missing_field", field=str(exc)) if isinstance(exc, KeyError) else exc.msg
             issues.append(Issue(path, message))
     return result
 
@@ -182,7 +185,7 @@ def _check_backup_measurements(records, live: Mapping[str, DocumentRecord]) -> I
         path = f"measurements[{index}]"
         doc = live.get(record.plan_id)
         if doc is None or doc.info.type != "plan":
-            yield Issue(f"{path}.plan", "measurement of an unknown or deleted plan", found=repr(record.plan_id))
+            yield Issue(f"{path}.plan", Message("backup.measurement_of_unknown_plan"), found=repr(record.plan_id))
             continue
         if record.plan_id not in entries:
             entries[record.plan_id] = PlanCache().put(record.plan_id, doc.info.version, from_data(doc.data))

@@ -68,6 +68,7 @@ from .backends import (
     validate_measurements,
 )
 from .backup import history_data, history_from_data
+from ..i18n import Message
 
 MARKER = "actionplan-store.json"
 LAYOUT = "actionplan-dir-store"
@@ -94,9 +95,7 @@ class DirStore(Store):
         self._envelopes: dict[str, tuple[tuple, dict]] = {}
         self._swept = False
         if self.root.exists() and not self.root.is_dir():
-            raise StoreError(f"{url}: {self.root} is a file, not a folder (did you mean sqlite:{self.root}?)",
-                             fr=f"{url} : {self.root} est un fichier, pas un dossier (vouliez-vous dire "
-                                f"sqlite:{self.root} ?)")
+            raise StoreError(Message("storage.files.file_not_folder_did_you", url=url, root=self.root))
         self._check_layout()
 
     # -- layout and locking --------------------------------------------------------------
@@ -107,28 +106,20 @@ class DirStore(Store):
             data = orjson.loads(marker.read_bytes())
         except FileNotFoundError:
             if self.documents_dir.exists():
-                raise StoreError(f"{self.url}: {self.root} has a documents/ folder but no {MARKER}; "
-                                 "it is not an actionplan store, refusing to use it",
-                                 fr=f"{self.url} : {self.root} a un dossier documents/ mais pas de {MARKER} ; "
-                                    "ce n'est pas un dépôt actionplan, refus de l'utiliser") from None
+                raise StoreError(Message("storage.files.has_documents_folder_but_no", url=self.url, root=self.root,
+                                         MARKER=MARKER)) from None
             return False
         except orjson.JSONDecodeError as exc:
-            raise StoreError(f"{self.url}: {marker} is unreadable ({exc})",
-                             fr=f"{self.url} : {marker} est illisible ({exc})") from None
+            raise StoreError(Message("storage.files.unreadable", url=self.url, marker=marker, exc=exc)) from None
         except OSError as exc:  # a part of the path is a file, or a folder that may not be read
-            raise StoreError(f"{self.url}: cannot use {self.root} as a store folder ({exc.strerror or exc})",
-                             fr=f"{self.url} : impossible d'utiliser {self.root} comme dossier de dépôt "
-                                f"({exc.strerror or exc})") from None
+            raise StoreError(Message("storage.files.cannot_use_as_store_folder", url=self.url, root=self.root,
+                                     value=exc.strerror or exc)) from None
         if not isinstance(data, dict) or data.get("format") != LAYOUT:
-            raise StoreError(f"{self.url}: {marker} does not describe an actionplan store",
-                             fr=f"{self.url} : {marker} ne décrit pas un dépôt actionplan")
+            raise StoreError(Message("storage.files.does_not_describe_actionplan_store", url=self.url, marker=marker))
         version = data.get("layout_version")
         if not isinstance(version, int) or version > LAYOUT_VERSION:
-            raise StoreError(f"{self.url} was written by a newer actionplan (layout {version!r}; this one reads up "
-                             f"to {LAYOUT_VERSION}); upgrade actionplan to use it",
-                             fr=f"{self.url} a été écrit par une version plus récente d'actionplan (disposition "
-                                f"{version!r} ; celle-ci lit jusqu'à {LAYOUT_VERSION}) ; mettez actionplan à jour "
-                                "pour l'utiliser")
+            raise StoreError(Message("storage.files.was_written_newer_actionplan_layout", url=self.url,
+                                     version=version, LAYOUT_VERSION=LAYOUT_VERSION))
         return True
 
     @contextlib.contextmanager
@@ -137,17 +128,13 @@ class DirStore(Store):
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows
-            raise StoreError("dir: stores need file locks (fcntl); use sqlite: on this system",
-                             fr="les dépôts dir: exigent des verrous de fichier (fcntl) ; utilisez sqlite: sur ce "
-                                "système") from None
+            raise StoreError(Message("storage.files.dir_stores_need_file_locks")) from None
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise StoreError(f"{self.url}: cannot create the store's lock file {self.root / '.lock'} "
-                             f"({exc.strerror or exc}); nothing was written",
-                             fr=f"{self.url} : impossible de créer le fichier de verrou du dépôt "
-                                f"{self.root / '.lock'} ({exc.strerror or exc}) ; rien n'a été écrit") from None
+            raise StoreError(Message("storage.files.cannot_create_store_s_lock", url=self.url,
+                                     value=self.root / '.lock', value2=exc.strerror or exc)) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             if not self._check_layout():
@@ -175,8 +162,7 @@ class DirStore(Store):
         name = quote(doc_id, safe="") + suffix
         path = folder / name
         if "/" in name or "\\" in name or name.startswith(".") or path.parent != folder:
-            raise StoreError(f"refusing id {doc_id!r}: it does not name a file inside {folder}",
-                             fr=f"identifiant {doc_id!r} refusé : il ne nomme pas un fichier dans {folder}")
+            raise StoreError(Message("storage.files.refusing_id_does_not_name", doc_id=doc_id, folder=folder))
         return path
 
     def _doc_path(self, doc_id: str) -> Path:
@@ -202,11 +188,9 @@ class DirStore(Store):
         except FileNotFoundError:
             return None
         except ValidationError as exc:
-            raise StoreError(f"{path} is damaged: {exc.issues[0]}",
-                             fr=f"{path} est endommagé : {exc.issues[0]}") from None
+            raise StoreError(Message("storage.files.damaged", path=path, value=exc.issues[0])) from None
         if not isinstance(envelope, dict) or envelope.get("format") != ENVELOPE or envelope.get("id") != doc_id:
-            raise StoreError(f"{path} is not an actionplan store document for {doc_id!r}",
-                             fr=f"{path} n'est pas un document de dépôt actionplan pour {doc_id!r}")
+            raise StoreError(Message("storage.files.not_actionplan_store_document", path=path, doc_id=doc_id))
         self._envelopes[doc_id] = (key, envelope)
         return envelope
 
@@ -327,8 +311,7 @@ class DirStore(Store):
                 try:
                     orjson.loads(line)
                 except orjson.JSONDecodeError as exc:
-                    raise StoreError(f"{path}, line {number} is damaged: {exc}",
-                                     fr=f"{path}, ligne {number} : ligne endommagée : {exc}") from None
+                    raise StoreError(Message("storage.files.line_damaged", path=path, number=number, exc=exc)) from None
             raise
 
     def _append(self, path: Path, payload: bytes) -> None:
@@ -371,9 +354,8 @@ class DirStore(Store):
         if envelope is None or envelope.get("deleted"):
             raise not_found(plan_id, self.url, "plan")
         if envelope["type"] != "plan":
-            raise StoreError(f"{plan_id!r} is a {envelope['type']}, not a plan: measurements belong to plans",
-                             fr=f"{plan_id!r} est un document {envelope['type']}, pas un plan : les mesures "
-                                "appartiennent aux plans")
+            raise StoreError(Message("storage.files.not_plan_measurements_belong_plans", plan_id=plan_id,
+                                     value=envelope['type']))
         entry = self._plans.get(plan_id, envelope["version"])
         if entry is None:
             plan = decode_document(envelope["document"], str(self._doc_path(plan_id)))
@@ -447,8 +429,7 @@ class DirStore(Store):
         written: builtins.list[Path] = []
         with self._lock():
             if self._ids():
-                raise StoreError(f"{self.url} is not empty; restore into a new store",
-                                 fr=f"{self.url} n'est pas vide ; restaurez dans un nouveau dépôt")
+                raise StoreError(Message("storage.files.not_empty_restore_into_new", url=self.url))
             histories: dict[str, builtins.list[dict]] = {}
             for entry in backup.history:
                 histories.setdefault(entry.doc_id, []).append(history_data(entry))

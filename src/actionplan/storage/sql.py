@@ -60,6 +60,7 @@ from .backends import (
     validate_events,
     validate_measurements,
 )
+from ..i18n import Message
 
 #: Every table of a SQL store, in creation order.
 TABLES = (
@@ -163,31 +164,22 @@ class SqlStore(Store):
         if "actionplan_meta" not in tables:
             ours = tables & set(TABLES)
             if ours:
-                raise StoreError(f"{self._where()} has actionplan tables ({', '.join(sorted(ours))}) but no "
-                                 "schema version: it is damaged or was not made by actionplan; refusing to use it",
-                                 fr=f"{self._where()} a des tables actionplan ({', '.join(sorted(ours))}) mais pas "
-                                    "de version de schéma : il est endommagé ou n'a pas été créé par actionplan ; "
-                                    "refus de l'utiliser")
+                raise StoreError(Message("storage.sql.has_actionplan_tables_but_no", value=self._where(),
+                                         value2=', '.join(sorted(ours))))
             if self._foreign_tables_block(tables):
-                raise StoreError(f"{self._where()} is a database of another application "
-                                 f"(tables: {', '.join(sorted(tables)[:5])}); refusing to use it",
-                                 fr=f"{self._where()} est la base de données d'une autre application "
-                                    f"(tables : {', '.join(sorted(tables)[:5])}) ; refus de l'utiliser")
+                raise StoreError(Message("storage.sql.database_another_application_tables_refusing",
+                                         value=self._where(), value2=', '.join(sorted(tables)[:5])))
             return None
         row = self._one(cur, "SELECT value FROM actionplan_meta WHERE key = ?", ("schema_version",))
         try:
             version = int(row[0])
         except (TypeError, ValueError):
-            raise StoreError(f"{self._where()} has an unreadable schema version {row!r}; refusing to use it",
-                             fr=f"{self._where()} a une version de schéma illisible {row!r} ; refus de "
-                                "l'utiliser") from None
+            raise StoreError(Message("storage.sql.has_unreadable_schema_version_refusing", value=self._where(),
+                                     row=row)) from None
         if version > self.SCHEMA_VERSION:
             raise StoreError(
-                f"{self._where()} was written by a newer actionplan (store schema {version}; "
-                f"actionplan {__version__} reads up to {self.SCHEMA_VERSION}); upgrade actionplan to use it",
-                fr=f"{self._where()} a été écrit par une version plus récente d'actionplan (schéma de dépôt "
-                   f"{version} ; actionplan {__version__} lit jusqu'à {self.SCHEMA_VERSION}) ; mettez "
-                   "actionplan à jour pour l'utiliser",
+                Message("storage.sql.was_written_newer_actionplan_store", value=self._where(), version=version,
+                        version2=__version__, SCHEMA_VERSION=self.SCHEMA_VERSION),
             )
         return version
 
@@ -207,20 +199,15 @@ class SqlStore(Store):
         for step in range(version, self.SCHEMA_VERSION):
             statements = self.MIGRATIONS.get(step)
             if statements is None:
-                raise StoreError(f"{self._where()} uses store schema {version}, which this actionplan cannot "
-                                 f"upgrade (no step from {step} to {step + 1}); the store was left unchanged",
-                                 fr=f"{self._where()} utilise le schéma de dépôt {version}, que cette version "
-                                    f"d'actionplan ne sait pas mettre à niveau (aucune étape de {step} à "
-                                    f"{step + 1}) ; le dépôt n'a pas été modifié")
+                raise StoreError(Message("storage.sql.uses_store_schema_which_this", value=self._where(),
+                                         version=version, step=step, value2=step + 1))
             try:
                 for statement in statements:
                     self._run(cur, statement)
             except Exception as exc:  # noqa: BLE001 - any driver error: the transaction is rolled back
                 reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-                raise StoreError(f"upgrading {self._where()} from schema {step} failed ({reason}); "
-                                 "the store was left unchanged",
-                                 fr=f"la mise à niveau de {self._where()} depuis le schéma {step} a échoué "
-                                    f"({reason}) ; le dépôt n'a pas été modifié") from exc
+                raise StoreError(Message("storage.sql.upgrading_from_schema_failed_store", value=self._where(),
+                                         step=step, reason=reason)) from exc
         self._run(cur, "UPDATE actionplan_meta SET value = ? WHERE key = ?",
                   (str(self.SCHEMA_VERSION), "schema_version"))
 
@@ -250,9 +237,8 @@ class SqlStore(Store):
                 if version is None:
                     cur = None
                 elif version < self.SCHEMA_VERSION:
-                    raise StoreError(f"{self._where()} was downgraded by another process; reopen it",
-                                     fr=f"{self._where()} a été ramené à une version antérieure par un autre "
-                                        "processus ; rouvrez-le")
+                    raise StoreError(Message("storage.sql.was_downgraded_another_process_reopen",
+                                             value=self._where()))
                 else:
                     self._ready = True
             yield cur
@@ -419,9 +405,7 @@ class SqlStore(Store):
         if row is None or row[2]:
             raise not_found(plan_id, self.url, "plan")
         if row[1] != "plan":
-            raise StoreError(f"{plan_id!r} is a {row[1]}, not a plan: measurements belong to plans",
-                             fr=f"{plan_id!r} est un document {row[1]}, pas un plan : les mesures appartiennent "
-                                "aux plans")
+            raise StoreError(Message("storage.sql.not_plan_measurements_belong_plans", plan_id=plan_id, value=row[1]))
         entry = self._plans.get(plan_id, row[0])
         if entry is None:
             data = self._one(cur, "SELECT data FROM actionplan_documents WHERE id = ?", (plan_id,))[0]
@@ -525,8 +509,7 @@ class SqlStore(Store):
     def import_(self, backup: Backup) -> None:
         with self._write() as cur:
             if self._one(cur, "SELECT id FROM actionplan_documents LIMIT 1") is not None:
-                raise StoreError(f"{self._where()} is not empty; restore into a new store",
-                                 fr=f"{self._where()} n'est pas vide ; restaurez dans un nouveau dépôt")
+                raise StoreError(Message("storage.sql.not_empty_restore_into_new", value=self._where()))
             self._many(cur, "INSERT INTO actionplan_documents (id, type, version, title, organisation, data, "
                             "updated_at, updated_by, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        [(r.info.id, r.info.type, r.info.version, r.info.title, r.info.organisation,

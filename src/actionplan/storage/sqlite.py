@@ -17,6 +17,7 @@ from ..errors import StoreError
 from ..hookspecs import hookimpl
 from . import url_path
 from .sql import SqlStore
+from ..i18n import N_, Message
 
 #: How long a writer waits for another one before giving up.
 BUSY_TIMEOUT_SECONDS = 60.0
@@ -91,9 +92,7 @@ class SqliteStore(SqlStore):
         if self._conn is not None:
             return self._conn
         if self.path.is_dir():
-            raise StoreError(f"{self.url}: {self.path} is a folder, not a SQLite file (did you mean dir:{self.path}?)",
-                             fr=f"{self.url} : {self.path} est un dossier, pas un fichier SQLite (vouliez-vous "
-                                f"dire dir:{self.path} ?)")
+            raise StoreError(Message("storage.sqlite.folder_not_sqlite_file_did", url=self.url, path=self.path))
         if not create and not self.path.exists():
             return None
         try:
@@ -103,11 +102,8 @@ class SqliteStore(SqlStore):
             conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         except (OSError, sqlite3.OperationalError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else exc
-            verb_fr = "de créer" if create else "d'ouvrir"
-            raise StoreError(f"{self.url}: cannot {'create' if create else 'open'} {self.path} ({reason}); check that "
-                             "its folder exists and can be written to",
-                             fr=f"{self.url} : impossible {verb_fr} {self.path} "
-                                f"({reason}) ; vérifiez que son dossier existe et est accessible en écriture") from None
+            code = N_("storage.sqlite.cannot_create") if create else N_("storage.sqlite.cannot_open")
+            raise StoreError(Message(code, url=self.url, path=str(self.path), reason=str(reason))) from None
         try:
             tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "actionplan_meta" in tables or not tables:
@@ -119,10 +115,8 @@ class SqliteStore(SqlStore):
         except sqlite3.DatabaseError as exc:
             conn.close()
             if "not a database" in str(exc):
-                raise StoreError(f"{self.url}: {self.path} is not a SQLite database ({exc})",
-                                 fr=f"{self.url} : {self.path} n'est pas une base de données SQLite ({exc})") from None
-            raise StoreError(f"{self.url}: cannot open {self.path} ({exc})",
-                             fr=f"{self.url} : impossible d'ouvrir {self.path} ({exc})") from None
+                raise StoreError(Message("storage.sqlite.not_sqlite_database", url=self.url, path=self.path, exc=exc)) from None
+            raise StoreError(Message("storage.sqlite.cannot_open", url=self.url, path=self.path, exc=exc)) from None
         self._conn = conn
         return conn
 
@@ -143,13 +137,11 @@ class SqliteStore(SqlStore):
             conn.commit()
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(f"{self.url}: another process kept the store busy for more than "
-                                 f"{BUSY_TIMEOUT_SECONDS:.0f} s; try again",
-                                 fr=f"{self.url} : un autre processus a occupé le dépôt plus de "
-                                    f"{BUSY_TIMEOUT_SECONDS:.0f} s ; réessayez") from exc
-            raise StoreError(f"{self.url}: {exc}", fr=f"{self.url} : {exc}") from exc
+                raise StoreError(Message("storage.sqlite.another_process_kept_store_busy", url=self.url,
+                                         BUSY_TIMEOUT_SECONDS=BUSY_TIMEOUT_SECONDS)) from exc
+            raise StoreError(Message("storage.sqlite.message", url=self.url, exc=exc)) from exc
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.url}: {exc}", fr=f"{self.url} : {exc}") from exc
+            raise StoreError(Message("storage.sqlite.message_2", url=self.url, exc=exc)) from exc
 
     def _schema_statements(self) -> list[str]:
         return list(_SCHEMA)

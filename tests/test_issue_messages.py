@@ -1,4 +1,4 @@
-"""Validation messages in French (the CLI's default) and English."""
+"""Validation messages in French (the CLI's default) and English, from the catalogues' codes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import pytest
 
 import actionplan
 from actionplan.errors import Issue
-from actionplan.issue_text import issue_text
 
 ENGLISH_WORDS = ("expected", "found", "unknown key", "wrong type", "required field", "did you mean",
                  "duplicate", "needs", "unknown territory", "unknown organisation")
@@ -39,13 +38,13 @@ def issues(minimal_plan_text):
 def test_french_lines_have_no_english_left(issues):
     assert len(issues) >= 8
     for issue in issues:
-        line = issue_text(issue, "fr")
+        line = issue.render("fr")
         assert not any(word in line for word in ENGLISH_WORDS), line
         assert line.startswith(issue.path or "(document)")
 
 
 def test_french_rendering_of_known_messages(issues):
-    lines = "\n".join(issue_text(issue, "fr") for issue in issues)
+    lines = "\n".join(issue.render("fr") for issue in issues)
     assert "clé inconnue; attendu : un des champs de Action, trouvé : 'titel' (vouliez-vous dire 'title' ?)" in lines
     assert "type incorrect; attendu : un nombre, trouvé : le texte 'quatre'" in lines
     assert "identifiant d'indicateur en double" in lines
@@ -55,26 +54,27 @@ def test_french_rendering_of_known_messages(issues):
 
 
 def test_english_is_the_issue_itself(issues):
-    assert [issue_text(issue, "en") for issue in issues] == [str(issue) for issue in issues]
+    assert [issue.render("en") for issue in issues] == [str(issue) for issue in issues]
 
 
-def test_unknown_messages_pass_through():
+def test_every_issue_of_the_checks_carries_a_code(issues):
+    assert all(issue.code for issue in issues), [issue for issue in issues if not issue.code]
+
+
+def test_a_plain_text_passes_through_as_written():
     issue = Issue("program.x", "notre règle maison", expected="quelque chose", found="autre chose")
-    assert issue_text(issue, "fr") == "program.x : notre règle maison; attendu : quelque chose, trouvé : autre chose"
+    assert issue.code is None
+    assert issue.render("fr") == "program.x : notre règle maison; attendu : quelque chose, trouvé : autre chose"
 
 
-def test_every_indicator_kind_has_a_french_description():
-    from actionplan.issue_text import KIND_DESCRIPTIONS_FR
+def test_every_indicator_kind_has_its_description_in_both_languages():
+    from actionplan.checks import KIND_DESCRIPTIONS, kind_description
     from actionplan.model.indicators import INDICATOR_KINDS
 
-    assert set(KIND_DESCRIPTIONS_FR) == set(INDICATOR_KINDS)
-
-
-def test_an_issue_written_in_both_languages_uses_its_own_french():
-    issue = Issue("payments[0]", "d-01: no payment before the agreement is signed",
-                  translations={"fr": "d-01 : aucun versement avant la signature de l'entente"})
-    assert issue_text(issue, "fr") == "payments[0] : d-01 : aucun versement avant la signature de l'entente"
-    assert issue_text(issue, "en") == "payments[0]: d-01: no payment before the agreement is signed"
+    assert set(KIND_DESCRIPTIONS) == set(INDICATOR_KINDS)
+    for kind, (english, _needs) in INDICATOR_KINDS.items():
+        assert str(kind_description(kind)) == english
+        assert kind_description(kind).render("fr") != english
 
 
 @pytest.mark.parametrize("text, french", [
@@ -92,6 +92,6 @@ def test_schedule_refusals_in_french(text, french):
     with pytest.raises(ScheduleError) as info:
         parse_schedule(text)
     (issue,) = exception_issues(info.value, path="schedule")
-    line = issue_text(issue, "fr")
+    line = issue.render("fr")
     assert french in line, line
     assert "cannot" not in line and "accepted forms" not in line
