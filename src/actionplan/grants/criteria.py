@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 import attrs
 
 from ..errors import GrantError, Issue, PluginError, ValidationError
+from ..i18n import N_, Message, Verbatim
 from ..model.base import NUMBER_EXPECTED, is_reasonable_number
 from ..model.grants import CRITERION_ROLES
 
@@ -344,16 +345,16 @@ def parse_params(config: CriterionConfig, criterion: Criterion, path: str) -> tu
             import difflib
 
             close = difflib.get_close_matches(str(key), list(declared), n=1)
-            issues.append(Issue(f"{path}.{key}", f"unknown parameter of criterion {criterion.name!r}",
-                                expected=", ".join(declared) or "no parameters", found=repr(key),
-                                hint=f"did you mean {close[0]!r}?" if close else None))
+            issues.append(Issue(f"{path}.{key}", Message("criteria.unknown_parameter", criterion=repr(criterion.name)),
+                                expected=", ".join(declared) or Message("criteria.no_parameters"), found=repr(key),
+                                hint=Message("validation.did_you_mean", name=repr(close[0])) if close else None))
     for name, spec in declared.items():
         raw = config.params.get(name, REQUIRED)
         where = f"{path}.{name}"
         if raw is REQUIRED:
             if spec.required:
-                issues.append(Issue(where, f"criterion {criterion.name!r} needs this parameter",
-                                    expected=_type_name(spec.type), found="nothing"))
+                issues.append(Issue(where, Message("criteria.needs_parameter", criterion=repr(criterion.name)),
+                                    expected=_type_name(spec.type), found=Message("found.nothing")))
                 continue
             params[name] = Parameter(name, (DatedValue(None, spec.default),))
             continue
@@ -373,11 +374,11 @@ def _parse_parameter(name: str, raw: Any, spec: Param, path: str) -> tuple[Param
         value, issues = _parse_value(raw, spec, path)
         return (Parameter(name, (DatedValue(None, value),)) if not issues else None), issues
     if not spec.dated:
-        return None, [Issue(path, "this parameter cannot change over time", expected=_type_name(spec.type),
-                            found="dated values")]
+        return None, [Issue(path, Message("criteria.not_dated"), expected=_type_name(spec.type),
+                            found=Message("criteria.found.dated_values"))]
     entries = raw["values"]
     if not isinstance(entries, list) or not entries:
-        return None, [Issue(f"{path}.values", "dated values are a non-empty list",
+        return None, [Issue(f"{path}.values", Message("criteria.dated_values_list"),
                             expected="[{from: YYYY-MM-DD, value: …}, …]", found=repr(entries))]
     from ..convert import structure
 
@@ -387,7 +388,7 @@ def _parse_parameter(name: str, raw: Any, spec: Param, path: str) -> tuple[Param
         where = f"{path}.values[{i}]"
         if not isinstance(entry, Mapping) or set(entry) != {"from", "value"}:
             found = sorted(map(str, entry)) if isinstance(entry, Mapping) else repr(entry)
-            issues.append(Issue(where, "a dated value has exactly the keys 'from' and 'value'",
+            issues.append(Issue(where, Message("criteria.dated_value_keys"),
                                 expected="{from: YYYY-MM-DD, value: …}", found=str(found)))
             continue
         try:
@@ -399,8 +400,8 @@ def _parse_parameter(name: str, raw: Any, spec: Param, path: str) -> tuple[Param
         issues.extend(problems)
         previous = values[-1].start if values else None
         if previous is not None and start <= previous:
-            issues.append(Issue(f"{where}.from", "dates must increase from one value to the next",
-                                expected=f"a date after {previous}", found=str(start)))
+            issues.append(Issue(f"{where}.from", Message("criteria.dates_increase"),
+                                expected=Message("grants.expect.date_after", date=previous), found=str(start)))
             continue
         if not problems:
             values.append(DatedValue(start, value))
@@ -417,11 +418,13 @@ def _parse_value(raw: Any, spec: Param, path: str) -> tuple[Any, list[Issue]]:
     except ValidationError as exc:
         return None, _prefixed(exc.issues, path)
     if spec.minimum is not None and value is not None and value < spec.minimum:
-        return None, [Issue(path, "too small", expected=f"at least {spec.minimum}", found=str(raw))]
+        return None, [Issue(path, Message("criteria.too_small"), expected=Message("criteria.expect.at_least",
+                                                                                   minimum=spec.minimum),
+                            found=str(raw))]
     numbers = value if isinstance(value, tuple) else (value,)
     if any(isinstance(x, Decimal | int) and not isinstance(x, bool) and not is_reasonable_number(Decimal(x))
            for x in numbers):
-        return None, [Issue(path, "number too large", expected=NUMBER_EXPECTED, found=str(raw)[:40])]
+        return None, [Issue(path, Message("validation.number_too_large"), expected=NUMBER_EXPECTED, found=str(raw)[:40])]
     return value, []
 
 
@@ -434,9 +437,14 @@ def _prefixed(issues: Iterable[Issue], path: str) -> list[Issue]:
     return [attrs.evolve(issue, path=join(issue.path)) for issue in issues]
 
 
-def _type_name(type_: Any) -> str:
-    names = {int: "a whole number", Decimal: "a number", str: "text", bool: "true or false"}
-    return names.get(type_, getattr(type_, "__name__", str(type_)))
+#: Parameter types → the code saying what a value of it looks like.
+_TYPE_CODES = {int: N_("expect.whole_number"), Decimal: N_("expect.number"), str: N_("expect.text"),
+               bool: N_("expect.boolean")}
+
+
+def _type_name(type_: Any) -> Message:
+    code = _TYPE_CODES.get(type_)
+    return Message(code) if code else Verbatim(getattr(type_, "__name__", str(type_)))
 
 
 def check_criteria(program: GrantProgram, ctx: ProgramContext | None, path: str = "program",
@@ -446,16 +454,15 @@ def check_criteria(program: GrantProgram, ctx: ProgramContext | None, path: str 
     for i, config in enumerate(program.criteria):
         where = f"{path}.criteria[{i}]"
         if config.key in seen:
-            yield Issue(f"{where}.id", f"criterion id used twice (first at criteria[{seen[config.key]}])",
-                        found=repr(config.key), hint="give each use of a criterion its own 'id'")
+            yield Issue(f"{where}.id", Message("criteria.id_twice", first=f"criteria[{seen[config.key]}]"),
+                        found=repr(config.key), hint=Message("criteria.id_twice.hint"))
         seen.setdefault(config.key, i)
         installed = registry if registry is not None else criteria_registry()
         criterion = get_criterion(config.criterion, installed)
         if criterion is None:
-            yield Issue(f"{where}.criterion", "no installed criterion has this name",
-                        expected=", ".join(installed.names()) or "an installed criterion",
-                        found=repr(config.criterion),
-                        hint="install the plugin that provides it, e.g. actionplan-alliance", severity="warning")
+            yield Issue(f"{where}.criterion", Message("criteria.not_installed"),
+                        expected=", ".join(installed.names()) or Message("criteria.expect.installed"),
+                        found=repr(config.criterion), hint=Message("criteria.not_installed.hint"), severity="warning")
             continue
         params, issues = parse_params(config, criterion, f"{where}.params")
         yield from issues

@@ -24,6 +24,7 @@ import attrs
 
 from ..collector import collector_paused
 from ..errors import Issue, ValidationError
+from ..i18n import Message
 from .criteria import (
     Criterion,
     Parameter,
@@ -164,7 +165,7 @@ class Evaluator:
         for i, config in enumerate(program.criteria):
             where = f"program.criteria[{i}]"
             if config.key in seen:
-                issues.append(Issue(f"{where}.id", "criterion id used twice", found=repr(config.key)))
+                issues.append(Issue(f"{where}.id", Message("criteria.id_used_twice"), found=repr(config.key)))
             seen.add(config.key)
             criterion = get_criterion(config.criterion, installed)
             if criterion is None:

@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 
 from ..errors import Issue
 from ..hookspecs import hookimpl
+from ..i18n import Message
 from ..model.base import check_id, check_text
 from .criteria import Criterion, Param, Parameter, ProgramContext, Text, Values, Verdict
 from .criteria import plural as _plural
@@ -85,7 +86,7 @@ class AddressesAnyPriority(Criterion):
             prefix = "priorities" if dated.start is None else f"priorities.values[{k}].value"
             for i, priority in enumerate(dated.value):
                 if priority not in ctx.priority_ids:
-                    yield Issue(f"{prefix}[{i}]", "not a priority of the program",
+                    yield Issue(f"{prefix}[{i}]", Message("criteria.not_a_priority"),
                                 expected=", ".join(sorted(ctx.priority_ids)), found=repr(priority))
 
     def prepare(self, values: Values, ctx: ProgramContext) -> frozenset[str]:
@@ -147,17 +148,18 @@ class WeightedGrid(Criterion):
             seen: set[str] = set()
             for i, item in enumerate(items):
                 if item.weight <= 0:
-                    yield Issue(f"{prefix}[{i}].weight", "a weight must be positive", found=str(item.weight))
+                    yield Issue(f"{prefix}[{i}].weight", Message("criteria.weight_positive"), found=str(item.weight))
                 if item.id in seen:
-                    yield Issue(f"{prefix}[{i}].id", "grid item id used twice", found=repr(item.id))
+                    yield Issue(f"{prefix}[{i}].id", Message("criteria.grid_item_twice"), found=repr(item.id))
                 seen.add(item.id)
             total = sum((item.weight for item in items), Decimal(0))
             if total != _HUNDRED:
-                yield Issue(prefix, "the weights of a grid must sum to 100", expected="100", found=str(total))
+                yield Issue(prefix, Message("criteria.weights_sum"), expected="100", found=str(total))
         for k, dated in enumerate(params["min_score"].values):
             if dated.value is not None and not 0 <= dated.value <= _HUNDRED:
                 prefix = "min_score" if dated.start is None else f"min_score.values[{k}].value"
-                yield Issue(prefix, "a score is out of 100", expected="0 to 100", found=str(dated.value))
+                yield Issue(prefix, Message("criteria.score_out_of_100"), expected=Message("criteria.expect.zero_to_100"),
+                            found=str(dated.value))
 
     def prepare(self, values: Values, ctx: ProgramContext) -> tuple:
         items = tuple((item.id, item.label, item.weight / values.scale) for item in values["items"])
@@ -221,7 +223,7 @@ class MaxAmount(Criterion):
     def check(self, params: Mapping[str, Parameter], ctx: ProgramContext | None) -> Iterable[Issue]:
         per = params["per"].values[0].value
         if per not in ("total", "fiscal_year"):
-            yield Issue("per", "unknown way of counting", expected="total | fiscal_year", found=repr(per))
+            yield Issue("per", Message("criteria.unknown_counting"), expected="total | fiscal_year", found=repr(per))
 
     def evaluate(self, application, values: Values, ctx: ProgramContext) -> Verdict:
         maximum = values.maximum
