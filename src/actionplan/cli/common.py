@@ -10,13 +10,13 @@ import click
 import actionplan
 
 from ..errors import ValidationError
-from ..i18n import Message
+from ..i18n import N_, Message
 
 
 def lang_option(function):
     """A command's own ``--lang``, which wins over the global one."""
     return click.option("--lang", "lang", type=click.Choice(["fr", "en"]), default=None,
-                        help="Language of the output (default: the global --lang, else French).")(function)
+                        help=N_("cli.grants.check.option.lang"))(function)
 
 
 def parse_date_option(ctx, param, value):

@@ -65,10 +65,8 @@ def load_applications(path: str, plan, lang: str):
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ValidationError(errors, path)
-    from ..issue_text import issue_text
-
     for issue in issues:
-        click.echo(f"{path}: " + t("cli.grant.warning", lang) + f": {issue_text(issue, lang)}", err=True)
+        click.echo(f"{path}: " + t("cli.grant.warning", lang) + f": {issue.render(lang)}", err=True)
     return document
 
 

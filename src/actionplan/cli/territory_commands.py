@@ -22,51 +22,22 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ValidationError
-from ..i18n import catalogue
+from ..i18n import N_, t
 from .common import lang_option as _lang_option
 
-MESSAGES = {
-    "unknown": {
-        "fr": "territoire inconnu {value!r}{hint} ; la liste : « actionplan territories list »",
-        "en": "unknown territory {value!r}{hint}; the list: « actionplan territories list »",
-    },
-    "did_you_mean": {"fr": " (vouliez-vous dire {close!r} ?)", "en": " (did you mean {close!r}?)"},
-    "level.region": {"fr": "région", "en": "region"},
-    "level.mrc": {"fr": "MRC", "en": "RCM"},
-    "level.municipality": {"fr": "municipalité", "en": "municipality"},
-    "level.neighbourhood": {"fr": "quartier", "en": "neighbourhood"},
-    "level.country": {"fr": "pays", "en": "country"},
-    "level.province": {"fr": "province", "en": "province"},
-    "level.other": {"fr": "autre", "en": "other"},
-    "levels.region": {"fr": "régions", "en": "regions"},
-    "levels.mrc": {"fr": "MRC", "en": "RCMs"},
-    "levels.municipality": {"fr": "municipalités", "en": "municipalities"},
-    "levels.neighbourhood": {"fr": "quartiers", "en": "neighbourhoods"},
-    "levels.country": {"fr": "pays", "en": "countries"},
-    "levels.province": {"fr": "provinces", "en": "provinces"},
-    "levels.other": {"fr": "autres", "en": "others"},
-    "summary": {"fr": "{count} territoire(s) : {levels}", "en": "{count} territory(ies): {levels}"},
-    "hidden": {"fr": "(… {count} de plus sous ce niveau : --depth pour les voir)",
-               "en": "(… {count} more below this level: --depth to see them)"},
-    "read": {"fr": "{source} : {count} territoire(s) lu(s) ({levels})",
-             "en": "{source}: {count} territory(ies) read ({levels})"},
-    "dry_run": {"fr": "Rien n'est écrit : ajouter --into PLAN pour les garder dans les custom_territories d'un plan.",
-                "en": "Nothing written: add --into PLAN to keep them in a plan's custom_territories."},
-    "added": {"fr": "{target} : {added} territoire(s) ajouté(s) aux custom_territories, {replaced} remplacé(s), "
-                    "{same} déjà présent(s). Vérifier avec : actionplan territories list --plan {target}",
-              "en": "{target}: {added} territory(ies) added to custom_territories, {replaced} replaced, {same} "
-                    "already there. Check with: actionplan territories list --plan {target}"},
-    "invalid_table": {"fr": "{source} : {count} ligne(s) refusée(s), rien n'est écrit :",
-                      "en": "{source}: {count} row(s) refused, nothing written:"},
-    "changed": {
-        "fr": "{target} : {count} territoire(s) du tableau existent déjà dans le plan avec une autre définition "
-              "({ids}) ; rien n'est écrit (--replace pour les remplacer)",
-        "en": "{target}: {count} territory(ies) of the table are already in the plan with another definition "
-              "({ids}); nothing written (--replace to replace them)",
-    },
-}
 
-_m = catalogue(MESSAGES)
+
+
+#: Territory levels → the codes of their name, singular and plural.
+LEVEL_CODES = {
+    "region": (N_("cli.territories.level.region"), N_("cli.territories.levels.region")),
+    "mrc": (N_("cli.territories.level.mrc"), N_("cli.territories.levels.mrc")),
+    "municipality": (N_("cli.territories.level.municipality"), N_("cli.territories.levels.municipality")),
+    "neighbourhood": (N_("cli.territories.level.neighbourhood"), N_("cli.territories.levels.neighbourhood")),
+    "country": (N_("cli.territories.level.country"), N_("cli.territories.levels.country")),
+    "province": (N_("cli.territories.level.province"), N_("cli.territories.levels.province")),
+    "other": (N_("cli.territories.level.other"), N_("cli.territories.levels.other")),
+}
 
 
 def gazetteer_for(state, plan_ref: str | None):
@@ -90,7 +61,7 @@ def find_territory(gazetteer, value: str, lang: str, param_hint: str = "--under"
     found = resolve_territory(value, gazetteer)
     if found is not None:
         return found
-    raise click.BadParameter(_m("unknown", lang, value=value, hint=closest_hint(gazetteer, value, lang)),
+    raise click.BadParameter(t("cli.territories.unknown", lang, value=value, hint=closest_hint(gazetteer, value, lang)),
                              param_hint=param_hint)
 
 
@@ -101,12 +72,12 @@ def closest_hint(gazetteer, value: str, lang: str) -> str:
     if not close:
         by_name = difflib.get_close_matches(value, list(names), n=1, cutoff=0.7)
         close = [names[by_name[0]]] if by_name else []
-    return _m("did_you_mean", lang, close=close[0]) if close else ""
+    return t("cli.territories.did_you_mean", lang, close=close[0]) if close else ""
 
 
 def _level(level: str, lang: str, count: int = 1) -> str:
-    key = f"level.{level}" if count == 1 else f"levels.{level}"
-    return _m(key, lang) if key in MESSAGES else level
+    codes = LEVEL_CODES.get(level)
+    return t(codes[0] if count == 1 else codes[1], lang) if codes else level
 
 
 def level_counts(territories: Iterable, lang: str) -> str:
@@ -135,7 +106,7 @@ def render_tree(gazetteer, roots: Sequence, max_depth: int | None, lang: str) ->
             return
         if max_depth is not None and depth >= max_depth:
             hidden = sum(1 for _ in gazetteer.descendants(territory.id))
-            lines.append(f"{'  ' * (depth + 1)}{_m('hidden', lang, count=hidden)}")
+            lines.append("  " * (depth + 1) + t("cli.territories.hidden", lang, count=hidden))
             return
         for child in children:
             walk(child, depth + 1)
@@ -156,17 +127,17 @@ def _roots(gazetteer) -> list:
 
 @actionplan.hookimpl
 def actionplan_register_commands(cli):
-    @cli.group()
+    @cli.group(help=N_("cli.territories.help"))
     def territories():
         """The gazetteer: Quebec's regions and MRC, and the territories a table adds (docs/territories.md)."""
 
-    @territories.command("list")
+    @territories.command("list", help=N_("cli.territories.list.help"))
     @click.option("--under", "under", default=None, metavar="ID|NAME",
-                  help="Only this territory and what it contains (region:monteregie, « Les Maskoutains »).")
+                  help=N_("cli.territories.list.option.under"))
     @click.option("--plan", "plan_ref", default=None, metavar="FILE|ID",
-                  help="Include this plan's own territories (custom_territories).")
+                  help=N_("cli.territories.list.option.plan_ref"))
     @click.option("--depth", type=click.IntRange(0, 10), default=None,
-                  help="Levels shown below each first line (default: all under --under, else 1).")
+                  help=N_("cli.territories.list.option.depth"))
     @_lang_option
     @click.pass_obj
     def list_command(state, under, plan_ref, depth, lang):
@@ -181,19 +152,18 @@ def actionplan_register_commands(cli):
             shown = list(gazetteer.values())
             lines = render_tree(gazetteer, _roots(gazetteer), 1 if depth is None else depth, lang)
         click.echo("\n".join(lines))
-        click.echo(_m("summary", lang, count=len(shown), levels=level_counts(shown, lang)))
+        click.echo(t("cli.territories.summary", lang, count=len(shown), levels=level_counts(shown, lang)))
 
-    @territories.command("import")
+    @territories.command("import", help=N_("cli.territories.import.help"))
     @click.argument("file", type=click.Path(dir_okay=False))
     @click.option("--into", "into", default=None, metavar="PLAN",
-                  help="Plan file (or plan id in the store) whose custom_territories receive them; "
-                       "without it, the table is only checked.")
+                  help=N_("cli.territories.import.option.into"))
     @click.option("--columns", default=None, metavar="FIELD=HEADER,…",
-                  help="Which columns hold id, name, level, parent, code: --columns name=NOM,parent=MRC.")
-    @click.option("--level", default=None, help="Level of rows without one (municipality, mrc, region…).")
-    @click.option("--parent", default=None, metavar="ID|NAME", help="Parent of rows without one (mrc:memphremagog).")
-    @click.option("--encoding", default="utf-8", show_default=True, help="Text encoding of the file (cp1252…).")
-    @click.option("--replace", is_flag=True, help="Replace territories the plan already has with another definition.")
+                  help=N_("cli.territories.import.option.columns"))
+    @click.option("--level", default=None, help=N_("cli.territories.import.option.level"))
+    @click.option("--parent", default=None, metavar="ID|NAME", help=N_("cli.territories.import.option.parent"))
+    @click.option("--encoding", default="utf-8", show_default=True, help=N_("cli.territories.import.option.encoding"))
+    @click.option("--replace", is_flag=True, help=N_("cli.territories.import.option.replace"))
     @_lang_option
     @click.pass_obj
     def import_command(state, file, into, columns, level, parent, encoding, replace, lang):
@@ -212,18 +182,18 @@ def actionplan_register_commands(cli):
         except ValidationError as exc:
             _echo_table_issues(exc, file, lang)
             raise click.exceptions.Exit(2) from None
-        click.echo(_m("read", lang, source=file, count=len(found), levels=level_counts(found, lang) or "0"))
+        click.echo(t("cli.territories.read", lang, source=file, count=len(found), levels=level_counts(found, lang) or "0"))
         if into is None:
-            click.echo(_m("dry_run", lang))
+            click.echo(t("cli.territories.dry_run", lang))
             return
         counts = add_to_plan(state, into, found, replace, lang)
-        click.echo(_m("added", lang, target=into, **counts))
+        click.echo(t("cli.territories.added", lang, target=into, **counts))
 
 
 def _echo_table_issues(exc: ValidationError, source: str, lang: str) -> None:
     from ..territories.table import issue_in
 
-    click.echo(_m("invalid_table", lang, source=source, count=len(exc.issues)), err=True)
+    click.echo(t("cli.territories.invalid_table", lang, source=source, count=len(exc.issues)), err=True)
     for issue in exc.issues:
         click.echo(f"  {issue_in(issue, lang)}", err=True)
 
@@ -237,8 +207,8 @@ def merge(existing: Sequence, new: Sequence, replace: bool, target: str, lang: s
     changed = [t for t in new if t.id in by_id and by_id[t.id] != t]
     if changed and not replace:
         ids = ", ".join(t.id for t in changed[:5]) + (" …" if len(changed) > 5 else "")
-        raise ActionplanError(_m("changed", "en", target=target, count=len(changed), ids=ids),
-                              fr=_m("changed", "fr", target=target, count=len(changed), ids=ids))
+        raise ActionplanError(t("cli.territories.changed", "en", target=target, count=len(changed), ids=ids),
+                              fr=t("cli.territories.changed", "fr", target=target, count=len(changed), ids=ids))
     result = dict(by_id)
     for territory in new:
         result[territory.id] = territory

@@ -128,13 +128,11 @@ def _issue(line: int, field: str, message: str, expected: str | None = None, fou
 
 def issue_in(issue: Issue, lang: str) -> str:
     """A table's issue as one line in ``lang``: « ligne 4, parent : territoire parent inconnu; attendu : … »."""
-    from ..issue_text import issue_text
-
     if lang != "fr":
         return str(issue)
-    return issue_text(attrs.evolve(issue, path=re.sub(r"^line ", "ligne ", issue.path),
-                                   expected=issue.translations.get("fr.expected", issue.expected),
-                                   hint=issue.translations.get("fr.hint", issue.hint)), "fr")
+    return attrs.evolve(issue, path=re.sub(r"^line ", "ligne ", issue.path),
+                        expected=issue.translations.get("fr.expected", issue.expected),
+                        hint=issue.translations.get("fr.hint", issue.hint)).render("fr")
 
 
 def _header_index(header: Sequence[str], options: TableOptions, line: int) -> tuple[dict[str, int], list[Issue]]:
