@@ -22,7 +22,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ValidationError
-from ..i18n import N_, t
+from ..i18n import N_, Message, t
 from .common import lang_option as _lang_option
 
 
@@ -207,8 +207,7 @@ def merge(existing: Sequence, new: Sequence, replace: bool, target: str, lang: s
     changed = [t for t in new if t.id in by_id and by_id[t.id] != t]
     if changed and not replace:
         ids = ", ".join(t.id for t in changed[:5]) + (" …" if len(changed) > 5 else "")
-        raise ActionplanError(t("cli.territories.changed", "en", target=target, count=len(changed), ids=ids),
-                              fr=t("cli.territories.changed", "fr", target=target, count=len(changed), ids=ids))
+        raise ActionplanError(Message("cli.territories.changed", target=target, count=len(changed), ids=ids))
     result = dict(by_id)
     for territory in new:
         result[territory.id] = territory
