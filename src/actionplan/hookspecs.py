@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # only for the annotations: the hook specs sit below every mo
 
     from .documents import DocumentFormat, DocumentType
     from .errors import Issue
+    from .i18n import Catalogue
     from .grants.criteria import Criterion
     from .importers import Importer
     from .model import ActionPlan, Gazetteer, Territory
@@ -199,7 +200,7 @@ def actionplan_register_criteria(register: Callable[[Criterion | type[Criterion]
 
 
 @hookspec
-def actionplan_register_catalogues(register):
+def actionplan_register_catalogues(register: Callable[[Catalogue], None]) -> None:
     """Register a plugin's own message catalogue (its texts in every language it speaks).
 
     Call ``register(Catalogue(domain, directory))`` with an

@@ -25,7 +25,7 @@ import gettext
 import os
 import re
 import string
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -78,16 +78,23 @@ def catalogues() -> tuple[Catalogue, ...]:
         return (CORE,)
     _gathering = True
     try:
-        # imported here: the plugin manager imports the errors, which carry messages
-        from .plugins import registry
-
-        found = registry("actionplan_register_catalogues", "message catalogue", _catalogue_key)
-        return (CORE, *found)
+        return (CORE, *(catalogue for source in _sources for catalogue in source()))
     finally:
         _gathering = False
 
 
-def _catalogue_key(catalogue: Catalogue) -> str:
+#: Where plugins' catalogues come from: the plugin manager adds its registry here (it sits
+#: above this module, which the errors and everything else import).
+_sources: list[Callable[[], Iterable[Catalogue]]] = []
+
+
+def add_catalogue_source(source: Callable[[], Iterable[Catalogue]]) -> None:
+    """Look up the catalogues ``source()`` returns after the core's (the plugin manager does)."""
+    _sources.append(source)
+
+
+def catalogue_key(catalogue: Catalogue) -> str:
+    """A registered catalogue's name (domain and folder); refuses anything but a :class:`Catalogue`."""
     if not isinstance(catalogue, Catalogue):
         raise TypeError(f"expected an actionplan.i18n.Catalogue, found {catalogue!r}")
     return f"{catalogue.domain}@{catalogue.directory}"

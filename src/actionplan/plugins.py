@@ -24,7 +24,7 @@ import pluggy
 from . import hookspecs
 from .errors import PluginError, UnknownFormatError
 from .hookspecs import PROJECT
-from .i18n import N_, Message, Verbatim
+from .i18n import N_, Message, Verbatim, add_catalogue_source, catalogue_key
 
 T = TypeVar("T")
 
@@ -304,3 +304,7 @@ def registry(hook_name: str, kind: str, key: Callable[[Any], str], *,
     if hook_name not in _registries:
         _registries[hook_name] = collect(hook_name, kind, key, unique=unique)
     return _registries[hook_name]
+
+
+# the plugins' message catalogues, looked up by actionplan.i18n after the core's
+add_catalogue_source(lambda: registry("actionplan_register_catalogues", "message catalogue", catalogue_key))
