@@ -26,7 +26,8 @@ def test_a_field_of_an_unsupported_type_is_an_issue_naming_the_type():
     (issue,) = info.value.issues
     assert issue.path == ""
     assert issue.message == "unsupported type Opaque"
-    assert issue.translations == {"fr": "type non pris en charge : Opaque"}
+    assert issue.code == "validation.unsupported_type"
+    assert issue.render("fr") == "(document) : type non pris en charge : Opaque"
 
 
 def test_an_unsupported_top_level_type_is_an_issue_at_the_root():
