@@ -12,31 +12,10 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from .i18n import Message, Verbatim, as_message, current_language, optional_message, t, tn
+from .i18n import CarriesMessage, Message, Verbatim, as_message, current_language, optional_message, t, tn
 
 
-class _CarriesMessage:
-    """``code`` and ``params`` of the message an error or an issue carries."""
-
-    __slots__ = ()
-
-    def _message_value(self) -> Message:
-        raise NotImplementedError
-
-    @property
-    def code(self) -> str | None:
-        """The message's catalogue code (``None`` for a text shown as written)."""
-        message = self._message_value()
-        return None if isinstance(message, Verbatim) else message.code
-
-    @property
-    def params(self) -> dict[str, object]:
-        """The message's parameters, by name."""
-        message = self._message_value()
-        return {} if isinstance(message, Verbatim) else message.values
-
-
-class ActionplanError(_CarriesMessage, Exception):
+class ActionplanError(CarriesMessage, Exception):
     """Base class of every error meant to be shown to a user.
 
     ``ActionplanError(code, **params)`` names its message by a catalogue code
@@ -74,7 +53,7 @@ class ActionplanError(_CarriesMessage, Exception):
 
 
 @attrs.frozen
-class Issue(_CarriesMessage):
+class Issue(CarriesMessage):
     """One problem found in a document.
 
     ``path`` is a document path (``themes[0].objectives[1].actions[0]``; empty for the

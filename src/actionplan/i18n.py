@@ -285,6 +285,27 @@ class Verbatim(Message):
 CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
 
 
+class CarriesMessage:
+    """``code`` and ``params`` of the message an error or an issue carries (``_message_value()``)."""
+
+    __slots__ = ()
+
+    def _message_value(self) -> Message:
+        raise NotImplementedError
+
+    @property
+    def code(self) -> str | None:
+        """The message's catalogue code (``None`` for a text shown as written)."""
+        message = self._message_value()
+        return None if isinstance(message, Verbatim) else message.code
+
+    @property
+    def params(self) -> dict[str, object]:
+        """The message's parameters, by name."""
+        message = self._message_value()
+        return {} if isinstance(message, Verbatim) else message.values
+
+
 def as_message(value: str | Message) -> Message:
     """A message as is; a string shaped like a code is one, anything else a :class:`Verbatim` text.
 
