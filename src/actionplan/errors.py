@@ -173,6 +173,9 @@ class StoreError(ActionplanError):
 class NotFoundError(StoreError):
     """A document id is not in the store."""
 
+    #: The absent document's id, so a caller can word the error in its own language.
+    doc_id: str | None = None
+
 
 class ConflictError(StoreError):
     """A save was made against a stale version; nothing was overwritten."""
