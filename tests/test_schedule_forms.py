@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import re
 from datetime import date
 from pathlib import Path
@@ -331,8 +332,9 @@ def blocks(draw, lang: str):
             text = f"{EN_ORDINALS[index]} {'quarter' if choice == 'quarter' else 'half'} of {written}"
         return cls(year, index, fiscal=fiscal), text
     which = draw(portions)
+    names = FR_MONTHS if lang == "fr" else EN_MONTHS
     inner, inner_text = draw(st.one_of(
-        st.tuples(years, months).map(lambda ym: (InMonth(*ym), f"{(FR_MONTHS if lang == 'fr' else EN_MONTHS)[ym[1] - 1]} {ym[0]}")),
+        st.tuples(years, months).map(lambda ym: (InMonth(*ym), f"{names[ym[1] - 1]} {ym[0]}")),
         years.map(lambda y: (InYear(y), str(y))),
     ))
     return Portion(which, inner), _portion_text(FR_PORTIONS if lang == "fr" else EN_PORTIONS, which, inner_text)
@@ -462,7 +464,7 @@ def test_portions_of_a_month_are_its_three_decades():
         parts = [Portion(which, InMonth(2024, month)).bounds(CAL) for which in ("early", "mid", "late")]
         assert [p.start.day for p in parts] == [1, 11, 21]
         assert parts[-1].end == InMonth(2024, month).bounds(CAL).end
-        assert all(a.end + dt.timedelta(days=1) == b.start for a, b in zip(parts, parts[1:]))
+        assert all(a.end + dt.timedelta(days=1) == b.start for a, b in itertools.pairwise(parts))
 
 
 # -- round trip through documents ----------------------------------------------------------------------
@@ -543,9 +545,9 @@ def test_the_calendar_shows_deadlines_and_nothing_for_unscheduled(horizon):
 
 def test_the_timeline_marks_a_deadline_and_leaves_unscheduled_undated(horizon):
     from actionplan.progress import plan_progress
+    from actionplan.reports.labels import localizer
     from actionplan.reports.timeline import build_timeline
     from actionplan.reports.view import PlanView
-    from actionplan.reports.labels import localizer
 
     ids = action_ids(horizon)
     plan = with_schedules(horizon, {ids[0]: "Au besoin", ids[1]: "D'ici juin 2026", ids[2]: "Janvier à mars 2026"})

@@ -284,7 +284,10 @@ class _Part:
 
 @attrs.frozen
 class OnDate(_Part):
-    """A single day: « 31 mars 2026 », "March 31, 2026", "2026-03-31", « d'ici le 31 mars 2023 »."""
+    """A single day: « 31 mars 2026 », "March 31, 2026", "2026-03-31".
+
+    « d'ici le 31 mars 2023 » is a :class:`Deadline` on that day.
+    """
 
     kind: ClassVar[str] = "date"
     date: dt.date = attrs.field(converter=_plain_date, validator=_is_date)
@@ -295,7 +298,7 @@ class OnDate(_Part):
 
 @attrs.frozen
 class InMonth(_Part):
-    """A whole month: « Juillet 2019 », « mi-mars 2026 », "2026-03"."""
+    """A whole month: « Juillet 2019 », "2026-03" (« mi-mars 2026 » is a :class:`Portion` of it)."""
 
     kind: ClassVar[str] = "month"
     year: int = attrs.field(validator=_is_year)

@@ -61,7 +61,8 @@ ACCEPTED_FORMS: tuple[str, ...] = (
     "a quarter or semester (fiscal when named by two years): « T2 2026 », « 1er trimestre 2026-2027 », "
     "« S1 2026 », « 2e semestre 2026 », 'Q3 2026', 'Q1 2026-2027', 'first half of 2026'",
     "part of a month, season or year: « début 2026 », « mi-mars 2026 », « fin de l'hiver 2026 », 'late 2026'",
-    "a range: « janvier à mars 2026 », « janvier-mars 2026 », « printemps-été 2026 », « du 1er au 15 mars 2026 », "
+    "a range: « janvier à mars 2026 », « janvier-mars 2026 », « printemps-été 2026 », "
+    "« du 1er au 15 mars 2026 », "
     "'from January to March 2026', 'spring to fall 2026'",
     "a deadline: « d'ici juin 2026 », « au plus tard le 15 mai 2026 », « avant le 15 mai 2026 », "
     "« d'ici la fin de 2026 », 'by fall 2026', 'before June 2026'",
@@ -69,7 +70,8 @@ ACCEPTED_FORMS: tuple[str, ...] = (
     "a span of years (fiscal or calendar, as the plan says): « 2025-2026 », « 2019-2023 », « 2025 à 2026 »",
     "a fiscal year: « exercice 2020-2021 », 'FY 2020-2021'",
     "continuous over the plan: « En continu », « En continu pour ajouts », 'Ongoing', 'Continuous'",
-    "a recurrence: « 2 fois par année », « Une rencontre », « hebdomadaire », « aux deux semaines », « bimensuel », "
+    "a recurrence: « 2 fois par année », « Une rencontre », « hebdomadaire », « aux deux semaines », "
+    "« bimensuel », "
     "« mensuellement », « trimestriel », « Annuellement Automne », « chaque mois de juin », 'Twice a year', "
     "'weekly', 'biweekly', 'quarterly', 'Every autumn'",
     "an event: « À la fin de chaque projet », « au début de chaque projet », 'At the end of each project'",
@@ -201,7 +203,7 @@ def _of_year(s: str = "") -> str:
 
 
 def _divisions(letters: str, words: str, s: str = "") -> list[str]:
-    """Quarters (« T2 2026 », « 1er trimestre 2026-2027 ») or semesters (« S1 2026 »), with ``index`` or ``ord``."""
+    """Quarters (« T2 2026 », « 1er trimestre 2026-2027 ») or semesters (« S1 2026 »): ``index`` or ``ord``."""
     return [rf"[{letters}](?P<index{s}>[1-4]) " + _of_year(s),
             _year(s) + rf" ?-? ?[{letters}](?P<index{s}>[1-4])",
             _choice(f"ord{s}", _ORDINALS) + rf" (?:{words})[ ,]?" + _of_year(s),
@@ -313,7 +315,7 @@ def _second_year(first: int, second: str) -> int:
     return last + 100 if len(second) == 2 and last < first else last
 
 
-def _division(cls: type[InQuarter] | type[InSemester], name: str, highest: int) -> Callable[[_Groups, str], _Built]:
+def _division(cls: type[InQuarter | InSemester], name: str, highest: int) -> Callable[[_Groups, str], _Built]:
     def build(groups: _Groups, s: str = "") -> _Built:
         index = groups.get(f"index{s}")
         number = int(index) if index is not None else _ORDINALS[_need(groups, f"ord{s}")]
