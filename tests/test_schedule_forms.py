@@ -558,3 +558,16 @@ def test_the_timeline_marks_a_deadline_and_leaves_unscheduled_undated(horizon):
         ("marker", date(2026, 6, 30), date(2026, 6, 30))]
     assert [(s.kind, s.start, s.end) for s in rows[ids[2]].segments if s.kind != "measure"] == [
         ("span", date(2026, 1, 1), date(2026, 3, 31))]
+
+
+@pytest.mark.parametrize(("text", "french"), [
+    ("novembre à février 2027", "la plage va à rebours"),
+    ("À déterminer 2026", "« au besoin » ou « à déterminer » s'écrit seul"),
+    ("3e semestre 2026", "une année compte 2 semestres, pas 3"),
+    ("T5 2026", "illisible"),
+])
+def test_the_new_refusals_speak_french(text, french):
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule(text)
+    line = caught.value.message("fr")
+    assert french in line and "cannot" not in line and "goes backwards" not in line, line

@@ -275,8 +275,7 @@ _Built = OnDate | InMonth | InSeason | InYear | InQuarter | InSemester | Portion
 
 def _need(groups: _Groups, name: str) -> str:
     value = groups.get(name)
-    if value is None:  # the patterns make these groups mandatory
-        raise _Refusal(f"missing {name}")
+    assert value is not None, name  # the patterns make these groups mandatory
     return value
 
 
