@@ -360,3 +360,42 @@ def test_ranking_orders_eligible_first_then_ranking_criteria_then_deposit_then_i
     assert data[0]["rank"] == 1 and data[-1]["eligible"] is False
     assert data[-1]["criteria"][0]["advice"].startswith("act on at least one of these priorities")
     assert data[0]["criteria"][1]["facts"] == {"priorities": ["p3", "p4"], "count": 2, "minimum": 2}
+
+
+# -- the wording before the catalogues, kept for one release ------------------------------------
+
+
+def test_text_still_works_but_is_deprecated():
+    import pytest
+
+    from actionplan.api import Message
+
+    with pytest.warns(DeprecationWarning, match="Text is deprecated"):
+        text = Text("Partenaires", "Partners")
+    assert isinstance(text, Message)
+    assert (text.fr, text.en, text.get("en"), text.render("fr"), str(text)) == (
+        "Partenaires", "Partners", "Partners", "Partenaires", "Partners")
+
+
+def test_refuse_takes_a_message_and_the_two_texts_form_is_deprecated():
+    import pytest
+
+    from actionplan.api import GrantRefusal, Message, refuse
+
+    refusal = refuse(Message("grants.stage.review"))
+    assert isinstance(refusal, GrantRefusal)
+    assert (refusal.code, refusal.message("fr"), str(refusal)) == ("grants.stage.review", "en analyse", "under review")
+    with pytest.warns(DeprecationWarning, match=r"refuse\(fr, en\) is deprecated"):
+        old = refuse("refusé", "refused")
+    assert (old.message("fr"), old.message("en")) == ("refusé", "refused")
+
+
+def test_the_generic_criteria_speak_through_the_catalogue():
+    from actionplan.grants.rules import GENERIC_CRITERIA
+    from actionplan.i18n import Message
+
+    for criterion in GENERIC_CRITERIA:
+        assert isinstance(criterion.title, Message) and criterion.title.code.startswith("grants.")
+        assert criterion.title.render("fr") != criterion.title.render("en")
+        for param in criterion.parameters.values():
+            assert isinstance(param.description, Message) and param.description.code

@@ -88,8 +88,8 @@ def test_over_commitment_is_refused_with_a_french_message_too():
     ledger.commit("a", {"2020-2021": D(195007)}, dt.date(2020, 3, 26))
     with pytest.raises(GrantError) as info:
         ledger.commit("b", {"2020-2021": D(1)}, dt.date(2020, 3, 26))
-    assert "engagement refusé" in info.value.text.fr
-    assert "0\xa0$ disponibles" in info.value.text.fr
+    assert "engagement refusé" in info.value.message("fr")
+    assert "0\xa0$ disponibles" in info.value.message("fr")
 
 
 def test_commitment_after_the_end_or_to_a_closed_year_is_refused():

@@ -27,6 +27,7 @@ from .checks import plan_gazetteer
 from .cli import CliState, echo_issues
 from .cli.common import load_document_of, resolve_plan
 from .documents import DocumentFormat, DocumentType, write_atomic
+from .i18n import N_, Catalogue, Message, Plural, Verbatim, current_language, t, tn
 from .errors import (
     ActionplanError,
     ConflictError,
@@ -165,6 +166,8 @@ __all__ = [
     "load", "loads", "dump", "dumps", "open_store", "write_atomic",
     "ActionplanError", "Issue", "ValidationError", "ScheduleError", "PluginError", "UnknownFormatError",
     "StoreError", "NotFoundError", "ConflictError", "GrantError", "GrantRefusal", "SourceError",
+    # -- messages: catalogue codes, a plugin's own catalogue (actionplan_register_catalogues) --
+    "Message", "Plural", "Verbatim", "N_", "t", "tn", "current_language", "Catalogue",
     # -- the model: plans, tracking, organisations, territories ----------------------------
     "ActionPlan", "Theme", "Objective", "Action", "Indicator", "Target", "Measurement", "Task", "Section",
     "Organisation", "Participation", "TrackingLog", "with_measurements", "DEFAULT_SCALE",

@@ -40,7 +40,7 @@ def _in_language(lang: str) -> Iterator[None]:
     try:
         yield
     except GrantRefusal as exc:
-        raise GrantError(exc.text.en, fr=exc.text.fr) from None
+        raise GrantError(exc.text) from None
 
 
 def load_program(state, ref: str, lang: str):
@@ -257,7 +257,7 @@ def render_pending(plan, result, as_of: dt.date, lang: str, fmt: str) -> None:
         _echo_json({
             "program": plan.id,
             "as_of": as_of.isoformat(),
-            "waiting": [{"application": w.application, "kind": w.kind, "who": w.who, "who_title": w.who_title, "what": w.what.get(lang),
+            "waiting": [{"application": w.application, "kind": w.kind, "who": w.who, "who_title": w.who_title, "what": w.what.render(lang),
                          "since": w.since.isoformat() if w.since else None,
                          "due": w.due.isoformat() if w.due else None, "overdue": w.overdue} for w in waiting],
             "calls": [{"call": c.id, "title": c.title, "deadline": d.date.isoformat(),
@@ -286,9 +286,9 @@ def render_pending(plan, result, as_of: dt.date, lang: str, fmt: str) -> None:
             elif item.since is not None:
                 details.append(t("cli.grant.since", lang, date=item.since.isoformat()))
             suffix = f" ({', '.join(details)})" if details else ""
-            click.echo(f"  • {item.application} — {titles.get(item.application, '')} : {item.what.get(lang)}{suffix}"
+            click.echo(f"  • {item.application} — {titles.get(item.application, '')} : {item.what.render(lang)}{suffix}"
                        if lang == "fr" else
-                       f"  • {item.application} — {titles.get(item.application, '')}: {item.what.get(lang)}{suffix}")
+                       f"  • {item.application} — {titles.get(item.application, '')}: {item.what.render(lang)}{suffix}")
     if calls:
         click.echo("")
         click.echo(t("cli.grant.applicants", lang) + " — " + t("cli.grant.calls", lang))

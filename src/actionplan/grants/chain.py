@@ -23,7 +23,8 @@ from typing import Any
 import attrs
 
 from ..errors import Issue
-from .criteria import GrantRefusal, Text, refuse
+from .criteria import GrantRefusal, _refusal
+from ..i18n import Message, Verbatim
 from .ledger import Ledger
 from ..model.grants import (
     Agreement,
@@ -37,17 +38,17 @@ from ..model.grants import (
     ReportRequirement,
     total_of,
 )
-from .money import format_amount
+from .money import Amount, format_amount
 
 #: Where a dossier stands: waiting on a body of the chain, approved (awaiting its
 #: agreement), rejected, or under a signed agreement (payments and reports).
 STAGES = ("review", "approved", "rejected", "agreement")
 
 STAGE_NAMES = {
-    "review": Text("en analyse", "under review"),
-    "approved": Text("approuvée", "approved"),
-    "rejected": Text("refusée", "rejected"),
-    "agreement": Text("entente signée", "agreement signed"),
+    "review": Message("grants.stage.review"),
+    "approved": Message("grants.stage.approved"),
+    "rejected": Message("grants.stage.rejected"),
+    "agreement": Message("grants.stage.agreement"),
 }
 
 
@@ -86,7 +87,7 @@ class Waiting:
     kind: str  # "decision", "agreement", "payment" or "report"
     who: str  # an organisation id, or a step id when the step names no organisation
     who_title: str
-    what: Text
+    what: Message
     since: dt.date | None = None
     due: dt.date | None = None
     overdue: bool = False
@@ -117,29 +118,29 @@ class Workflow:
         app = dossier.application.id
         self._same(dossier, decision.application)
         if not self.steps:
-            raise refuse(f"{app} : le programme n'a pas de chaîne d'approbation", f"{app}: the program has no approval chain")
+            raise _refusal(f"{app} : le programme n'a pas de chaîne d'approbation", f"{app}: the program has no approval chain")
         index = self._index.get(decision.body)
         if index is None:
             known = ", ".join(self._index)
-            raise refuse(f"{app} : {decision.body!r} n'est pas une instance de la chaîne d'approbation ({known})",
+            raise _refusal(f"{app} : {decision.body!r} n'est pas une instance de la chaîne d'approbation ({known})",
                          f"{app}: {decision.body!r} is not a body of the approval chain ({known})")
         step = self.steps[index]
         if dossier.stage != "review":
             last = dossier.decisions[-1] if dossier.decisions else None
             when = f" le {last.date}" if last else ""
             when_en = f" on {last.date}" if last else ""
-            raise refuse(f"{app} est déjà {STAGE_NAMES[dossier.stage].fr}{when}; {step.title} ne peut plus en décider",
-                         f"{app} is already {STAGE_NAMES[dossier.stage].en}{when_en}; {step.title} can no longer decide on it")
+            raise _refusal(f"{app} est déjà {STAGE_NAMES[dossier.stage].render('fr')}{when}; {step.title} ne peut plus en décider",
+                         f"{app} is already {STAGE_NAMES[dossier.stage].render('en')}{when_en}; {step.title} can no longer decide on it")
         awaited = self.steps[dossier.step]
         if index > dossier.step:
-            raise refuse(f"{app} attend d'abord la décision de {awaited.title}; {step.title} ne peut pas encore en décider",
+            raise _refusal(f"{app} attend d'abord la décision de {awaited.title}; {step.title} ne peut pas encore en décider",
                          f"{app} first awaits the decision of {awaited.title}; {step.title} cannot decide on it yet")
         if index < dossier.step:
-            raise refuse(f"{app} : {step.title} a déjà rendu une décision favorable; le dossier attend {awaited.title}",
+            raise _refusal(f"{app} : {step.title} a déjà rendu une décision favorable; le dossier attend {awaited.title}",
                          f"{app}: {step.title} has already decided favourably; the file awaits {awaited.title}")
         self._not_before(dossier, decision.date, "décision", "decision")
         if decision.amount is not None and decision.amounts and decision.amount != total_of(decision.amounts):
-            raise refuse(f"{app} : le montant ({_money(decision.amount, 'fr')}) ne correspond pas à la somme des montants "
+            raise _refusal(f"{app} : le montant ({_money(decision.amount, 'fr')}) ne correspond pas à la somme des montants "
                          f"par exercice ({_money(total_of(decision.amounts), 'fr')})",
                          f"{app}: the amount ({_money(decision.amount, 'en')}) differs from the sum of the amounts by "
                          f"fiscal year ({_money(total_of(decision.amounts), 'en')})")
@@ -160,11 +161,11 @@ class Workflow:
         app = dossier.application.id
         self._same(dossier, agreement.application)
         if dossier.stage == "agreement" and dossier.agreement is not None:
-            raise refuse(f"{app} : l'entente est déjà signée ({dossier.agreement.signed})",
+            raise _refusal(f"{app} : l'entente est déjà signée ({dossier.agreement.signed})",
                          f"{app}: the agreement is already signed ({dossier.agreement.signed})")
         if dossier.stage != "approved":
-            raise refuse(f"{app} n'est pas approuvée ({STAGE_NAMES[dossier.stage].fr}); une entente suit l'approbation",
-                         f"{app} is not approved ({STAGE_NAMES[dossier.stage].en}); an agreement follows approval")
+            raise _refusal(f"{app} n'est pas approuvée ({STAGE_NAMES[dossier.stage].render('fr')}); une entente suit l'approbation",
+                         f"{app} is not approved ({STAGE_NAMES[dossier.stage].render('en')}); an agreement follows approval")
         self._not_before(dossier, agreement.signed, "entente", "agreement")
         return attrs.evolve(dossier, stage="agreement", agreement=agreement, since=agreement.signed)
 
@@ -173,14 +174,14 @@ class Workflow:
         app = dossier.application.id
         self._same(dossier, payment.application)
         if dossier.stage != "agreement" or dossier.agreement is None:
-            raise refuse(f"{app} : aucun versement avant la signature de l'entente ({STAGE_NAMES[dossier.stage].fr})",
-                         f"{app}: no payment before the agreement is signed ({STAGE_NAMES[dossier.stage].en})")
+            raise _refusal(f"{app} : aucun versement avant la signature de l'entente ({STAGE_NAMES[dossier.stage].render('fr')})",
+                         f"{app}: no payment before the agreement is signed ({STAGE_NAMES[dossier.stage].render('en')})")
         if payment.date < dossier.agreement.signed:
-            raise refuse(f"{app} : versement le {payment.date}, avant la signature de l'entente ({dossier.agreement.signed})",
+            raise _refusal(f"{app} : versement le {payment.date}, avant la signature de l'entente ({dossier.agreement.signed})",
                          f"{app}: payment on {payment.date}, before the agreement was signed ({dossier.agreement.signed})")
         remaining = dossier.granted_total - dossier.paid
         if payment.amount > remaining:
-            raise refuse(f"{app} : versement de {_money(payment.amount, 'fr')} refusé; il reste {_money(remaining, 'fr')} à verser",
+            raise _refusal(f"{app} : versement de {_money(payment.amount, 'fr')} refusé; il reste {_money(remaining, 'fr')} à verser",
                          f"{app}: payment of {_money(payment.amount, 'en')} refused; {_money(remaining, 'en')} remain to be paid")
         if self.ledger is not None:
             self.ledger.pay(app, payment.amount, payment.date)
@@ -193,16 +194,16 @@ class Workflow:
         requirement = self.requirement(receipt.report)
         if requirement is None:
             known = ", ".join(r.id for r in self.program.reports) or "aucun / none"
-            raise refuse(f"{app} : {receipt.report!r} n'est pas un rapport exigé par le programme ({known})",
+            raise _refusal(f"{app} : {receipt.report!r} n'est pas un rapport exigé par le programme ({known})",
                          f"{app}: {receipt.report!r} is not a report the program requires ({known})")
         if dossier.stage != "agreement" or dossier.agreement is None:
-            raise refuse(f"{app} : un rapport suit la signature de l'entente ({STAGE_NAMES[dossier.stage].fr})",
-                         f"{app}: a report follows the signed agreement ({STAGE_NAMES[dossier.stage].en})")
+            raise _refusal(f"{app} : un rapport suit la signature de l'entente ({STAGE_NAMES[dossier.stage].render('fr')})",
+                         f"{app}: a report follows the signed agreement ({STAGE_NAMES[dossier.stage].render('en')})")
         if any(r.report == receipt.report for r in dossier.reports):
-            raise refuse(f"{app} : le rapport {requirement.title!r} est déjà reçu",
+            raise _refusal(f"{app} : le rapport {requirement.title!r} est déjà reçu",
                          f"{app}: the report {requirement.title!r} was already received")
         if receipt.received < dossier.agreement.signed:
-            raise refuse(f"{app} : rapport reçu le {receipt.received}, avant l'entente ({dossier.agreement.signed})",
+            raise _refusal(f"{app} : rapport reçu le {receipt.received}, avant l'entente ({dossier.agreement.signed})",
                          f"{app}: report received on {receipt.received}, before the agreement ({dossier.agreement.signed})")
         return attrs.evolve(dossier, reports=(*dossier.reports, receipt), since=dossier.last_event(receipt.received))
 
@@ -232,20 +233,19 @@ class Workflow:
             if not self.steps:
                 return ()
             step = self.steps[dossier.step]
-            what = (Text("recommandation", "recommendation") if step.decides == "recommend"
-                    else Text("approbation", "approval"))
+            what = (Message("grants.waiting.recommendation") if step.decides == "recommend"
+                    else Message("grants.waiting.approval"))
             return (Waiting(app.id, "decision", step.organisation or step.id, step.title, what, since=dossier.since),)
         if dossier.stage == "approved":
             who = self.program.chain.agreements_by or self.program.administered_by or ""
             return (Waiting(app.id, "agreement", who, self.organisations.get(who, who),
-                            Text("signature de l'entente", "signing the agreement"), since=dossier.since),)
+                            Message("grants.waiting.agreement"), since=dossier.since),)
         found: list[Waiting] = []
         remaining = dossier.granted_total - dossier.paid
         if remaining > 0:
             who = self.program.chain.payments_by or self.program.chain.agreements_by or ""
             found.append(Waiting(app.id, "payment", who, self.organisations.get(who, who),
-                                 Text(f"versement du solde de {_money(remaining, 'fr')}",
-                                      f"payment of the remaining {_money(remaining, 'en')}"),
+                                 Message("grants.waiting.payment", amount=Amount(remaining)),
                                  since=dossier.since))
         received = {r.report for r in dossier.reports}
         signed = dossier.agreement.signed if dossier.agreement is not None else None
@@ -254,7 +254,7 @@ class Workflow:
                 continue
             due = self.report_due(requirement, app)
             found.append(Waiting(app.id, "report", app.lead, self.organisations.get(app.lead, app.lead),
-                                 Text(requirement.title, requirement.title), since=signed,
+                                 Verbatim(requirement.title), since=signed,
                                  due=due, overdue=due is not None and due < as_of))
         return tuple(found)
 
@@ -262,13 +262,13 @@ class Workflow:
 
     def _same(self, dossier: Dossier, application: str) -> None:
         if application != dossier.application.id:
-            raise refuse(f"l'événement vise {application}, pas {dossier.application.id}",
+            raise _refusal(f"l'événement vise {application}, pas {dossier.application.id}",
                          f"the event is for {application}, not {dossier.application.id}")
 
     def _not_before(self, dossier: Dossier, day: dt.date, fr: str, en: str) -> None:
         if dossier.since is not None and day < dossier.since:
             app = dossier.application.id
-            raise refuse(f"{app} : {fr} datée du {day}, avant l'étape précédente ({dossier.since})",
+            raise _refusal(f"{app} : {fr} datée du {day}, avant l'étape précédente ({dossier.since})",
                          f"{app}: {en} dated {day}, before the previous step ({dossier.since})")
 
     def _granted(self, dossier: Dossier, decision: Decision) -> dict[str, Decimal]:
@@ -286,9 +286,9 @@ class Workflow:
         else:
             granted = dict(app.requested)
         if not granted or not total_of(granted):
-            raise refuse(f"{app.id} : aucun montant demandé ni accordé par exercice", f"{app.id}: no amount requested or granted by fiscal year")
+            raise _refusal(f"{app.id} : aucun montant demandé ni accordé par exercice", f"{app.id}: no amount requested or granted by fiscal year")
         if total_of(granted) > app.total_requested:
-            raise refuse(f"{app.id} : {_money(total_of(granted), 'fr')} accordés, plus que les {_money(app.total_requested, 'fr')} demandés",
+            raise _refusal(f"{app.id} : {_money(total_of(granted), 'fr')} accordés, plus que les {_money(app.total_requested, 'fr')} demandés",
                          f"{app.id}: {_money(total_of(granted), 'en')} granted, more than the {_money(app.total_requested, 'en')} requested")
         return {year: amount for year, amount in granted.items() if amount}
 
@@ -297,7 +297,7 @@ class Workflow:
             return dict(app.requested)
         if len(app.requested) == 1:
             return {next(iter(app.requested)): amount}
-        raise refuse(f"{app.id} : {_money(amount, 'fr')} accordés sur plusieurs exercices; précisez « amounts » par exercice",
+        raise _refusal(f"{app.id} : {_money(amount, 'fr')} accordés sur plusieurs exercices; précisez « amounts » par exercice",
                      f"{app.id}: {_money(amount, 'en')} granted over several fiscal years; give 'amounts' by fiscal year")
 
 
@@ -351,5 +351,5 @@ def replay(program: GrantProgram, document: ApplicationsDocument, *, as_of: dt.d
         try:
             dossiers[event.application] = apply[kind](dossier, event)
         except GrantRefusal as exc:
-            issues.append(Issue(f"{kind}[{index}]", exc.text.en, translations={"fr": exc.text.fr}))
+            issues.append(Issue(f"{kind}[{index}]", exc.text))
     return Replay(workflow, dossiers, ledger, tuple(issues))

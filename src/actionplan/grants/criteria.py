@@ -23,12 +23,13 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
+import warnings
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import attrs
 
 from ..errors import GrantError, Issue, PluginError, ValidationError
-from ..i18n import N_, Message, Verbatim
+from ..i18n import N_, Message, Verbatim, as_message, current_language
 from ..model.base import NUMBER_EXPECTED, is_reasonable_number
 from ..model.grants import CRITERION_ROLES
 
@@ -38,14 +39,54 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model.grants import Application, CriterionConfig, GrantProgram
 
 
-class Text(NamedTuple):
-    """A message in French and English; ``get(lang)`` picks one (French unless ``"en"``)."""
+class _Bilingual(Verbatim):
+    """A French and an English text held side by side (the wording before the catalogues)."""
 
-    fr: str
-    en: str
+    __slots__ = ()
+
+    def __init__(self, fr: str, en: str, /):
+        Message.__init__(self, "", fr=fr, en=en)
+
+    @property
+    def fr(self) -> str:
+        return str(self.values["fr"])
+
+    @property
+    def en(self) -> str:
+        return str(self.values["en"])
 
     def get(self, lang: str = "fr") -> str:
-        return self.en if lang == "en" else self.fr
+        return self.render(lang)
+
+    def render(self, lang: str | None = None) -> str:
+        return self.en if current_language(lang) == "en" else self.fr
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.fr!r}, {self.en!r})"
+
+
+class Text(_Bilingual):
+    """Deprecated: a text in French and English only; give a :class:`~actionplan.i18n.Message` instead.
+
+    A :class:`~actionplan.i18n.Message` names a code of a gettext catalogue (the core's or
+    the plugin's own, ``docs/i18n.md``) and so speaks every language a catalogue is written
+    in. ``Text(fr, en)`` still works (``text.fr``, ``text.en``, ``text.get(lang)``,
+    ``text.render(lang)``) and is removed in the next release.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, fr: str, en: str, /):
+        warnings.warn("actionplan.api.Text is deprecated: give a catalogue Message (actionplan.api.Message) "
+                      "instead; Text is removed in the next release", DeprecationWarning, stacklevel=2)
+        super().__init__(fr, en)
+
+
+def text_of(value: Message | str | None, lang: str | None = None) -> str:
+    """A criterion's title, description, reason or advice in ``lang`` (a message, or a plain text)."""
+    if value is None:
+        return ""
+    return value.render(lang) if isinstance(value, Message) else str(value)
 
 
 def plural(n: int | Decimal, singular: str, many: str, lang: str) -> str:
@@ -61,23 +102,42 @@ def plural(n: int | Decimal, singular: str, many: str, lang: str) -> str:
 
 
 class GrantRefusal(GrantError):
-    """A refused grant operation, with its message in both languages (``str()`` is English)."""
+    """A refused grant operation; its message is a catalogue :class:`~actionplan.i18n.Message`.
 
-    def __init__(self, text: Text):
-        self.text = text
-        super().__init__(text.en)
+    ``str()`` is English, ``message(lang)`` the text in ``lang``; ``text`` is the message.
+    """
+
+    def __init__(self, text: Message):
+        super().__init__(text)
+
+    @property
+    def text(self) -> Message:
+        return self.msg
 
 
-def refuse(fr: str, en: str) -> GrantRefusal:
-    """The error to raise for an illegal operation, worded in French and English."""
-    return GrantRefusal(Text(fr, en))
+def refuse(message: Message | str, en: str | None = None, /) -> GrantRefusal:
+    """The error to raise for an illegal operation: ``refuse(Message("myplugin.code", …))``.
+
+    ``refuse(fr, en)`` (a French and an English text) is the older form, deprecated: it
+    speaks two languages only.
+    """
+    if en is None:
+        return GrantRefusal(as_message(message))
+    warnings.warn("refuse(fr, en) is deprecated: give a catalogue Message (refuse(Message(code, **params))); "
+                  "the two-text form is removed in the next release", DeprecationWarning, stacklevel=2)
+    return _refusal(str(message), en)
+
+
+def _refusal(fr: str, en: str) -> GrantRefusal:
+    """A refusal worded in French and English (the ledger's and the chain's own wording)."""
+    return GrantRefusal(_Bilingual(fr, en))
 
 
 class Verdict(NamedTuple):
     """What a criterion says about one application.
 
     ``facts`` are machine-readable (counts, ids, the parameters used). ``reason`` and
-    ``advice`` are :class:`Text`; a criterion may leave them ``None`` and write them in
+    ``advice`` are :class:`~actionplan.i18n.Message` (catalogue codes); a criterion may leave them ``None`` and write them in
     :meth:`Criterion.explain` from the facts instead, so that judging 100 000
     applications does not format 100 000 sentences nobody reads. ``score`` orders
     applications under a ranking criterion (higher first); without one, a ranking
@@ -86,8 +146,8 @@ class Verdict(NamedTuple):
 
     passed: bool
     facts: Mapping[str, Any]
-    reason: Text | None = None
-    advice: Text | None = None
+    reason: Message | None = None
+    advice: Message | None = None
     score: Decimal | None = None
 
 
@@ -128,7 +188,7 @@ class Param:
     default: Any = REQUIRED
     minimum: Any = None
     dated: bool = True
-    description: Text | None = None
+    description: Message | None = None
 
     @property
     def required(self) -> bool:
@@ -260,7 +320,8 @@ class Criterion:
 
     * ``name``: the id program files use (``criterion: min_priorities``);
     * ``role``: ``"eligibility"`` (default) or ``"ranking"``;
-    * ``title``: a short :class:`Text` shown in reports;
+    * ``title``: a short :class:`~actionplan.i18n.Message` shown in reports (a code of the
+      core's or the plugin's catalogue);
     * ``parameters``: name → :class:`Param`.
 
     ``check`` adds program-level checks of the parameters (weights summing to 100…);
@@ -271,7 +332,7 @@ class Criterion:
 
     name: ClassVar[str] = ""
     role: ClassVar[str] = "eligibility"
-    title: ClassVar[Text] = Text("", "")
+    title: ClassVar[Message] = Verbatim("")
     parameters: ClassVar[Mapping[str, Param]] = {}
 
     def check(self, params: Mapping[str, Parameter], ctx: ProgramContext | None) -> Iterable[Issue]:
@@ -291,8 +352,8 @@ class Criterion:
         The default reads ``verdict.reason`` and ``verdict.advice``; override it to write
         them from ``verdict.facts`` only when someone reads them.
         """
-        reason = verdict.reason.get(lang) if verdict.reason is not None else ""
-        advice = verdict.advice.get(lang) if verdict.advice is not None else None
+        reason = text_of(verdict.reason, lang)
+        advice = text_of(verdict.advice, lang) if verdict.advice is not None else None
         return reason, advice
 
 

@@ -29,7 +29,6 @@ from .criteria import (
     Criterion,
     Parameter,
     ProgramContext,
-    Text,
     Values,
     Verdict,
     _prefixed,
@@ -37,6 +36,7 @@ from .criteria import (
     get_criterion,
     parse_params,
     refuse,
+    text_of,
 )
 from ..model.grants import Application, CriterionConfig, GrantProgram
 
@@ -57,7 +57,7 @@ class CompiledCriterion:
 
     def title(self, lang: str = "fr") -> str:
         """The program's own label (written in French) in French; the criterion's title in English."""
-        own = self.criterion.title.get(lang)
+        own = text_of(self.criterion.title, lang)
         if lang == "fr":
             return self.config.label or own or self.config.criterion
         return own or self.config.label or self.config.criterion
@@ -94,7 +94,7 @@ class Assessment:
         index = key_or_index if isinstance(key_or_index, int) else [c.key for c in self._evaluator.criteria].index(key_or_index)
         compiled, verdict = self._evaluator.criteria[index], self.verdicts[index]
         if verdict.reason is not None:
-            return verdict.reason.get(lang), (verdict.advice.get(lang) if verdict.advice is not None else None)
+            return text_of(verdict.reason, lang), (text_of(verdict.advice, lang) if verdict.advice is not None else None)
         return compiled.criterion.explain(verdict, self._evaluator.ctx, lang)
 
     def reasons(self, lang: str = "fr") -> list[tuple[CompiledCriterion, Verdict, str, str | None]]:
@@ -103,8 +103,8 @@ class Assessment:
         found = []
         for compiled, verdict in zip(self._evaluator.criteria, self.verdicts):
             if verdict.reason is not None:
-                reason = verdict.reason.get(lang)
-                advice = verdict.advice.get(lang) if verdict.advice is not None else None
+                reason = text_of(verdict.reason, lang)
+                advice = text_of(verdict.advice, lang) if verdict.advice is not None else None
             else:
                 reason, advice = compiled.criterion.explain(verdict, ctx, lang)
             found.append((compiled, verdict, reason, advice))
@@ -143,10 +143,8 @@ class Ranking:
 def _undefined(name: str, since: Any, day: dt.date):
     """A criterion whose parameter has no value yet on ``day``: it cannot pass, and says why."""
     verdict = Verdict(False, {"undefined_parameter": name, "defined_from": since, "date": day},
-                      Text(f"Le paramètre « {name} » n'est défini qu'à partir du {since} (dépôt le {day}).",
-                           f"Parameter '{name}' is only defined from {since} (deposited on {day})."),
-                      Text(f"définir « {name} » à partir d'une date antérieure au {day} dans le programme",
-                           f"give '{name}' a value from a date before {day} in the program"))
+                      Message("grants.criterion.undefined_parameter", name=name, since=since, day=day),
+                      Message("grants.criterion.undefined_parameter.advice", name=name, day=day))
     return lambda application, prepared, ctx: verdict
 
 
@@ -170,12 +168,8 @@ class Evaluator:
             criterion = get_criterion(config.criterion, installed)
             if criterion is None:
                 known = ", ".join(installed.names()) or "-"
-                raise refuse(
-                    f"{where}.criterion : aucun critère installé ne s'appelle {config.criterion!r} (installés : {known}); "
-                    "installez l'extension qui le fournit",
-                    f"{where}.criterion: no installed criterion named {config.criterion!r} (installed: {known}); "
-                    "install the plugin that provides it",
-                )
+                raise refuse(Message("grants.criterion.not_installed", where=where, criterion=repr(config.criterion),
+                                     known=known))
             params, found = parse_params(config, criterion, f"{where}.params")
             if not found:
                 found = _prefixed(criterion.check(params, self.ctx), f"{where}.params")

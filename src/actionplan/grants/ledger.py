@@ -29,7 +29,7 @@ from decimal import Decimal
 
 import attrs
 
-from .criteria import refuse
+from .criteria import _refusal
 from ..model.grants import GrantProgram, fiscal_year_of, fiscal_year_period, fiscal_year_start
 from .money import format_amount
 
@@ -98,12 +98,12 @@ def _money(amount: Decimal, lang: str) -> str:
 
 def _check_decimal(amount: object, what: str) -> Decimal:
     if not isinstance(amount, Decimal):
-        raise refuse(f"{what} : un montant doit être un Decimal, pas {type(amount).__name__} ({amount!r})",
+        raise _refusal(f"{what} : un montant doit être un Decimal, pas {type(amount).__name__} ({amount!r})",
                      f"{what}: an amount must be a Decimal, not {type(amount).__name__} ({amount!r})")
     if not amount.is_finite() or amount <= 0:
-        raise refuse(f"{what} : un montant doit être positif, pas {amount}", f"{what}: an amount must be positive, not {amount}")
+        raise _refusal(f"{what} : un montant doit être positif, pas {amount}", f"{what}: an amount must be positive, not {amount}")
     if amount != amount.quantize(_CENT):
-        raise refuse(f"{what} : {amount} a des fractions de cent", f"{what}: {amount} has fractions of a cent")
+        raise _refusal(f"{what} : {amount} a des fractions de cent", f"{what}: {amount} has fractions of a cent")
     return amount
 
 
@@ -112,16 +112,16 @@ class Ledger:
 
     def __init__(self, budget: Mapping[str, Decimal], start: dt.date, end: dt.date):
         if not budget:
-            raise refuse("le programme n'a aucune enveloppe budgétaire", "the program has no budget envelope")
+            raise _refusal("le programme n'a aucune enveloppe budgétaire", "the program has no budget envelope")
         years = sorted(budget, key=fiscal_year_start)
         for previous, following in itertools.pairwise(years):
             if fiscal_year_start(following) != fiscal_year_start(previous) + 1:
-                raise refuse(f"les exercices du budget doivent se suivre : {previous} puis {following}",
+                raise _refusal(f"les exercices du budget doivent se suivre : {previous} puis {following}",
                              f"the budget's fiscal years must follow each other: {previous} then {following}")
         for year in years:
             amount = budget[year]
             if not isinstance(amount, Decimal) or amount < 0:
-                raise refuse(f"enveloppe {year} : {amount!r} n'est pas un montant Decimal positif ou nul",
+                raise _refusal(f"enveloppe {year} : {amount!r} n'est pas un montant Decimal positif ou nul",
                              f"envelope {year}: {amount!r} is not a Decimal amount of 0 or more")
         self.years: tuple[str, ...] = tuple(years)
         self.envelopes: dict[str, Decimal] = {year: budget[year] for year in years}
@@ -169,12 +169,12 @@ class Ledger:
     def commit(self, application: str, amounts: Mapping[str, Decimal], on: dt.date) -> tuple[Commitment, ...]:
         """Commit ``amounts`` (fiscal year → amount) to ``application`` on ``on``: all of it, or nothing."""
         if not amounts:
-            raise refuse(f"{application} : aucun montant à engager", f"{application}: no amount to commit")
+            raise _refusal(f"{application} : aucun montant à engager", f"{application}: no amount to commit")
         if on < self.start:
-            raise refuse(f"{application} : engagement le {on}, avant le début du programme ({self.start})",
+            raise _refusal(f"{application} : engagement le {on}, avant le début du programme ({self.start})",
                          f"{application}: commitment on {on}, before the program starts ({self.start})")
         if on > self.end:
-            raise refuse(f"{application} : engagement le {on}, après la fin du programme ({self.end}); "
+            raise _refusal(f"{application} : engagement le {on}, après la fin du programme ({self.end}); "
                          "les sommes non engagées sont périmées",
                          f"{application}: commitment on {on}, after the program's end ({self.end}); "
                          "uncommitted money has lapsed")
@@ -182,10 +182,10 @@ class Ledger:
         for year, amount in amounts.items():
             _check_decimal(amount, f"{application} {year}")
             if year not in self.envelopes:
-                raise refuse(f"{application} : {year} n'est pas un exercice du programme ({self.years[0]} à {self.years[-1]})",
+                raise _refusal(f"{application} : {year} n'est pas un exercice du programme ({self.years[0]} à {self.years[-1]})",
                              f"{application}: {year} is not a fiscal year of the program ({self.years[0]} to {self.years[-1]})")
             if fiscal_year_period(year).end < on:
-                raise refuse(f"{application} : l'exercice {year} est terminé le {on}; ses sommes non engagées ont été reportées",
+                raise _refusal(f"{application} : l'exercice {year} est terminé le {on}; ses sommes non engagées ont été reportées",
                              f"{application}: fiscal year {year} has ended by {on}; its uncommitted money was carried over")
             wanted[year] += amount
         after = {year: self._committed[year] + wanted[year] for year in self.years}
@@ -195,7 +195,7 @@ class Ledger:
                 first = next(y for y in self.years if wanted[y])
                 asked = sum((wanted[y] for y in self.years[: index + 1]), _ZERO)
                 short = -slack
-                raise refuse(
+                raise _refusal(
                     f"{application} : engagement refusé; {_money(asked, 'fr')} demandés jusqu'à l'exercice {year}, "
                     f"mais seulement {_money(asked - short, 'fr')} disponibles (reports compris) à partir de {first}",
                     f"{application}: commitment refused; {_money(asked, 'en')} asked up to fiscal year {year}, "
@@ -213,21 +213,21 @@ class Ledger:
         _check_decimal(amount, f"{application}")
         granted = self.committed_to(application)
         if not granted:
-            raise refuse(f"{application} : aucun montant engagé; un versement suit un engagement",
+            raise _refusal(f"{application} : aucun montant engagé; un versement suit un engagement",
                          f"{application}: nothing committed; a payment follows a commitment")
         first = min(c.date for c in self._events[application][0])
         if on < first:
-            raise refuse(f"{application} : versement le {on}, avant l'engagement du {first}",
+            raise _refusal(f"{application} : versement le {on}, avant l'engagement du {first}",
                          f"{application}: payment on {on}, before the commitment of {first}")
         if not self.start <= on <= self.end:
-            raise refuse(f"{application} : versement le {on}, hors de la période du programme ({self.start} au {self.end})",
+            raise _refusal(f"{application} : versement le {on}, hors de la période du programme ({self.start} au {self.end})",
                          f"{application}: payment on {on}, outside the program's period ({self.start} to {self.end})")
         if fiscal_year_of(on) not in self.envelopes:
-            raise refuse(f"{application} : versement le {on}, dans l'exercice {fiscal_year_of(on)} qui n'a pas d'enveloppe",
+            raise _refusal(f"{application} : versement le {on}, dans l'exercice {fiscal_year_of(on)} qui n'a pas d'enveloppe",
                          f"{application}: payment on {on}, in fiscal year {fiscal_year_of(on)} which has no envelope")
         remaining = self._payable(application, on)
         if amount > remaining:
-            raise refuse(f"{application} : versement de {_money(amount, 'fr')} refusé; il reste {_money(remaining, 'fr')} "
+            raise _refusal(f"{application} : versement de {_money(amount, 'fr')} refusé; il reste {_money(remaining, 'fr')} "
                          f"à verser sur {_money(granted, 'fr')} engagés",
                          f"{application}: payment of {_money(amount, 'en')} refused; {_money(remaining, 'en')} remain "
                          f"to be paid of {_money(granted, 'en')} committed")

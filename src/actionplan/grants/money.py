@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 
+from ..i18n import Message, current_language
+
 LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 #: Patterns without cents, used only for whole amounts (Babel would round otherwise).
 WHOLE_PATTERNS = {"fr": "#,##0\u00a0¤", "en": "¤#,##0"}
@@ -32,3 +34,22 @@ def format_amount(amount: Decimal, lang: str = "fr", *, cents: bool | None = Non
 def needs_cents(amounts: Iterable[Decimal]) -> bool:
     """Whether any amount of a table has cents: then every amount is written with them."""
     return any(a != a.to_integral_value() for a in amounts)
+
+
+class Amount(Message):
+    """An amount written in the reader's language, as a message parameter.
+
+    ``Message("grants.waiting.payment", amount=Amount(remaining))`` reads « 40 000 $ » in
+    French and « $40,000 » in English; with cents only when the amount has some.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, amount: Decimal, /):
+        super().__init__("", amount=amount)
+
+    def render(self, lang: str | None = None) -> str:
+        return format_amount(self.values["amount"], current_language(lang))
+
+    def __repr__(self) -> str:
+        return f"Amount({self.values['amount']!r})"

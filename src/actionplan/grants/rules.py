@@ -19,9 +19,9 @@ from babel.numbers import format_decimal
 
 from ..errors import Issue
 from ..hookspecs import hookimpl
-from ..i18n import Message
+from ..i18n import Message, t, tn
 from ..model.base import check_id, check_text
-from .criteria import Criterion, Param, Parameter, ProgramContext, Text, Values, Verdict
+from .criteria import Criterion, Param, Parameter, ProgramContext, Values, Verdict
 from .criteria import plural as _plural
 from .money import format_amount
 
@@ -45,9 +45,9 @@ class MinPriorities(Criterion):
     """At least ``minimum`` of the program's priorities are addressed (repeats count once)."""
 
     name = "min_priorities"
-    title = Text("Priorités du programme", "Program priorities")
+    title = Message("grants.min_priorities.title")
     parameters = {"minimum": Param(int, default=1, minimum=1,
-                                   description=Text("nombre minimal de priorités", "minimum number of priorities"))}
+                                   description=Message("grants.min_priorities.param.minimum"))}
 
     def evaluate(self, application, values: Values, ctx: ProgramContext) -> Verdict:
         known = ctx.priority_ids
@@ -57,27 +57,21 @@ class MinPriorities(Criterion):
 
     def explain(self, verdict: Verdict, ctx: ProgramContext, lang: str = "fr") -> tuple[str, str | None]:
         f = verdict.facts
-        if lang == "en":
-            reason = f"The project acts on {_plural(f['count'], 'priority', 'priorities', lang)} of the program (minimum {f['minimum']})."
-        else:
-            reason = f"Le projet agit sur {_plural(f['count'], 'priorité', 'priorités', lang)} du programme (minimum {f['minimum']})."
+        reason = tn("grants.min_priorities.reason", f["count"], lang, minimum=f["minimum"])
         if verdict.passed:
             return reason, None
         missing = f["minimum"] - f["count"]
         others = listing(ctx.priority_title(p) for p in ctx.priorities if p not in f["priorities"])
-        if lang == "en":
-            return reason, f"act on {_plural(missing, 'more priority', 'more priorities', lang)} among: {others}"
-        return reason, f"agir sur {_plural(missing, 'priorité', 'priorités', lang)} de plus parmi : {others}"
+        return reason, tn("grants.min_priorities.advice", missing, lang, others=others)
 
 
 class AddressesAnyPriority(Criterion):
     """At least one of ``priorities`` (default: every priority of the program) is addressed."""
 
     name = "addresses_any_priority"
-    title = Text("Priorité exigée", "Required priority")
+    title = Message("grants.addresses_any_priority.title")
     parameters = {"priorities": Param(tuple[str, ...], default=(),
-                                      description=Text("priorités acceptées (toutes par défaut)",
-                                                       "accepted priorities (all by default)"))}
+                                      description=Message("grants.addresses_any_priority.param.priorities"))}
 
     def check(self, params: Mapping[str, Parameter], ctx: ProgramContext | None) -> Iterable[Issue]:
         if ctx is None:
@@ -101,14 +95,9 @@ class AddressesAnyPriority(Criterion):
         accepted = listing(ctx.priority_title(p) for p in f["accepted"])
         if verdict.passed:
             addressed = listing(ctx.priority_title(p) for p in f["addressed"])
-            if lang == "en":
-                return f"The project acts on {addressed}, a required priority.", None
-            return f"Le projet agit sur {addressed}, une priorité exigée.", None
-        if lang == "en":
-            return (f"The project acts on none of the required priorities ({accepted}).",
-                    f"act on at least one of these priorities: {accepted}")
-        return (f"Le projet n'agit sur aucune des priorités exigées ({accepted}).",
-                f"agir sur au moins une de ces priorités : {accepted}")
+            return t("grants.addresses_any_priority.reason.passed", lang, addressed=addressed), None
+        return (t("grants.addresses_any_priority.reason.failed", lang, accepted=accepted),
+                t("grants.addresses_any_priority.advice", lang, accepted=accepted))
 
 
 # -- a weighted scoring grid ---------------------------------------------------------------------------
@@ -132,13 +121,13 @@ class WeightedGrid(Criterion):
 
     name = "weighted_grid"
     role = "ranking"
-    title = Text("Grille d'évaluation pondérée", "Weighted scoring grid")
+    title = Message("grants.weighted_grid.title")
     parameters = {
-        "items": Param(tuple[GridItem, ...], description=Text("lignes de la grille", "grid lines")),
+        "items": Param(tuple[GridItem, ...], description=Message("grants.weighted_grid.param.items")),
         "scale": Param(Decimal, default=Decimal(10), minimum=Decimal("0.01"), dated=False,
-                       description=Text("note maximale par ligne", "highest mark per line")),
+                       description=Message("grants.weighted_grid.param.scale")),
         "min_score": Param(Decimal | None, default=None,
-                           description=Text("score minimal sur 100", "minimum score out of 100")),
+                           description=Message("grants.weighted_grid.param.min_score")),
     }
 
     def check(self, params: Mapping[str, Parameter], ctx: ProgramContext | None) -> Iterable[Issue]:
@@ -184,26 +173,21 @@ class WeightedGrid(Criterion):
         if f["score"] is None:
             if f["missing"]:
                 names = listing(f["missing"])
-                if lang == "en":
-                    return f"The grid is not complete: no mark for {names}.", f"the selection committee must mark: {names}"
-                return f"La grille n'est pas complète : aucune note pour {names}.", f"le comité de sélection doit noter : {names}"
+                return (t("grants.weighted_grid.reason.incomplete", lang, names=names),
+                        t("grants.weighted_grid.advice.incomplete", lang, names=names))
             names = listing(f["over_scale"])
             scale = number(f["scale"], lang)
-            if lang == "en":
-                return f"Marks above the maximum ({scale}) for {names}.", f"correct the marks of {names} (0 to {scale})"
-            return f"Note au-delà du maximum ({scale}) pour {names}.", f"corriger la note de {names} (0 à {scale})"
+            return (t("grants.weighted_grid.reason.over_scale", lang, scale=scale, names=names),
+                    t("grants.weighted_grid.advice.over_scale", lang, scale=scale, names=names))
         score = number(f["score"], lang)
         minimum = f["min_score"]
-        if lang == "en":
-            reason = f"Score {score} / 100" + (f" (minimum {number(minimum, lang)})." if minimum is not None else ".")
+        if minimum is None:
+            reason = t("grants.weighted_grid.reason.score", lang, score=score)
         else:
-            reason = f"Score de {score} / 100" + (f" (minimum {number(minimum, lang)})." if minimum is not None else ".")
+            reason = t("grants.weighted_grid.reason.score_minimum", lang, score=score, minimum=number(minimum, lang))
         if verdict.passed:
             return reason, None
-        gap = number(minimum - f["score"], lang)
-        if lang == "en":
-            return reason, f"gain {gap} more points out of 100"
-        return reason, f"obtenir {gap} points de plus sur 100"
+        return reason, t("grants.weighted_grid.advice.score", lang, gap=number(minimum - f["score"], lang))
 
 
 # -- amounts -----------------------------------------------------------------------------------------
@@ -213,11 +197,10 @@ class MaxAmount(Criterion):
     """The amount requested is at most ``maximum``, in total or (``per: fiscal_year``) in each year."""
 
     name = "max_amount"
-    title = Text("Montant maximal", "Maximum amount")
+    title = Message("grants.max_amount.title")
     parameters = {
-        "maximum": Param(Decimal, minimum=Decimal(0), description=Text("montant maximal", "maximum amount")),
-        "per": Param(str, default="total", dated=False,
-                     description=Text("« total » ou « fiscal_year »", "'total' or 'fiscal_year'")),
+        "maximum": Param(Decimal, minimum=Decimal(0), description=Message("grants.max_amount.param.maximum")),
+        "per": Param(str, default="total", dated=False, description=Message("grants.max_amount.param.per")),
     }
 
     def check(self, params: Mapping[str, Parameter], ctx: ProgramContext | None) -> Iterable[Issue]:
@@ -238,13 +221,12 @@ class MaxAmount(Criterion):
     def explain(self, verdict: Verdict, ctx: ProgramContext, lang: str = "fr") -> tuple[str, str | None]:
         f = verdict.facts
         requested, maximum = format_amount(f["requested"], lang), format_amount(f["maximum"], lang)
-        if lang == "en":
-            where = f" in {f['fiscal_year']}" if f["fiscal_year"] else ""
-            reason = f"Amount requested{where}: {requested} (maximum {maximum})."
-            return reason, None if verdict.passed else f"reduce the request by {format_amount(f['excess'], lang)}"
-        where = f" en {f['fiscal_year']}" if f["fiscal_year"] else ""
-        reason = f"Montant demandé{where} : {requested} (maximum {maximum})."
-        return reason, None if verdict.passed else f"réduire la demande de {format_amount(f['excess'], lang)}"
+        if f["fiscal_year"]:
+            reason = t("grants.max_amount.reason.year", lang, year=f["fiscal_year"], requested=requested, maximum=maximum)
+        else:
+            reason = t("grants.max_amount.reason", lang, requested=requested, maximum=maximum)
+        return reason, None if verdict.passed else t("grants.max_amount.advice", lang,
+                                                     excess=format_amount(f["excess"], lang))
 
 
 GENERIC_CRITERIA = (MinPriorities(), AddressesAnyPriority(), WeightedGrid(), MaxAmount())

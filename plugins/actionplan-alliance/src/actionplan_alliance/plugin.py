@@ -12,8 +12,13 @@ Each criterion returns facts only; its sentences are written by ``explain`` when
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import actionplan
-from actionplan.api import Criterion, Param, ProgramContext, Sentences, Text, Values, Verdict, plural
+from actionplan.api import Catalogue, Criterion, Message, Param, ProgramContext, Sentences, Values, Verdict, tn
+
+#: The plugin's own message catalogue (``locale/<lang>/LC_MESSAGES/actionplan_alliance.po``).
+CATALOGUE = Catalogue("actionplan_alliance", Path(__file__).parent / "locale")
 
 
 class ExecutingOrganisations(Criterion):
@@ -23,10 +28,8 @@ class ExecutingOrganisations(Criterion):
     """
 
     name = "executing_organisations"
-    title = Text("Organismes impliqués dans l'exécution", "Organisations carrying out the project")
-    parameters = {"minimum": Param(int, default=2, minimum=1,
-                                   description=Text("nombre minimal d'organismes dans l'exécution",
-                                                    "minimum number of organisations carrying the project out"))}
+    title = Message("alliance.executing.title")
+    parameters = {"minimum": Param(int, default=2, minimum=1, description=Message("alliance.executing.param.minimum"))}
 
     def prepare(self, values: Values, ctx: ProgramContext) -> int:
         return values.minimum
@@ -65,24 +68,12 @@ class ExecutingOrganisations(Criterion):
     def _write(self, verdict: Verdict, lang: str) -> tuple[str, str | None]:
         f = verdict.facts
         supports, repeats = f["support_letters"], f["counted_once"]
-        if lang == "en":
-            reason = (f"{plural(f['count'], 'organisation', 'organisations', lang)} carrying out the project "
-                      f"(minimum {f['minimum']})")
-            if supports:
-                reason += f"; {plural(supports, 'letter', 'letters', lang)} of support not counted"
-            if repeats:
-                reason += f"; {plural(repeats, 'organisation listed twice counts', 'organisations listed twice count', lang)} once"
-            advice = (f"add {plural(f['minimum'] - f['count'], 'organisation', 'organisations', lang)} "
-                      "involved in carrying out the project; letters of support do not count")
-        else:
-            reason = (f"{plural(f['count'], 'organisme impliqué', 'organismes impliqués', lang)} dans l'exécution "
-                      f"(minimum {f['minimum']})")
-            if supports:
-                reason += f"; {plural(supports, 'lettre', 'lettres', lang)} d'appui non comptée{'s' if supports > 1 else ''}"
-            if repeats:
-                reason += f"; {plural(repeats, 'organisme nommé deux fois compte', 'organismes nommés deux fois comptent', lang)} une fois"
-            advice = (f"ajouter {plural(f['minimum'] - f['count'], 'organisme impliqué', 'organismes impliqués', lang)} "
-                      "dans l'exécution; les lettres d'appui ne comptent pas")
+        reason = tn("alliance.executing.reason", f["count"], lang, minimum=f["minimum"])
+        if supports:
+            reason += tn("alliance.executing.support_letters", supports, lang)
+        if repeats:
+            reason += tn("alliance.executing.counted_once", repeats, lang)
+        advice = tn("alliance.executing.advice", f["minimum"] - f["count"], lang)
         return reason + ".", None if verdict.passed else advice
 
 
@@ -94,10 +85,9 @@ class MunicipalitiesInTerritory(Criterion):
     """
 
     name = "municipalities_in_territory"
-    title = Text("Municipalités du territoire rejointes", "Municipalities of the territory reached")
+    title = Message("alliance.municipalities.title")
     parameters = {"minimum": Param(int, default=5, minimum=1,
-                                   description=Text("nombre minimal de municipalités du territoire",
-                                                    "minimum number of municipalities of the territory"))}
+                                   description=Message("alliance.municipalities.param.minimum"))}
 
     def prepare(self, values: Values, ctx: ProgramContext) -> int:
         return values.minimum
@@ -121,22 +111,10 @@ class MunicipalitiesInTerritory(Criterion):
         f = verdict.facts
         missing = f["minimum"] - f["municipalities"]
         named = f" ({territory})" if territory else ""  # a program may name no territory
-        if lang == "en":
-            reason = (f"The project reaches {plural(f['municipalities'], 'municipality', 'municipalities', lang)} "
-                      f"of the territory{named}, minimum {f['minimum']}")
-            if f["outside_territory"]:
-                reason += (f"; {plural(f['outside_territory'], 'municipality', 'municipalities', lang)} "
-                           "outside the territory do not count")
-            advice = (f"reach {plural(missing, 'more municipality', 'more municipalities', lang)} "
-                      f"of the territory{named}")
-        else:
-            reason = (f"Le projet rejoint {plural(f['municipalities'], 'municipalité', 'municipalités', lang)} "
-                      f"du territoire{named}, minimum {f['minimum']}")
-            if f["outside_territory"]:
-                reason += (f"; {plural(f['outside_territory'], 'municipalité', 'municipalités', lang)} "
-                           "hors du territoire ne comptent pas")
-            advice = (f"rejoindre {plural(missing, 'municipalité', 'municipalités', lang)} de plus "
-                      f"sur le territoire{named}")
+        reason = tn("alliance.municipalities.reason", f["municipalities"], lang, minimum=f["minimum"], named=named)
+        if f["outside_territory"]:
+            reason += tn("alliance.municipalities.outside", f["outside_territory"], lang)
+        advice = tn("alliance.municipalities.advice", missing, lang, named=named)
         return reason + ".", None if verdict.passed else advice
 
 
@@ -145,10 +123,8 @@ class MultiplePrioritiesFirst(Criterion):
 
     name = "multiple_priorities_first"
     role = "ranking"
-    title = Text("Projets agissant sur plus d'une priorité", "Projects acting on more than one priority")
-    parameters = {"minimum": Param(int, default=2, minimum=1,
-                                   description=Text("nombre de priorités pour être priorisé",
-                                                    "number of priorities to be ranked first"))}
+    title = Message("alliance.priorities.title")
+    parameters = {"minimum": Param(int, default=2, minimum=1, description=Message("alliance.priorities.param.minimum"))}
 
     def prepare(self, values: Values, ctx: ProgramContext) -> int:
         return values.minimum
@@ -173,20 +149,18 @@ class MultiplePrioritiesFirst(Criterion):
     def _write(self, verdict: Verdict, lang: str) -> tuple[str, str | None]:
         f = verdict.facts
         missing = f["minimum"] - f["priorities"]
-        if lang == "en":
-            if verdict.passed:
-                return f"The project acts on {plural(f['priorities'], 'priority', 'priorities', lang)}: it is ranked first.", None
-            return (f"The project acts on {plural(f['priorities'], 'priority', 'priorities', lang)}; projects acting on "
-                    f"at least {f['minimum']} come first.",
-                    f"act on {plural(missing, 'more priority', 'more priorities', lang)} to be ranked first")
         if verdict.passed:
-            return f"Le projet agit sur {plural(f['priorities'], 'priorité', 'priorités', lang)} : il est priorisé.", None
-        return (f"Le projet agit sur {plural(f['priorities'], 'priorité', 'priorités', lang)}; les projets qui agissent "
-                f"sur au moins {f['minimum']} priorités passent d'abord.",
-                f"agir sur {plural(missing, 'priorité', 'priorités', lang)} de plus pour être priorisé")
+            return tn("alliance.priorities.reason.passed", f["priorities"], lang), None
+        return (tn("alliance.priorities.reason.failed", f["priorities"], lang, minimum=f["minimum"]),
+                tn("alliance.priorities.advice", missing, lang))
 
 
 CRITERIA = (ExecutingOrganisations(), MunicipalitiesInTerritory(), MultiplePrioritiesFirst())
+
+
+@actionplan.hookimpl
+def actionplan_register_catalogues(register):
+    register(CATALOGUE)
 
 
 @actionplan.hookimpl
