@@ -20,7 +20,7 @@ import click
 
 import actionplan
 
-from ..errors import ActionplanError, GrantError, ValidationError
+from ..errors import ActionplanError, ValidationError
 from ..i18n import N_, Message, t
 from .common import lang_option as _lang_option
 from .common import parse_date_option, resolve_plan
@@ -31,7 +31,7 @@ from .common import parse_date_option, resolve_plan
 
 @contextmanager
 def _in_language(lang: str) -> Iterator[None]:
-    """Refusals carry French and English: keep both, the command line prints the one asked for.
+    """A refusal carries a catalogue message: the command line prints it in the language asked for.
 
     ``lang`` is the language the command was asked for; ``main`` reads the same ``--lang``.
     """
@@ -40,7 +40,7 @@ def _in_language(lang: str) -> Iterator[None]:
     try:
         yield
     except GrantRefusal as exc:
-        raise GrantError(exc.text) from None
+        raise exc.with_traceback(None) from None
 
 
 def load_program(state, ref: str, lang: str):
