@@ -82,6 +82,13 @@ def test_every_guide_is_a_page(site):
     assert not missing, missing
 
 
+def test_the_home_page_links_every_guide():
+    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    guides = sorted(path.name for path in (ROOT / "docs").glob("*.md") if path.name != "index.md")
+    missing = [name for name in guides if f"]({name})" not in home]
+    assert not missing, f"docs/index.md does not link {missing}"
+
+
 def test_the_reference_renders_every_hook_contract(site):
     page = site / "reference" / "hookspecs.html"
     source = page.read_text(encoding="utf-8")
