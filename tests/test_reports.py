@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 import actionplan
+from actionplan import i18n
 from actionplan.errors import ActionplanError, UnknownFormatError
 from actionplan.reports import ReportFormat, ReportOption, get_format, render_report, report_formats
-from actionplan.reports.labels import LABELS, Localizer
+from actionplan.reports.labels import LABEL_KEYS, Localizer, label_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -231,12 +232,23 @@ def test_unknown_language_is_refused():
 # -- labels and Babel ------------------------------------------------------------------------------
 
 
+def _labels(lang: str) -> dict[str, str]:
+    return {key: label_text(key, lang) for key in LABEL_KEYS}
+
+
 def test_every_label_exists_in_both_languages_with_the_same_placeholders():
-    for key, texts in LABELS.items():
-        assert set(texts) == {"fr", "en"}, key
-        assert texts["fr"].strip() and texts["en"].strip(), key
+    for key in LABEL_KEYS:
+        texts = {lang: i18n.lookup(f"report.label.{key}", lang) for lang in ("fr", "en")}
+        assert texts["fr"] and texts["fr"].strip() and texts["en"] and texts["en"].strip(), key
         fields = {lang: set(re.findall(r"{(\w+)}", text)) for lang, text in texts.items()}
         assert fields["fr"] == fields["en"], key
+
+
+def test_a_label_is_read_from_the_catalogue_of_its_language():
+    assert Localizer("fr")("status.late") == "En retard" and Localizer("en")("status.late") == "Late"
+    assert Localizer("fr")("report.as_of", date="31 mars 2026") == "Situation au 31 mars 2026"
+    with pytest.raises(KeyError):
+        Localizer("fr")("status.no_such_status")
 
 
 def test_french_and_english_numbers_dates_and_money_use_the_exact_characters():
@@ -261,10 +273,10 @@ def test_french_and_english_numbers_dates_and_money_use_the_exact_characters():
 def _label_chunks(lang: str) -> set[str]:
     """Literal pieces of every label of ``lang`` that differ from the other language's labels."""
     other = "en" if lang == "fr" else "fr"
-    other_text = " ".join(texts[other] for texts in LABELS.values())
+    other_text = " ".join(_labels(other).values())
     chunks = set()
-    for texts in LABELS.values():
-        for chunk in re.split(r"{\w+}", texts[lang]):
+    for text in _labels(lang).values():
+        for chunk in re.split(r"{\w+}", text):
             chunk = chunk.strip(" :·—-()«»“”.,;")
             if len(re.sub(r"[^A-Za-zÀ-ÿ]", "", chunk)) >= 3 and chunk not in other_text:
                 chunks.add(chunk)

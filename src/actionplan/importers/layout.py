@@ -81,14 +81,14 @@ TITLE_KINDS = (("vie associative", "vie_associative"), ("mobilisation", "mobilis
 @functools.cache
 def report_words() -> dict[str, Any]:
     """Words the DOCX report adds around a plan, in both languages (from the report labels)."""
-    from ..reports.labels import LABELS, STATUS_KEYS
+    from ..reports.labels import LABEL_KEYS, STATUS_KEYS, label_text
 
     def both(key: str) -> list[str]:
-        return [LABELS[key][lang] for lang in ("fr", "en")]
+        return [label_text(key, lang) for lang in ("fr", "en")]
 
     statuses = [label for key in STATUS_KEYS for label in both(f"status.{key}")]
-    roles = {fold(LABELS[key][lang]): key.split(".", 1)[1] for key in LABELS if key.startswith("role.")
-             for lang in ("fr", "en")}
+    roles = {fold(label_text(key, lang)): key.split(".", 1)[1] for key in sorted(LABEL_KEYS)
+             if key.startswith("role.") for lang in ("fr", "en")}
     alternatives = "|".join(re.escape(s) for s in sorted(statuses, key=len, reverse=True))
     return {
         "status_suffix": re.compile(r"\s+—\s+(?:" + alternatives + r")(?:\s+\(.*\))?\s*$"),

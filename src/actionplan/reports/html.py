@@ -22,7 +22,7 @@ from markupsafe import Markup
 from ..model.base import fold
 from ..version import __version__
 from . import ReportContext, ReportFormat, ReportOption
-from .labels import LABELS, STATUS_KEYS
+from .labels import LABEL_KEYS, STATUS_KEYS
 from .safety import printable
 from .timeline import build_timeline
 from .view import PlanView, display_fraction, theme_fraction
@@ -90,7 +90,7 @@ def render_html(plan, ctx: ReportContext) -> bytes:
         facets=_facets(view),
         filters=_filter_choices(view),
         statuses=STATUS_KEYS,
-        labels=LABELS,
+        labels=LABEL_KEYS,
         ratio=_ratio,
         display_fraction=display_fraction,
         theme_fraction=theme_fraction,

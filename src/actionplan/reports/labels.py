@@ -1,8 +1,9 @@
 """Report labels in Canadian French and English, and Babel formatting of dates, numbers and money.
 
-A report speaks one language: every word it adds around the plan's own data comes from
-:data:`LABELS` through a :class:`Localizer` (``loc("status.late")`` → « En retard »), and every
-date, number, amount and percentage goes through Babel with the ``fr_CA`` or ``en_CA`` locale,
+A report speaks one language: every word it adds around the plan's own data comes from the
+gettext catalogues (codes ``report.label.<key>``, see :data:`LABEL_KEYS` and ``docs/i18n.md``)
+through a :class:`Localizer` (``loc("status.late")`` → « En retard »), and every date,
+number, amount and percentage goes through Babel with the ``fr_CA`` or ``en_CA`` locale,
 so « 31 mars 2026 » and « 390 013 $ » are written the way readers expect (with the no-break
 spaces Babel uses). The plan's data (titles, units, scale levels of custom scales) stays as
 written; the levels of the built-in scale are translated, since they are the core's words.
@@ -18,251 +19,238 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from ..errors import ActionplanError
-from ..i18n import Message
+from ..i18n import N_, Message, lookup
 
 #: Report language → Babel locale.
 LOCALES: dict[str, str] = {"fr": "fr_CA", "en": "en_CA"}
 
-#: key → {"fr": …, "en": …}. ``{name}`` placeholders are filled by :meth:`Localizer.__call__`.
-LABELS: dict[str, dict[str, str]] = {
+#: The catalogue codes of the report labels: ``report.label.<key>`` (``report.label.status.late``).
+#: The texts are in the catalogues (``locale/<lang>/LC_MESSAGES/actionplan.po``); ``{name}``
+#: placeholders are filled by :meth:`Localizer.__call__`.
+LABEL_PREFIX = "report.label."
+_LABEL_CODES = (
     # -- page and sections
-    "report.title": {"fr": "Tableau de bord", "en": "Dashboard"},
-    "report.as_of": {"fr": "Situation au {date}", "en": "Status as of {date}"},
-    "report.period": {"fr": "Période : {start} au {end}", "en": "Period: {start} to {end}"},
-    "report.generated": {"fr": "Produit avec {tool}.", "en": "Produced with {tool}."},
-    "report.source": {"fr": "Source : {source}", "en": "Source: {source}"},
-    "report.illustrative": {
-        "fr": "Données illustratives : les mesures de ce rapport sont inventées pour la démonstration.",
-        "en": "Illustrative data: the measurements in this report are made up for demonstration.",
-    },
-    "total": {"fr": "Total", "en": "Total"},
-    "pair": {"fr": "{label} : {value}", "en": "{label}: {value}"},
-    "report.skip": {"fr": "Aller au contenu", "en": "Skip to content"},
-    "report.contents": {"fr": "Sommaire", "en": "Contents"},
-    "report.mission": {"fr": "Mission", "en": "Mission"},
-    "report.overview": {"fr": "Vue d'ensemble", "en": "Overview"},
-    "report.attention": {"fr": "En retard ou à risque", "en": "Late or at risk"},
-    "report.attention_none": {
-        "fr": "Aucun indicateur n'est en retard ni à risque à cette date.",
-        "en": "No indicator is late or at risk at this date.",
-    },
-    "report.timeline": {"fr": "Échéancier", "en": "Timeline"},
-    "report.details": {"fr": "Détail par thème", "en": "Details by theme"},
-    "report.legend": {"fr": "Légende des statuts", "en": "Status legend"},
-    "report.program": {"fr": "Programme de subvention", "en": "Grant program"},
+    N_("report.label.report.title"),
+    N_("report.label.report.as_of"),
+    N_("report.label.report.period"),
+    N_("report.label.report.generated"),
+    N_("report.label.report.source"),
+    N_("report.label.report.illustrative"),
+    N_("report.label.total"),
+    N_("report.label.pair"),
+    N_("report.label.report.skip"),
+    N_("report.label.report.contents"),
+    N_("report.label.report.mission"),
+    N_("report.label.report.overview"),
+    N_("report.label.report.attention"),
+    N_("report.label.report.attention_none"),
+    N_("report.label.report.timeline"),
+    N_("report.label.report.details"),
+    N_("report.label.report.legend"),
+    N_("report.label.report.program"),
     # -- filters
-    "filter.title": {"fr": "Filtrer", "en": "Filter"},
-    "filter.theme": {"fr": "Thème", "en": "Theme"},
-    "filter.partner": {"fr": "Partenaire", "en": "Partner"},
-    "filter.territory": {"fr": "Territoire", "en": "Territory"},
-    "filter.status": {"fr": "Statut", "en": "Status"},
-    "filter.all_themes": {"fr": "Tous les thèmes", "en": "All themes"},
-    "filter.all_partners": {"fr": "Tous les partenaires", "en": "All partners"},
-    "filter.all_territories": {"fr": "Tous les territoires", "en": "All territories"},
-    "filter.all_statuses": {"fr": "Tous les statuts", "en": "All statuses"},
-    "filter.reset": {"fr": "Tout afficher", "en": "Show all"},
-    "filter.shown": {"fr": "Actions affichées : {shown} sur {total}", "en": "Actions shown: {shown} of {total}"},
-    "filter.none": {
-        "fr": "Aucune action ne correspond à ces filtres.",
-        "en": "No action matches these filters.",
-    },
-    "filter.active": {"fr": "Vue filtrée", "en": "Filtered view"},
+    N_("report.label.filter.title"),
+    N_("report.label.filter.theme"),
+    N_("report.label.filter.partner"),
+    N_("report.label.filter.territory"),
+    N_("report.label.filter.status"),
+    N_("report.label.filter.all_themes"),
+    N_("report.label.filter.all_partners"),
+    N_("report.label.filter.all_territories"),
+    N_("report.label.filter.all_statuses"),
+    N_("report.label.filter.reset"),
+    N_("report.label.filter.shown"),
+    N_("report.label.filter.none"),
+    N_("report.label.filter.active"),
     # -- counts and figures
-    "kpi.indicators": {"fr": "indicateurs suivis", "en": "indicators tracked"},
-    "kpi.actions": {"fr": "actions", "en": "actions"},
-    "kpi.achieved": {"fr": "indicateurs atteints", "en": "indicators achieved"},
-    "kpi.attention": {"fr": "en retard ou à risque", "en": "late or at risk"},
-    "kpi.targets": {"fr": "des cibles chiffrées", "en": "of numeric targets"},
-    "kpi.targets_none": {"fr": "aucune cible chiffrée", "en": "no numeric target"},
-    "summary.achieved_share": {"fr": "Atteints : {achieved} sur {total}", "en": "Achieved: {achieved} of {total}"},
-    "summary.targets": {"fr": "Cibles chiffrées : {percent} réalisé", "en": "Numeric targets: {percent} done"},
-    "summary.no_indicator": {"fr": "Aucun indicateur", "en": "No indicator"},
-    "summary.breakdown": {"fr": "Répartition des statuts", "en": "Breakdown by status"},
+    N_("report.label.kpi.indicators"),
+    N_("report.label.kpi.actions"),
+    N_("report.label.kpi.achieved"),
+    N_("report.label.kpi.attention"),
+    N_("report.label.kpi.targets"),
+    N_("report.label.kpi.targets_none"),
+    N_("report.label.summary.achieved_share"),
+    N_("report.label.summary.targets"),
+    N_("report.label.summary.no_indicator"),
+    N_("report.label.summary.breakdown"),
     # -- tables
-    "col.theme": {"fr": "Thème", "en": "Theme"},
-    "col.objective": {"fr": "Objectif spécifique", "en": "Specific objective"},
-    "col.general_objective": {"fr": "Objectif général", "en": "General objective"},
-    "col.action": {"fr": "Action", "en": "Action"},
-    "col.indicator": {"fr": "Indicateur", "en": "Indicator"},
-    "col.kind": {"fr": "Type", "en": "Kind"},
-    "col.target": {"fr": "Cible", "en": "Target"},
-    "col.value": {"fr": "Dernière valeur", "en": "Latest value"},
-    "col.progress": {"fr": "Avancement", "en": "Progress"},
-    "col.progress_pct": {"fr": "Avancement (%)", "en": "Progress (%)"},
-    "col.expected_pct": {"fr": "Attendu à date (%)", "en": "Expected to date (%)"},
-    "col.status": {"fr": "Statut", "en": "Status"},
-    "col.schedule": {"fr": "Échéancier", "en": "Schedule"},
-    "col.start": {"fr": "Début", "en": "Start"},
-    "col.end": {"fr": "Fin", "en": "End"},
-    "col.due": {"fr": "Échéance", "en": "Due"},
-    "col.last_measured": {"fr": "Dernière mesure", "en": "Last measured"},
-    "col.partners": {"fr": "Partenaires", "en": "Partners"},
-    "col.territories": {"fr": "Territoires", "en": "Territories"},
-    "col.unit": {"fr": "Unité", "en": "Unit"},
-    "col.why": {"fr": "Pourquoi", "en": "Why"},
-    "col.indicators": {"fr": "Indicateurs", "en": "Indicators"},
-    "col.count": {"fr": "Nombre", "en": "Count"},
-    "col.note": {"fr": "Note", "en": "Note"},
-    "col.theme_id": {"fr": "Id thème", "en": "Theme id"},
-    "col.objective_id": {"fr": "Id objectif", "en": "Objective id"},
-    "col.action_id": {"fr": "Id action", "en": "Action id"},
-    "col.indicator_id": {"fr": "Id indicateur", "en": "Indicator id"},
-    "col.value_num": {"fr": "Valeur", "en": "Value"},
-    "col.target_num": {"fr": "Cible (nombre)", "en": "Target (number)"},
-    "col.level": {"fr": "Niveau", "en": "Level"},
-    "col.done": {"fr": "Réalisé", "en": "Done"},
-    "col.item": {"fr": "Élément", "en": "Item"},
-    "col.fiscal_year": {"fr": "Exercice financier", "en": "Fiscal year"},
-    "col.amount": {"fr": "Montant", "en": "Amount"},
-    "caption.indicators": {"fr": "Indicateurs de l'action « {action} »", "en": "Indicators of the action “{action}”"},
-    "caption.themes": {"fr": "Avancement par thème", "en": "Progress by theme"},
-    "caption.attention": {
-        "fr": "Indicateurs en retard ou à risque au {date}",
-        "en": "Indicators late or at risk as of {date}",
-    },
-    "caption.budget": {"fr": "Enveloppes par exercice financier", "en": "Envelopes by fiscal year"},
-    "program.calls": {"fr": "Appels de projets", "en": "Calls for projects"},
-    "program.postponed": {"fr": "reportée; date initiale : {date}", "en": "postponed; first announced for {date}"},
-    "caption.timeline": {
-        "fr": "Échéancier des actions, du {start} au {end}",
-        "en": "Schedule of the actions, {start} to {end}",
-    },
+    N_("report.label.col.theme"),
+    N_("report.label.col.objective"),
+    N_("report.label.col.general_objective"),
+    N_("report.label.col.action"),
+    N_("report.label.col.indicator"),
+    N_("report.label.col.kind"),
+    N_("report.label.col.target"),
+    N_("report.label.col.value"),
+    N_("report.label.col.progress"),
+    N_("report.label.col.progress_pct"),
+    N_("report.label.col.expected_pct"),
+    N_("report.label.col.status"),
+    N_("report.label.col.schedule"),
+    N_("report.label.col.start"),
+    N_("report.label.col.end"),
+    N_("report.label.col.due"),
+    N_("report.label.col.last_measured"),
+    N_("report.label.col.partners"),
+    N_("report.label.col.territories"),
+    N_("report.label.col.unit"),
+    N_("report.label.col.why"),
+    N_("report.label.col.indicators"),
+    N_("report.label.col.count"),
+    N_("report.label.col.note"),
+    N_("report.label.col.theme_id"),
+    N_("report.label.col.objective_id"),
+    N_("report.label.col.action_id"),
+    N_("report.label.col.indicator_id"),
+    N_("report.label.col.value_num"),
+    N_("report.label.col.target_num"),
+    N_("report.label.col.level"),
+    N_("report.label.col.done"),
+    N_("report.label.col.item"),
+    N_("report.label.col.fiscal_year"),
+    N_("report.label.col.amount"),
+    N_("report.label.caption.indicators"),
+    N_("report.label.caption.themes"),
+    N_("report.label.caption.attention"),
+    N_("report.label.caption.budget"),
+    N_("report.label.program.calls"),
+    N_("report.label.program.postponed"),
+    N_("report.label.caption.timeline"),
     # -- the source document's table (DOCX)
-    "doc.objectives": {"fr": "Objectifs spécifiques", "en": "Specific objectives"},
-    "doc.means": {"fr": "Moyens / Actions", "en": "Means / Actions"},
-    "doc.indicators": {"fr": "Indicateurs de mise en œuvre", "en": "Implementation indicators"},
-    "doc.schedule": {"fr": "Échéancier", "en": "Schedule"},
-    "doc.general_objective": {"fr": "Objectif général : {text}", "en": "General objective: {text}"},
-    "doc.responsible": {"fr": "Responsables : {names}", "en": "Responsible: {names}"},
-    "doc.page": {"fr": "Page", "en": "Page"},
-    "kpi.late_at_risk": {"fr": "En retard : {late} · À risque : {at_risk}", "en": "Late: {late} · At risk: {at_risk}"},
-    "summary.stack": {"fr": "{label} : {parts}", "en": "{label}: {parts}"},
+    N_("report.label.doc.objectives"),
+    N_("report.label.doc.means"),
+    N_("report.label.doc.indicators"),
+    N_("report.label.doc.schedule"),
+    N_("report.label.doc.general_objective"),
+    N_("report.label.doc.responsible"),
+    N_("report.label.doc.page"),
+    N_("report.label.kpi.late_at_risk"),
+    N_("report.label.summary.stack"),
     # -- legends
-    "legend.span": {"fr": "Période prévue", "en": "Planned period"},
-    "legend.occurrence": {"fr": "Occurrence d'une récurrence", "en": "Occurrence of a recurrence"},
-    "legend.marker": {"fr": "Date ou jalon", "en": "Date or milestone"},
-    "legend.measure": {"fr": "Mesure inscrite", "en": "Measurement recorded"},
-    "legend.achieved": {"fr": "cible atteinte ou livrable réalisé", "en": "target reached or deliverable done"},
-    "legend.on_track": {"fr": "avance au rythme attendu", "en": "progressing at the expected pace"},
-    "legend.at_risk": {"fr": "en deçà du rythme attendu, ou échéance proche", "en": "behind the expected pace, or due soon"},
-    "legend.late": {"fr": "échéance passée sans atteinte", "en": "deadline passed without reaching it"},
-    "legend.not_started": {"fr": "pas encore commencé, rien d'inscrit", "en": "not begun yet, nothing recorded"},
+    N_("report.label.legend.span"),
+    N_("report.label.legend.occurrence"),
+    N_("report.label.legend.marker"),
+    N_("report.label.legend.measure"),
+    N_("report.label.legend.achieved"),
+    N_("report.label.legend.on_track"),
+    N_("report.label.legend.at_risk"),
+    N_("report.label.legend.late"),
+    N_("report.label.legend.not_started"),
     # -- kinds of theme (model.THEME_KINDS), shown when a theme has no heading of its own
-    "theme_kind.enjeu_federateur": {"fr": "Enjeu fédérateur", "en": "Unifying issue"},
-    "theme_kind.visee_transversale": {"fr": "Visée transversale", "en": "Cross-cutting aim"},
-    "theme_kind.vie_associative": {"fr": "Vie associative", "en": "Associative life"},
-    "theme_kind.mobilisation": {"fr": "Mobilisation", "en": "Mobilisation"},
-    "theme_kind.communications": {"fr": "Communications", "en": "Communications"},
-    "theme_kind.priorite": {"fr": "Priorité d'action", "en": "Action priority"},
-    "theme_kind.autre": {"fr": "Thème", "en": "Theme"},
+    N_("report.label.theme_kind.enjeu_federateur"),
+    N_("report.label.theme_kind.visee_transversale"),
+    N_("report.label.theme_kind.vie_associative"),
+    N_("report.label.theme_kind.mobilisation"),
+    N_("report.label.theme_kind.communications"),
+    N_("report.label.theme_kind.priorite"),
+    N_("report.label.theme_kind.autre"),
     # -- timeline
-    "timeline.today": {"fr": "Date du rapport : {date}", "en": "Report date: {date}"},
-    "timeline.undated": {"fr": "non daté", "en": "undated"},
-    "timeline.no_schedule": {"fr": "sans échéancier", "en": "no schedule"},
-    "timeline.span": {"fr": "du {start} au {end}", "en": "{start} to {end}"},
-    "timeline.occurrence": {"fr": "occurrence du {start} au {end}", "en": "occurrence {start} to {end}"},
-    "timeline.measure": {"fr": "mesure inscrite le {date}", "en": "measurement recorded on {date}"},
-    "timeline.milestone": {"fr": "jalon le {date}", "en": "milestone on {date}"},
-    "timeline.before": {"fr": "commence avant la période", "en": "starts before the period"},
-    "timeline.after": {"fr": "se poursuit après la période", "en": "continues after the period"},
-    "timeline.quarter": {"fr": "T{n} {year}", "en": "Q{n} {year}"},
-    "timeline.quarter_short": {"fr": "T{n}", "en": "Q{n}"},
-    "timeline.out_of_period": {
-        "fr": "La date du rapport est hors de la période du plan.",
-        "en": "The report date is outside the plan's period.",
-    },
+    N_("report.label.timeline.today"),
+    N_("report.label.timeline.undated"),
+    N_("report.label.timeline.no_schedule"),
+    N_("report.label.timeline.span"),
+    N_("report.label.timeline.occurrence"),
+    N_("report.label.timeline.measure"),
+    N_("report.label.timeline.milestone"),
+    N_("report.label.timeline.before"),
+    N_("report.label.timeline.after"),
+    N_("report.label.timeline.quarter"),
+    N_("report.label.timeline.quarter_short"),
+    N_("report.label.timeline.out_of_period"),
     # -- statuses (progress.STATUSES)
-    "status.not_started": {"fr": "Non commencé", "en": "Not started"},
-    "status.on_track": {"fr": "En bonne voie", "en": "On track"},
-    "status.at_risk": {"fr": "À risque", "en": "At risk"},
-    "status.late": {"fr": "En retard", "en": "Late"},
-    "status.achieved": {"fr": "Atteint", "en": "Achieved"},
+    N_("report.label.status.not_started"),
+    N_("report.label.status.on_track"),
+    N_("report.label.status.at_risk"),
+    N_("report.label.status.late"),
+    N_("report.label.status.achieved"),
     # -- indicator kinds (model.INDICATOR_KINDS)
-    "kind.count": {"fr": "Nombre avec cible", "en": "Count with a target"},
-    "kind.tracked": {"fr": "Nombre suivi", "en": "Tracked count"},
-    "kind.rate": {"fr": "Taux", "en": "Rate"},
-    "kind.milestone": {"fr": "Jalon daté", "en": "Dated milestone"},
-    "kind.deliverable": {"fr": "Livrable", "en": "Deliverable"},
-    "kind.coverage": {"fr": "Couverture du territoire", "en": "Territorial coverage"},
-    "kind.minimum": {"fr": "Minimum à atteindre", "en": "Minimum to reach"},
-    "kind.qualitative": {"fr": "Appréciation qualitative", "en": "Qualitative judgement"},
+    N_("report.label.kind.count"),
+    N_("report.label.kind.tracked"),
+    N_("report.label.kind.rate"),
+    N_("report.label.kind.milestone"),
+    N_("report.label.kind.deliverable"),
+    N_("report.label.kind.coverage"),
+    N_("report.label.kind.minimum"),
+    N_("report.label.kind.qualitative"),
     # -- partner roles (model.ROLES)
-    "role.lead": {"fr": "porteur", "en": "lead"},
-    "role.collaborator": {"fr": "collaborateur", "en": "collaborator"},
-    "role.funder": {"fr": "bailleur de fonds", "en": "funder"},
-    "role.support": {"fr": "appui", "en": "support"},
-    "role.responsible": {"fr": "responsable", "en": "responsible"},
-    "role.executing": {"fr": "exécution", "en": "executing"},
-    "role.participant": {"fr": "participant", "en": "participant"},
+    N_("report.label.role.lead"),
+    N_("report.label.role.collaborator"),
+    N_("report.label.role.funder"),
+    N_("report.label.role.support"),
+    N_("report.label.role.responsible"),
+    N_("report.label.role.executing"),
+    N_("report.label.role.participant"),
     # -- levels of the built-in qualitative scale (model.DEFAULT_SCALE)
-    "level.insuffisant": {"fr": "insuffisant", "en": "insufficient"},
-    "level.partiel": {"fr": "partiel", "en": "partial"},
-    "level.satisfaisant": {"fr": "satisfaisant", "en": "satisfactory"},
-    "level.excellent": {"fr": "excellent", "en": "excellent"},
+    N_("report.label.level.insuffisant"),
+    N_("report.label.level.partiel"),
+    N_("report.label.level.satisfaisant"),
+    N_("report.label.level.excellent"),
     # -- values
-    "value.none": {"fr": "—", "en": "—"},
-    "value.no_target": {"fr": "sans cible (suivi)", "en": "no target (tracked)"},
-    "value.at_least": {"fr": "au moins {value}", "en": "at least {value}"},
-    "value.at_most": {"fr": "au plus {value}", "en": "at most {value}"},
-    "value.done": {"fr": "réalisé", "en": "done"},
-    "value.done_on": {"fr": "réalisé le {date}", "en": "done on {date}"},
-    "value.not_done": {"fr": "non réalisé", "en": "not done"},
-    "value.to_do": {"fr": "à réaliser", "en": "to be done"},
-    "value.due_on": {"fr": "le {date}", "en": "on {date}"},
-    "value.level_goal": {"fr": "niveau « {level} »", "en": "level “{level}”"},
-    "value.territory_one": {"fr": "{count} territoire", "en": "{count} territory"},
-    "value.territory_many": {"fr": "{count} territoires", "en": "{count} territories"},
-    "value.covered": {"fr": "{covered} sur {total}", "en": "{covered} of {total}"},
-    "value.of": {"fr": "{value} sur {target}", "en": "{value} of {target}"},
-    "value.nothing": {"fr": "rien d'inscrit", "en": "nothing recorded"},
-    "value.yes": {"fr": "oui", "en": "yes"},
-    "value.no": {"fr": "non", "en": "no"},
+    N_("report.label.value.none"),
+    N_("report.label.value.no_target"),
+    N_("report.label.value.at_least"),
+    N_("report.label.value.at_most"),
+    N_("report.label.value.done"),
+    N_("report.label.value.done_on"),
+    N_("report.label.value.not_done"),
+    N_("report.label.value.to_do"),
+    N_("report.label.value.due_on"),
+    N_("report.label.value.level_goal"),
+    N_("report.label.value.territory_one"),
+    N_("report.label.value.territory_many"),
+    N_("report.label.value.covered"),
+    N_("report.label.value.of"),
+    N_("report.label.value.nothing"),
+    N_("report.label.value.yes"),
+    N_("report.label.value.no"),
     # -- why an indicator is late or at risk
-    "why.due_passed": {"fr": "Prévu le {date}, non réalisé", "en": "Due {date}, not done"},
-    "why.due_passed_nothing": {"fr": "Prévu le {date}, rien d'inscrit", "en": "Due {date}, nothing recorded"},
-    "why.due_soon": {"fr": "Prévu le {date}, dans {days}", "en": "Due {date}, in {days}"},
-    "unit.day.one": {"fr": "{n} jour", "en": "{n} day"},
-    "unit.day.other": {"fr": "{n} jours", "en": "{n} days"},
-    "why.ended_nothing": {
-        "fr": "Échéancier terminé le {date}, rien d'inscrit",
-        "en": "Schedule ended {date}, nothing recorded",
-    },
-    "why.ended_value": {
-        "fr": "Échéancier terminé le {date} : {value} sur {target}",
-        "en": "Schedule ended {date}: {value} of {target}",
-    },
-    "why.ended_not_done": {
-        "fr": "Échéancier terminé le {date}, non réalisé",
-        "en": "Schedule ended {date}, not done",
-    },
-    "why.behind": {
-        "fr": "{done} réalisé, {expected} attendu à cette date",
-        "en": "{done} done, {expected} expected by now",
-    },
-    "why.elapsed_nothing": {
-        "fr": "{expected} de l'échéancier écoulé, rien d'inscrit",
-        "en": "{expected} of the schedule elapsed, nothing recorded",
-    },
-    "why.elapsed_not_done": {
-        "fr": "{expected} de l'échéancier écoulé, non réalisé",
-        "en": "{expected} of the schedule elapsed, not done",
-    },
-    "why.lowest_level": {
-        "fr": "Niveau « {level} », le plus bas de l'échelle",
-        "en": "Level “{level}”, the lowest of the scale",
-    },
-    "why.other": {"fr": "Voir le détail de l'indicateur", "en": "See the indicator's details"},
+    N_("report.label.why.due_passed"),
+    N_("report.label.why.due_passed_nothing"),
+    N_("report.label.why.due_soon"),
+    N_("report.label.unit.day.one"),
+    N_("report.label.unit.day.other"),
+    N_("report.label.why.ended_nothing"),
+    N_("report.label.why.ended_value"),
+    N_("report.label.why.ended_not_done"),
+    N_("report.label.why.behind"),
+    N_("report.label.why.elapsed_nothing"),
+    N_("report.label.why.elapsed_not_done"),
+    N_("report.label.why.lowest_level"),
+    N_("report.label.why.other"),
     # -- calendar (iCalendar)
-    "ics.milestone": {"fr": "Jalon : {label}", "en": "Milestone: {label}"},
-    "ics.deadline": {"fr": "Échéance : {label}", "en": "Deadline: {label}"},
-    "ics.meeting": {"fr": "{label} ({n} sur {total})", "en": "{label} ({n} of {total})"},
-    "ics.occurrence": {"fr": "{label} — occurrence {n} sur {total}", "en": "{label} — occurrence {n} of {total}"},
-    "ics.window": {"fr": "À tenir entre le {start} et le {end}.", "en": "To be held between {start} and {end}."},
-    "ics.deposit": {"fr": "Date limite de dépôt : {label}", "en": "Deposit deadline: {label}"},
-    "ics.postponed": {"fr": "Reportée; dates précédentes : {dates}", "en": "Postponed; previous dates: {dates}"},
-    "ics.call": {"fr": "Appel de projets : {label}", "en": "Call for projects: {label}"},
-    "ics.calendar": {"fr": "{title} — échéancier", "en": "{title} — schedule"},
-}
+    N_("report.label.ics.milestone"),
+    N_("report.label.ics.deadline"),
+    N_("report.label.ics.meeting"),
+    N_("report.label.ics.occurrence"),
+    N_("report.label.ics.window"),
+    N_("report.label.ics.deposit"),
+    N_("report.label.ics.postponed"),
+    N_("report.label.ics.call"),
+    N_("report.label.ics.calendar"),
+)
+
+#: The keys of the report labels (``status.late``): a :class:`Localizer` call takes one.
+LABEL_KEYS: frozenset[str] = frozenset(code.removeprefix(LABEL_PREFIX) for code in _LABEL_CODES)
+
+#: Language → key → raw text, filled as labels are read (a report reads them per cell).
+_texts: dict[str, dict[str, str]] = {}
+
+
+def label_text(key: str, lang: str) -> str:
+    """The raw text (placeholders unfilled) of the report label ``key`` in ``lang``.
+
+    ``key`` is a core label (``status.late`` → code ``report.label.status.late``) or the full
+    catalogue code of a plugin's own label (``office.sheet.summary``). Raises :class:`KeyError`
+    when no catalogue has it.
+    """
+    table = _texts.setdefault(lang, {})
+    text = table.get(key)
+    if text is None:
+        text = lookup(LABEL_PREFIX + key if key in LABEL_KEYS else key, lang)
+        if text is None:
+            raise KeyError(key)
+        table[key] = text
+    return text
 
 #: The statuses (:data:`actionplan.progress.STATUSES`) in the order reports show them: done first.
 STATUS_KEYS = ("achieved", "on_track", "at_risk", "late", "not_started")
@@ -280,7 +268,7 @@ class Localizer:
 
     def __call__(self, key: str, **values: object) -> str:
         """The label ``key`` in this language, placeholders filled."""
-        text = LABELS[key][self.lang]
+        text = label_text(key, self.lang)
         return text.format(**values) if values else text
 
     def __repr__(self) -> str:
@@ -301,7 +289,7 @@ class Localizer:
         if level is None:
             return self("value.none")
         key = f"level.{level}"
-        return self(key) if key in LABELS else level
+        return self(key) if key in LABEL_KEYS else level
 
     def pair(self, label: str, value: str) -> str:
         """« Échéancier : 2026 » / "Schedule: 2026" (French typography puts a space before the colon)."""
