@@ -19,13 +19,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
+from babel.numbers import format_decimal
 
 from ..errors import ActionplanError, Issue, UnknownFormatError
-from ..i18n import Message, Verbatim
+from ..i18n import Message, Verbatim, t
 
 #: What an importer produces: a plan document, or a tracking log of measurements.
 PRODUCES = ("plan", "tracking")
@@ -70,8 +72,12 @@ class ImportContext:
     plan: Any = None
     lang: str = "fr"
 
+    def t(self, code: str, /, **params: Any) -> str:
+        """The catalogue text of ``code`` in the context's language, parameters filled."""
+        return t(code, self.lang, **params)
+
     def say(self, fr: str, en: str) -> str:
-        """The message in the context's language."""
+        """The French or English text, by the context's language (older wording: prefer :meth:`t`)."""
         return en if self.lang == "en" else fr
 
 
@@ -162,28 +168,29 @@ def read_source(path: str | os.PathLike, max_bytes: int, lang: str = "fr") -> by
         if stat.S_ISDIR(status.st_mode):
             raise IsADirectoryError(str(path))
         if not stat.S_ISREG(status.st_mode):  # a pipe would block, a device never end
-            raise SourceError(str(path), "ce n'est pas un fichier ordinaire" if lang == "fr" else "not a regular file")
+            raise SourceError(str(path), t("importers.not_regular_file", lang))
         size = status.st_size
         if size > max_bytes:
             raise SourceError(str(path), _size_message(size, max_bytes, lang))
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)  # the file may have grown since stat()
     except FileNotFoundError:
-        raise SourceError(str(path), "fichier introuvable" if lang == "fr" else "no such file") from None
+        raise SourceError(str(path), t("importers.no_such_file", lang)) from None
     except IsADirectoryError:
-        raise SourceError(str(path), "est un dossier" if lang == "fr" else "is a folder") from None
+        raise SourceError(str(path), t("importers.is_folder", lang)) from None
     except PermissionError:
-        raise SourceError(str(path), "accès refusé" if lang == "fr" else "permission denied") from None
+        raise SourceError(str(path), t("importers.permission_denied", lang)) from None
     if len(data) > max_bytes:
         raise SourceError(str(path), _size_message(len(data), max_bytes, lang))
     return data
 
 
 def _size_message(size: int, limit: int, lang: str) -> str:
-    mb = lambda n: f"{n / 1024 / 1024:.1f}".replace(".", "," if lang == "fr" else ".")
-    if lang == "en":
-        return f"the file is {mb(size)} MB; this importer reads at most {mb(limit)} MB (is it really a plan?)"
-    return f"le fichier fait {mb(size)} Mo ; cet importateur en lit au plus {mb(limit)} Mo (est-ce bien un plan ?)"
+    def mb(n: int) -> str:  # megabytes with one decimal, in the language's decimal mark
+        return format_decimal(Decimal(n / 1024 / 1024).quantize(Decimal("0.1"), ROUND_HALF_EVEN), "0.0",
+                              locale=lang)
+
+    return t("importers.too_large", lang, size=mb(size), limit=mb(limit))
 
 
 def run_importer(importer: Importer, raw: bytes, ctx: ImportContext) -> ImportResult:

@@ -36,6 +36,7 @@ from typing import Any
 import attrs
 
 from ..errors import Issue, ScheduleError
+from ..i18n import N_
 from ..model.base import fold, slugify
 from . import ImportContext, ImportResult, SourceError
 from .cells import (
@@ -206,6 +207,7 @@ class LayoutReader:
         self.blocks = list(blocks)
         self.ctx = ctx
         self.say = ctx.say
+        self.t = ctx.t
         self.vocabulary = Vocabulary.learn(self._all_texts())
         self.unplaced: list[Issue] = []
         self.warnings: list[Issue] = []
@@ -242,27 +244,24 @@ class LayoutReader:
             elif plain_text(block.text):
                 self.pending.append(block)
         if status_lines:
-            self._warn("", f"{status_lines} ligne(s) d'avancement d'un rapport exporté ignorée(s)",
-                       f"{status_lines} progress line(s) of an exported report ignored")
+            self._warn("", N_("importers.layout.status_lines_ignored"), count=status_lines)
         self._flush(self.pending)
         self.pending = []
         if not self.themes and not self.tasks:
-            raise SourceError(self.ctx.source, self.say(
-                "aucun thème ni tableau de plan reconnu", "no theme or plan table found"),
-                expected=self.say(f"des titres de section suivis de « ⇒ Objectif général : … » et de tableaux "
-                                  f"« {PLAN_HEADER_HINT} »",
-                                  f"section titles followed by « ⇒ Objectif général : … » and tables "
-                                  f"« {PLAN_HEADER_HINT} »"))
+            raise SourceError(self.ctx.source, self.t("importers.layout.nothing_found"),
+                expected=self.t("importers.layout.nothing_found_expected", hint=PLAN_HEADER_HINT))
         data = self._document()
         return ImportResult(data, tuple(sorted(self.unplaced, key=_source_order)),
                             tuple(sorted(self.warnings, key=_source_order)))
 
     # -- reporting -----------------------------------------------------------------------
-    def _unplaced(self, where: str, text: str, fr: str, en: str) -> None:
-        self.unplaced.append(Issue(where, self.say(fr, en), found=f"« {text} »", severity="warning"))
+    def _unplaced(self, where: str, text: str, code: str, **params: Any) -> None:
+        """Text the reader could not place; ``code`` (a catalogue code) says why."""
+        self.unplaced.append(Issue(where, self.t(code, **params), found=f"« {text} »", severity="warning"))
 
-    def _warn(self, where: str, fr: str, en: str, found: str | None = None) -> None:
-        self.warnings.append(Issue(where, self.say(fr, en), found=found, severity="warning"))
+    def _warn(self, where: str, code: str, found: str | None = None, **params: Any) -> None:
+        """A reading to check; ``code`` (a catalogue code) says what was read and how."""
+        self.warnings.append(Issue(where, self.t(code, **params), found=found, severity="warning"))
 
     # -- ids and organisations -----------------------------------------------------------
     def _unique(self, base: str) -> str:
@@ -343,11 +342,9 @@ class LayoutReader:
     def _stray(self, paragraph: Paragraph) -> None:
         text = plain_text(paragraph.text)
         if is_placeholder(text):
-            self._warn(paragraph.where, "champ de formulaire Word vide, ignoré", "empty Word form field, dropped",
-                       f"« {text} »")
+            self._warn(paragraph.where, N_("importers.layout.empty_form_field"), f"« {text} »")
             return
-        self._unplaced(paragraph.where, text, "paragraphe hors des thèmes et des tableaux, gardé dans le contexte",
-                       "paragraph outside themes and tables, kept in the context")
+        self._unplaced(paragraph.where, text, N_("importers.layout.paragraph_outside"))
         self.leftover.append(text)
 
     def _preamble(self, paragraphs: list[Paragraph]) -> None:
@@ -360,8 +357,7 @@ class LayoutReader:
             index += 1
             folded = fold_in_place(text).rstrip(" :")
             if is_placeholder(text):
-                self._warn(paragraph.where, "champ de formulaire Word vide, ignoré", "empty Word form field, dropped",
-                           f"« {text} »")
+                self._warn(paragraph.where, N_("importers.layout.empty_form_field"), f"« {text} »")
             elif folded in ("mission", "notre mission", "la mission", "mission de l'organisme"):
                 body = []
                 while index < len(paragraphs) and not self._heading(paragraphs[index]):
@@ -370,7 +366,7 @@ class LayoutReader:
                 if body:
                     self.mission = "\n\n".join(body)
                 else:
-                    self._unplaced(paragraph.where, text, "titre « Mission » sans texte", "« Mission » heading without text")
+                    self._unplaced(paragraph.where, text, N_("importers.layout.mission_without_text"))
             elif is_plan_title(text) and self.title is None:
                 self.title = self.vocabulary.sentence_case(text)
             elif self._read_period_line(text):
@@ -386,11 +382,11 @@ class LayoutReader:
                 self.context.append(section)
             else:
                 if section is None:
-                    section = {"title": self.say("Préambule", "Preamble"), "body": [], "where": paragraph.where}
+                    section = {"title": self.t("importers.layout.preamble"), "body": [], "where": paragraph.where}
                     self.context.append(section)
                 section["body"].append(text)
         if cover:
-            self.context.insert(0, {"title": self.say("Page couverture", "Cover page"), "body": cover, "where": ""})
+            self.context.insert(0, {"title": self.t("importers.layout.cover_page"), "body": cover, "where": ""})
 
     def _read_period_line(self, text: str) -> bool:
         """« Période : 1 janvier 2026 au 31 décembre 2026 » (as a report writes it) gives the exact period."""
@@ -413,8 +409,7 @@ class LayoutReader:
         candidates = list(self.pending)
         self.pending = []
         if not candidates:
-            raise SourceError(self.ctx.source, self.say(
-                "« Objectif général » sans titre de section au-dessus", "« Objectif général » with no section title above it"),
+            raise SourceError(self.ctx.source, self.t("importers.layout.general_objective_without_title"),
                 location=paragraph.where, found=f"« {plain_text(paragraph.text)[:80]} »")
         title = candidates.pop()
         heading = None
@@ -443,20 +438,15 @@ class LayoutReader:
         existing = next((t for t in self.themes if t.key == key), None)
         if existing is not None:
             self.theme = existing
-            self._warn(title_paragraph.where, f"« {raw} » continue le thème « {existing.data['title']} » (tableaux fusionnés)",
-                       f"« {raw} » continues theme « {existing.data['title']} » (tables merged)")
+            self._warn(title_paragraph.where, N_("importers.layout.theme_continues"), raw=raw, theme=existing.data["title"])
             known = existing.data.get("general_objective")
             if general and known and general != known:
-                self._warn(title_paragraph.where,
-                           "objectif général différent dans la suite du thème ; le premier est gardé",
-                           "a different general objective where the theme continues; the first one is kept",
-                           f"« {general} »")
+                self._warn(title_paragraph.where, N_("importers.layout.other_general_objective"), f"« {general} »")
             elif general and not known:
                 existing.data["general_objective"] = general
             return
         if continued:
-            self._warn(title_paragraph.where, f"« {raw} » : aucune section précédente de ce nom",
-                       f"« {raw} »: no previous section of that name")
+            self._warn(title_paragraph.where, N_("importers.layout.no_previous_section"), raw=raw)
         data: dict = {"id": self._unique(slugify(title, 50)), "title": title, "kind": kind}
         if group_heading:
             data["heading"] = group_heading
@@ -499,19 +489,16 @@ class LayoutReader:
         """A header that names the plan's columns but has more or fewer of them is an error."""
         cells = [c for c in (plain_text(c) for c in row.cells) if c]
         if _plan_header_score([fold_in_place(c) for c in cells]) >= 3 and len(cells) != PLAN_COLUMNS:
-            raise SourceError(self.ctx.source, self.say(
-                f"tableau de {len(cells)} colonnes", f"a table of {len(cells)} columns"), location=row.where,
-                expected=self.say(f"les {PLAN_COLUMNS} colonnes « {PLAN_HEADER_HINT} »",
-                                  f"the {PLAN_COLUMNS} columns « {PLAN_HEADER_HINT} »"),
+            raise SourceError(self.ctx.source, self.t("importers.layout.table_columns", count=len(cells)), location=row.where,
+                expected=self.t("importers.layout.plan_columns_expected", columns=PLAN_COLUMNS, hint=PLAN_HEADER_HINT),
                 found=" | ".join(f"« {c} »" for c in cells))
 
     def _unknown_table(self, table: Table, rows: list[Row]) -> None:
         lines = [" | ".join(plain_text(c) for c in row.cells) for row in rows]
-        self._unplaced(table.where, lines[0][:120], "tableau d'une forme inconnue, gardé comme texte dans le contexte",
-                       "table of an unknown layout, kept as text in the context")
+        self._unplaced(table.where, lines[0][:120], N_("importers.layout.unknown_table"))
         self._flush(self.pending)
         self.pending = []
-        self.context.append({"title": self.say("Tableau non reconnu", "Unrecognised table"), "body": lines,
+        self.context.append({"title": self.t("importers.layout.unrecognised_table"), "body": lines,
                              "where": table.where})
 
     # plan tables ------------------------------------------------------------------------
@@ -525,11 +512,8 @@ class LayoutReader:
             self.pending = []
             self._open_theme(title, None, None)
         if self.theme is None:
-            raise SourceError(self.ctx.source, self.say(
-                "tableau de plan sans section au-dessus", "a plan table with no section above it"),
-                location=rows[0].where, expected=self.say(
-                    "un titre de section (et « ⇒ Objectif général : … ») avant le tableau",
-                    "a section title (and « ⇒ Objectif général : … ») before the table"))
+            raise SourceError(self.ctx.source, self.t("importers.layout.plan_table_without_section"),
+                location=rows[0].where, expected=self.t("importers.layout.section_expected"))
         self._flush(self.pending)
         self.pending = []
         self.layout = "plan"
@@ -545,10 +529,8 @@ class LayoutReader:
         for position, row in enumerate(rows):
             filled = row.filled()
             if any(i >= PLAN_COLUMNS for i in filled):
-                raise SourceError(self.ctx.source, self.say(
-                    f"rangée de {max(filled) + 1} cellules", f"a row of {max(filled) + 1} cells"), location=row.where,
-                    expected=self.say(f"{PLAN_COLUMNS} colonnes « {PLAN_HEADER_HINT} »",
-                                      f"{PLAN_COLUMNS} columns « {PLAN_HEADER_HINT} »"),
+                raise SourceError(self.ctx.source, self.t("importers.layout.row_cells", count=max(filled) + 1), location=row.where,
+                    expected=self.t("importers.layout.columns_expected", columns=PLAN_COLUMNS, hint=PLAN_HEADER_HINT),
                     found=" | ".join(f"« {plain_text(c)[:40]} »" for c in row.cells if plain_text(c)))
             cells = [*row.cells, *([""] * PLAN_COLUMNS)][:PLAN_COLUMNS]
             if filled == [0]:
@@ -571,15 +553,14 @@ class LayoutReader:
             objectives.append(self.objective)
         elif self.objective is None:
             text = " | ".join(plain_text(c) for c in cells if plain_text(c))
-            self._unplaced(row.where, text, "rangée sans objectif spécifique au-dessus", "row with no specific objective above it")
+            self._unplaced(row.where, text, N_("importers.layout.row_without_objective"))
             self.leftover.append(text)
             return
         actions = self._actions(self.objective, cells[1], row)
         if not actions:
             rest = " | ".join(plain_text(c) for c in cells[2:] if plain_text(c))
             if rest:
-                self._unplaced(row.where, rest, "indicateurs ou échéancier sans moyen/action dans la rangée",
-                               "indicators or schedule with no action in the row")
+                self._unplaced(row.where, rest, N_("importers.layout.indicators_without_action"))
                 self.objective["note"] = _join_note(self.objective.get("note"), rest)
             return
         self._indicators(cells[2], actions, row)
@@ -602,8 +583,7 @@ class LayoutReader:
                 continue
             description, title = split_inline_lead_in(segment.text)
             if segment.is_lead_in:
-                self._warn(row.where, "introduction sans puces après elle, lue comme une action",
-                           "lead-in with no bullets after it, read as an action", f"« {segment.text} »")
+                self._warn(row.where, N_("importers.layout.lead_in_as_action"), f"« {segment.text} »")
             number = len(objective["actions"]) + len(actions) + 1
             action: dict[str, Any] = {"id": self._unique(f"{objective['id']}-a{number}"), "title": title}
             descriptions = [d for d in (lead, description) if d]
@@ -642,8 +622,7 @@ class LayoutReader:
                     organisation = self._organisation(who)
                     for action in actions:
                         _add_partner(action, organisation, "collaborator",
-                                     self.say(f"Colonne des indicateurs : « {segment.text} »",
-                                              f"Indicator column: « {segment.text} »"))
+                                     self.t("importers.layout.indicator_column", text=segment.text))
                 continue
             label, note = split_example_note(words["status_suffix"].sub("", segment.text))
             notes = [n for n in (lead, note) if n]
@@ -657,15 +636,13 @@ class LayoutReader:
             targets = [actions[index]] if paired else actions
             label, note = items[index]
             if kind == "unknown" and has_actors:
-                self._unplaced(row.where, label, "ni un indicateur ni un acteur reconnu ; gardé dans la note de l'action",
-                               "neither a recognised indicator nor an actor; kept in the action's note")
+                self._unplaced(row.where, label, N_("importers.layout.neither_indicator_nor_actor"))
                 for action in targets:
-                    action["note"] = _join_note(action.get("note"), self.say(
-                        f"Colonne des indicateurs : « {label} »", f"Indicator column: « {label} »"))
+                    action["note"] = _join_note(action.get("note"), self.t(
+                        "importers.layout.indicator_column", text=label))
                 continue
             if kind == "unknown":
-                self._warn(row.where, "formulation d'indicateur non reconnue, lue comme un livrable (à vérifier)",
-                           "indicator wording not recognised, read as a deliverable (check it)", f"« {label} »")
+                self._warn(row.where, N_("importers.layout.indicator_as_deliverable"), f"« {label} »")
                 payload = [({"label": label, "kind": "deliverable"}, note)]
             for action in targets:
                 if kind == "actors":
@@ -689,12 +666,10 @@ class LayoutReader:
             for part, reading in readings:
                 fields = {"label": part, "kind": reading.kind, **reading.fields}
                 if fields.pop("_coverage_unresolved", False):
-                    self._warn(row.where, "couverture de territoires non nommés : lue comme un compte (nommer les "
-                               "territoires avec --territory)", "coverage of territories not named: read as a count "
-                               "(name them with --territory)", f"« {part} »")
+                    self._warn(row.where, N_("importers.layout.unnamed_coverage"), f"« {part} »")
                 item_note = note
                 if len(parts) > 1:
-                    item_note = _join_note(note, self.say(f"Cellule source : « {label} »", f"Source cell: « {label} »"))
+                    item_note = _join_note(note, self.t("importers.layout.source_cell", label=label))
                 result.append((fields, item_note))
             return "indicators", result
         actors = read_actors(label)
@@ -713,9 +688,8 @@ class LayoutReader:
         else:
             whole = plain_text(cell)
             if len(actions) > 1:
-                self._warn(row.where, f"{len(items)} échéanciers pour {len(actions)} actions : la cellule entière "
-                           "est donnée à chacune", f"{len(items)} schedules for {len(actions)} actions: the whole "
-                           "cell is given to each", f"« {whole} »")
+                self._warn(row.where, N_("importers.layout.schedules_per_action"), f"« {whole} »", schedules=len(items),
+                           actions=len(actions))
             texts = [whole] * len(actions)
         for action, text in zip(actions, texts):
             action["schedule"] = self._schedule_text(text, row)
@@ -727,8 +701,7 @@ class LayoutReader:
             parse_schedule(text)
         except ScheduleError:
             self.free_text_schedules = True
-            self._warn(row.where, "échéancier non reconnu, gardé comme texte", "schedule not recognised, kept as text",
-                       f"« {text} »")
+            self._warn(row.where, N_("importers.layout.schedule_not_recognised"), f"« {text} »")
         return text
 
     # priority tables (Alliance) ----------------------------------------------------------
@@ -752,7 +725,7 @@ class LayoutReader:
             if number is not None:
                 data["number"] = number
             data["objectives"] = [{"id": self._unique(f"p{number or len(self.themes) + 1}-o1"),
-                                   "title": headers[0] or self.say("Stratégies/Actions", "Strategies/Actions"),
+                                   "title": headers[0] or self.t("importers.layout.strategies_actions"),
                                    "actions": []}]
             theme = _Theme(data, key, f"p{number or len(self.themes) + 1}")
             self.themes.append(theme)
@@ -777,8 +750,7 @@ class LayoutReader:
         for paragraph in after:
             text = plain_text(paragraph.text)
             if is_placeholder(text):
-                self._warn(paragraph.where, "champ de formulaire Word vide, ignoré", "empty Word form field, dropped",
-                           f"« {text} »")
+                self._warn(paragraph.where, N_("importers.layout.empty_form_field"), f"« {text} »")
             elif title is None:
                 title = text
             else:
@@ -788,10 +760,8 @@ class LayoutReader:
         self._flush(before)
         self.started = True
         if title is None:
-            raise SourceError(self.ctx.source, self.say("priorité sans titre", "a priority with no title"),
-                              location=header.where, expected=self.say(
-                                  "« Priorité d'action #N » puis son titre au-dessus du tableau",
-                                  "« Priorité d'action #N » then its title above the table"))
+            raise SourceError(self.ctx.source, self.t("importers.layout.priority_without_title"),
+                              location=header.where, expected=self.t("importers.layout.priority_title_expected"))
         return number, self.vocabulary.sentence_case(title)
 
     def _year_columns(self, row: Row) -> list[tuple[int, str]]:
@@ -807,7 +777,7 @@ class LayoutReader:
         cells = [plain_text(c) for c in row.cells] + [""] * 3
         if not cells[0]:
             text = " | ".join(c for c in cells if c)
-            self._unplaced(row.where, text, "rangée sans stratégie", "row with no strategy")
+            self._unplaced(row.where, text, N_("importers.layout.row_without_strategy"))
             self.leftover.append(text)
             return
         actions = objective["actions"]
@@ -825,7 +795,7 @@ class LayoutReader:
             if fold(mark) in _MARKS:
                 marked.append(label)
             elif mark:
-                self._warn(row.where, f"marque inattendue sous {label}", f"unexpected mark under {label}", f"« {mark} »")
+                self._warn(row.where, N_("importers.layout.unexpected_mark"), f"« {mark} »", label=label)
         if marked:
             action["schedule"] = self._schedule_text(" · ".join(marked), row)
         actions.append(_ordered_action(action))
@@ -842,7 +812,7 @@ class LayoutReader:
             value = {name: cells[i] for name, i in columns.items() if i < len(cells) and cells[i]}
             if "objective" not in value:
                 text = " | ".join(c for c in cells if c)
-                self._unplaced(row.where, text, "rangée d'échéancier sans objectif", "schedule row with no objective")
+                self._unplaced(row.where, text, N_("importers.layout.schedule_row_without_objective"))
                 self.leftover.append(text)
                 continue
             task = {"id": self._unique(slugify(value["objective"], 50))}
@@ -855,7 +825,7 @@ class LayoutReader:
     # budget ----------------------------------------------------------------------------------
     def _budget_table(self, rows: list[Row], title_row: Row | None) -> None:
         pending, self.pending = self.pending, []
-        title = self.say("Budget", "Budget")
+        title = self.t("importers.layout.budget")
         body: list[str] = []
         heading_index = next((i for i in range(len(pending) - 1, -1, -1) if self._heading(pending[i])), None)
         if heading_index is not None:
@@ -868,14 +838,13 @@ class LayoutReader:
         lines = [" | ".join(plain_text(c) for c in row.cells) for row in rows]
         self.context.append({"title": title, "body": [*body, "\n".join(lines)] if body else ["\n".join(lines)],
                              "where": rows[0].where})
-        self._warn(rows[0].where, "budget gardé comme texte dans le contexte (un plan ne modélise pas les montants)",
-                   "budget kept as text in the context (a plan does not model amounts)")
+        self._warn(rows[0].where, N_("importers.layout.budget_as_text"))
 
     # -- the document --------------------------------------------------------------------
     def _document(self) -> dict:
         options = self.ctx.options
         organisation = options.get("organisation")
-        doc_title = options.get("title") or self.title or self.say("Plan d'action", "Action plan")
+        doc_title = options.get("title") or self.title or self.t("importers.layout.action_plan")
         prefixed = organisation and not options.get("title") and not fold(doc_title).startswith(fold(organisation))
         title = f"{organisation} — {doc_title}" if prefixed else doc_title
         period, years_label = self._period(doc_title)
@@ -901,19 +870,17 @@ class LayoutReader:
         if self.mission:
             data["mission"] = self.mission
         name = PurePath(self.ctx.source).name
-        data["source"] = self.say(f"Importé de « {name} » par actionplan import",
-                                  f"Imported from « {name} » by actionplan import")
+        data["source"] = self.t("importers.layout.imported_from", name=name)
         if self.territories:
             data["territories"] = list(self.territories)
             if not options.get("territories"):
-                self._warn("", "territoires du plan trouvés dans le texte (à vérifier)",
-                           "plan territories found in the text (check them)", ", ".join(self.territories))
+                self._warn("", N_("importers.layout.territories_found"), ", ".join(self.territories))
         context = [{"title": s["title"], "body": "\n\n".join(s["body"])} for s in self.context if s["body"]]
         for section in self.context:
             if not section["body"]:
-                self._unplaced(section["where"], section["title"], "titre sans texte", "heading without text")
+                self._unplaced(section["where"], section["title"], N_("importers.layout.heading_without_text"))
         if self.leftover:
-            context.append({"title": self.say("Texte non placé à l'import", "Text not placed on import"),
+            context.append({"title": self.t("importers.layout.text_not_placed"),
                             "body": "\n\n".join(self.leftover)})
         if context:
             data["context"] = context
@@ -933,15 +900,13 @@ class LayoutReader:
         text = str(given) if given else title
         match = _YEARS.search(text)
         if not match:
-            raise SourceError(self.ctx.source, self.say(
-                "impossible de connaître la période du plan", "cannot tell the plan's period"),
-                expected=self.say("un titre « Plan d'action 2026 » ou l'option --year 2026",
-                                  "a title « Plan d'action 2026 » or the option --year 2026"),
+            raise SourceError(self.ctx.source, self.t("importers.layout.no_period"),
+                expected=self.t("importers.layout.period_expected"),
                 found=f"--year {given!r}" if given else f"« {title} »")  # the text that was searched
         first = int(match.group(1))
         last = int(match.group(2) or match.group(1))
         if last < first:
-            raise SourceError(self.ctx.source, self.say("période à l'envers", "period ends before it starts"),
+            raise SourceError(self.ctx.source, self.t("importers.layout.period_reversed"),
                               found=match.group(0))
         label = match.group(0).replace("–", "-").replace(" ", "")
         if self.fiscal_years and last > first:

@@ -19,25 +19,19 @@ MAX_TEXT_BYTES = 5 * 1024 * 1024
 def decode(raw: bytes, ctx: ImportContext) -> str:
     """UTF-8 text (a BOM is allowed); anything binary is refused with a hint."""
     if raw.startswith(b"PK\x03\x04"):
-        raise SourceError(ctx.source, ctx.say(
-            "c'est un fichier compressé (Word .docx ?), pas du texte : utiliser --from docx",
-            "this is a zip file (a Word .docx?), not text: use --from docx"))
+        raise SourceError(ctx.source, ctx.t("importers.text.zip"))
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SourceError(ctx.source, ctx.say(
-            "c'est un ancien document Office (.doc) ou un fichier chiffré, pas du texte : l'enregistrer en .docx "
-            "sans mot de passe", "this is an old Office document (.doc) or an encrypted file, not text: save it as "
-            ".docx without a password"))
+        raise SourceError(ctx.source, ctx.t("importers.text.old_office"))
     if b"\x00" in raw[:8192]:
-        raise SourceError(ctx.source, ctx.say("fichier binaire, pas du texte", "a binary file, not text"))
+        raise SourceError(ctx.source, ctx.t("importers.text.binary"))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise SourceError(ctx.source, ctx.say("texte qui n'est pas en UTF-8", "text that is not UTF-8"),
-                          location=ctx.say(f"ligne {line}", f"line {line}"),
-                          expected=ctx.say("un fichier texte UTF-8 (l'enregistrer en UTF-8)",
-                                           "a UTF-8 text file (save it as UTF-8)"),
-                          found=ctx.say(f"l'octet 0x{raw[exc.start]:02x}", f"byte 0x{raw[exc.start]:02x}")) from None
+        raise SourceError(ctx.source, ctx.t("importers.text.not_utf8"),
+                          location=ctx.t("importers.text.line", line=line),
+                          expected=ctx.t("importers.text.utf8_expected"),
+                          found=ctx.t("importers.text.byte", byte=raw[exc.start])) from None
 
 
 def blocks_from_text(text: str, ctx: ImportContext) -> list[Block]:
@@ -51,7 +45,7 @@ def blocks_from_text(text: str, ctx: ImportContext) -> list[Block]:
             rows.clear()
 
     for number, line in enumerate(text.splitlines(), start=1):
-        where = ctx.say(f"ligne {number}", f"line {number}")
+        where = ctx.t("importers.text.line", line=number)
         if "\t" in line:
             rows.append(Row(tuple(cell.strip() for cell in line.split("\t")), where))
         elif line.strip():
