@@ -76,7 +76,7 @@ def test_the_core_and_plugins_configure_babel():
 
 def test_every_code_in_the_code_is_in_french_and_english(project, tmp_path, monkeypatch):
     template = extracted(project, tmp_path, monkeypatch)
-    assert len(ids(template)) > 5
+    assert ids(template), f"pybabel extract found no code in {project.name}: check [tool.babel.extract_messages]"
     files = catalogue_files(project)
     assert {"fr", "en"} <= set(files)
     for lang in ("fr", "en"):

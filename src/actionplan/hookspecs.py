@@ -181,13 +181,15 @@ def actionplan_register_criteria(register: Callable[[Criterion | type[Criterion]
     :class:`actionplan.grants.criteria.Criterion` (a class with a no-argument
     constructor is accepted too). It has a ``name`` that program files refer to
     (``criterion: min_priorities``), a ``role`` (``"eligibility"`` or ``"ranking"``), a
-    ``title`` (:class:`~actionplan.grants.criteria.Text`, French and English), its
+    ``title`` (an :class:`actionplan.api.Message`: a code of the core's or the plugin's
+    own catalogue, registered with ``actionplan_register_catalogues``), its
     ``parameters`` (name → :class:`~actionplan.grants.criteria.Param`; program files
     give values, possibly dated ``{values: [{from: DATE, value: V}, …]}``, resolved at
     each application's deposit date), and ``evaluate(application, prepared, ctx)``
     returning a :class:`~actionplan.grants.criteria.Verdict`: ``passed``, machine-readable
-    ``facts``, a reason in French and English and, on failure, what would make it
-    pass (either in the verdict or written later by ``explain(verdict, ctx, lang)``).
+    ``facts``, a reason and, on failure, what would make it pass, in the reader's
+    language (``Message``\ s in the verdict, or written later by ``explain(verdict, ctx,
+    lang)``). ``Text(fr, en)`` in their place is deprecated and goes in the next release.
     Optional: ``check(params, ctx)`` yields issues about the parameters (paths relative
     to ``params``), ``prepare(values, ctx)`` precomputes once per set of values in force.
     ``evaluate`` must not modify anything. A criterion without a name, with an unknown

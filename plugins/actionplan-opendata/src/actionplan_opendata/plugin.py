@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import actionplan
+from actionplan.api import Catalogue
 
 from .iati import IATI_FORMAT
 from .threesixty import THREESIXTY_FORMAT
+
+
+#: The plugin's own message catalogue (``locale/<lang>/LC_MESSAGES/actionplan_opendata.po``).
+CATALOGUE = Catalogue("actionplan_opendata", Path(__file__).parent / "locale")
+
+
+@actionplan.hookimpl
+def actionplan_register_catalogues(register):
+    register(CATALOGUE)
 
 
 @actionplan.hookimpl

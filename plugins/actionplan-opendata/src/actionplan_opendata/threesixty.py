@@ -28,11 +28,13 @@ import actionplan
 from actionplan.api import (
     ActionplanError,
     ApplicationsDocument,
+    Message,
     ReportContext,
     ReportFormat,
     ReportOption,
     plan_gazetteer,
     replay,
+    t,
     total_of,
 )
 
@@ -42,28 +44,21 @@ _PREFIX = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 def render_360giving(plan, ctx: ReportContext) -> bytes:
     program = getattr(plan, "program", None) or ctx.program
-    say = (lambda fr, en: en) if ctx.lang == "en" else (lambda fr, en: fr)
     if program is None:
-        raise ActionplanError(
-            f"{plan.id}: 360Giving describes grants; this plan carries no grant program (« program »)",
-            fr=f"{plan.id} : 360Giving décrit des subventions ; ce plan ne porte aucun programme de subvention "
-               "(« program »)")
+        raise ActionplanError(Message("opendata.threesixty.no_program", plan=plan.id))
     path = ctx.options["applications"]
     if not path:
-        raise ActionplanError(
-            "360Giving: give the applications and decisions document with -O applications=FILE.yaml",
-            fr="360Giving : donner le document des demandes et décisions avec -O applications=FICHIER.yaml")
+        raise ActionplanError(Message("opendata.threesixty.no_applications"))
     prefix = ctx.options["id-prefix"] or f"360G-{plan.organisation or plan.id}"
     if not _PREFIX.match(prefix):
-        raise ActionplanError(f"id-prefix {prefix!r}: letters, digits, '-', '_', '.'",
-                              fr=f"id-prefix {prefix!r} : lettres, chiffres, « - », « _ », « . »")
+        raise ActionplanError(Message("opendata.threesixty.bad_prefix", prefix=repr(prefix)))
     document = _applications(Path(path), plan, program)
     grants = Grants(plan, program, document, ctx, prefix).grants()
     if not grants:
-        raise ActionplanError(f"{path}: no approved application as of {ctx.as_of.isoformat()}, nothing to publish",
-                              fr=f"{path} : aucune demande approuvée au {ctx.as_of.isoformat()}, rien à publier")
+        raise ActionplanError(Message("opendata.threesixty.nothing_approved", path=path, date=ctx.as_of.isoformat()))
+    awarded = t("opendata.threesixty.grants_awarded", ctx.lang)
     package = {
-        "title": f"{program.title} — {say('subventions accordées', 'grants awarded')}",
+        "title": f"{program.title} — {awarded}",
         "version": STANDARD_VERSION,
         "grants": grants,
     }
@@ -73,8 +68,8 @@ def render_360giving(plan, ctx: ReportContext) -> bytes:
 def _applications(path: Path, plan, program):
     document = actionplan.load(path, ApplicationsDocument)
     if document.program not in (plan.id, program.id):
-        raise ActionplanError(f"{path}: applications of program {document.program!r}, not of {plan.id!r}",
-                              fr=f"{path} : demandes du programme {document.program!r}, pas de {plan.id!r}")
+        raise ActionplanError(Message("opendata.threesixty.other_program", path=path, program=repr(document.program),
+                                      plan=repr(plan.id)))
     return document
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import actionplan
+from actionplan.api import Catalogue
+
+#: The plugin's own message catalogue (``locale/<lang>/LC_MESSAGES/actionplan_postgresql.po``).
+CATALOGUE = Catalogue("actionplan_postgresql", Path(__file__).parent / "locale")
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -14,3 +20,8 @@ def actionplan_open_store(url):
     from .store import PostgresStore
 
     return PostgresStore(url)
+
+
+@actionplan.hookimpl
+def actionplan_register_catalogues(register):
+    register(CATALOGUE)

@@ -17,7 +17,7 @@ import orjson
 import psycopg
 from psycopg.types.json import Jsonb, set_json_loads
 
-from actionplan.api import SqlStore, StoreError, json_bytes, parse_time, redact_url
+from actionplan.api import Message, SqlStore, StoreError, json_bytes, parse_time, redact_url
 
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -100,8 +100,8 @@ class PostgresStore(SqlStore):
             try:
                 conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS)
             except psycopg.Error as exc:
-                raise StoreError(f"cannot connect to {redact_url(self.url)}: {_first_line(exc)}",
-                                 fr=f"connexion impossible à {redact_url(self.url)} : {_first_line(exc)}") from None
+                raise StoreError(Message("postgresql.cannot_connect", url=redact_url(self.url),
+                                         error=_first_line(exc))) from None
             set_json_loads(orjson.loads, conn)
             self._conn = conn
         return self._conn
@@ -115,8 +115,7 @@ class PostgresStore(SqlStore):
                     cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 yield cur
         except psycopg.Error as exc:
-            raise StoreError(f"{redact_url(self.url)}: {_first_line(exc)}",
-                             fr=f"{redact_url(self.url)} : {_first_line(exc)}") from exc
+            raise StoreError(Message("postgresql.error", url=redact_url(self.url), error=_first_line(exc))) from exc
 
     def _schema_statements(self) -> list[str]:
         return list(_SCHEMA)
