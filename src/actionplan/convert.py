@@ -44,14 +44,16 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from ._attrs_types import FACTORY, IN_VALIDATOR
-from .errors import Issue, ScheduleError, ValidationError
+from .errors import FieldValueError, Issue, ScheduleError, ValidationError
 from .i18n import N_, Message, Verbatim
 from .model.base import (
     MAX_YEAR,
     MIN_YEAR,
-    FieldValueError,
+    STRUCTURED_IDENTITY,
+    check_decimal,
     check_id,
     check_ids,
+    check_optional_decimal,
     check_optional_id,
     check_text,
     id_fullmatch,
@@ -316,6 +318,8 @@ _INLINE_VALIDATORS: dict[Any, str] = {
     check_optional_id: "{v} is None or {v}.__class__ is str and IDMATCH({v}) is not None and '..' not in {v}",
     check_ids: "not {v} or all([x.__class__ is str and IDMATCH(x) is not None and '..' not in x for x in {v}])",
     check_text: "{v}.__class__ is str and {v} and not {v}.isspace()",
+    check_decimal: "{v}.__class__ is Decimal",
+    check_optional_decimal: "{v} is None or {v}.__class__ is Decimal",
 }
 
 #: Defaults written as literals in the generated code (immutable, and their repr is their value).
@@ -339,7 +343,8 @@ def _fast_construction(cls: type, fields: tuple[attrs.Attribute, ...]) -> bool:
     if slots != {field.name for field in fields}:
         return False  # e.g. a cached hash slot
     return not any(
-        field.converter is not None or (isinstance(field.default, FACTORY) and field.default.takes_self)
+        (field.converter is not None and field.converter not in STRUCTURED_IDENTITY)
+        or (isinstance(field.default, FACTORY) and field.default.takes_self)
         for field in fields
     )
 

@@ -4,11 +4,35 @@ Every exception raised on purpose by actionplan is an :class:`ActionplanError`.
 The CLI turns them into a clean message and exit code 2; anything else is a bug.
 Messages carry *where* (a document path such as ``themes[2].actions[0].target``),
 *what was expected* and *what was found*, so a person can fix the input.
+
+Every exception class of actionplan is defined here (the old places re-export them)::
+
+    Exception
+    ├── ActionplanError                 meant for users: the CLI prints it, exit code 2
+    │   ├── ValidationError             a document is invalid: every Issue found
+    │   ├── ScheduleError               a schedule's wording is not understood
+    │   ├── PluginError                 a broken plugin: misspelt hook, name registered twice
+    │   ├── UnknownFormatError          no plugin handles this format, scheme or type
+    │   ├── StoreError                  a store cannot do what was asked
+    │   │   ├── NotFoundError           no document with this id
+    │   │   └── ConflictError           saved against a stale version; nothing overwritten
+    │   ├── GrantError                  a grant operation is refused
+    │   │   └── GrantRefusal            … with its catalogue message
+    │   └── SourceError                 a source document cannot be imported (file and place)
+    └── ValueError
+        └── FieldValueError             a model value built from Python is refused (names the field)
+            └── FieldTypeError          … of the wrong type (also a TypeError)
+
+:class:`Issue` is no exception: one problem found in a document, with its path. Two
+modules keep a private exception that never leaves them: the schedule parser's
+``_Refusal`` (becomes a :class:`ScheduleError`) and the converter's ``TypeMismatch`` /
+``OutOfRange`` (become :class:`Issue` objects of a :class:`ValidationError`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -192,3 +216,55 @@ class ConflictError(StoreError):
 
 class GrantError(ActionplanError):
     """A grant-program operation was refused (illegal transition, over-commitment…)."""
+
+
+class GrantRefusal(GrantError):
+    """A refused grant operation; its message is a catalogue :class:`~actionplan.i18n.Message`.
+
+    ``str()`` is English, ``message(lang)`` the text in ``lang``; ``text`` is the message.
+    """
+
+    def __init__(self, text: Message):
+        super().__init__(text)
+
+    @property
+    def text(self) -> Message:
+        return self.msg
+
+
+class SourceError(ActionplanError):
+    """A source document cannot be imported: it names the file and the place in it."""
+
+    def __init__(self, source: str, message: str, *, location: str | None = None,
+                 expected: str | None = None, found: str | None = None):
+        self.source = source
+        self.location = location
+        self.expected = expected
+        self.found = found
+        text: Message = (Message("importers.source_location", source=source, location=location, message=message)
+                         if location else Message("importers.source", source=source, message=message))
+        # importers word ``message``, ``expected`` and ``found`` (messages, or text in their context's
+        # language); the connectors follow the command line's (French unless --lang en)
+        if expected is not None:
+            text = Message("importers.with_expected", text=text, expected=expected)
+        if found is not None:
+            text = Message("importers.with_found", text=text, found=found)
+        super().__init__(text)
+
+
+class FieldValueError(ValueError):
+    """A field's value is refused; names the field, what was expected and what was found.
+
+    Raised by the model's validators when a value is built from Python; the converter turns
+    it into an :class:`Issue` at the field's document path.
+    """
+
+    def __init__(self, owner: str, field: str, expected: Message, found: object):
+        self.field = field
+        self.expected = expected
+        self.found = found
+        super().__init__(f"{owner}.{field} must be {expected}, not {found!r}")
+
+
+class FieldTypeError(FieldValueError, TypeError):
+    """A field was given a value of the wrong type (a float for an exact amount, a bool for a number)."""

@@ -205,7 +205,7 @@ def parse_measurement(indicator, text: str, day: dt.date, lang: str, **fields) -
     """``VALUE`` as the indicator's kind reads it: 4, 12/20, 72 %, satisfaisant, oui, mrc:a,mrc:b."""
     from ..convert import describe
     from ..errors import Issue
-    from ..model.base import FieldValueError
+    from ..errors import FieldValueError
 
     try:
         return Measurement(date=day, indicator=indicator.id, **_values(indicator, text.strip()), **fields)

@@ -40,10 +40,8 @@ from ..model.grants import (
 )
 from .money import Amount, format_amount
 
-#: Where a dossier stands: waiting on a body of the chain, approved (awaiting its
+#: Where a dossier stands, by name: waiting on a body of the chain, approved (awaiting its
 #: agreement), rejected, or under a signed agreement (payments and reports).
-STAGES = ("review", "approved", "rejected", "agreement")
-
 STAGE_NAMES = {
     "review": Message("grants.stage.review"),
     "approved": Message("grants.stage.approved"),

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import attrs
 
-from ..errors import GrantError, Issue, PluginError, ValidationError
+from ..errors import GrantRefusal, Issue, PluginError, ValidationError
 from ..i18n import N_, Message, Verbatim, as_message, current_language
 from ..model.base import NUMBER_EXPECTED, is_reasonable_number
 from ..model.grants import CRITERION_ROLES
@@ -99,20 +99,6 @@ def plural(n: int | Decimal, singular: str, many: str, lang: str) -> str:
     """
     one = n <= 1 if lang == "fr" else n == 1
     return f"{n} {singular if one else many}"
-
-
-class GrantRefusal(GrantError):
-    """A refused grant operation; its message is a catalogue :class:`~actionplan.i18n.Message`.
-
-    ``str()`` is English, ``message(lang)`` the text in ``lang``; ``text`` is the message.
-    """
-
-    def __init__(self, text: Message):
-        super().__init__(text)
-
-    @property
-    def text(self) -> Message:
-        return self.msg
 
 
 def refuse(message: Message | str, en: str | None = None, /) -> GrantRefusal:

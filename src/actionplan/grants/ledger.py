@@ -35,8 +35,6 @@ from .money import format_amount
 
 _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
-#: Row statuses: the fiscal year has ended, is under way, or has not begun (as of the table's date).
-YEAR_STATUSES = ("closed", "current", "future")
 
 
 @attrs.frozen
@@ -68,7 +66,7 @@ class LedgerRow:
     """
 
     fiscal_year: str
-    status: str
+    status: str  # "closed" (the fiscal year has ended), "current" or "future" (as of the table's date)
     envelope: Decimal
     carried_in: Decimal
     committed: Decimal

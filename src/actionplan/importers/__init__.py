@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 from babel.numbers import format_decimal
 
-from ..errors import ActionplanError, Issue, UnknownFormatError
+from ..errors import ActionplanError, Issue, SourceError, UnknownFormatError
 from ..i18n import Message, Verbatim, t
 
 #: What an importer produces: a plan document, or a tracking log of measurements.

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, TypeGuard
 
 import attrs
 
-from ..i18n import Message
+from ..errors import FieldTypeError, FieldValueError
+from ..i18n import Message, Verbatim
 
 #: Ids are short, stable, URL- and file-safe slugs. They name things in documents,
 #: in stores (as file names) and in URLs, so they must never escape a directory.
@@ -39,14 +42,67 @@ def is_reasonable_number(value: Decimal) -> bool:
     return value.is_finite() and value.copy_abs() < MAX_NUMBER  # copy_abs: no rounding, no overflow
 
 
-class FieldValueError(ValueError):
-    """A field's value is refused; names the field, what was expected and what was found."""
+#: Said to Python callers (programmers), like a TypeError's text: documents never reach these checks.
+_NUMBER_GIVEN = "a Decimal, a whole number (int) or a number written as text"
 
-    def __init__(self, owner: str, field: str, expected: Message, found: object):
-        self.field = field
-        self.expected = expected
-        self.found = found
-        super().__init__(f"{owner}.{field} must be {expected}, not {found!r}")
+
+# Number fields built from Python: the converter turns an ``int`` or numeric text into a
+# :class:`Decimal` and leaves anything else as it is; the validator then refuses what is not a
+# Decimal with a :class:`FieldTypeError` / :class:`FieldValueError` naming the field. Documents
+# arrive as Decimals already (the converter reads them), so its fast path skips the converters
+# (see :data:`STRUCTURED_IDENTITY` and ``actionplan.convert``).
+
+
+def to_decimal(value: object) -> Any:
+    """attrs converter: an ``int`` (not a bool) or finite numeric text → :class:`Decimal`; else unchanged."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except ArithmeticError:  # decimal.InvalidOperation: the validator says what is wrong
+            return value
+        return number if number.is_finite() else value
+    return value
+
+
+def to_decimal_values(value: object) -> Any:
+    """attrs converter: :func:`to_decimal` on every value of a mapping."""
+    if isinstance(value, Mapping):
+        return {key: to_decimal(item) for key, item in value.items()}
+    return value
+
+
+#: The converters above: each gives back unchanged what the document converter already structured.
+STRUCTURED_IDENTITY = (to_decimal, to_decimal_values)
+
+
+def _refuse_number(owner: str, field: str, value: object) -> None:
+    if isinstance(value, Decimal):
+        return
+    if isinstance(value, str):
+        raise FieldValueError(owner, field, Verbatim(_NUMBER_GIVEN), value)
+    hint = " (a float is inexact: give Decimal('…') or the text)" if isinstance(value, float) else ""
+    raise FieldTypeError(owner, field, Verbatim(_NUMBER_GIVEN + hint), value)
+
+
+def check_decimal(instance: Any, attribute: attrs.Attribute, value: object) -> None:
+    """attrs validator: ``value`` must be a :class:`Decimal` (after :func:`to_decimal`)."""
+    _refuse_number(type(instance).__name__, attribute.name, value)
+
+
+def check_optional_decimal(instance: Any, attribute: attrs.Attribute, value: object) -> None:
+    if value is not None:
+        _refuse_number(type(instance).__name__, attribute.name, value)
+
+
+def check_decimal_values(instance: Any, attribute: attrs.Attribute, value: object) -> None:
+    """attrs validator: a mapping whose values are :class:`Decimal` (after :func:`to_decimal_values`)."""
+    owner = type(instance).__name__
+    if not isinstance(value, Mapping):
+        raise FieldTypeError(owner, attribute.name, Verbatim("a mapping of numbers"), value)
+    for key, item in value.items():
+        _refuse_number(owner, f"{attribute.name}[{key!r}]", item)
 
 
 def is_valid_id(value: object) -> TypeGuard[str]:
@@ -78,8 +134,6 @@ def check_text(instance: Any, attribute: attrs.Attribute, value: object) -> None
 
 def slugify(text: str, max_length: int = 60) -> str:
     """A readable ASCII id from French text: ``"Sécurité alimentaire"`` → ``"securite-alimentaire"``."""
-    import unicodedata
-
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
     return (slug[:max_length].rstrip("-")) or "x"
@@ -87,6 +141,4 @@ def slugify(text: str, max_length: int = 60) -> str:
 
 def fold(text: str) -> str:
     """Accent- and case-insensitive key, for lookups and French-friendly sorting."""
-    import unicodedata
-
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()

@@ -22,7 +22,17 @@ import attrs
 
 from ..errors import GrantError
 from ..i18n import Message
-from .base import check_id, check_ids, check_optional_id, check_text, is_reasonable_number
+from .base import (
+    check_decimal,
+    check_decimal_values,
+    check_id,
+    check_ids,
+    check_optional_id,
+    check_text,
+    is_reasonable_number,
+    to_decimal,
+    to_decimal_values,
+)
 from .organisations import Organisation, Participation
 from .schedules import Period, Schedule
 
@@ -75,8 +85,7 @@ def fiscal_years_between(start: dt.date, end: dt.date) -> tuple[str, ...]:
 def _check_amount(instance: Any, attribute: attrs.Attribute, value: Decimal | None) -> None:
     if value is None:
         return
-    if not isinstance(value, Decimal) or isinstance(value, bool):
-        raise TypeError(f"{type(instance).__name__}.{attribute.name} must be a Decimal amount, not {value!r}")
+    check_decimal(instance, attribute, value)
     if not value.is_finite() or value < 0:
         raise ValueError(f"{type(instance).__name__}.{attribute.name} must be an amount of 0 $ or more, not {value}")
     if not is_reasonable_number(value):  # before quantize, which cannot round it
@@ -86,6 +95,7 @@ def _check_amount(instance: Any, attribute: attrs.Attribute, value: Decimal | No
 
 
 def _check_amounts_by_year(instance: Any, attribute: attrs.Attribute, value: Mapping[str, Decimal]) -> None:
+    check_decimal_values(instance, attribute, value)
     for label, amount in value.items():
         try:
             fiscal_year_start(label)
@@ -95,6 +105,7 @@ def _check_amounts_by_year(instance: Any, attribute: attrs.Attribute, value: Map
 
 
 def _check_scores(instance: Any, attribute: attrs.Attribute, value: Mapping[str, Decimal]) -> None:
+    check_decimal_values(instance, attribute, value)
     for key, score in value.items():
         if not isinstance(score, Decimal) or not is_reasonable_number(score) or score < 0:
             raise ValueError(f"{type(instance).__name__}.{attribute.name}[{key!r}] must be a score of 0 or more")
@@ -102,7 +113,8 @@ def _check_scores(instance: Any, attribute: attrs.Attribute, value: Mapping[str,
 
 def _amounts_field() -> Any:
     """A mapping fiscal year → amount (compared, but left out of hashes as dicts are)."""
-    return attrs.field(factory=dict, validator=_check_amounts_by_year, eq=True, hash=False)
+    return attrs.field(factory=dict, converter=to_decimal_values, validator=_check_amounts_by_year, eq=True,
+                       hash=False)
 
 
 def _canonical(value: Any) -> Any:
@@ -259,7 +271,7 @@ class GrantProgram:
     criteria: tuple[CriterionConfig, ...] = ()
     chain: ApprovalChain = attrs.field(factory=ApprovalChain)
     budget: dict[str, Decimal] = _amounts_field()
-    total: Decimal | None = attrs.field(default=None, validator=_check_amount)
+    total: Decimal | None = attrs.field(default=None, converter=to_decimal, validator=_check_amount)
     calls: tuple[CallForProjects, ...] = ()
     reports: tuple[ReportRequirement, ...] = ()
     currency: str = "CAD"
@@ -302,7 +314,8 @@ class Application:
     deposited: dt.date | None = None
     start: dt.date | None = None
     end: dt.date | None = None
-    scores: dict[str, Decimal] = attrs.field(factory=dict, validator=_check_scores, eq=True, hash=False)
+    scores: dict[str, Decimal] = attrs.field(factory=dict, converter=to_decimal_values, validator=_check_scores,
+                                             eq=True, hash=False)
     description: str | None = None
     note: str | None = None
 
@@ -325,7 +338,7 @@ class Decision:
     date: dt.date
     outcome: str = attrs.field(validator=attrs.validators.in_(OUTCOMES))
     resolution: str | None = None  # resolution number, « 20-03-112 »
-    amount: Decimal | None = attrs.field(default=None, validator=_check_amount)
+    amount: Decimal | None = attrs.field(default=None, converter=to_decimal, validator=_check_amount)
     amounts: dict[str, Decimal] = _amounts_field()
     note: str | None = None
 
@@ -346,7 +359,7 @@ class Payment:
 
     application: str = attrs.field(validator=check_id)
     date: dt.date
-    amount: Decimal = attrs.field(validator=_check_amount)
+    amount: Decimal = attrs.field(converter=to_decimal, validator=_check_amount)
     reference: str | None = None
     note: str | None = None
 

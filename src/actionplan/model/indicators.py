@@ -13,7 +13,15 @@ from decimal import Decimal
 
 import attrs
 
-from .base import check_id, check_ids, check_optional_id, check_text
+from .base import (
+    check_decimal,
+    check_id,
+    check_ids,
+    check_optional_decimal,
+    check_optional_id,
+    check_text,
+    to_decimal,
+)
 
 #: kind → (what it is, fields it needs)
 INDICATOR_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -37,7 +45,7 @@ DEFAULT_SCALE = ("insuffisant", "partiel", "satisfaisant", "excellent")
 class Target:
     """A target value for one period and/or one territory (``None`` means the whole)."""
 
-    value: Decimal
+    value: Decimal = attrs.field(converter=to_decimal, validator=check_decimal)
     period: str | None = None  # "2026", "2025-2026", "2026-T1"…: free label matched to measurements
     territory: str | None = attrs.field(default=None, validator=check_optional_id)
 
@@ -54,9 +62,9 @@ class Measurement:
     """
 
     date: dt.date
-    value: Decimal | None = None
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
+    value: Decimal | None = attrs.field(default=None, converter=to_decimal, validator=check_optional_decimal)
+    numerator: Decimal | None = attrs.field(default=None, converter=to_decimal, validator=check_optional_decimal)
+    denominator: Decimal | None = attrs.field(default=None, converter=to_decimal, validator=check_optional_decimal)
     level: str | None = None
     done: bool | None = None
     territories: tuple[str, ...] = attrs.field(default=(), validator=check_ids)
@@ -77,9 +85,9 @@ class Indicator:
     label: str = attrs.field(validator=check_text)
     kind: str = attrs.field(default="qualitative", validator=attrs.validators.in_(tuple(INDICATOR_KINDS)))
     unit: str | None = None  # "rencontres", "infolettres", "%"…
-    target: Decimal | None = None
+    target: Decimal | None = attrs.field(default=None, converter=to_decimal, validator=check_optional_decimal)
     targets: tuple[Target, ...] = ()  # per period / per territory
-    baseline: Decimal | None = None
+    baseline: Decimal | None = attrs.field(default=None, converter=to_decimal, validator=check_optional_decimal)
     due: dt.date | None = None  # milestones
     target_territories: tuple[str, ...] = attrs.field(default=(), validator=check_ids)  # coverage
     scale: tuple[str, ...] = ()  # qualitative: ordered levels, lowest first

@@ -75,10 +75,6 @@ TABLES = (
 _INFO_COLUMNS = "id, type, version, updated_at, updated_by, title, organisation, deleted"
 
 
-class SchemaMissing(Exception):
-    """Internal: the database holds no actionplan tables yet."""
-
-
 class SqlStore(Store):
     """A store on a SQL database; subclasses implement the abstract connection methods."""
 
