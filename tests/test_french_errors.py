@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [*(ROOT / "src" / "actionplan").rglob("*.py"), *(ROOT / "plugins").glob("*/src/**/*.py")]
 
 #: Error classes whose constructor writes both languages itself, and PluginError, which speaks
-#: to plugin developers (in English, like the API).
-EXEMPT = {"ValidationError", "ConflictError", "ScheduleError", "GrantRefusal", "PluginError"}
+#: to plugin developers (in English, like the API). SourceError's message is worded by the
+#: importer in its context's language (``ctx.say``) and its constructor adds the connectors.
+EXEMPT = {"ValidationError", "ConflictError", "ScheduleError", "GrantRefusal", "PluginError", "SourceError"}
 
 #: Calls that build a message from a catalogue code.
 LOCALISED = {"Message", "Plural"}
