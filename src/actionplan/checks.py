@@ -8,6 +8,7 @@ all at once. Plugins add organisation-specific checks through ``actionplan_plan_
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,8 @@ from .model.indicators import DEFAULT_SCALE, INDICATOR_KINDS, Indicator
 from .model.plan import ActionPlan
 from .model.territory import Gazetteer
 from .model.tracking import TrackingLog
+from .plugins import get_plugin_manager
+from .territories import default_gazetteer
 
 
 #: Kinds of things with an id → the code of « duplicate … id (first used at …) ».
@@ -61,8 +64,6 @@ def kind_description(kind: str) -> Message:
 def plan_gazetteer(plan: ActionPlan, base: Gazetteer | None = None) -> Gazetteer:
     """The gazetteer a plan is checked against: the installed one plus the plan's own territories."""
     if base is None:
-        from .territories import default_gazetteer
-
         base = default_gazetteer()
     return base.extended(plan.custom_territories) if plan.custom_territories else base
 
@@ -76,8 +77,6 @@ def check_plan(plan: ActionPlan, gazetteer: Gazetteer | None = None, *, plugins:
         return [Issue("custom_territories", first if isinstance(first, Message) else str(exc))]
     issues = list(_check_plan(plan, places))
     if plugins:
-        from .plugins import get_plugin_manager
-
         for result in get_plugin_manager().hook.actionplan_plan_checks(plan=plan, gazetteer=places):
             issues.extend(result or ())
     return issues
@@ -323,8 +322,6 @@ def check_tracking(log: TrackingLog, plan: ActionPlan, gazetteer: Gazetteer | No
 
 
 def _unknown(path: str, kind: str, value: object, known) -> Issue:
-    import difflib
-
     close = difflib.get_close_matches(str(value), list(known), n=1)
     unknown, expected = UNKNOWN_CODES[kind]
     return Issue(path, Message(unknown), expected=Message(expected), found=repr(value),

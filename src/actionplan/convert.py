@@ -27,6 +27,7 @@ import functools
 import keyword
 import linecache
 import math
+import reprlib
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -100,8 +101,6 @@ def describe(value: Any) -> Message:
 
 
 def _bounded_repr():
-    import reprlib
-
     bounded = reprlib.Repr()
     bounded.maxlevel, bounded.maxlist, bounded.maxtuple, bounded.maxdict, bounded.maxset = 4, 8, 8, 6, 6
     bounded.maxstring = bounded.maxother = bounded.maxlong = 80

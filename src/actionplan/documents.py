@@ -50,6 +50,8 @@ class DocumentFormat:
 
 
 # -- YAML (ruamel.yaml: YAML 1.2, safe loading, no duplicate keys) ------------------------
+# ruamel.yaml is imported by the functions that use it, on purpose: it is the slowest import of
+# the core, and JSON documents, stores and most commands never need it.
 
 #: Nesting levels a document may have. A plan uses about a dozen; thousands would exhaust the stack.
 MAX_DEPTH = 100

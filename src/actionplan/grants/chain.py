@@ -23,9 +23,7 @@ from typing import Any
 import attrs
 
 from ..errors import Issue
-from .criteria import GrantRefusal, _refusal
 from ..i18n import Message, Verbatim
-from .ledger import Ledger
 from ..model.grants import (
     Agreement,
     Application,
@@ -38,6 +36,9 @@ from ..model.grants import (
     ReportRequirement,
     total_of,
 )
+from ..schedules import ScheduleContext
+from .criteria import GrantRefusal, _refusal
+from .ledger import Ledger
 from .money import Amount, format_amount
 
 #: Where a dossier stands, by name: waiting on a body of the chain, approved (awaiting its
@@ -212,8 +213,6 @@ class Workflow:
 
     def report_due(self, requirement: ReportRequirement, application: Application) -> dt.date | None:
         """When ``requirement`` is due for ``application`` (« à la fin de chaque projet »: its end)."""
-        from ..schedules import ScheduleContext
-
         start = self.program.period.start
         end = max(self.program.period.end, application.end or self.program.period.end)
         events = {"project_end": (application.end,)} if application.end else {}

@@ -20,6 +20,8 @@ from ..errors import Issue
 from ..hookspecs import hookimpl
 from ..model.grants import ApplicationsDocument, GrantProgram, fiscal_year_period, fiscal_year_start, total_of
 from ..i18n import N_, Message
+from ..territories import default_gazetteer
+from .chain import replay
 from .criteria import ProgramContext, check_criteria
 
 
@@ -180,8 +182,6 @@ def _check_calls(program: GrantProgram) -> Iterator[Issue]:
 def check_applications_document(document: ApplicationsDocument, gazetteer=None) -> Iterator[Issue]:
     """References inside an applications document: ids, organisations, applications, territories."""
     if gazetteer is None:
-        from ..territories import default_gazetteer
-
         gazetteer = default_gazetteer()
     organisations = {o.id for o in document.organisations}
     yield from _unique(document.organisations, "organisations", "organisation")
@@ -220,8 +220,6 @@ APPLICATIONS_TYPE = DocumentType("applications", ApplicationsDocument, store_id=
 
 def check_applications(document: ApplicationsDocument, plan, gazetteer=None, *, registry=None) -> list[Issue]:
     """Every issue of ``document`` against the program of ``plan``, including the chain's replay."""
-    from .chain import replay
-
     program: GrantProgram = plan.program
     ctx = ProgramContext(program, plan, gazetteer)
     issues = list(check_applications_document(document, ctx.gazetteer))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
@@ -28,10 +29,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import attrs
 
+from ..checks import plan_gazetteer
+from ..convert import structure
 from ..errors import GrantRefusal, Issue, PluginError, ValidationError
 from ..i18n import N_, Message, Verbatim, as_message, current_language
 from ..model.base import NUMBER_EXPECTED, is_reasonable_number
 from ..model.grants import CRITERION_ROLES
+from ..plugins import collect, registry
+from ..territories import default_gazetteer
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model.plan import ActionPlan, Theme
@@ -239,8 +244,6 @@ class ProgramContext:
     """
 
     def __init__(self, program: GrantProgram, plan: ActionPlan | None = None, gazetteer: Gazetteer | None = None):
-        from ..checks import plan_gazetteer
-
         self.program = program
         self.plan = plan
         if gazetteer is None:
@@ -296,8 +299,6 @@ class ProgramContext:
 
 
 def _default_gazetteer():
-    from ..territories import default_gazetteer
-
     return default_gazetteer()
 
 
@@ -366,8 +367,6 @@ def _criterion_name(item: Any) -> str:
 
 def criteria_registry(pm=None):
     """Every installed criterion, by name (``actionplan_register_criteria``)."""
-    from ..plugins import collect, registry
-
     if pm is not None:
         return collect("actionplan_register_criteria", "criterion", _criterion_name, pm)
     return registry("actionplan_register_criteria", "criterion", _criterion_name)
@@ -389,8 +388,6 @@ def parse_params(config: CriterionConfig, criterion: Criterion, path: str) -> tu
     declared = criterion.parameters
     for key in config.params:
         if key not in declared:
-            import difflib
-
             close = difflib.get_close_matches(str(key), list(declared), n=1)
             issues.append(Issue(f"{path}.{key}", Message("criteria.unknown_parameter", criterion=repr(criterion.name)),
                                 expected=", ".join(declared) or Message("criteria.no_parameters"), found=repr(key),
@@ -427,8 +424,6 @@ def _parse_parameter(name: str, raw: Any, spec: Param, path: str) -> tuple[Param
     if not isinstance(entries, list) or not entries:
         return None, [Issue(f"{path}.values", Message("criteria.dated_values_list"),
                             expected="[{from: YYYY-MM-DD, value: …}, …]", found=repr(entries))]
-    from ..convert import structure
-
     issues = []
     values: list[DatedValue] = []
     for i, entry in enumerate(entries):
@@ -458,8 +453,6 @@ def _parse_parameter(name: str, raw: Any, spec: Param, path: str) -> tuple[Param
 
 
 def _parse_value(raw: Any, spec: Param, path: str) -> tuple[Any, list[Issue]]:
-    from ..convert import structure
-
     try:
         value = structure(raw, spec.type)
     except ValidationError as exc:

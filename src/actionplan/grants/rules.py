@@ -10,6 +10,7 @@ Each returns facts and leaves its sentences to ``explain`` (written only when re
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -240,8 +241,6 @@ def actionplan_register_criteria(register):
 
 def __getattr__(name: str):
     if name == "plural":  # public as actionplan.api.plural since 0.2; this path goes in the next release
-        import warnings
-
         warnings.warn("actionplan.grants.rules.plural has moved: import plural from actionplan.api "
                       "(the old path will be removed in the next release)", DeprecationWarning, stacklevel=2)
         return _plural

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -26,8 +27,13 @@ from typing import Any
 import attrs
 from babel.numbers import format_decimal
 
+from ..documents import from_data
 from ..errors import ActionplanError, Issue, SourceError, UnknownFormatError
 from ..i18n import Message, Verbatim, t
+from ..model import ActionPlan, TrackingLog
+from ..plugins import registry
+from ..territories import default_gazetteer
+from .cells import strip_article
 
 #: What an importer produces: a plan document, or a tracking log of measurements.
 PRODUCES = ("plan", "tracking")
@@ -113,9 +119,6 @@ def resolve_territory(value: str, gazetteer=None) -> str | None:
     When a name fits several places, the MRC wins over the region and the municipality
     (« Roussillon » is the MRC).
     """
-    from ..territories import default_gazetteer
-    from .cells import strip_article
-
     if gazetteer is None:
         gazetteer = default_gazetteer()
     value = value.strip()
@@ -132,8 +135,6 @@ def resolve_territory(value: str, gazetteer=None) -> str | None:
 
 def importers():
     """The registry of installed importers (built-in and plugins), by name."""
-    from ..plugins import registry
-
     return registry("actionplan_register_importers", "importer", lambda importer: importer.name)
 
 
@@ -160,8 +161,6 @@ def importer_for(path: str | os.PathLike, name: str | None = None, produces: str
 
 def read_source(path: str | os.PathLike, max_bytes: int, lang: str = "fr") -> bytes:
     """The bytes of ``path``, refusing a file larger than ``max_bytes`` before reading it."""
-    import stat
-
     path = Path(path)
     try:
         status = path.stat()
@@ -212,9 +211,6 @@ def import_file(path: str | os.PathLike, *, format: str | None = None, options: 
     :class:`~actionplan.errors.ValidationError` when the importer's data is not a valid
     document; nothing is written either way (writing is the caller's job).
     """
-    from ..documents import from_data
-    from ..model import ActionPlan, TrackingLog
-
     importer = importer_for(path, format, produces)
     raw = read_source(path, importer.max_bytes, lang)
     ctx = ImportContext(source=str(path), options=dict(options or {}), plan=plan, lang=lang)

@@ -38,6 +38,9 @@ import attrs
 from ..errors import Issue, ScheduleError
 from ..i18n import N_
 from ..model.base import fold, slugify
+from ..reports.labels import LABEL_KEYS, STATUS_KEYS, label_text
+from ..schedules import parse_schedule
+from ..territories import default_gazetteer
 from . import ImportContext, ImportResult, SourceError
 from .cells import (
     is_placeholder,
@@ -82,8 +85,6 @@ TITLE_KINDS = (("vie associative", "vie_associative"), ("mobilisation", "mobilis
 @functools.cache
 def report_words() -> dict[str, Any]:
     """Words the DOCX report adds around a plan, in both languages (from the report labels)."""
-    from ..reports.labels import LABEL_KEYS, STATUS_KEYS, label_text
-
     def both(key: str) -> list[str]:
         return [label_text(key, lang) for lang in ("fr", "en")]
 
@@ -284,8 +285,6 @@ class LayoutReader:
         given = self.ctx.options.get("territories")
         if given:
             return list(given)
-        from ..territories import default_gazetteer
-
         gazetteer = default_gazetteer()
         head = [b.text for b in self.blocks[:40] if isinstance(b, Paragraph)]
         found = self._find_mrc(gazetteer, " \n ".join(head)) or self._find_mrc(gazetteer, " \n ".join(self._all_texts()))
@@ -695,8 +694,6 @@ class LayoutReader:
             action["schedule"] = self._schedule_text(text, row)
 
     def _schedule_text(self, text: str, row: Row) -> str:
-        from ..schedules import parse_schedule
-
         try:
             parse_schedule(text)
         except ScheduleError:

@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 import attrs
 
 from ..model.base import fold
+from .cells import strip_tags
 
 MONTHS = {
     "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
@@ -262,10 +264,6 @@ class Vocabulary:
     @classmethod
     def learn(cls, texts: Iterable[str]) -> Vocabulary:
         """Acronyms, and words capitalised inside sentences at least as often as written in lower case."""
-        from collections import Counter
-
-        from .cells import strip_tags
-
         acronyms: set[str] = set()
         capitalised: Counter[str] = Counter()
         lowered: Counter[str] = Counter()

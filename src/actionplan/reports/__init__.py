@@ -25,6 +25,8 @@ from typing import Any
 import attrs
 
 from ..errors import ActionplanError
+from ..plugins import registry
+from ..progress import plan_progress
 from .labels import LOCALES, Localizer, localizer
 from ..i18n import Message
 
@@ -177,8 +179,6 @@ class ReportContext:
 
 def report_formats():
     """The :class:`~actionplan.plugins.Registry` of every installed report format."""
-    from ..plugins import registry
-
     return registry("actionplan_register_report_formats", "report format", _format_name)
 
 
@@ -196,8 +196,6 @@ def get_format(name: str) -> ReportFormat:
 def build_context(plan, *, as_of: dt.date | None = None, lang: str = "fr", options: Mapping[str, Any] | None = None,
                   fmt: ReportFormat | None = None, illustrative: bool = False, program: Any = None) -> ReportContext:
     """The context of a report of ``plan``: progress computed at ``as_of`` (default today)."""
-    from ..progress import plan_progress
-
     if lang not in LOCALES:
         raise ActionplanError(Message("reports.unknown_report_language_expected_one", lang=lang,
                                       LOCALES=', '.join(LOCALES)))

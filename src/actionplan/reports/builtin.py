@@ -7,6 +7,7 @@ from ..hookspecs import hookimpl
 
 @hookimpl
 def actionplan_register_report_formats(register):
+    # imported when formats are gathered, not when plugins load: the HTML format brings in Jinja2
     from .csv_report import CSV_FORMAT
     from .html import HTML_FORMAT
     from .json_report import JSON_FORMAT

@@ -13,6 +13,7 @@ import csv
 import io
 from decimal import Decimal
 
+from ..errors import ActionplanError
 from . import ReportContext, ReportFormat, ReportOption
 from .safety import neutralise_formula
 from .view import PlanView, display_fraction
@@ -32,8 +33,6 @@ def render_csv(plan, ctx: ReportContext) -> bytes:
     delimiter = "\t" if ctx.options["delimiter"] == "tab" else ctx.options["delimiter"]
     decimal_mark = ctx.options["decimal"]
     if decimal_mark == delimiter:
-        from ..errors import ActionplanError
-
         raise ActionplanError(Message("reports.csv.csv_delimiter_decimal_mark_must"))
 
     def number(value: Decimal | None) -> str:

@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -297,8 +298,6 @@ class Localizer:
 
     def count(self, n: int, unit: str) -> str:
         """« 1 jour », « 12 jours »: CLDR plural rules of the locale (French: 0 and 1 are singular)."""
-        from babel import Locale
-
         form = "one" if Locale.parse(self.locale).plural_form(n) == "one" else "other"
         return self(f"unit.{unit}.{form}", n=self.number(n))
 

@@ -14,8 +14,17 @@ from decimal import Decimal
 
 import attrs
 
-from ..model import Action, ActionPlan, Indicator
-from ..progress import ActionProgress, IndicatorProgress, ObjectiveProgress, PlanProgress, ThemeProgress
+from ..checks import plan_gazetteer
+from ..model import DEFAULT_SCALE, Action, ActionPlan, Indicator
+from ..progress import (
+    ActionProgress,
+    IndicatorProgress,
+    ObjectiveProgress,
+    PlanProgress,
+    ThemeProgress,
+    schedule_context,
+)
+from ..territories import default_gazetteer
 from .labels import STATUS_KEYS, Localizer
 
 _HUNDRED = Decimal(100)
@@ -39,8 +48,6 @@ class PlanView:
     """A plan, its progress at a date and a :class:`Localizer`, ready to be laid out."""
 
     def __init__(self, plan: ActionPlan, progress: PlanProgress, loc: Localizer):
-        from ..progress import schedule_context
-
         self.plan = plan
         self.progress = progress
         self.loc = loc
@@ -72,8 +79,6 @@ class PlanView:
 
     def scale(self, indicator: Indicator) -> tuple[str, ...]:
         """The levels of a qualitative indicator, lowest first (the built-in scale by default)."""
-        from ..model import DEFAULT_SCALE
-
         return tuple(indicator.scale or DEFAULT_SCALE)
 
     # -- names ----------------------------------------------------------------------------
@@ -230,8 +235,6 @@ def theme_fraction(theme: ThemeProgress) -> Decimal | None:
 
 
 def _goal_level(indicator: Indicator) -> str:
-    from ..model import DEFAULT_SCALE
-
     scale = indicator.scale or DEFAULT_SCALE
     if indicator.target_level is not None and indicator.target_level in scale:
         return indicator.target_level
@@ -256,11 +259,7 @@ def _done_date(progress: IndicatorProgress):
 
 
 def _gazetteer(plan: ActionPlan):
-    from ..checks import plan_gazetteer
-
     try:
         return plan_gazetteer(plan)
     except ValueError:  # pragma: no cover - a plan with clashing territories does not load
-        from ..territories import default_gazetteer
-
         return default_gazetteer()

@@ -30,13 +30,18 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
+from ..documents import format_for, read_data, write_atomic
 from ..errors import NotFoundError, StoreError, UnknownFormatError
 from ..model.base import check_id, check_optional_id
 from ..model.indicators import Measurement
 from ..i18n import Message
+from ..model.plan import ActionPlan
+from ..model.tracking import with_measurements
+from ..plugins import get_plugin_manager
 
 #: The store used when no ``--store`` / ``ACTIONPLAN_STORE`` is given.
 DEFAULT_URL = "sqlite:actionplan.db"
@@ -248,9 +253,7 @@ class Store(abc.ABC):
 
     def plan_with_measurements(self, plan_id: str):
         """The plan with every recorded measurement attached to its indicator."""
-        from ..model.plan import ActionPlan
-        from ..model.tracking import with_measurements
-        from .backends import document_type_name
+        from .backends import document_type_name  # backends builds on this module's types: imported here
 
         plan = self.get(plan_id).document
         if not isinstance(plan, ActionPlan):
@@ -259,7 +262,7 @@ class Store(abc.ABC):
 
     def history(self, doc_id: str) -> builtins.list[HistoryEntry]:
         """Everything that happened to a document, oldest first: saves, measurements, events."""
-        from .backends import event_history, measurement_history, not_found
+        from .backends import event_history, measurement_history, not_found  # (they build on this module)
 
         entries = self.document_history(doc_id)
         if not entries:
@@ -282,8 +285,7 @@ class Store(abc.ABC):
 
     def backup(self, target: str | os.PathLike) -> Backup:
         """Write the whole store to one JSON or YAML file (by extension), atomically; return what it holds."""
-        from ..documents import format_for, write_atomic
-        from .backends import big_ints_as_text
+        from .backends import big_ints_as_text  # backends and backup build on this module's types
         from .backup import backup_to_data
 
         path = Path(target)
@@ -299,8 +301,7 @@ class Store(abc.ABC):
 
     def restore(self, source: str | os.PathLike) -> Backup:
         """Load a backup file into this empty store: checked first, then written all at once."""
-        from ..documents import read_data
-        from .backup import backup_from_data
+        from .backup import backup_from_data  # (it builds on this module's types)
 
         backup = backup_from_data(read_data(source), source=str(source))
         if not self.is_empty():
@@ -323,8 +324,6 @@ class Store(abc.ABC):
 
 def open_store(url: str | None = None) -> Store:
     """Open the store at ``url`` (default :data:`DEFAULT_URL`) with the plugin claiming its scheme."""
-    from ..plugins import get_plugin_manager
-
     url = url or DEFAULT_URL
     if not isinstance(url, str) or "\x00" in url:
         raise StoreError(Message("storage.not_store_url", url=url))
@@ -352,8 +351,6 @@ def url_path(url: str, scheme: str) -> Path | None:
 
 def redact_url(url: str) -> str:
     """The URL without its password, for messages and backups."""
-    from urllib.parse import urlsplit, urlunsplit
-
     try:
         parts = urlsplit(url)
     except ValueError:

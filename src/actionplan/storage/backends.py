@@ -8,13 +8,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
+import orjson
 
+from ..checks import _unknown, check_measurement, plan_gazetteer
+from ..convert import converter, structure, unstructure
 from ..documents import document_types, from_data, own_id, registered_type, to_data
 from ..errors import ConflictError, Issue, NotFoundError, StoreError, ValidationError
 from ..model.base import is_valid_id
 from ..model.indicators import Measurement
-from . import MAX_CHANGES_LISTED, Event, EventRecord, HistoryEntry, MeasurementRecord
 from ..i18n import N_, Message, Verbatim
+from . import MAX_CHANGES_LISTED, Event, EventRecord, HistoryEntry, MeasurementRecord, redact_url
 
 
 def now() -> dt.datetime:
@@ -49,8 +52,6 @@ def check_store_id(value: object, what: str = "document id") -> str:
 
 def not_found(doc_id: str, url: str, what: str = "document") -> NotFoundError:
     """The error for an absent document; carries ``doc_id`` so a caller can word it in its language."""
-    from . import redact_url
-
     error = NotFoundError(Message("storage.not_found", what=what_message(what), doc_id=doc_id, url=redact_url(url)))
     error.doc_id = doc_id
     return error
@@ -245,8 +246,6 @@ class PlanCache:
         return self._items.get((plan_id, version))
 
     def put(self, plan_id: str, version: int, plan: Any):
-        from ..checks import plan_gazetteer
-
         entry = (plan, {i.id: i for *_, i in plan.iter_indicators()}, plan_gazetteer(plan))
         if len(self._items) >= self._size:
             self._items.pop(next(iter(self._items)))
@@ -257,8 +256,6 @@ class PlanCache:
 def validate_measurements(plan_id: str, entry, measurements: Iterable[Measurement],
                           author: str | None) -> builtins.list[Measurement]:
     """Check each measurement against its indicator; return them with ``recorded_by`` filled in."""
-    from ..checks import _unknown, check_measurement
-
     _plan, indicators, places = entry
     author = check_text(author, "author")
     ready, issues = [], []
@@ -296,21 +293,15 @@ def validate_events(events: Iterable[Event], author: str | None) -> builtins.lis
 
 
 def measurement_data(measurement: Measurement) -> dict:
-    from ..convert import unstructure
-
     return unstructure(measurement)
 
 
 def event_data(event: Event) -> dict:
-    from ..convert import unstructure
-
     return unstructure(event)
 
 
 def structure_records(datas: builtins.list[Any], cls: type, source: str) -> builtins.list[Any]:
     """Plain data → model objects, fast; a record that does not fit is reported with its path."""
-    from ..convert import converter, structure
-
     hook = converter.get_structure_hook(cls)
     try:
         return [hook(data, cls) for data in datas]
@@ -383,8 +374,6 @@ def parse_time(value: Any) -> dt.datetime:
 
 def json_bytes(data: Any) -> bytes:
     """Plain data as compact JSON; whole numbers too big for 64 bits are kept exactly, as text."""
-    import orjson
-
     try:
         return orjson.dumps(data)
     except orjson.JSONEncodeError:

@@ -8,7 +8,8 @@ from typing import Any
 
 import attrs
 
-from ..convert import exception_issues, short_repr
+from ..convert import exception_issues, short_repr, structure
+from ..documents import from_data
 from ..errors import Issue, StoreError, ValidationError
 from ..i18n import Message
 from ..model.indicators import Measurement
@@ -126,8 +127,6 @@ def _collect(issues: builtins.list[Issue], name: str, items: Any, read) -> built
 
 
 def _document_record(item: dict, path: str) -> DocumentRecord:
-    from ..documents import from_data
-
     deleted = item.get("deleted", False)
     if not isinstance(deleted, bool):
         raise ValueError("deleted must be true or false")
@@ -164,22 +163,16 @@ def _history_record(item: dict, path: str) -> HistoryEntry:
 
 
 def _measurement_record(item: dict, path: str) -> MeasurementRecord:
-    from ..convert import structure
-
     measurement = structure(item["measurement"], Measurement)
     return MeasurementRecord(check_store_id(item["plan"]), measurement, parse_time(item["recorded_at"]))
 
 
 def _event_record(item: dict, path: str) -> EventRecord:
-    from ..convert import structure
-
     event = structure(item["event"], Event)
     return EventRecord(check_store_id(item["doc"]), event, parse_time(item["recorded_at"]))
 
 
 def _check_backup_measurements(records, live: Mapping[str, DocumentRecord]) -> Iterator[Issue]:
-    from ..documents import from_data
-
     entries: dict[str, Any] = {}
     for index, record in enumerate(records):
         path = f"measurements[{index}]"

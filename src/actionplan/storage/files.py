@@ -28,7 +28,7 @@ from urllib.parse import quote, unquote
 
 import orjson
 
-from ..documents import write_atomic
+from ..documents import format_for, write_atomic
 from ..errors import StoreError, ValidationError
 from ..hookspecs import hookimpl
 from ..model.base import is_valid_id
@@ -78,8 +78,6 @@ ENVELOPE = "actionplan-store-document"
 
 
 def _yaml():
-    from ..documents import format_for
-
     return format_for(name="yaml")
 
 

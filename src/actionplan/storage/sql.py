@@ -25,6 +25,8 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
 from ..errors import ConflictError, StoreError
 from ..model.indicators import Measurement
 from ..version import __version__
@@ -38,6 +40,7 @@ from . import (
     MeasurementRecord,
     Store,
     StoredDocument,
+    redact_url,
 )
 from .backends import (
     PlanCache,
@@ -122,8 +125,6 @@ class SqlStore(Store):
         return json_bytes(data).decode("utf-8")
 
     def _json_out(self, value: Any) -> Any:
-        import orjson
-
         return orjson.loads(value) if isinstance(value, str | bytes) else value
 
     def _time_in(self, value: dt.datetime) -> Any:
@@ -240,8 +241,6 @@ class SqlStore(Store):
             yield cur
 
     def _where(self) -> str:
-        from . import redact_url
-
         return redact_url(self.url)
 
     # -- documents -----------------------------------------------------------------------

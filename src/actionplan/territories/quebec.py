@@ -14,6 +14,7 @@ from importlib import resources
 
 from ..hookspecs import hookimpl
 from ..model.territory import Territory
+from .table import read_builtin
 
 DATA_FILE = "quebec.csv"
 
@@ -21,8 +22,6 @@ DATA_FILE = "quebec.csv"
 @functools.cache
 def territories() -> tuple[Territory, ...]:
     """Every territory of the built-in gazetteer, regions first, in the data file's order."""
-    from .table import read_builtin
-
     data = resources.files("actionplan.territories").joinpath("data", DATA_FILE).read_bytes()
     return tuple(read_builtin(data, DATA_FILE))
 
