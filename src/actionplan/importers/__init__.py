@@ -43,26 +43,6 @@ PRODUCES = ("plan", "tracking")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
-class SourceError(ActionplanError):
-    """A source document cannot be imported: it names the file and the place in it."""
-
-    def __init__(self, source: str, message: str, *, location: str | None = None,
-                 expected: str | None = None, found: str | None = None):
-        self.source = source
-        self.location = location
-        self.expected = expected
-        self.found = found
-        text: Message = (Message("importers.source_location", source=source, location=location, message=message)
-                         if location else Message("importers.source", source=source, message=message))
-        # importers word ``message``, ``expected`` and ``found`` (messages, or text in their context's
-        # language); the connectors follow the command line's (French unless --lang en)
-        if expected is not None:
-            text = Message("importers.with_expected", text=text, expected=expected)
-        if found is not None:
-            text = Message("importers.with_found", text=text, found=found)
-        super().__init__(text)
-
-
 @attrs.frozen
 class ImportContext:
     """What an importer knows besides the bytes.
