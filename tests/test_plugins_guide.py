@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
+import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -87,3 +89,27 @@ def test_the_guide_report_is_in_english_too(guide_dir):
                                              "--format", "late", "-o", "-"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Concertation Horizon — Plan d'action 2026 — Status as of ")
+
+
+def test_the_guide_plugin_test_passes_and_leaves_nothing_behind(monkeypatch):
+    from actionplan import plugins
+    from actionplan.api import default_gazetteer
+
+    estrie = re.search(r"```python\n(# src/actionplan_estrie/plugin\.py.*?)```", TEXT, flags=re.S).group(1)
+    package, module = types.ModuleType("actionplan_estrie"), types.ModuleType("actionplan_estrie.plugin")
+    exec(compile(estrie, "docs/plugins.md (plugin)", "exec"), module.__dict__)  # noqa: S102 - our own documentation
+    package.plugin = module
+    monkeypatch.setitem(sys.modules, "actionplan_estrie", package)
+    monkeypatch.setitem(sys.modules, "actionplan_estrie.plugin", module)
+    namespace: dict = {}
+    exec(compile(block("tests"), "docs/plugins.md (tests)", "exec"), namespace)  # noqa: S102
+    assert private_uses(block("tests"), "docs/plugins.md") == []
+    tests = {name: test for name, test in namespace.items() if name.startswith("test_")}
+    assert len(tests) == 2
+    for test in tests.values():
+        fixture = namespace["estrie"].__wrapped__()  # the generator under @pytest.fixture
+        test(next(fixture))
+        with pytest.raises(StopIteration):
+            next(fixture)
+    assert not plugins.get_plugin_manager().is_registered(module)
+    assert "mrc:memphremagog" not in default_gazetteer()

@@ -22,6 +22,7 @@ from actionplan import api
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN_SOURCES = sorted(ROOT.glob("plugins/*/src/**/*.py"))
+PLUGIN_TESTS = sorted(ROOT.glob("plugins/*/tests/**/*.py"))
 API_SOURCE = Path(api.__file__)
 DOC = ROOT / "docs" / "plugins.md"
 START, END = "<!-- public-surface:start -->", "<!-- public-surface:end -->"
@@ -124,6 +125,27 @@ def test_there_are_five_first_party_plugins_to_check():
 def test_a_first_party_plugin_imports_only_public_names(path):
     uses = private_uses(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
     assert not uses, "internal actionplan names used by a plugin (use actionplan.api):\n" + "\n".join(uses)
+
+
+@pytest.mark.parametrize("path", PLUGIN_TESTS, ids=lambda p: str(p.relative_to(ROOT / "plugins")))
+def test_a_first_party_plugin_test_imports_only_public_names(path):
+    uses = private_uses(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    assert not uses, ("internal actionplan names used by a plugin's tests (use actionplan.api or "
+                      "actionplan.testing):\n" + "\n".join(uses))
+
+
+GUIDES = sorted(ROOT.glob("docs/*.md")) + [ROOT / "README.md"]
+
+
+@pytest.mark.parametrize("path", GUIDES, ids=lambda p: p.name)
+def test_the_code_of_the_guides_uses_only_public_names(path):
+    text = path.read_text(encoding="utf-8")
+    uses = []
+    for block in re.finditer(r"```python\n(.*?)```", text, flags=re.S):
+        first_line = text[:block.start()].count("\n") + 2
+        uses += [f"{path.name}:{first_line + int(use.split(':')[1]) - 1}: {use.split(': ', 1)[1]}"
+                 for use in private_uses(block.group(1), path.name)]
+    assert not uses, "the documentation's code imports internal names:\n" + "\n".join(uses)
 
 
 OFFENDERS = '''\

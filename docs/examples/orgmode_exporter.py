@@ -9,8 +9,7 @@ Declare it in your distribution's pyproject.toml and it appears in `actionplan f
 import re
 
 import actionplan
-from actionplan.reports import ReportFormat, ReportOption
-from actionplan.reports.view import PlanView
+from actionplan.api import PlanView, ReportFormat, ReportOption
 
 KEYWORDS = {"achieved": "DONE", "late": "LATE", "at_risk": "RISK"}  # every other status: TODO
 

@@ -55,6 +55,7 @@ from .grants.criteria import (
     refuse,
 )
 from .grants.evaluation import Assessment, Evaluator, Ranking
+from .grants.ledger import Ledger
 from .model.grants import (
     Agreement,
     Application,
@@ -129,7 +130,20 @@ from .storage import (
     redact_url,
     url_path,
 )
-from .storage.backends import json_bytes, parse_time
+from .storage.backends import (
+    PlanCache,
+    PreparedDocument,
+    changed_paths,
+    check_kept_indicators,
+    check_store_id,
+    decode_document,
+    json_bytes,
+    next_version,
+    parse_time,
+    prepare_document,
+    structure_records,
+    validate_measurements,
+)
 from .storage.sql import SqlStore
 from .territories import default_gazetteer
 from .territories.table import TableOptions as TerritoryTableOptions
@@ -145,6 +159,12 @@ The same marker as ``actionplan.hookimpl``; the hooks and their contracts are in
 
 Part = _schedules.Part
 """One piece of a :class:`Schedule` (a date, a month, a season, a fiscal year, « en continu »…)."""
+
+ASTRONOMICAL_SEASONS = _schedules.ASTRONOMICAL_SEASONS
+"""The default season convention: each season → ((start month, day), (end month, day)), winter from 21 December."""
+
+METEOROLOGICAL_SEASONS = _schedules.METEOROLOGICAL_SEASONS
+"""Whole-month seasons (winter from 1 December to the end of February), for ``ScheduleContext(seasons=…)``."""
 
 DEFAULT_SCALE: tuple[str, ...] = _indicators.DEFAULT_SCALE
 """The levels of a qualitative indicator without its own ``scale``, lowest first."""
@@ -178,7 +198,8 @@ __all__ = [
     "Postponement", "ReportRequirement", "ApplicationsDocument", "Application", "Decision", "Agreement",
     "Payment", "ReportReceipt", "total_of", "fiscal_year_of", "fiscal_year_period",
     # -- schedules ---------------------------------------------------------------------------
-    "Schedule", "Part", "Period", "Recurrence", "ScheduleContext", "parse_schedule",
+    "Schedule", "Part", "Period", "Recurrence", "ScheduleContext", "parse_schedule", "ASTRONOMICAL_SEASONS",
+    "METEOROLOGICAL_SEASONS",
     # -- progress ----------------------------------------------------------------------------
     "plan_progress", "indicator_progress", "schedule_context", "PlanProgress", "ThemeProgress",
     "ObjectiveProgress", "ActionProgress", "IndicatorProgress", "TerritoryProgress", "Rollup",
@@ -196,9 +217,11 @@ __all__ = [
     # -- stores (actionplan_open_store) ------------------------------------------------------
     "Store", "SqlStore", "DocumentInfo", "StoredDocument", "DocumentRecord", "HistoryEntry",
     "MeasurementRecord", "Event", "EventRecord", "Backup", "redact_url", "url_path", "json_bytes", "parse_time",
-    # -- grant criteria (actionplan_register_criteria) -------------------------------------
+    "prepare_document", "PreparedDocument", "decode_document", "next_version", "check_store_id",
+    "check_kept_indicators", "PlanCache", "validate_measurements", "changed_paths", "structure_records",
+    # -- grant criteria, evaluation and money (actionplan_register_criteria) ---------------
     "Criterion", "Param", "Values", "ProgramContext", "Verdict", "Text", "Sentences", "plural", "refuse",
-    "criteria_registry", "Evaluator", "Assessment", "Ranking", "replay", "Replay", "Dossier",
+    "criteria_registry", "Evaluator", "Assessment", "Ranking", "replay", "Replay", "Dossier", "Ledger",
     # -- commands (actionplan_register_commands) -------------------------------------------
     "CliState", "resolve_plan", "load_document_of", "echo_issues",
 ]

@@ -67,11 +67,12 @@ def make_plugin_manager(*, load_entrypoints: bool = True, extra: Iterable[object
                 pm.load_setuptools_entrypoints(PROJECT, name=wanted)
     for plugin in extra:
         pm.register(plugin)
-    _check_pending(pm)
+    check_pending(pm)
     return pm
 
 
-def _check_pending(pm: pluggy.PluginManager) -> None:
+def check_pending(pm: pluggy.PluginManager) -> None:
+    """Fail on a hook implementation that matches no hook (a misspelt name): a :class:`PluginError`."""
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
@@ -112,7 +113,7 @@ def load_local_plugins(specs: Iterable[str], pm: pluggy.PluginManager | None = N
         added.append(module)
     if added:
         try:
-            _check_pending(pm)
+            check_pending(pm)
         except PluginError:
             for module in added:
                 pm.unregister(module)
