@@ -112,4 +112,4 @@ def test_the_guide_plugin_test_passes_and_leaves_nothing_behind(monkeypatch):
         with pytest.raises(StopIteration):
             next(fixture)
     assert not plugins.get_plugin_manager().is_registered(module)
-    assert "mrc:memphremagog" not in default_gazetteer()
+    assert "mun:magog" not in default_gazetteer()
