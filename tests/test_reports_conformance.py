@@ -40,6 +40,7 @@ class TestJson(ReportFormatConformance):
     ("text/markdown", b"\xff\xfe", "not valid utf-8"),
     ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK not a zip", "not a valid zip"),
     ("text/plain", b"", "empty"),
+    ("application/pdf", b"<html>not a pdf</html>", "%PDF-"),
 ])
 def test_output_problems_finds_broken_syntax(media_type, payload, problem):
     problems = output_problems(payload, media_type)
@@ -51,6 +52,7 @@ def test_output_problems_accepts_well_formed_output():
     assert output_problems(b'\xef\xbb\xbf"a;b";c\r\n1;2\r\n', "text/csv; charset=utf-8") == []
     assert output_problems(b"BEGIN:VCALENDAR\r\nX-A;P=1:a\r\n b\r\nEND:VCALENDAR\r\n", "text/calendar") == []
     assert output_problems(b"\x00\x01", "application/octet-stream") == []  # nothing to read back
+    assert output_problems(b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n", "application/pdf") == []
 
 
 def _zip(name: str, xml: bytes) -> bytes:

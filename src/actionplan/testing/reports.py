@@ -51,12 +51,14 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 
 def media_kind(media_type: str) -> str:
     """What the kit can read back: ``html``, ``xml``, ``json``, ``csv``, ``calendar``, ``markdown``,
-    ``zip``, ``text`` (any other ``text/*``) or ``binary`` (nothing to parse)."""
+    ``zip``, ``pdf``, ``text`` (any other ``text/*``) or ``binary`` (nothing to parse)."""
     base = media_type.split(";", 1)[0].strip().lower()
     if base in ("text/html", "application/xhtml+xml"):
         return "html"
     if base.startswith(_ZIP_TYPES):
         return "zip"
+    if base == "application/pdf":
+        return "pdf"
     if base in ("application/xml", "text/xml") or base.endswith("+xml"):
         return "xml"
     if base == "application/json" or base.endswith("+json"):
@@ -180,7 +182,8 @@ def output_problems(payload: bytes, media_type: str) -> list[str]:
     every XML part of a zip package (XLSX, DOCX, ODF…) is well-formed; JSON loads (no
     ``NaN``); CSV reads with one delimiter giving every row the same number of cells;
     iCalendar is CRLF content lines ``NAME[;PARAM…]:value`` with balanced BEGIN/END and
-    no control character; any ``text/*`` decodes in its charset (UTF-8 by default).
+    no control character; a PDF starts with ``%PDF-`` and ends with ``%%EOF``; any
+    ``text/*`` decodes in its charset (UTF-8 by default).
     """
     problems: list[str] = []
     if not isinstance(payload, bytes):
@@ -188,6 +191,10 @@ def output_problems(payload: bytes, media_type: str) -> list[str]:
     if not payload:
         return ["the output is empty"]
     kind = media_kind(media_type)
+    if kind == "pdf":
+        if not payload.startswith(b"%PDF-") or b"%%EOF" not in payload[-1024:]:
+            problems.append("a PDF starts with %PDF- and ends with %%EOF")
+        return problems
     if kind == "zip":
         archive_names = zipfile.ZipFile(io.BytesIO(payload)).namelist() if zipfile.is_zipfile(io.BytesIO(payload)) else []
         for _ in _xml_parts(payload, problems):
@@ -269,7 +276,7 @@ def injection_problems(payload: bytes, media_type: str) -> list[str]:
                     if _local(attribute) in ("instr", "Target", "formula") and INJECTED in value:
                         problems.append(f"{name}: hostile text became {_local(attribute)}={value[:60]!r}")
         return problems
-    text = None if kind == "binary" else _decode(payload, media_type, problems)
+    text = None if kind in ("binary", "pdf") else _decode(payload, media_type, problems)
     if text is None:  # nothing to read as text
         return problems
     if kind == "html":
