@@ -136,3 +136,18 @@ def test_the_kit_fails_parameters_that_are_not_refused(careless):
         kit.test_invalid_parameters_are_refused_naming_the_parameter(careless, grant_sample(), {"minimum": 3})
     with pytest.raises(AssertionError, match="list values it must refuse"):
         kit.test_invalid_parameters_are_refused_naming_the_parameter(careless, grant_sample(), None)
+
+
+def test_the_kit_fails_facts_that_json_cannot_hold(careless, monkeypatch):
+    from actionplan.testing.samples import grant_sample
+
+    evaluate = Careless.evaluate
+
+    def with_an_object(self, application, values, ctx):
+        verdict = evaluate(self, application, values, ctx)
+        return verdict._replace(facts={**verdict.facts, "lead": object()})
+
+    monkeypatch.setattr(Careless, "evaluate", with_an_object)
+    kit = type("TestCareless", (CriterionConformance,), {"criterion_name": "test_careless"})()
+    with pytest.raises(pytest.fail.Exception, match="facts that JSON cannot hold"):
+        kit.test_every_application_gets_a_verdict(careless, grant_sample(), {})

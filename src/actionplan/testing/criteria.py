@@ -23,6 +23,7 @@ and English, as reports and the command line do.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -33,7 +34,7 @@ import pytest
 
 from ..errors import ValidationError
 from ..grants.criteria import Criterion, get_criterion
-from ..grants.evaluation import Assessment, Evaluator
+from ..grants.evaluation import Assessment, Evaluator, as_data
 from ..model.grants import CRITERION_ROLES, CriterionConfig
 from .samples import GRANT_SAMPLE_NAMES, GrantSample, edge_applications, grant_samples
 
@@ -181,6 +182,11 @@ class CriterionConformance:
         assert len(ranking) == len(applications)
         eligible = {a.application.id for a in assessments if a.eligible}
         assert {a.application.id for a in ranking.ranked} == eligible
+        for lang in LANGUAGES:  # what `actionplan grants check --format json` prints
+            try:
+                json.dumps(as_data(ranking, lang))
+            except (TypeError, ValueError) as exc:
+                pytest.fail(f"facts that JSON cannot hold (grants check --format json would fail): {exc}")
 
     def test_an_application_missing_optional_data_is_judged(self, criterion, sample):
         bare = edge_applications()[0]
