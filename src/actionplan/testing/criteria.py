@@ -144,6 +144,9 @@ class CriterionConformance:
         assert named, f"{dict(params)} was refused, but no issue names {' or '.join(names)}: {paths}"
         for issue in issues:
             assert issue.path in str(caught.value), "the error message does not show where the problem is"
+            french, english = issue.render("fr"), issue.render("en")
+            assert issue.path in french and issue.path in english, f"the issue does not show its path: {english!r}"
+            assert french != english, f"the issue is not worded in French: {english!r}"
 
     # -- the declaration -------------------------------------------------------------------
     def test_the_criterion_is_declared_fully(self, criterion, sample):
