@@ -373,6 +373,7 @@ def install_click_translations() -> None:
 
     for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser,
                    click.termui, click.types, click.utils):
+        # click's modules import gettext's functions as module globals, which their stubs don't declare
         if hasattr(module, "_"):
             module._ = click_gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):

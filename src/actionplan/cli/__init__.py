@@ -40,6 +40,7 @@ class _Translated:
 
     def _texts(self, lang: str) -> list[tuple[object, str]]:
         """(object, help in ``lang``) for this command, its options and its sub-commands."""
+        # a mixin: ``self`` is the click.Command/Group it is mixed into, which mypy cannot see here
         objects = [self, *self.params, *getattr(self, "commands", {}).values()]  # type: ignore[attr-defined]
         found = []
         for obj in objects:
@@ -53,6 +54,8 @@ class _Translated:
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         texts = self._texts(current_language())
+        # the objects are click.Command/Option/Argument (all have ``help``), typed ``object`` by _texts;
+        # super() is the click class this mixin precedes in the MRO
         saved = [(obj, obj.help) for obj, _ in texts]  # type: ignore[attr-defined]
         try:
             for obj, text in texts:

@@ -256,6 +256,7 @@ def read_table(data: bytes, source: str, gazetteer: Gazetteer | None = None, opt
                                      fr="un territoire n'est pas son propre parent"))
                 continue
             draft["parent"] = resolved
+        # draft is a dict[str, object] filled from the CSV row, whose keys and value types were checked above
         territory = Territory(**draft)  # type: ignore[arg-type]
         existing = reserved.get(territory.id)
         if existing is not None and existing != territory:
