@@ -154,7 +154,8 @@ def actionplan_register_importers(register: Callable[[Importer], None]) -> None:
     - ``read(source: bytes, ctx: ImportContext) -> ImportResult``, where ``ctx`` has the
       ``source`` name for messages, the ``options`` the document cannot say
       (``organisation``, ``territories``, ``year``, ``title``, ``id``, ``sheet``), the
-      ``plan`` (for measurement importers) and the ``lang`` of messages (``ctx.say(fr, en)``);
+      ``plan`` (for measurement importers) and the ``lang`` of messages (``ctx.t(code, **params)``
+      renders a catalogue code in it);
     - ``produces``: ``"plan"`` (default) or ``"tracking"`` (measurements for ``ctx.plan``);
     - ``max_bytes``: the largest source it accepts; larger files are refused before reading.
 
