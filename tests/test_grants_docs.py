@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import types
 from pathlib import Path
 
 import attrs
 import pytest
+from docblocks import worked_example
 
 import actionplan
 from actionplan.errors import ValidationError
@@ -19,9 +19,7 @@ TEXT = DOC.read_text(encoding="utf-8")
 
 def block(name: str) -> str:
     """The fenced block right after ``<!-- worked-example: name -->``."""
-    match = re.search(rf"<!-- worked-example: {name} -->\n```\w+\n(.*?)```", TEXT, flags=re.S)
-    assert match, f"docs/grants.md has no worked example {name!r}"
-    return match.group(1)
+    return worked_example(TEXT, name, "docs/grants.md")
 
 
 @pytest.fixture

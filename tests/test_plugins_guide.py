@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from docblocks import worked_example
+from test_public_surface import private_uses
 
 from actionplan.cli import make_cli
-from test_public_surface import private_uses
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -22,9 +23,7 @@ TEXT = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
 
 def block(name: str) -> str:
     """The fenced block right after ``<!-- worked-example: name -->``."""
-    match = re.search(rf"<!-- worked-example: {name} -->\n```\w+\n(.*?)```", TEXT, flags=re.S)
-    assert match, f"docs/plugins.md has no worked example {name!r}"
-    return match.group(1)
+    return worked_example(TEXT, name, "docs/plugins.md")
 
 
 @pytest.fixture
