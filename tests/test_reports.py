@@ -265,7 +265,7 @@ def test_french_and_english_numbers_dates_and_money_use_the_exact_characters():
     assert en.percent(Decimal("0.75")) == "75%"
     assert fr.count(1, "day") == "1 jour" and fr.count(0, "day") == "0 jour" and fr.count(2, "day") == "2 jours"
     assert en.count(1, "day") == "1 day" and en.count(0, "day") == "0 days"
-    assert fr.pair("Échéancier", "2026") == "Échéancier : 2026" and en.pair("Schedule", "2026") == "Schedule: 2026"
+    assert fr.pair("Échéancier", "2026") == "Échéancier\u00a0: 2026" and en.pair("Schedule", "2026") == "Schedule: 2026"
     assert fr.level("satisfaisant") == "satisfaisant" and en.level("satisfaisant") == "satisfactory"
     assert en.level("très bien") == "très bien"  # a plan's own scale is data
 
@@ -316,7 +316,7 @@ def test_the_dashboard_is_self_contained_and_french_by_default(seed_html):
     assert "default-src 'none'" in text  # and the page forbids itself any request
     assert [tag for tag, _ in page.tags].count("script") == 1
     visible = "\n".join(page.text)
-    for label in ("Vue d'ensemble", "En retard ou à risque", "Échéancier", "Détail par thème", "Situation au 1 octobre 2026",
+    for label in ("Vue d'ensemble", "En retard ou à risque", "Échéancier", "Détail par thème", "Situation au 1er octobre 2026",
                   "Données illustratives"):
         assert label in visible
 
@@ -414,7 +414,7 @@ def test_hostile_text_is_inert_in_html():
 def test_markdown_report_of_the_seed_plan():
     text = render_report(seed_plan(), "markdown", as_of=AS_OF, lang="fr").decode("utf-8")
     assert text.startswith("# Concertation Horizon — Plan d'action 2026\n")
-    assert "*Situation au 1 octobre 2026*" in text
+    assert "*Situation au 1er octobre 2026*" in text
     assert "## En retard ou à risque" in text and "| En retard | 31 mars 2026 | Tenue de l'AGA |" in text
     assert "| 4 rencontres | 4\xa0rencontres | 3\xa0rencontres | 75\xa0% | En bonne voie |" in text
     assert "| **Total** | 105 |" in text
@@ -527,7 +527,7 @@ def test_cli_report_writes_the_dashboard(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"{out} : rapport html écrit" in result.output
     html = out.read_text(encoding="utf-8")
-    assert "Situation au 1 octobre 2026" in html and "Données illustratives" in html  # the log says illustrative
+    assert "Situation au 1er octobre 2026" in html and "Données illustratives" in html  # the log says illustrative
     assert not list(tmp_path.glob(".*.tmp"))  # written atomically
 
 

@@ -45,12 +45,12 @@ def test_the_example_exporter_registers_and_renders(orgmode):
     text = render_report(seed_plan(), "org", as_of=AS_OF, lang="fr").decode("utf-8")
     lines = text.splitlines()
     assert lines[0] == "#+TITLE: Concertation Horizon — Plan d'action 2026"
-    assert lines[1] == "#+SUBTITLE: Situation au 1 octobre 2026"
+    assert lines[1] == "#+SUBTITLE: Situation au 1er octobre 2026"
     assert "* Vie associative — En retard" in lines
     assert "*** LATE Tenue de l'AGA" in lines
     assert "*** TODO Tenue des rencontres" in lines  # on track: still to do
     assert "    | 4 rencontres | 4\xa0rencontres | 3\xa0rencontres | En bonne voie |" in lines
-    assert "    Échéancier : 2026" in lines
+    assert "    Échéancier\u00a0: 2026" in lines
     quiet = render_report(seed_plan(), "org", as_of=AS_OF, lang="en", options={"schedules": "no"}).decode("utf-8")
     assert "Schedule:" not in quiet and "*** DONE " in quiet
 

@@ -63,7 +63,7 @@ def test_xlsx_has_a_summary_and_a_sheet_per_theme_with_real_cells(seed):
     assert all(len(name) <= 31 for name in workbook.sheetnames)
     summary = workbook["Vue d'ensemble"]
     assert summary["A1"].value == "Concertation Horizon — Plan d'action 2026"
-    assert summary["A2"].value == "Situation au 1 octobre 2026"
+    assert summary["A2"].value == "Situation au 1er octobre 2026"
     assert summary.freeze_panes == "B5" and summary.auto_filter.ref.startswith("A4:")
     assert [c.value for c in summary[4]][:3] == ["Thème", "Indicateurs", "Atteint"]
     total_row = next(row for row in summary.iter_rows(min_row=5) if row[0].value == "Total")
@@ -137,8 +137,8 @@ def test_docx_has_the_source_documents_four_column_tables(seed):
     assert headings[0] == ("Title", "Concertation Horizon — Plan d'action 2026")
     assert ("Heading 1", "Enjeux fédérateurs") in headings and ("Heading 2", "Sécurité alimentaire") in headings
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Période : 1 janvier 2026 au 31 décembre 2026 · Situation au 1 octobre 2026" in text
-    assert "⇒ Objectif général : Favoriser la mobilisation des acteurs autour de la sécurité alimentaire" in text
+    assert "Période\u00a0: 1er janvier 2026 au 31 décembre 2026 · Situation au 1er octobre 2026" in text
+    assert "⇒ Objectif général\u00a0: Favoriser la mobilisation des acteurs autour de la sécurité alimentaire" in text
     assert len(document.tables) == len(seed.themes)
     for table in document.tables:
         assert [c.text for c in table.rows[0].cells] == [
@@ -155,7 +155,7 @@ def test_docx_has_the_source_documents_four_column_tables(seed):
     assert "Communication d'influence" in [row.cells[0].text for row in communications.rows]  # sub-heading row
     everything = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert "→ 4 rencontres — En bonne voie (3\xa0rencontres sur 4\xa0rencontres)" in everything
-    assert "Responsables : Équipe de Concertation Horizon, Table des partenaires" in everything
+    assert "Responsables\u00a0: Équipe de Concertation Horizon, Table des partenaires" in everything
 
 
 def test_docx_without_progress_is_the_plan_as_adopted(seed):
@@ -172,7 +172,7 @@ def test_docx_grant_program_in_french_money(alliance):
     assert rows[0] == ["Exercice financier", "Montant"]
     assert ["2020-2021", "195\xa0007\xa0$"] in rows and ["Total", "390\xa0013\xa0$"] in rows
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "Premier appel de projets : 14 février 2020" in text
+    assert "Premier appel de projets\u00a0: 14 février 2020" in text
 
 
 def test_hostile_text_is_inert_in_docx():
@@ -197,14 +197,14 @@ def events(payload: bytes) -> list:
 def test_ics_has_milestones_and_meetings_expanded_from_the_schedules(seed):
     found = events(render_report(seed, "ics", as_of=AS_OF, lang="fr"))
     by_summary = {str(e["summary"]): e for e in found}
-    aga = by_summary["Jalon : Tenue de l'AGA (31 mars 2026)"]
+    aga = by_summary["Jalon\u00a0: Tenue de l'AGA (31 mars 2026)"]
     assert aga["dtstart"].dt == dt.date(2026, 3, 31) and aga["dtend"].dt == dt.date(2026, 4, 1)
     tp = sorted((e for e in found if str(e["summary"]).startswith("4 rencontres — TP")), key=lambda e: e["dtstart"].dt)
     assert [(e["dtstart"].dt, e["dtend"].dt) for e in tp] == [  # quarters of 2026, ends exclusive
         (dt.date(2026, 1, 1), dt.date(2026, 4, 1)), (dt.date(2026, 4, 1), dt.date(2026, 7, 1)),
         (dt.date(2026, 7, 1), dt.date(2026, 10, 1)), (dt.date(2026, 10, 1), dt.date(2027, 1, 1))]
     assert str(tp[0]["summary"]) == "4 rencontres — TP (1 sur 4)"
-    assert "À tenir entre le 1 janvier 2026 et le 31 mars 2026." in str(tp[0]["description"])
+    assert "À tenir entre le 1er janvier 2026 et le 31 mars 2026." in str(tp[0]["description"])
     twice = [e for e in found if "Mise à jour de la plateforme ensemble logement" in str(e["summary"])]
     assert len(twice) == 2  # « 2 fois par année »
     assert all(str(e["transp"]) == "TRANSPARENT" for e in found)

@@ -84,7 +84,6 @@ def actionplan_register_commands(cli):
         render_summary(plan, as_of or dt.date.today(), state.lang)
 
 
-LOCALES = {"fr": "fr_CA", "en": "en_CA"}
 
 
 def due_between(plan, start: dt.date, end: dt.date, ctx):
@@ -127,18 +126,18 @@ STATUS_CODES = {
 
 
 def render_summary(plan, as_of: dt.date, lang: str) -> None:
-    from babel.dates import format_date
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     from ..progress import plan_progress, schedule_context
+    from ..reports.labels import format_day, localizer
 
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
     progress = plan_progress(plan, as_of)
-    day = lambda d: format_date(d, "long", locale=LOCALES[lang])  # noqa: E731
+    day = lambda d: format_day(d, lang)  # noqa: E731
     console.print(f"[bold]{escape(plan.title)}[/bold] — " + t("cli.as_of", lang, date=day(as_of)))
-    console.print(t("cli.period", lang) + f" : {day(plan.period.start)} → {day(plan.period.end)}")
+    console.print(localizer(lang).pair(t("cli.period", lang), f"{day(plan.period.start)} → {day(plan.period.end)}"))
     table = Table(show_lines=False)
     for column in ("theme", "objectives", "actions", "indicators", "progress", "status"):
         table.add_column(t(SUMMARY_COLUMNS[column], lang))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from decimal import Decimal
 
 from babel import Locale
@@ -233,6 +234,21 @@ _LABEL_CODES = (
 #: The keys of the report labels (``status.late``): a :class:`Localizer` call takes one.
 LABEL_KEYS: frozenset[str] = frozenset(code.removeprefix(LABEL_PREFIX) for code in _LABEL_CODES)
 
+_SPACE_BEFORE = re.compile(r"[ \u202f]([:;!?»])")
+_NO_SPACE_BEFORE = re.compile(r"(?<=[^\s\u00a0\u202f])([;!?»])")
+_SPACE_AFTER = re.compile(r"«[ \u00a0\u202f]?")
+
+
+def french_spacing(text: str) -> str:
+    """French typography of a text written by the project (a label, not the plan's data): a
+    no-break space before « : ; ! ? » and inside « », so a line never starts with a colon or a
+    closing guillemet. « Période : {start} » → « Période\u00a0: {start} ».
+    """
+    text = _SPACE_BEFORE.sub("\u00a0\\1", text)
+    text = _NO_SPACE_BEFORE.sub("\u00a0\\1", text)
+    return _SPACE_AFTER.sub("«\u00a0", text)
+
+
 #: Language → key → raw text, filled as labels are read (a report reads them per cell).
 _texts: dict[str, dict[str, str]] = {}
 
@@ -241,8 +257,8 @@ def label_text(key: str, lang: str) -> str:
     """The raw text (placeholders unfilled) of the report label ``key`` in ``lang``.
 
     ``key`` is a core label (``status.late`` → code ``report.label.status.late``) or the full
-    catalogue code of a plugin's own label (``office.sheet.summary``). Raises :class:`KeyError`
-    when no catalogue has it.
+    catalogue code of a plugin's own label (``office.sheet.summary``). French texts get their
+    no-break spaces (:func:`french_spacing`). Raises :class:`KeyError` when no catalogue has it.
     """
     table = _texts.setdefault(lang, {})
     text = table.get(key)
@@ -250,8 +266,36 @@ def label_text(key: str, lang: str) -> str:
         text = lookup(LABEL_PREFIX + key if key in LABEL_KEYS else key, lang)
         if text is None:
             raise KeyError(key)
+        if lang == "fr":
+            text = french_spacing(text)
         table[key] = text
     return text
+
+_WIDTHS = ("short", "medium", "long", "full")
+_DAY_TOKEN = re.compile(r"(?<![d'])d(?![d'])")
+_QUOTED = re.compile(r"('[^']*')")
+
+
+@functools.cache
+def _date_pattern(locale: str, format: str, first: bool) -> str:
+    """The Babel pattern of ``format`` (a width or a pattern) in ``locale``; for the first of a
+    month in French, its day number takes the ordinal: ``d MMMM y`` → ``d'er' MMMM y``."""
+    pattern = Locale.parse(locale).date_formats[format].pattern if format in _WIDTHS else format
+    if not (first and locale.startswith("fr")):
+        return pattern
+    parts = _QUOTED.split(pattern)  # the odd parts are quoted literals, left alone
+    return "".join(part if index % 2 else _DAY_TOKEN.sub("d'er'", part) for index, part in enumerate(parts))
+
+
+def format_day(day: dt.date, lang: str = "fr", format: str = "long") -> str:
+    """A date as its readers write it: « 1er octobre 2026 », « 1er oct. 2026 », « 31 mars 2026 »;
+    "October 1, 2026" in English. ``format`` is a Babel width (``short``, ``medium``, ``long``,
+    ``full``) or a Babel pattern. Every output of a date in words goes through this function, so
+    French always writes the first of a month « 1er » (the numeric ``short`` width has no ordinal).
+    """
+    locale = LOCALES.get(lang, lang)
+    return format_date(day, _date_pattern(locale, format, day.day == 1), locale=locale)
+
 
 #: The statuses (:data:`actionplan.progress.STATUSES`) in the order reports show them: done first.
 STATUS_KEYS = ("achieved", "on_track", "at_risk", "late", "not_started")
@@ -306,7 +350,7 @@ class Localizer:
         """« 31 mars 2026 » / "March 31, 2026"; ``format`` is a Babel width or pattern."""
         if day is None:
             return self("value.none")
-        return format_date(day, format, locale=self.locale)
+        return format_day(day, self.lang, format)
 
     def month(self, day: dt.date, *, with_year: bool = False) -> str:
         """Abbreviated month name for timeline columns: « janv. », "Jan" (with the year if asked)."""

@@ -11,6 +11,7 @@ formula.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -42,6 +43,8 @@ STATUS_FILLS = {
 TOP, TOP_WRAPPED = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)  # shared: styles are pooled
 #: Number formats; the locale prefix makes Excel write French month names whatever the user's settings.
 DATE_FORMATS = {"fr": "[$-C0C]d mmmm yyyy", "en": "[$-1009]mmmm d, yyyy"}
+#: French writes the first of a month « 1er octobre 2026 »: those cells get their own format.
+FIRST_DAY_FORMATS = {"fr": '[$-C0C]d"er" mmmm yyyy', "en": DATE_FORMATS["en"]}
 MONEY_FORMATS = {"fr": '#,##0.00\\ "$"', "en": '"$"#,##0.00'}
 PERCENT_FORMAT = "0%"
 NUMBER_FORMAT = "#,##0.##"
@@ -66,8 +69,13 @@ def put(ws, row: int, column: int, value, number_format: str | None = None):
     else:
         cell.value = value
         if number_format:
+            if isinstance(value, dt.date) and value.day == 1 and number_format in _FIRST_DAY:
+                number_format = _FIRST_DAY[number_format]
             cell.number_format = number_format
     return cell
+
+
+_FIRST_DAY = {DATE_FORMATS[lang]: FIRST_DAY_FORMATS[lang] for lang in DATE_FORMATS}
 
 
 def render_xlsx(plan, ctx: ReportContext) -> bytes:
