@@ -88,7 +88,7 @@ def test_dashboard_in_chromium_with_playwright(dashboard):
                 return page.locator("#filter-count").inner_text()
 
             assert page.locator("#filters").is_visible()  # the script ran and revealed the filters
-            assert shown() == total and count_text() == f"Actions affichées : {total} sur {total}"
+            assert shown() == total and count_text() == f"Actions affichées\u00a0: {total} sur {total}"
             page.screenshot(path=str(dashboard.parent / "dashboard.png"))
 
             page.select_option("#f-theme", "logement")

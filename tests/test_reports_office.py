@@ -82,8 +82,9 @@ def test_xlsx_has_a_summary_and_a_sheet_per_theme_with_real_cells(seed):
     assert tp["Statut"].value == "En bonne voie" and tp["Statut"].fill.fgColor.rgb.endswith("E1ECFA")
     start = tp["Début"]
     assert start.is_date and start.value.date() == dt.date(2026, 1, 1)
-    assert start.number_format == "[$-C0C]d mmmm yyyy"  # « 1 janvier 2026 » whatever the reader's settings
+    assert start.number_format == '[$-C0C]d"er" mmmm yyyy'  # « 1er janvier 2026 » whatever the reader's settings
     assert tp["Dernière mesure"].value.date() == dt.date(2026, 9, 17)
+    assert tp["Dernière mesure"].number_format == "[$-C0C]d mmmm yyyy"  # « 17 septembre 2026 »
     assert rows["va-o2-a1-i1"]["Statut"].value == "En retard"
 
 
