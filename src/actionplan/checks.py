@@ -20,6 +20,7 @@ from .model.plan import ActionPlan
 from .model.territory import Gazetteer
 from .model.tracking import TrackingLog
 from .plugins import get_plugin_manager
+from .schedules.periods import PERIOD_LABEL_FORMS, period_of_label
 from .territories import default_gazetteer
 
 
@@ -103,6 +104,9 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
     if plan.period.end < plan.period.start:  # pragma: no cover - Period refuses it already
         yield Issue("period", Message("validation.period_ends_before_it_starts"))
     yield from check_period_range(plan.period, "period")
+    if plan.reporting is not None and plan.reporting.reporter is not None \
+            and plan.reporting.reporter not in organisations:
+        yield _unknown_org("reporting.reporter", plan.reporting.reporter, organisations)
 
     ids: dict[str, str] = {}
 
@@ -137,7 +141,10 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
                                     found=repr(indicator.id))
                     else:
                         indicator_ids[indicator.id] = ip
-                    yield from check_indicator(indicator, ip, places)
+                    yield from check_indicator(indicator, ip, places, fiscal_years=plan.fiscal_years)
+                    reporter = indicator.reporting.reporter if indicator.reporting is not None else None
+                    if reporter is not None and reporter not in organisations:
+                        yield _unknown_org(f"{ip}.reporting.reporter", reporter, organisations)
     for k, task in enumerate(plan.tasks):
         yield from unique(f"tasks[{k}]", "task", task.id)
         yield from _free_text_warning(f"tasks[{k}].start", task.start)
@@ -153,11 +160,12 @@ def _free_text_warning(path: str, schedule) -> Iterator[Issue]:
         yield Issue(path, Message("validation.schedule_kept_as_free_text", text=repr(schedule.text)), severity="warning")
 
 
-def check_indicator(indicator: Indicator, path: str, places: Gazetteer) -> Iterator[Issue]:
-    """The fields ``indicator.kind`` needs, and measurements that fit the indicator."""
+def check_indicator(indicator: Indicator, path: str, places: Gazetteer, *, fiscal_years: bool = False) -> Iterator[Issue]:
+    """The fields ``indicator.kind`` needs, readable target periods, and measurements that fit the indicator."""
     _description, required = INDICATOR_KINDS[indicator.kind]
     for field in required:
-        if getattr(indicator, field) in (None, ()):  # a target of 0 is a target
+        if getattr(indicator, field) in (None, ()) and not (field == "target" and indicator.targets):
+            # a target of 0 is a target; per-period or per-territory targets are targets too
             yield Issue(f"{path}.{field}", Message("validation.indicator_needs", kind=kind_name(indicator.kind),
                                                    field=field),
                         expected=kind_description(indicator.kind), found=Message("found.nothing"))
@@ -177,6 +185,12 @@ def check_indicator(indicator: Indicator, path: str, places: Gazetteer) -> Itera
     for k, target in enumerate(indicator.targets):
         if target.territory is not None and target.territory not in places:
             yield _unknown_territory(f"{path}.targets[{k}].territory", target.territory)
+        if target.period is not None:
+            try:
+                period_of_label(target.period, fiscal_years=fiscal_years)
+            except ValueError:
+                yield Issue(f"{path}.targets[{k}].period", Message("validation.not_a_period"),
+                            expected=PERIOD_LABEL_FORMS, found=repr(target.period))
     scale_set = frozenset(scale)
     for m, measurement in enumerate(indicator.measurements):
         if not _measurement_is_plain(indicator, measurement, scale_set, places):  # only then build paths

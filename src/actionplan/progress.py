@@ -25,20 +25,30 @@ import attrs
 
 from .model.indicators import DEFAULT_SCALE, Indicator, Measurement
 from .model.plan import Action, ActionPlan, Objective, Theme
+from .model.reporting import DEFAULT_TOLERANCE, Reporting
 from .schedules import Period, Schedule, ScheduleContext
+from .schedules.periods import period_of_label
 
 __all__ = [
-    "AT_RISK_GRACE", "MILESTONE_WARNING_DAYS", "ON_TRACK_TOLERANCE", "QUANTITATIVE_KINDS", "STATUSES",
-    "ActionProgress", "IndicatorProgress", "ObjectiveProgress", "PlanProgress", "Rollup",
-    "TerritoryProgress", "ThemeProgress", "expected_fraction", "indicator_progress",
-    "plan_progress", "rollup", "schedule_context",
+    "AT_RISK_GRACE", "MANUAL_STATUSES", "MILESTONE_WARNING_DAYS", "ON_TRACK_TOLERANCE", "QUANTITATIVE_KINDS",
+    "STATUSES", "ActionProgress", "IndicatorProgress", "ManualStatus", "ObjectiveProgress", "PlanProgress", "Rollup",
+    "TerritoryProgress", "ThemeProgress", "expected_fraction", "indicator_progress", "manual_statuses",
+    "period_targets", "plan_progress", "rollup", "schedule_context",
 ]
 
 #: Every status, in the order of display.
 STATUSES = ("not_started", "on_track", "at_risk", "late", "achieved")
 
-#: A numeric indicator is on track while its fraction is at least ``expected − ON_TRACK_TOLERANCE``.
-ON_TRACK_TOLERANCE = Decimal("0.15")
+#: A numeric indicator is on track while its fraction is at least ``expected − ON_TRACK_TOLERANCE``
+#: (the default band; a plan's or an indicator's ``reporting.tolerance`` replaces it).
+ON_TRACK_TOLERANCE = DEFAULT_TOLERANCE
+
+#: Statuses a person may set by hand (``actionplan status``): the computed ones, « reporté », « abandonné ».
+MANUAL_STATUSES = (*STATUSES, "postponed", "abandoned")
+
+#: The store event kinds of manual statuses: one sets a status on an indicator or action, the other clears it.
+MANUAL_STATUS_EVENT = "manual-status"
+MANUAL_STATUS_CLEAR_EVENT = "manual-status-clear"
 #: An indicator with nothing recorded is at risk once more than this share of its schedule has elapsed.
 AT_RISK_GRACE = Decimal("0.25")
 #: An unfinished deliverable is at risk once this share of its schedule has elapsed.
@@ -76,6 +86,21 @@ class TerritoryProgress:
 
 
 @attrs.frozen
+class ManualStatus:
+    """A status set by a person on an indicator or an action, with the reason and who set it.
+
+    Shown next to the computed status (it does not replace it in rollups) until a newer
+    measurement of the indicator (of one of the action's indicators) or an explicit clear.
+    """
+
+    subject: str  # an indicator or action id
+    status: str
+    reason: str
+    author: str
+    date: dt.date
+
+
+@attrs.frozen
 class IndicatorProgress:
     """Where one indicator stands at ``as_of``."""
 
@@ -91,6 +116,9 @@ class IndicatorProgress:
     reason: str = ""
     bounds: Period | None = None  # the period the status was judged against (schedule, else plan period)
     as_of: dt.date | None = None
+    period: str | None = None  # the label of the target period judged (« 2026-T3 »), for per-period targets
+    weight: Decimal = _ONE  # its weight in rollups: its action's, objective's and theme's weights multiplied
+    manual: ManualStatus | None = None  # a status set by hand, shown next to ``status``
 
     @property
     def quantitative(self) -> bool:
@@ -120,6 +148,7 @@ class ActionProgress:
     action: Action
     rollup: Rollup
     indicators: tuple[IndicatorProgress, ...] = ()
+    manual: ManualStatus | None = None
 
     def iter_indicators(self) -> Iterable[IndicatorProgress]:
         yield from self.indicators
@@ -177,28 +206,72 @@ def schedule_context(plan: ActionPlan) -> ScheduleContext:
     return ScheduleContext(start=plan.period.start, end=plan.period.end, fiscal_years=plan.fiscal_years)
 
 
-def plan_progress(plan: ActionPlan, as_of: dt.date, *, ctx: ScheduleContext | None = None) -> PlanProgress:
-    """Progress of every indicator of ``plan`` at ``as_of``, rolled up to actions, objectives, themes, plan."""
+def plan_progress(plan: ActionPlan, as_of: dt.date, *, ctx: ScheduleContext | None = None,
+                  manual: Mapping[str, ManualStatus] | None = None) -> PlanProgress:
+    """Progress of every indicator of ``plan`` at ``as_of``, rolled up to actions, objectives, themes, plan.
+
+    ``manual`` maps indicator and action ids to the statuses set by hand (:func:`manual_statuses`);
+    they are attached to the results, next to the computed statuses.
+    """
     as_of = _plain_date(as_of)
     if ctx is None:
         ctx = schedule_context(plan)
+    manual = manual or {}
     themes = []
     for theme in plan.themes:
         objectives = []
         for objective in theme.objectives:
             actions = []
             for action in objective.actions:
-                items = tuple(
-                    indicator_progress(indicator, as_of, schedule=action.schedule, ctx=ctx)
-                    for indicator in action.indicators
-                )
-                actions.append(ActionProgress(action, rollup(items), items))
+                weight = _weight(theme.weight) * _weight(objective.weight) * _weight(action.weight)
+                found = []
+                for indicator in action.indicators:
+                    item = indicator_progress(indicator, as_of, schedule=action.schedule, ctx=ctx,
+                                              reporting=plan.reporting)
+                    if weight != _ONE or indicator.id in manual:
+                        item = attrs.evolve(item, weight=weight, manual=manual.get(indicator.id))
+                    found.append(item)
+                items = tuple(found)
+                actions.append(ActionProgress(action, rollup(items), items, manual.get(action.id)))
             objective_items = [p for a in actions for p in a.indicators]
             objectives.append(ObjectiveProgress(objective, rollup(objective_items), tuple(actions)))
         theme_items = [p for o in objectives for p in o.iter_indicators()]
         themes.append(ThemeProgress(theme, rollup(theme_items), tuple(objectives)))
     plan_items = [p for t in themes for p in t.iter_indicators()]
     return PlanProgress(plan, as_of, rollup(plan_items), tuple(themes), ctx)
+
+
+def manual_statuses(plan: ActionPlan, events: Iterable, *, as_of: dt.date | None = None) -> dict[str, ManualStatus]:
+    """The statuses set by hand that still stand: subject id (an indicator or an action) → :class:`ManualStatus`.
+
+    ``events`` are the plan's store events (:class:`actionplan.storage.Event`, oldest recorded first);
+    those of kind ``manual-status`` set a status (``data``: ``status``, ``reason``; ``recorded_by``: the
+    author), ``manual-status-clear`` clears it. Events dated after ``as_of`` do not count yet. A status
+    no longer stands once the plan holds a measurement dated after it, of the indicator or of one of
+    the action's indicators (dated on or before ``as_of``).
+    """
+    standing: dict[str, ManualStatus] = {}
+    kinds = (MANUAL_STATUS_EVENT, MANUAL_STATUS_CLEAR_EVENT)
+    chosen = [e for e in events if e.kind in kinds and e.subject and (as_of is None or e.date <= as_of)]
+    for event in sorted(chosen, key=lambda e: e.date):  # stable: same-day events keep their recorded order
+        if event.kind == MANUAL_STATUS_CLEAR_EVENT:
+            standing.pop(event.subject, None)
+            continue
+        status = event.data.get("status")
+        if status not in MANUAL_STATUSES:
+            continue
+        standing[event.subject] = ManualStatus(event.subject, status, event.data.get("reason", ""),
+                                               event.recorded_by or "", event.date)
+    if not standing:
+        return standing
+    latest: dict[str, dt.date] = {}
+    for _theme, _objective, action, indicator in plan.iter_indicators():
+        days = [m.date for m in indicator.measurements if as_of is None or m.date <= as_of]
+        if days:
+            latest[indicator.id] = max(days)
+            latest[action.id] = max(latest.get(action.id, latest[indicator.id]), latest[indicator.id])
+    return {subject: manual for subject, manual in standing.items()
+            if subject not in latest or latest[subject] <= manual.date}
 
 
 def expected_fraction(bounds: Period | None, as_of: dt.date) -> Decimal | None:
@@ -223,13 +296,17 @@ def indicator_progress(
     *,
     schedule: Schedule | None = None,
     ctx: ScheduleContext | None = None,
+    reporting: Reporting | None = None,
 ) -> IndicatorProgress:
     """Where ``indicator`` stands at ``as_of``.
 
     ``schedule`` is its action's schedule and ``ctx`` the plan's schedule context. The status is
     judged against ``schedule.bounds(ctx)``, else (no schedule, or one that cannot be dated) the
     context's period (the plan's); with neither, or an unscheduled schedule (« Au besoin »,
-    « À déterminer »), there is no expected fraction and nothing is late.
+    « À déterminer »), there is no expected fraction and nothing is late. An indicator with
+    per-period targets is judged against the target period of ``as_of`` instead
+    (:func:`period_targets`). ``reporting`` is the plan's (its on-track band); the indicator's
+    own ``reporting`` overrides it.
     """
     as_of = _plain_date(as_of)
     bounds: Period | None = None
@@ -241,8 +318,19 @@ def indicator_progress(
         bounds = Period(ctx.start, ctx.end)
     measurements = _counted(indicator.measurements, as_of)
     fiscal = bool(ctx is not None and ctx.fiscal_years)
-    judge = _Judge(indicator, as_of, bounds, expected_fraction(bounds, as_of), fiscal)
-    return _KINDS[indicator.kind](judge, measurements)
+    settings = indicator.reporting.over(reporting) if indicator.reporting is not None else reporting
+    tolerance = settings.tolerance if settings is not None and settings.tolerance is not None else ON_TRACK_TOLERANCE
+    label = None
+    judged = _judged_period(indicator, as_of, fiscal) if indicator.kind in _PERIOD_KINDS else None
+    if judged is not None:
+        label, bounds = judged
+        if indicator.period_values == "per_period":
+            measurements = [m for m in measurements if _in_period(m, label, bounds)]
+        else:
+            measurements = [m for m in measurements if m.date <= bounds.end]
+    judge = _Judge(indicator, as_of, bounds, expected_fraction(bounds, as_of), fiscal, tolerance, label)
+    result = _KINDS[indicator.kind](judge, measurements)
+    return attrs.evolve(result, period=label, reason=f"{label}: {result.reason}") if label is not None else result
 
 
 def rollup(items: Sequence[IndicatorProgress]) -> Rollup:
@@ -250,7 +338,8 @@ def rollup(items: Sequence[IndicatorProgress]) -> Rollup:
 
     status: ``late`` if any is late, else ``at_risk`` if any is at risk, else ``achieved`` if all are
     (and there is at least one), else ``not_started`` if all are, else ``on_track``; ``not_started``
-    when empty. fraction: mean of the capped fractions of the quantitative ones (``None`` if none).
+    when empty. fraction: mean of the capped fractions of the quantitative ones, weighted by their
+    ``weight`` (``None`` if none, or if every weight is 0).
     """
     counts = {status: 0 for status in STATUSES}
     for item in items:
@@ -267,8 +356,11 @@ def rollup(items: Sequence[IndicatorProgress]) -> Rollup:
         status = "not_started"
     else:
         status = "on_track"
-    fractions = [item.fraction for item in items if item.fraction is not None and item.quantitative]
-    fraction = _CTX.divide(sum(fractions, _ZERO), Decimal(len(fractions))) if fractions else None
+    weighted = [(item.fraction, item.weight) for item in items if item.fraction is not None and item.quantitative]
+    total_weight = sum((weight for _, weight in weighted), _ZERO)
+    fraction = None
+    if weighted and total_weight > 0:
+        fraction = _CTX.divide(sum((_CTX.multiply(f, w) for f, w in weighted), _ZERO), total_weight)
     levels: dict[str, int] = {}
     order: list[str] = []
     for item in items:
@@ -293,6 +385,55 @@ def _plain_date(value: dt.date) -> dt.date:
     if not isinstance(value, dt.date):
         raise TypeError(f"as_of must be a date, not {value!r}")
     return value
+
+
+def _weight(value: Decimal | None) -> Decimal:
+    return _ONE if value is None else value
+
+
+#: Kinds whose targets may be given per period (the others have a due date, territories or a level).
+_PERIOD_KINDS = ("count", "minimum", "rate")
+
+
+def period_targets(indicator: Indicator, *, fiscal_years: bool = False) -> list[tuple[str, Period, Decimal | None]]:
+    """The target periods of an indicator: (label, the days it covers, its whole target), in period order.
+
+    The whole target of a period is its target without territory, else the sum of its per-territory
+    ones. Unreadable labels are left out (:mod:`actionplan.checks` reports them).
+    """
+    found: dict[str, Period] = {}
+    for target in indicator.targets:
+        if target.period is None or target.period in found:
+            continue
+        try:
+            found[target.period] = period_of_label(target.period, fiscal_years=fiscal_years)
+        except ValueError:
+            continue
+    return sorted(((label, bounds, _whole_target(indicator, label)) for label, bounds in found.items()),
+                  key=lambda item: (item[1].start, item[1].end))
+
+
+def _judged_period(indicator: Indicator, as_of: dt.date, fiscal_years: bool) -> tuple[str, Period] | None:
+    """The target period an indicator is judged against at ``as_of``: the one that contains it (the
+    shortest if several do); else, when the indicator has a target for its whole schedule, none (that
+    target applies); else the last one ended, else the first to come. ``None`` without per-period targets."""
+    periods = period_targets(indicator, fiscal_years=fiscal_years)
+    if not periods:
+        return None
+    containing = [p for p in periods if p[1].contains(as_of)]
+    if containing:
+        label, bounds, _ = min(containing, key=lambda p: p[1].days)
+    elif indicator.target is not None or any(t.period is None for t in indicator.targets):
+        return None  # outside every target period, a target for the whole schedule applies
+    else:
+        ended = [p for p in periods if p[1].end < as_of]
+        label, bounds, _ = max(ended, key=lambda p: p[1].end) if ended else periods[0]
+    return label, bounds
+
+
+def _in_period(m: Measurement, label: str, bounds: Period) -> bool:
+    """Whether a measurement is for the period: it names it, or names none and is dated within it."""
+    return m.period == label if m.period is not None else bounds.contains(m.date)
 
 
 def _dec(value: object) -> Decimal:
@@ -349,22 +490,24 @@ def _scale(indicator: Indicator) -> tuple[str, ...]:
     return tuple(indicator.scale) or DEFAULT_SCALE
 
 
-def _territory_target(indicator: Indicator, territory: str) -> Decimal | None:
-    """The target of one territory: its target with no period (the last listed one wins)."""
-    found = [t.value for t in indicator.targets if t.territory == territory and t.period is None]
+def _territory_target(indicator: Indicator, territory: str, period: str | None = None) -> Decimal | None:
+    """The target of one territory: its target for the judged period (the last listed one wins)."""
+    found = [t.value for t in indicator.targets if t.territory == territory and t.period == period]
     return _dec(found[-1]) if found else None
 
 
-def _whole_target(indicator: Indicator) -> Decimal | None:
-    """``indicator.target``; else a target with neither territory nor period; else, for counts,
-    the sum of the per-territory targets (one per territory)."""
-    if indicator.target is not None:
+def _whole_target(indicator: Indicator, period: str | None = None) -> Decimal | None:
+    """For the judged target period: its whole target, else the sum of its per-territory ones.
+
+    Without a judged period: ``indicator.target``; else a target with neither territory nor period;
+    else, for counts, the sum of the per-territory targets (one per territory)."""
+    if period is None and indicator.target is not None:
         return _dec(indicator.target)
-    whole = [t.value for t in indicator.targets if t.territory is None and t.period is None]
+    whole = [t.value for t in indicator.targets if t.territory is None and t.period == period]
     if whole:
         return _dec(whole[-1])
     if indicator.kind in ("count", "minimum"):
-        per = {t.territory: _dec(t.value) for t in indicator.targets if t.territory is not None and t.period is None}
+        per = {t.territory: _dec(t.value) for t in indicator.targets if t.territory is not None and t.period == period}
         if per:
             return sum(per.values(), _ZERO)
     return None
@@ -427,22 +570,30 @@ def _rate_value(indicator: Indicator, measurements: list[Measurement]) -> Decima
 
 
 @overload
-def _fraction(value: Decimal | None, target: Decimal, indicator: Indicator, *, decrease: bool) -> Decimal: ...
+def _fraction(value: Decimal | None, target: Decimal, indicator: Indicator, *, decrease: bool,
+              whole: bool = True) -> Decimal: ...
 @overload
-def _fraction(value: Decimal | None, target: None, indicator: Indicator, *, decrease: bool) -> None: ...
+def _fraction(value: Decimal | None, target: None, indicator: Indicator, *, decrease: bool,
+              whole: bool = True) -> None: ...
 @overload
-def _fraction(value: Decimal | None, target: Decimal | None, indicator: Indicator, *, decrease: bool) -> Decimal | None: ...
-def _fraction(value: Decimal | None, target: Decimal | None, indicator: Indicator, *, decrease: bool) -> Decimal | None:
-    """value/target capped to 0..1; for a ceiling (``decrease``), progress from the baseline down to it."""
+def _fraction(value: Decimal | None, target: Decimal | None, indicator: Indicator, *, decrease: bool,
+              whole: bool = True) -> Decimal | None: ...
+def _fraction(value: Decimal | None, target: Decimal | None, indicator: Indicator, *, decrease: bool,
+              whole: bool = True) -> Decimal | None:
+    """value/target capped to 0..1, the way done from the baseline when there is one (``whole``: the
+    indicator's baseline applies; a territory's share has none); for a ceiling (``decrease``), from the
+    baseline down to it."""
     if target is None:
         return None
     if value is None:
         return _ZERO
+    baseline = _dec(indicator.baseline) if indicator.baseline is not None and whole else None
     if not decrease:
+        if baseline is not None and baseline < target:  # 350 of 600 from a baseline of 100: 250/500
+            return _clamp(_CTX.divide(value - baseline, target - baseline))
         if target <= 0:
             return _ONE
         return _clamp(_CTX.divide(value, target))
-    baseline = _dec(indicator.baseline) if indicator.baseline is not None else None
     if baseline is not None and baseline > target:
         return _clamp(_CTX.divide(baseline - value, baseline - target))
     if value <= target:
@@ -469,6 +620,8 @@ class _Judge:
     bounds: Period | None
     expected: Decimal | None
     fiscal_years: bool = False
+    tolerance: Decimal = ON_TRACK_TOLERANCE
+    period: str | None = None  # the target period judged, for per-period targets
 
     @property
     def years(self) -> int:
@@ -524,7 +677,7 @@ class _Judge:
             return "late", f"ended {end}, {_fmt(value)} of {_fmt(target)}"
         if self.expected is None:
             return "on_track", f"{_fmt(value)} of {_fmt(target)}, unscheduled"
-        if fraction >= self.expected - ON_TRACK_TOLERANCE:
+        if fraction >= self.expected - self.tolerance:
             return "on_track", f"{_pct(fraction)} done, {_pct(self.expected)} expected"
         return "at_risk", f"{_pct(fraction)} done, {_pct(self.expected)} expected"
 
@@ -534,11 +687,11 @@ def _count(judge: _Judge, measurements: list[Measurement]) -> IndicatorProgress:
     indicator = judge.indicator
     usable = [m for m in measurements if m.value is not None]
     value = _count_value(indicator, usable)
-    target = None if indicator.kind == "tracked" else _whole_target(indicator)
-    if target is not None and indicator.cumulative and (indicator.per or "").lower() in PER_YEAR:
+    target = None if indicator.kind == "tracked" else _whole_target(indicator, judge.period)
+    if target is not None and judge.period is None and indicator.cumulative and (indicator.per or "").lower() in PER_YEAR:
         target *= judge.years  # « 1 rencontre par année » over 2019-2023: 4 meetings in all
     decrease = indicator.kind == "count" and indicator.direction == "decrease"
-    by_territory = _territories_numeric(indicator, usable, _count_value, decrease=decrease)
+    by_territory = _territories_numeric(indicator, usable, _count_value, decrease=decrease, period=judge.period)
     latest = usable[-1] if usable else None
     if target is None:
         status, reason = ("on_track", f"{_fmt(value)} recorded") if usable else judge.nothing_recorded()
@@ -558,9 +711,9 @@ def _rate(judge: _Judge, measurements: list[Measurement]) -> IndicatorProgress:
     indicator = judge.indicator
     usable = _rate_measurements(indicator, measurements)
     value = _rate_value(indicator, usable)
-    target = _whole_target(indicator)
+    target = _whole_target(indicator, judge.period)
     decrease = indicator.direction == "decrease"
-    by_territory = _territories_numeric(indicator, usable, _rate_value, decrease=decrease)
+    by_territory = _territories_numeric(indicator, usable, _rate_value, decrease=decrease, period=judge.period)
     latest = usable[-1] if usable else None
     if target is None:
         status, reason = ("on_track", f"rate {_fmt(value)}") if usable else judge.nothing_recorded()
@@ -572,15 +725,15 @@ def _rate(judge: _Judge, measurements: list[Measurement]) -> IndicatorProgress:
 
 
 def _territories_numeric(indicator: Indicator, measurements: list[Measurement], value_of, *,
-                         decrease: bool) -> dict[str, TerritoryProgress]:
+                         decrease: bool, period: str | None = None) -> dict[str, TerritoryProgress]:
     names = [m.territory for m in measurements if m.territory is not None]
-    names += [t.territory for t in indicator.targets if t.territory is not None and t.period is None]
+    names += [t.territory for t in indicator.targets if t.territory is not None and t.period == period]
     result = {}
     for territory in dict.fromkeys(names):
         mine = _for_territory(measurements, territory)
         value = value_of(indicator, mine) if mine else None
-        target = None if indicator.kind == "tracked" else _territory_target(indicator, territory)
-        fraction = _fraction(value, target, indicator, decrease=decrease)
+        target = None if indicator.kind == "tracked" else _territory_target(indicator, territory, period)
+        fraction = _fraction(value, target, indicator, decrease=decrease, whole=False)
         result[territory] = TerritoryProgress(territory, value, target, fraction)
     return result
 
@@ -609,7 +762,7 @@ def _coverage(judge: _Judge, measurements: list[Measurement]) -> IndicatorProgre
         return judge.result(status, reason, value=value, latest=latest, by_territory=by_territory)
     value = Decimal(sum(1 for t in targets if t in covered)) if usable else None
     target = Decimal(len(targets))
-    fraction = _fraction(value, target, indicator, decrease=False)
+    fraction = _fraction(value, target, indicator, decrease=False, whole=False)
     status, reason = judge.numeric(value, target, fraction, recorded=bool(usable))
     if status != "achieved" and usable:
         reason += f"; missing: {', '.join(t for t in targets if t not in covered)}"

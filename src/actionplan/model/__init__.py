@@ -2,14 +2,15 @@
 
 from .indicators import DEFAULT_SCALE, DIRECTIONS, INDICATOR_KINDS, Indicator, Measurement, Target
 from .organisations import ROLES, Organisation, Participation
+from .reporting import FREQUENCIES, Reporting
 from .plan import SCHEMA_VERSION, THEME_KINDS, Action, ActionPlan, Objective, Section, Task, Theme
 from .schedules import Period, Schedule
 from .territory import LEVELS, Gazetteer, Territory
 from .tracking import TrackingLog, with_measurements
 
 __all__ = [
-    "DEFAULT_SCALE", "DIRECTIONS", "INDICATOR_KINDS", "LEVELS", "ROLES", "SCHEMA_VERSION", "THEME_KINDS",
+    "DEFAULT_SCALE", "DIRECTIONS", "FREQUENCIES", "INDICATOR_KINDS", "LEVELS", "ROLES", "SCHEMA_VERSION", "THEME_KINDS",
     "Action", "ActionPlan", "Gazetteer", "Indicator", "Measurement", "Objective", "Organisation",
-    "Participation", "Period", "Schedule", "Section", "Target", "Task", "Territory", "Theme",
+    "Participation", "Period", "Reporting", "Schedule", "Section", "Target", "Task", "Territory", "Theme",
     "TrackingLog", "with_measurements",
 ]

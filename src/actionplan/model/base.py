@@ -96,6 +96,15 @@ def check_optional_decimal(instance: Any, attribute: attrs.Attribute, value: obj
         _refuse_number(type(instance).__name__, attribute.name, value)
 
 
+def check_optional_weight(instance: Any, attribute: attrs.Attribute, value: object) -> None:
+    """attrs validator: ``None`` or a :class:`Decimal` of 0 or more (a weight in a rollup)."""
+    if value is None:
+        return
+    _refuse_number(type(instance).__name__, attribute.name, value)
+    if not value >= 0:  # type: ignore[operator]
+        raise FieldValueError(type(instance).__name__, attribute.name, Message("expect.weight"), value)
+
+
 def check_decimal_values(instance: Any, attribute: attrs.Attribute, value: object) -> None:
     """attrs validator: a mapping whose values are :class:`Decimal` (after :func:`to_decimal_values`)."""
     owner = type(instance).__name__

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import attrs
 
+from .reporting import Reporting
 from .base import (
     check_decimal,
     check_id,
@@ -36,6 +37,10 @@ INDICATOR_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 DIRECTIONS = ("increase", "decrease")
+
+#: How the values of an indicator with per-period targets are counted against the judged period's target:
+#: ``per_period``, only the measurements of that period; ``cumulative``, everything up to its end.
+PERIOD_VALUES = ("per_period", "cumulative")
 
 #: The scale used by qualitative indicators when a plan gives none of its own.
 DEFAULT_SCALE = ("insuffisant", "partiel", "satisfaisant", "excellent")
@@ -97,3 +102,5 @@ class Indicator:
     per: str | None = None  # "year", "territory", "community of practice": how the target repeats
     note: str | None = None
     measurements: tuple[Measurement, ...] = ()
+    period_values: str = attrs.field(default="per_period", validator=attrs.validators.in_(PERIOD_VALUES))  # per-period targets: per_period or cumulative values
+    reporting: Reporting | None = None  # this indicator's own cadence, reporter, stale delay or on-track band

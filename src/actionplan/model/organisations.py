@@ -21,6 +21,8 @@ class Organisation:
     kind: str | None = None  # "table de concertation", "MRC", "organisme communautaire", "comité"…
     territory: str | None = attrs.field(default=None, validator=check_optional_id)
     website: str | None = None
+    contact: str | None = None  # who reports for it: « Marie Tremblay, coordonnatrice »
+    email: str | None = None  # where reminders go (actionplan remind)
 
 
 @attrs.frozen

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 import attrs
 
-from .base import check_id, check_ids, check_optional_id, check_text
+from .base import check_id, check_ids, check_optional_id, check_optional_weight, check_text, to_decimal
 from .grants import GrantProgram
 from .indicators import Indicator
 from .organisations import Organisation, Participation
+from .reporting import Reporting
 from .schedules import Period, Schedule
 from .territory import Territory
 
@@ -52,6 +54,7 @@ class Action:
     scale: str | None = None  # territorial scale of action: "MRC", "régional"…
     population: str | None = None  # target population
     note: str | None = None
+    weight: Decimal | None = attrs.field(default=None, converter=to_decimal, validator=check_optional_weight)  # in rollups (1)
 
 
 @attrs.frozen
@@ -63,6 +66,7 @@ class Objective:
     subheading: str | None = None  # a sub-heading row above it in the source table
     actions: tuple[Action, ...] = ()
     note: str | None = None
+    weight: Decimal | None = attrs.field(default=None, converter=to_decimal, validator=check_optional_weight)  # in rollups (1)
 
 
 @attrs.frozen
@@ -77,6 +81,7 @@ class Theme:
     objectives: tuple[Objective, ...] = ()
     number: int | None = None  # "Priorité d'action #3"
     note: str | None = None
+    weight: Decimal | None = attrs.field(default=None, converter=to_decimal, validator=check_optional_weight)  # in rollups (1)
 
 
 @attrs.frozen
@@ -115,6 +120,7 @@ class ActionPlan:
     source: str | None = None  # where the plan came from (document, adoption date…)
     illustrative: bool = False  # True when the data is made up for demonstration
     program: GrantProgram | None = None  # the grant program this plan carries (see docs/grants.md)
+    reporting: Reporting | None = None  # reporting cadence, reporters, stale delay, on-track band (docs/progress.md)
 
     # -- navigation (pure, derived) ------------------------------------------------
     def iter_objectives(self) -> Iterator[tuple[Theme, Objective]]:
