@@ -112,6 +112,7 @@ from .progress import (
     schedule_context,
 )
 from .reports import ReportContext, ReportFormat, ReportOption, render_report
+from .reports import SHOW_SOURCE as _SHOW_SOURCE
 from .reports import labels as _labels
 from .reports.labels import Localizer
 from .reports.safety import is_formula_like, markdown_text, neutralise_formula, printable, xml_text
@@ -172,6 +173,9 @@ DEFAULT_SCALE: tuple[str, ...] = _indicators.DEFAULT_SCALE
 STATUS_KEYS: tuple[str, ...] = _labels.STATUS_KEYS
 """The progress statuses in the order reports show them, done first."""
 
+SHOW_SOURCE: ReportOption = _SHOW_SOURCE
+"""The ``show-source`` option (default off) of the formats a board reads: show the plan's ``source`` note."""
+
 BULLETS: str = _cells.BULLETS
 """The bullet and arrow characters that start an item of a list in a plan's cells (« → », « • »…)."""
 
@@ -204,7 +208,7 @@ __all__ = [
     "plan_progress", "indicator_progress", "schedule_context", "PlanProgress", "ThemeProgress",
     "ObjectiveProgress", "ActionProgress", "IndicatorProgress", "TerritoryProgress", "Rollup",
     # -- report formats (actionplan_register_report_formats) -------------------------------
-    "ReportFormat", "ReportContext", "ReportOption", "render_report",
+    "ReportFormat", "ReportContext", "ReportOption", "SHOW_SOURCE", "render_report",
     "PlanView", "IndicatorRow", "Localizer", "STATUS_KEYS", "display_fraction", "theme_fraction",
     "xml_text", "printable", "is_formula_like", "neutralise_formula", "markdown_text",
     # -- document formats (actionplan_register_document_formats) ---------------------------

@@ -31,7 +31,7 @@ from .labels import LOCALES, Localizer, localizer
 from ..i18n import Message
 
 __all__ = [
-    "OPTION_TYPES", "ReportContext", "ReportFormat", "ReportOption", "build_context", "get_format",
+    "OPTION_TYPES", "SHOW_SOURCE", "ReportContext", "ReportFormat", "ReportOption", "build_context", "get_format",
     "render_report", "report_formats",
 ]
 
@@ -104,6 +104,13 @@ class ReportOption:
             raise ActionplanError(Message("reports.option_expected_one_of", where=where,
                                           choices=", ".join(self.choices), value=value))
         return text
+
+
+#: The option of the board-facing formats (HTML, Markdown, XLSX, DOCX) that shows the plan's
+#: ``source`` note (where its text was transcribed from): a working note, not shown unless asked
+#: (``--option show-source=yes``).
+SHOW_SOURCE = ReportOption("show-source", "show the plan's source note (where its text comes from)", default=False,
+                           type="bool")
 
 
 def _options_tuple(options: Iterable[ReportOption]) -> tuple[ReportOption, ...]:

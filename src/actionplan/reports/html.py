@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ..model.base import fold
 from ..version import __version__
-from . import ReportContext, ReportFormat, ReportOption
+from . import SHOW_SOURCE, ReportContext, ReportFormat, ReportOption
 from .labels import LABEL_KEYS, STATUS_KEYS
 from .safety import printable
 from .timeline import build_timeline
@@ -186,5 +186,6 @@ HTML_FORMAT = ReportFormat(
         ReportOption("timeline", "timeline columns: month, quarter, or auto (months up to 24 months)",
                      default="auto", type="choice", choices=("auto", "month", "quarter")),
         ReportOption("mission", "show the plan's mission under the title", default=True, type="bool"),
+        SHOW_SOURCE,
     ),
 )

@@ -6,7 +6,7 @@ no viewer can turn it into HTML or break a table with it.
 
 from __future__ import annotations
 
-from . import ReportContext, ReportFormat, ReportOption
+from . import SHOW_SOURCE, ReportContext, ReportFormat, ReportOption
 from .safety import markdown_text as md
 from .view import PlanView
 
@@ -75,7 +75,10 @@ def render_markdown(plan, ctx: ReportContext) -> bytes:
                     lines.append(_row([ip.indicator.label, view.target_text(ip), view.value_text(ip),
                                        view.progress_text(ip), loc.status(ip.status)]))
                 lines.append("")
-    lines.append(f"---\n\n*{md(loc('report.generated', tool='actionplan'))}*")
+    footer = md(loc("report.generated", tool="actionplan"))
+    if plan.source and ctx.options.get("show-source"):
+        footer += " " + md(loc("report.source", source=plan.source))
+    lines.append(f"---\n\n*{footer}*")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -102,5 +105,5 @@ MARKDOWN_FORMAT = ReportFormat(
     description="Markdown: overview, late items and every indicator, for wikis and forges",
     render=render_markdown,
     media_type="text/markdown; charset=utf-8",
-    options=(ReportOption("mission", "include the plan's mission", default=True, type="bool"),),
+    options=(ReportOption("mission", "include the plan's mission", default=True, type="bool"), SHOW_SOURCE),
 )

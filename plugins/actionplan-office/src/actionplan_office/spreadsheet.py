@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from actionplan.api import (
+    SHOW_SOURCE,
     STATUS_KEYS,
     PlanView,
     ReportContext,
@@ -106,6 +107,8 @@ def _summary_sheet(ws, view: PlanView, ctx: ReportContext) -> None:
     put(ws, 2, 1, loc("report.as_of", date=loc.date(ctx.as_of)))
     if ctx.illustrative:
         put(ws, 2, 3, loc("report.illustrative")).font = Font(italic=True, color="6E4700")
+    if view.plan.source and ctx.options["show-source"]:
+        put(ws, 3, 1, loc("report.source", source=view.plan.source)).font = Font(italic=True, color="596275")
     headers = [loc("col.theme"), loc("col.indicators"), *map(loc.status, STATUS_KEYS), loc("kpi.achieved"),
                loc("kpi.targets")]
     _header(ws, 4, headers, [48, 13, *[14] * len(STATUS_KEYS), 20, 20])
@@ -236,4 +239,5 @@ XLSX_FORMAT = ReportFormat(
     description="Excel workbook: a summary and one sheet per theme, real numbers and dates, frozen headers, filters",
     render=render_xlsx,
     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    options=(SHOW_SOURCE,),
 )

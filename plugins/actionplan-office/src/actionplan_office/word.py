@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from actionplan.api import PlanView, ReportContext, ReportFormat, ReportOption, xml_text
+from actionplan.api import SHOW_SOURCE, PlanView, ReportContext, ReportFormat, ReportOption, xml_text
 
 from .reproducible import reproducible
 
@@ -70,6 +70,8 @@ def render_docx(plan, ctx: ReportContext) -> bytes:
     program = ctx.program
     if program is not None:
         _program(document, program, ctx)
+    if plan.source and ctx.options["show-source"]:
+        _run(document.add_paragraph(), loc("report.source", source=plan.source), italic=True, colour=MUTED, size=8)
     properties = document.core_properties
     properties.title = xml_text(plan.title)[:255]
     properties.author, properties.comments, properties.last_modified_by = "actionplan", "", ""
@@ -228,5 +230,6 @@ DOCX_FORMAT = ReportFormat(
         ReportOption("progress", "say where each indicator stands (off: the plan alone, as adopted)", default=True,
                      type="bool"),
         ReportOption("mission", "include the plan's mission", default=True, type="bool"),
+        SHOW_SOURCE,
     ),
 )
