@@ -195,38 +195,131 @@ def events(payload: bytes) -> list:
     return list(icalendar.Calendar.from_ical(payload).walk("VEVENT"))
 
 
-def test_ics_has_milestones_and_meetings_expanded_from_the_schedules(seed):
-    found = events(render_report(seed, "ics", as_of=AS_OF, lang="fr"))
-    by_summary = {str(e["summary"]): e for e in found}
-    aga = by_summary["Jalon\u00a0: Tenue de l'AGA (31 mars 2026)"]
-    assert aga["dtstart"].dt == dt.date(2026, 3, 31) and aga["dtend"].dt == dt.date(2026, 4, 1)
-    tp = sorted((e for e in found if str(e["summary"]).startswith("4 rencontres — TP")), key=lambda e: e["dtstart"].dt)
-    assert [(e["dtstart"].dt, e["dtend"].dt) for e in tp] == [  # quarters of 2026, ends exclusive
-        (dt.date(2026, 1, 1), dt.date(2026, 4, 1)), (dt.date(2026, 4, 1), dt.date(2026, 7, 1)),
-        (dt.date(2026, 7, 1), dt.date(2026, 10, 1)), (dt.date(2026, 10, 1), dt.date(2027, 1, 1))]
-    assert str(tp[0]["summary"]) == "4 rencontres — TP (1 sur 4)"
-    assert "À tenir entre le 1er janvier 2026 et le 31 mars 2026." in str(tp[0]["description"])
-    twice = [e for e in found if "Mise à jour de la plateforme ensemble logement" in str(e["summary"])]
-    assert len(twice) == 2  # « 2 fois par année »
+def todos(payload: bytes) -> list:
+    return list(icalendar.Calendar.from_ical(payload).walk("VTODO"))
+
+
+def event_days(payload: bytes) -> dict[str, list[dt.date]]:
+    """Summary → every day it falls on, as a second parser (vobject, with dateutil's rules) expands it."""
+    vobject = pytest.importorskip("vobject", reason="the second iCalendar parser of the office test extra")
+    days: dict[str, list[dt.date]] = {}
+    for event in vobject.readOne(payload.decode("utf-8")).contents.get("vevent", []):
+        rules = event.getrruleset(addRDate=True)
+        found = [d.date() for d in rules] if rules else [event.dtstart.value]
+        days.setdefault(event.summary.value, []).extend(sorted(found))
+    return days
+
+
+def series(event) -> list[dt.date]:
+    """The days of one event with icalendar's reading of its RRULE or RDATE (recurring-ical-events)."""
+    recurring = pytest.importorskip("recurring_ical_events", reason="the office test extra expands events with it")
+    calendar = icalendar.Calendar()
+    calendar.add_component(event)
+    return sorted(o["dtstart"].dt for o in recurring.of(calendar).between(dt.date(1990, 1, 1), dt.date(2100, 1, 1)))
+
+
+def test_ics_events_are_real_days_and_no_day_is_buried(seed):
+    payload = render_report(seed, "ics", as_of=AS_OF, lang="fr")
+    found = events(payload)
+    assert found and all(e["dtend"].dt - e["dtstart"].dt == dt.timedelta(days=1) for e in found)  # no banner
     assert all(str(e["transp"]) == "TRANSPARENT" for e in found)
+    per_day: dict[dt.date, int] = {}
+    for days in event_days(payload).values():
+        for day in days:
+            per_day[day] = per_day.get(day, 0) + 1
+    assert per_day and max(per_day.values()) <= 3
+    by_summary = {str(e["summary"]): e for e in found}
+    aga = by_summary["Jalon\xa0: Tenue de l'AGA (31 mars 2026)"]
+    assert aga["dtstart"].dt == dt.date(2026, 3, 31) and aga["dtend"].dt == dt.date(2026, 4, 1)
+    # « 2 fois par année » is one recurring event on the last day of each half-year, read alike by both parsers
+    twice = [e for e in found if "Mise à jour de la plateforme ensemble logement" in str(e["summary"])]
+    assert len(twice) == 1 and twice[0]["rrule"].to_ical() == b"FREQ=MONTHLY;COUNT=2;INTERVAL=6;BYMONTHDAY=-1"
+    assert series(twice[0]) == [dt.date(2026, 6, 30), dt.date(2026, 12, 31)]
+    assert event_days(payload)[str(twice[0]["summary"])] == [dt.date(2026, 6, 30), dt.date(2026, 12, 31)]
+    assert "du 1 janvier 2026 au 30 juin 2026" in str(twice[0]["description"]).replace("1er", "1")
     assert len({str(e["uid"]) for e in found}) == len(found)
-    again = events(render_report(seed, "ics", as_of=AS_OF, lang="fr"))
-    assert [str(e["uid"]) for e in again] == [str(e["uid"]) for e in found]  # stable: re-imports update
+    again = render_report(seed, "ics", as_of=AS_OF, lang="fr")
+    assert [str(c["uid"]) for c in events(again) + todos(again)] == \
+        [str(c["uid"]) for c in found + todos(payload)]  # stable: re-imports update
 
 
-def test_ics_meetings_can_be_left_out(seed):
-    found = events(render_report(seed, "ics", as_of=AS_OF, options={"meetings": "false"}))
-    assert not [e for e in found if " sur 4)" in str(e["summary"])]
-    assert [e for e in found if str(e["summary"]).startswith("Jalon")]
+def test_ics_windows_are_todos_due_at_their_end_and_nothing_is_invented(seed):
+    payload = render_report(seed, "ics", as_of=AS_OF, lang="fr")
+    found, tasks = events(payload), todos(payload)
+    text = " ".join(str(e["summary"]) for e in found)
+    assert "rencontres" not in text and "Site" not in text  # no meeting nor window became an event
+    site = [t for t in tasks if "Hiver 2026" in str(t["description"])]  # « Hiver 2026 »: the winter ending in 2026
+    assert len(site) == 1 and site[0]["dtstart"].dt == dt.date(2025, 12, 21) and site[0]["due"].dt == dt.date(2026, 3, 20)
+    five = [t for t in tasks if str(t["summary"]).startswith("5 rencontres")]  # one to-do, no made-up dates
+    assert len(five) == 1 and five[0]["due"].dt == dt.date(2026, 12, 31)
+    assert five[0]["dtstart"].dt == dt.date(2026, 1, 1)
+    cdp = next(t for t in tasks if str(t["summary"]).startswith("4 rencontres de la communauté de pratique"))
+    assert str(cdp["status"]) == "IN-PROCESS" and int(cdp["percent-complete"]) == 75  # 3 of 4 held
+    done = [t for t in tasks if str(t.get("status")) == "COMPLETED"]
+    assert done and all(int(t["percent-complete"]) == 100 for t in done)
+    continuous = [a for t in seed.themes for o in t.objectives for a in o.actions
+                  if a.schedule is not None and a.schedule.kinds == ("continuous",)]
+    assert continuous  # « En continu » names no time: no event, no window of these actions
+    uids = {str(c["uid"]) for c in found + tasks}
+    for action in continuous:
+        assert not [uid for uid in uids if uid.startswith(f"{seed.id}.{action.id}.")]
+    assert len({str(t["uid"]) for t in tasks}) == len(tasks)
+
+
+def test_ics_windows_and_meetings_can_be_left_out(seed):
+    full = render_report(seed, "ics", as_of=AS_OF)
+    no_meetings = render_report(seed, "ics", as_of=AS_OF, options={"meetings": "false"})
+    assert not [t for t in todos(no_meetings) if not str(t["uid"]).endswith(".todo@actionplan")]
+    assert len(todos(no_meetings)) < len(todos(full))
+    omitted = render_report(seed, "ics", as_of=AS_OF, options={"windows": "omit"})
+    assert todos(omitted) == [] and [str(e["uid"]) for e in events(omitted)] == [str(e["uid"]) for e in events(full)]
+    with pytest.raises(actionplan.ActionplanError, match="windows"):
+        render_report(seed, "ics", as_of=AS_OF, options={"windows": "banners"})
+
+
+def test_ics_regular_phrases_become_rules_and_dates_stay_dates(seed):
+    from actionplan.api import Period, parse_schedule
+
+    texts = ("Annuellement Automne", "Chaque mois", "5 fois par année", "Avant le 15 mai 2026",
+             "À partir du 15 mai 2026", "Dès janvier 2026")
+    theme = seed.themes[0]
+    objective = theme.objectives[0]
+    actions = tuple(attrs.evolve(objective.actions[0], id=f"essai-{n}", title=f"Essai {n}", indicators=(),
+                                 schedule=parse_schedule(text)) for n, text in enumerate(texts))
+    plan = attrs.evolve(seed, period=Period(dt.date(2024, 1, 1), dt.date(2027, 12, 31)), themes=(
+        attrs.evolve(theme, objectives=(attrs.evolve(objective, actions=actions),)),))
+    payload = render_report(plan, "ics", as_of=AS_OF, lang="fr")
+    by_title = {str(e["description"]).split("\n")[0]: e for e in events(payload)}
+    autumn = by_title["Essai 0"]  # each astronomical autumn ends on 20 December
+    assert autumn["rrule"].to_ical() == b"FREQ=YEARLY;COUNT=4"
+    assert series(autumn) == [dt.date(year, 12, 20) for year in range(2024, 2028)]
+    monthly = by_title["Essai 1"]
+    assert monthly["rrule"].to_ical() == b"FREQ=MONTHLY;COUNT=48;INTERVAL=1;BYMONTHDAY=-1"
+    assert len(series(monthly)) == 48 and series(monthly)[1] == dt.date(2024, 2, 29)
+    five = by_title["Essai 2"]  # slots of days no rule repeats exactly: the dates themselves
+    expected = sorted(p.end for p in actions[2].schedule.occurrences(plan.period.start, plan.period.end,
+                                                                     actionplan.api.schedule_context(plan)))
+    assert "rrule" not in five and len(expected) == 20 and series(five) == expected
+    assert event_days(payload)[str(five["summary"])] == expected
+    assert by_title["Essai 3"]["dtstart"].dt == dt.date(2026, 5, 14)  # the last day allowed
+    assert str(by_title["Essai 4"]["summary"]) == "Début\xa0: Essai 4"
+    assert by_title["Essai 4"]["dtstart"].dt == dt.date(2026, 5, 15)
+    assert "Essai 5" not in by_title  # « Dès janvier 2026 » names a month, not a day
+    assert not todos(payload)  # no window among them
 
 
 def test_ics_deposit_deadlines_of_a_grant_program(alliance):
-    found = events(render_report(alliance, "ics", as_of=dt.date(2021, 10, 1), lang="en"))
+    payload = render_report(alliance, "ics", as_of=dt.date(2021, 10, 1), lang="en")
+    found = events(payload)
     deposit = [e for e in found if str(e["summary"]).startswith("Deposit deadline")]
     assert len(deposit) == 1 and deposit[0]["dtstart"].dt == dt.date(2020, 2, 14)
     assert "Postponed; previous dates: January 17, 2020" in str(deposit[0]["description"])
-    calls = sorted(e["dtstart"].dt for e in found if str(e["summary"]).startswith("Call for projects"))
-    assert calls[0] == dt.date(2019, 9, 23) and dt.date(2019, 12, 21) in calls  # autumns and « Hiver 2019-2020 »
+    assert not [e for e in found if str(e["summary"]).startswith("Call for projects")]  # windows, not days
+    calls = [t for t in todos(payload) if str(t["summary"]).startswith("Call for projects")]
+    starts = sorted(t["dtstart"].dt for t in calls)
+    assert starts[0] == dt.date(2019, 9, 23) and dt.date(2019, 12, 21) in starts  # autumns and « Hiver 2019-2020 »
+    winter = next(t for t in calls if t["dtstart"].dt == dt.date(2019, 12, 21))
+    assert winter["due"].dt == dt.date(2020, 3, 20)
 
 
 def test_hostile_text_cannot_inject_calendar_lines():
@@ -238,7 +331,7 @@ def test_hostile_text_cannot_inject_calendar_lines():
     plan = attrs.evolve(plan, themes=(attrs.evolve(theme, objectives=(
         attrs.evolve(objective, actions=(action, *objective.actions[1:])),)),))
     payload = render_report(plan, "ics", as_of=AS_OF)
-    found = events(payload)
-    assert not [e for e in found if str(e["summary"]) == "pirate"]
+    found = events(payload) + todos(payload)
+    assert found and not [e for e in found if str(e["summary"]) == "pirate"]
     assert any("Réunion\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:pirate" in str(e["description"]) for e in found)
-    assert payload.count(b"\r\nBEGIN:VEVENT\r\n") == len(found)  # as lines, only the real ones
+    assert payload.count(b"\r\nBEGIN:VEVENT\r\n") == len(events(payload))  # as lines, only the real ones

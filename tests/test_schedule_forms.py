@@ -521,25 +521,26 @@ def test_what_is_due_this_quarter(horizon):
     assert not {ids[0], ids[1], ids[3], ids[6]} & (due_ids | ongoing)  # unscheduled, by March, late 2026
 
 
-def _events(payload: bytes):
+def _events(payload: bytes, kind: str = "VEVENT"):
     icalendar = pytest.importorskip("icalendar")
-    return list(icalendar.Calendar.from_ical(payload).walk("VEVENT"))
+    return list(icalendar.Calendar.from_ical(payload).walk(kind))
 
 
 def test_the_calendar_shows_deadlines_and_nothing_for_unscheduled(horizon):
     pytest.importorskip("icalendar")
     from actionplan.reports import render_report
 
-    meetings = "va-o1-a1"  # « Tenue des rencontres », 4 meetings expanded into quarters
+    meetings = "va-o1-a1"  # « Tenue des rencontres », 4 meetings: a to-do due at the end of its schedule
     assert meetings in action_ids(horizon)
     deadline = next(i for i in action_ids(horizon) if i != meetings)
     plan = with_schedules(horizon, {meetings: "Au besoin", deadline: "Avant le 15 mai 2026"})
-    found = _events(render_report(plan, "ics", as_of=date(2026, 4, 1), lang="fr"))
-    uids = [str(e["uid"]) for e in found]
+    payload = render_report(plan, "ics", as_of=date(2026, 4, 1), lang="fr")
+    found = _events(payload)
+    uids = [str(e["uid"]) for e in found + _events(payload, "VTODO")]
     assert not [u for u in uids if f".{meetings}" in u or "va-o1-a1-i1" in u]
     (event,) = [e for e in found if str(e["uid"]).startswith(f"{plan.id}.{deadline}.p0")]
     assert event["dtstart"].dt == date(2026, 5, 14) and event["dtend"].dt == date(2026, 5, 15)
-    before = _events(render_report(horizon, "ics", as_of=date(2026, 4, 1), lang="fr"))
+    before = _events(render_report(horizon, "ics", as_of=date(2026, 4, 1), lang="fr"), "VTODO")
     assert [e for e in before if "va-o1-a1-i1" in str(e["uid"])]  # with its own schedule, the meetings are there
 
 
