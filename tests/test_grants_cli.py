@@ -119,7 +119,7 @@ def test_an_illegal_transition_in_the_document_is_reported_with_its_path(capsys,
     path.write_text(text, encoding="utf-8")
     code, _, err = run(capsys, "grants", "check", PLAN, str(path))
     assert code == 2
-    assert "payments[0] : d-01 : aucun versement avant la signature de l'entente" in err
+    assert "payments[0] : d-01\xa0: aucun versement avant la signature de l'entente" in err
 
 
 def test_end_to_end_through_the_console_script():

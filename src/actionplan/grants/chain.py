@@ -37,9 +37,9 @@ from ..model.grants import (
     total_of,
 )
 from ..schedules import ScheduleContext
-from .criteria import GrantRefusal, _refusal
+from .criteria import GrantRefusal
 from .ledger import Ledger
-from .money import Amount, format_amount
+from .money import Amount
 
 #: Where a dossier stands, by name: waiting on a body of the chain, approved (awaiting its
 #: agreement), rejected, or under a signed agreement (payments and reports).
@@ -92,10 +92,6 @@ class Waiting:
     overdue: bool = False
 
 
-def _money(amount: Decimal, lang: str) -> str:
-    return format_amount(amount, lang, cents=amount != amount.to_integral_value())
-
-
 class Workflow:
     """The program's approval chain, applied to dossiers; commits through ``ledger`` when given."""
 
@@ -117,32 +113,29 @@ class Workflow:
         app = dossier.application.id
         self._same(dossier, decision.application)
         if not self.steps:
-            raise _refusal(f"{app} : le programme n'a pas de chaîne d'approbation", f"{app}: the program has no approval chain")
+            raise GrantRefusal(Message("grants.chain.no_chain", application=app))
         index = self._index.get(decision.body)
         if index is None:
             known = ", ".join(self._index)
-            raise _refusal(f"{app} : {decision.body!r} n'est pas une instance de la chaîne d'approbation ({known})",
-                         f"{app}: {decision.body!r} is not a body of the approval chain ({known})")
+            raise GrantRefusal(Message("grants.chain.unknown_body",
+                                       application=app, body=repr(decision.body), known=known))
         step = self.steps[index]
         if dossier.stage != "review":
             last = dossier.decisions[-1] if dossier.decisions else None
-            when = f" le {last.date}" if last else ""
-            when_en = f" on {last.date}" if last else ""
-            raise _refusal(f"{app} est déjà {STAGE_NAMES[dossier.stage].render('fr')}{when}; {step.title} ne peut plus en décider",
-                         f"{app} is already {STAGE_NAMES[dossier.stage].render('en')}{when_en}; {step.title} can no longer decide on it")
+            when = Message("grants.chain.on_day", day=last.date) if last else Verbatim("")
+            raise GrantRefusal(Message("grants.chain.already_decided",
+                                       application=app, stage=STAGE_NAMES[dossier.stage], when=when,
+                                       body=step.title))
         awaited = self.steps[dossier.step]
         if index > dossier.step:
-            raise _refusal(f"{app} attend d'abord la décision de {awaited.title}; {step.title} ne peut pas encore en décider",
-                         f"{app} first awaits the decision of {awaited.title}; {step.title} cannot decide on it yet")
+            raise GrantRefusal(Message("grants.chain.not_yet", application=app, awaited=awaited.title, body=step.title))
         if index < dossier.step:
-            raise _refusal(f"{app} : {step.title} a déjà rendu une décision favorable; le dossier attend {awaited.title}",
-                         f"{app}: {step.title} has already decided favourably; the file awaits {awaited.title}")
-        self._not_before(dossier, decision.date, "décision", "decision")
+            raise GrantRefusal(Message("grants.chain.already_favourable",
+                                       application=app, body=step.title, awaited=awaited.title))
+        self._not_before(dossier, decision.date, Message("grants.chain.event.decision"))
         if decision.amount is not None and decision.amounts and decision.amount != total_of(decision.amounts):
-            raise _refusal(f"{app} : le montant ({_money(decision.amount, 'fr')}) ne correspond pas à la somme des montants "
-                         f"par exercice ({_money(total_of(decision.amounts), 'fr')})",
-                         f"{app}: the amount ({_money(decision.amount, 'en')}) differs from the sum of the amounts by "
-                         f"fiscal year ({_money(total_of(decision.amounts), 'en')})")
+            raise GrantRefusal(Message("grants.chain.amounts_mismatch", application=app, amount=Amount(decision.amount),
+                                       total=Amount(total_of(decision.amounts))))
         decisions = (*dossier.decisions, decision)
         if decision.outcome == "deferred":
             return attrs.evolve(dossier, decisions=decisions, since=decision.date)
@@ -160,12 +153,10 @@ class Workflow:
         app = dossier.application.id
         self._same(dossier, agreement.application)
         if dossier.stage == "agreement" and dossier.agreement is not None:
-            raise _refusal(f"{app} : l'entente est déjà signée ({dossier.agreement.signed})",
-                         f"{app}: the agreement is already signed ({dossier.agreement.signed})")
+            raise GrantRefusal(Message("grants.chain.already_signed", application=app, signed=dossier.agreement.signed))
         if dossier.stage != "approved":
-            raise _refusal(f"{app} n'est pas approuvée ({STAGE_NAMES[dossier.stage].render('fr')}); une entente suit l'approbation",
-                         f"{app} is not approved ({STAGE_NAMES[dossier.stage].render('en')}); an agreement follows approval")
-        self._not_before(dossier, agreement.signed, "entente", "agreement")
+            raise GrantRefusal(Message("grants.chain.not_approved", application=app, stage=STAGE_NAMES[dossier.stage]))
+        self._not_before(dossier, agreement.signed, Message("grants.chain.event.agreement"))
         return attrs.evolve(dossier, stage="agreement", agreement=agreement, since=agreement.signed)
 
     def pay(self, dossier: Dossier, payment: Payment) -> Dossier:
@@ -173,15 +164,15 @@ class Workflow:
         app = dossier.application.id
         self._same(dossier, payment.application)
         if dossier.stage != "agreement" or dossier.agreement is None:
-            raise _refusal(f"{app} : aucun versement avant la signature de l'entente ({STAGE_NAMES[dossier.stage].render('fr')})",
-                         f"{app}: no payment before the agreement is signed ({STAGE_NAMES[dossier.stage].render('en')})")
+            raise GrantRefusal(Message("grants.chain.payment_unsigned",
+                                       application=app, stage=STAGE_NAMES[dossier.stage]))
         if payment.date < dossier.agreement.signed:
-            raise _refusal(f"{app} : versement le {payment.date}, avant la signature de l'entente ({dossier.agreement.signed})",
-                         f"{app}: payment on {payment.date}, before the agreement was signed ({dossier.agreement.signed})")
+            raise GrantRefusal(Message("grants.chain.payment_before_signature", application=app, day=payment.date,
+                                       signed=dossier.agreement.signed))
         remaining = dossier.granted_total - dossier.paid
         if payment.amount > remaining:
-            raise _refusal(f"{app} : versement de {_money(payment.amount, 'fr')} refusé; il reste {_money(remaining, 'fr')} à verser",
-                         f"{app}: payment of {_money(payment.amount, 'en')} refused; {_money(remaining, 'en')} remain to be paid")
+            raise GrantRefusal(Message("grants.chain.over_payment", application=app, amount=Amount(payment.amount),
+                                       remaining=Amount(remaining)))
         if self.ledger is not None:
             self.ledger.pay(app, payment.amount, payment.date)
         return attrs.evolve(dossier, payments=(*dossier.payments, payment), since=dossier.last_event(payment.date))
@@ -192,18 +183,17 @@ class Workflow:
         self._same(dossier, receipt.application)
         requirement = self.requirement(receipt.report)
         if requirement is None:
-            known = ", ".join(r.id for r in self.program.reports) or "aucun / none"
-            raise _refusal(f"{app} : {receipt.report!r} n'est pas un rapport exigé par le programme ({known})",
-                         f"{app}: {receipt.report!r} is not a report the program requires ({known})")
+            known: str | Message = ", ".join(r.id for r in self.program.reports) or Message("grants.chain.no_reports")
+            raise GrantRefusal(Message("grants.chain.unknown_report",
+                                       application=app, report=repr(receipt.report), known=known))
         if dossier.stage != "agreement" or dossier.agreement is None:
-            raise _refusal(f"{app} : un rapport suit la signature de l'entente ({STAGE_NAMES[dossier.stage].render('fr')})",
-                         f"{app}: a report follows the signed agreement ({STAGE_NAMES[dossier.stage].render('en')})")
+            raise GrantRefusal(Message("grants.chain.report_unsigned",
+                                       application=app, stage=STAGE_NAMES[dossier.stage]))
         if any(r.report == receipt.report for r in dossier.reports):
-            raise _refusal(f"{app} : le rapport {requirement.title!r} est déjà reçu",
-                         f"{app}: the report {requirement.title!r} was already received")
+            raise GrantRefusal(Message("grants.chain.report_received", application=app, report=repr(requirement.title)))
         if receipt.received < dossier.agreement.signed:
-            raise _refusal(f"{app} : rapport reçu le {receipt.received}, avant l'entente ({dossier.agreement.signed})",
-                         f"{app}: report received on {receipt.received}, before the agreement ({dossier.agreement.signed})")
+            raise GrantRefusal(Message("grants.chain.report_before_signature", application=app, day=receipt.received,
+                                       signed=dossier.agreement.signed))
         return attrs.evolve(dossier, reports=(*dossier.reports, receipt), since=dossier.last_event(receipt.received))
 
     # -- what waits on whom -------------------------------------------------------------------
@@ -259,14 +249,14 @@ class Workflow:
 
     def _same(self, dossier: Dossier, application: str) -> None:
         if application != dossier.application.id:
-            raise _refusal(f"l'événement vise {application}, pas {dossier.application.id}",
-                         f"the event is for {application}, not {dossier.application.id}")
+            raise GrantRefusal(Message("grants.chain.other_application",
+                                       application=application, expected=dossier.application.id))
 
-    def _not_before(self, dossier: Dossier, day: dt.date, fr: str, en: str) -> None:
+    def _not_before(self, dossier: Dossier, day: dt.date, what: Message) -> None:
         if dossier.since is not None and day < dossier.since:
-            app = dossier.application.id
-            raise _refusal(f"{app} : {fr} datée du {day}, avant l'étape précédente ({dossier.since})",
-                         f"{app}: {en} dated {day}, before the previous step ({dossier.since})")
+            raise GrantRefusal(Message("grants.chain.before_previous_step",
+                                       application=dossier.application.id, what=what, day=day,
+                                       since=dossier.since))
 
     def _granted(self, dossier: Dossier, decision: Decision) -> dict[str, Decimal]:
         """What the last body grants, by fiscal year: its amounts, else the latest recommended, else the request."""
@@ -283,10 +273,11 @@ class Workflow:
         else:
             granted = dict(app.requested)
         if not granted or not total_of(granted):
-            raise _refusal(f"{app.id} : aucun montant demandé ni accordé par exercice", f"{app.id}: no amount requested or granted by fiscal year")
+            raise GrantRefusal(Message("grants.chain.nothing_granted", application=app.id))
         if total_of(granted) > app.total_requested:
-            raise _refusal(f"{app.id} : {_money(total_of(granted), 'fr')} accordés, plus que les {_money(app.total_requested, 'fr')} demandés",
-                         f"{app.id}: {_money(total_of(granted), 'en')} granted, more than the {_money(app.total_requested, 'en')} requested")
+            raise GrantRefusal(Message("grants.chain.over_request",
+                                       application=app.id, granted=Amount(total_of(granted)),
+                                       requested=Amount(app.total_requested)))
         return {year: amount for year, amount in granted.items() if amount}
 
     def _split(self, app: Application, amount: Decimal) -> dict[str, Decimal]:
@@ -294,8 +285,7 @@ class Workflow:
             return dict(app.requested)
         if len(app.requested) == 1:
             return {next(iter(app.requested)): amount}
-        raise _refusal(f"{app.id} : {_money(amount, 'fr')} accordés sur plusieurs exercices; précisez « amounts » par exercice",
-                     f"{app.id}: {_money(amount, 'en')} granted over several fiscal years; give 'amounts' by fiscal year")
+        raise GrantRefusal(Message("grants.chain.split_needed", application=app.id, amount=Amount(amount)))
 
 
 @attrs.frozen

@@ -29,9 +29,10 @@ from decimal import Decimal
 
 import attrs
 
-from .criteria import _refusal
+from ..errors import GrantRefusal
+from ..i18n import Message
 from ..model.grants import GrantProgram, fiscal_year_of, fiscal_year_period, fiscal_year_start
-from .money import format_amount
+from .money import Amount
 
 _ZERO = Decimal(0)
 _CENT = Decimal("0.01")
@@ -90,18 +91,14 @@ class LedgerTotals:
     lapsed: Decimal
 
 
-def _money(amount: Decimal, lang: str) -> str:
-    return format_amount(amount, lang, cents=amount != amount.to_integral_value())
-
-
 def _check_decimal(amount: object, what: str) -> Decimal:
     if not isinstance(amount, Decimal):
-        raise _refusal(f"{what} : un montant doit être un Decimal, pas {type(amount).__name__} ({amount!r})",
-                     f"{what}: an amount must be a Decimal, not {type(amount).__name__} ({amount!r})")
+        raise GrantRefusal(Message("grants.ledger.not_decimal",
+                                   what=what, type=type(amount).__name__, amount=repr(amount)))
     if not amount.is_finite() or amount <= 0:
-        raise _refusal(f"{what} : un montant doit être positif, pas {amount}", f"{what}: an amount must be positive, not {amount}")
+        raise GrantRefusal(Message("grants.ledger.not_positive", what=what, amount=amount))
     if amount != amount.quantize(_CENT):
-        raise _refusal(f"{what} : {amount} a des fractions de cent", f"{what}: {amount} has fractions of a cent")
+        raise GrantRefusal(Message("grants.ledger.fraction_of_cent", what=what, amount=amount))
     return amount
 
 
@@ -110,17 +107,16 @@ class Ledger:
 
     def __init__(self, budget: Mapping[str, Decimal], start: dt.date, end: dt.date):
         if not budget:
-            raise _refusal("le programme n'a aucune enveloppe budgétaire", "the program has no budget envelope")
+            raise GrantRefusal(Message("grants.ledger.no_budget"))
         years = sorted(budget, key=fiscal_year_start)
         for previous, following in itertools.pairwise(years):
             if fiscal_year_start(following) != fiscal_year_start(previous) + 1:
-                raise _refusal(f"les exercices du budget doivent se suivre : {previous} puis {following}",
-                             f"the budget's fiscal years must follow each other: {previous} then {following}")
+                raise GrantRefusal(Message("grants.ledger.years_not_consecutive",
+                                           previous=previous, following=following))
         for year in years:
             amount = budget[year]
             if not isinstance(amount, Decimal) or amount < 0:
-                raise _refusal(f"enveloppe {year} : {amount!r} n'est pas un montant Decimal positif ou nul",
-                             f"envelope {year}: {amount!r} is not a Decimal amount of 0 or more")
+                raise GrantRefusal(Message("grants.ledger.bad_envelope", year=year, amount=repr(amount)))
         self.years: tuple[str, ...] = tuple(years)
         self.envelopes: dict[str, Decimal] = {year: budget[year] for year in years}
         self.start = start
@@ -167,24 +163,20 @@ class Ledger:
     def commit(self, application: str, amounts: Mapping[str, Decimal], on: dt.date) -> tuple[Commitment, ...]:
         """Commit ``amounts`` (fiscal year → amount) to ``application`` on ``on``: all of it, or nothing."""
         if not amounts:
-            raise _refusal(f"{application} : aucun montant à engager", f"{application}: no amount to commit")
+            raise GrantRefusal(Message("grants.ledger.nothing_to_commit", application=application))
         if on < self.start:
-            raise _refusal(f"{application} : engagement le {on}, avant le début du programme ({self.start})",
-                         f"{application}: commitment on {on}, before the program starts ({self.start})")
+            raise GrantRefusal(Message("grants.ledger.commit_before_start",
+                                       application=application, day=on, start=self.start))
         if on > self.end:
-            raise _refusal(f"{application} : engagement le {on}, après la fin du programme ({self.end}); "
-                         "les sommes non engagées sont périmées",
-                         f"{application}: commitment on {on}, after the program's end ({self.end}); "
-                         "uncommitted money has lapsed")
+            raise GrantRefusal(Message("grants.ledger.commit_after_end", application=application, day=on, end=self.end))
         wanted = dict.fromkeys(self.years, _ZERO)
         for year, amount in amounts.items():
             _check_decimal(amount, f"{application} {year}")
             if year not in self.envelopes:
-                raise _refusal(f"{application} : {year} n'est pas un exercice du programme ({self.years[0]} à {self.years[-1]})",
-                             f"{application}: {year} is not a fiscal year of the program ({self.years[0]} to {self.years[-1]})")
+                raise GrantRefusal(Message("grants.ledger.unknown_year", application=application, year=year,
+                                           first=self.years[0], last=self.years[-1]))
             if fiscal_year_period(year).end < on:
-                raise _refusal(f"{application} : l'exercice {year} est terminé le {on}; ses sommes non engagées ont été reportées",
-                             f"{application}: fiscal year {year} has ended by {on}; its uncommitted money was carried over")
+                raise GrantRefusal(Message("grants.ledger.year_ended", application=application, year=year, day=on))
             wanted[year] += amount
         after = {year: self._committed[year] + wanted[year] for year in self.years}
         for index, slack in enumerate(self._slack(after)):
@@ -193,12 +185,9 @@ class Ledger:
                 first = next(y for y in self.years if wanted[y])
                 asked = sum((wanted[y] for y in self.years[: index + 1]), _ZERO)
                 short = -slack
-                raise _refusal(
-                    f"{application} : engagement refusé; {_money(asked, 'fr')} demandés jusqu'à l'exercice {year}, "
-                    f"mais seulement {_money(asked - short, 'fr')} disponibles (reports compris) à partir de {first}",
-                    f"{application}: commitment refused; {_money(asked, 'en')} asked up to fiscal year {year}, "
-                    f"but only {_money(asked - short, 'en')} available (carry-over included) from {first}",
-                )
+                raise GrantRefusal(Message("grants.ledger.over_commitment",
+                                           application=application, asked=Amount(asked), year=year,
+                                           available=Amount(asked - short), first=first))
         made = tuple(Commitment(application, year, wanted[year], on) for year in self.years if wanted[year])
         self._committed = after
         self._by_application[application] += sum((c.amount for c in made), _ZERO)
@@ -211,24 +200,21 @@ class Ledger:
         _check_decimal(amount, f"{application}")
         granted = self.committed_to(application)
         if not granted:
-            raise _refusal(f"{application} : aucun montant engagé; un versement suit un engagement",
-                         f"{application}: nothing committed; a payment follows a commitment")
+            raise GrantRefusal(Message("grants.ledger.nothing_committed", application=application))
         first = min(c.date for c in self._events[application][0])
         if on < first:
-            raise _refusal(f"{application} : versement le {on}, avant l'engagement du {first}",
-                         f"{application}: payment on {on}, before the commitment of {first}")
+            raise GrantRefusal(Message("grants.ledger.payment_before_commitment",
+                                       application=application, day=on, committed=first))
         if not self.start <= on <= self.end:
-            raise _refusal(f"{application} : versement le {on}, hors de la période du programme ({self.start} au {self.end})",
-                         f"{application}: payment on {on}, outside the program's period ({self.start} to {self.end})")
+            raise GrantRefusal(Message("grants.ledger.payment_outside_period", application=application, day=on,
+                                       start=self.start, end=self.end))
         if fiscal_year_of(on) not in self.envelopes:
-            raise _refusal(f"{application} : versement le {on}, dans l'exercice {fiscal_year_of(on)} qui n'a pas d'enveloppe",
-                         f"{application}: payment on {on}, in fiscal year {fiscal_year_of(on)} which has no envelope")
+            raise GrantRefusal(Message("grants.ledger.payment_no_envelope",
+                                       application=application, day=on, year=fiscal_year_of(on)))
         remaining = self._payable(application, on)
         if amount > remaining:
-            raise _refusal(f"{application} : versement de {_money(amount, 'fr')} refusé; il reste {_money(remaining, 'fr')} "
-                         f"à verser sur {_money(granted, 'fr')} engagés",
-                         f"{application}: payment of {_money(amount, 'en')} refused; {_money(remaining, 'en')} remain "
-                         f"to be paid of {_money(granted, 'en')} committed")
+            raise GrantRefusal(Message("grants.ledger.over_payment", application=application, amount=Amount(amount),
+                                       remaining=Amount(remaining), granted=Amount(granted)))
         payment = LedgerPayment(application, amount, on)
         self.payments.append(payment)
         self._events[application][1].append(payment)
