@@ -264,12 +264,31 @@ def test_sqlite_store_from_a_newer_actionplan_is_refused_untouched(db_path):
 def test_an_older_sqlite_store_is_upgraded_in_one_transaction(db_path, monkeypatch):
     with open_store(f"sqlite:{db_path}") as store:
         store.save(sample_plan())
-    monkeypatch.setattr(SqliteStore, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(SqliteStore, "MIGRATIONS", {1: ("ALTER TABLE actionplan_documents ADD COLUMN note TEXT",)})
+    current = SqliteStore.SCHEMA_VERSION
+    monkeypatch.setattr(SqliteStore, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(SqliteStore, "MIGRATIONS", {current: ("ALTER TABLE actionplan_documents ADD COLUMN note TEXT",)})
     with open_store(f"sqlite:{db_path}") as store:
         assert store.get("table-exemple-2026").document == sample_plan()
-    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("2",)]
+    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [(str(current + 1),)]
     assert "note" in [row[1] for row in raw(db_path, "PRAGMA table_info(actionplan_documents)")]
+
+
+def test_a_schema_1_sqlite_store_gains_the_review_columns(db_path):
+    plan = sample_plan()
+    with open_store(f"sqlite:{db_path}") as store:
+        store.save(plan)
+        store.append_measurement(plan.id, sample_measurements()[0])
+    for statement in ("DROP INDEX actionplan_measurements_update", "DROP INDEX actionplan_measurements_status",
+                      "ALTER TABLE actionplan_measurements DROP COLUMN update_id",
+                      "ALTER TABLE actionplan_measurements DROP COLUMN status",
+                      "UPDATE actionplan_meta SET value = '1' WHERE key = 'schema_version'"):
+        raw(db_path, statement)  # as schema 1 left it
+    with open_store(f"sqlite:{db_path}") as store:
+        assert [u.status for u in store.updates(plan.id)] == ["counted"]
+        (update_id,) = store.submit_measurements(plan.id, [sample_measurements()[1]])
+        assert store.review_update(plan.id, update_id, "approve", author="coordination").counts
+        assert len(store.plan_with_measurements(plan.id).find_indicator("taux-participation").measurements) == 1
+    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("2",)]
 
 
 @pytest.mark.parametrize("migrations, message", [
@@ -279,11 +298,13 @@ def test_an_older_sqlite_store_is_upgraded_in_one_transaction(db_path, monkeypat
 def test_a_failed_upgrade_leaves_the_store_as_it_was(db_path, monkeypatch, migrations, message):
     with open_store(f"sqlite:{db_path}") as store:
         store.save(sample_plan())
-    monkeypatch.setattr(SqliteStore, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(SqliteStore, "MIGRATIONS", migrations)
+    current = SqliteStore.SCHEMA_VERSION
+    monkeypatch.setattr(SqliteStore, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(SqliteStore, "MIGRATIONS", {current + step - 1: statements
+                                                    for step, statements in migrations.items()})
     with pytest.raises(StoreError, match=message):
         open_store(f"sqlite:{db_path}")
-    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("1",)]
+    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [(str(current),)]
     assert "note" not in [row[1] for row in raw(db_path, "PRAGMA table_info(actionplan_documents)")]
     monkeypatch.undo()
     with open_store(f"sqlite:{db_path}") as store:

@@ -99,6 +99,8 @@ from .model import (
 )
 from .model import indicators as _indicators
 from .model.base import fold, slugify
+from .model import review as _review
+from .model.review import ReviewPolicy
 from .progress import (
     ActionProgress,
     IndicatorProgress,
@@ -128,6 +130,7 @@ from .storage import (
     MeasurementRecord,
     Store,
     StoredDocument,
+    Update,
     redact_url,
     url_path,
 )
@@ -145,7 +148,9 @@ from .storage.backends import (
     structure_records,
     validate_measurements,
 )
+from .storage import sql as _sql
 from .storage.sql import SqlStore
+from . import storage as _storage
 from .territories import default_gazetteer
 from .territories.table import TableOptions as TerritoryTableOptions
 from .territories.table import read_table as read_territory_table
@@ -182,7 +187,19 @@ BULLETS: str = _cells.BULLETS
 Block = _layout.Block
 """What :class:`LayoutReader` reads: a :class:`Paragraph` or a :class:`Table`."""
 
-del _cells, _hookimpl, _schedules, _indicators, _labels, _layout
+UPDATE_STATES: tuple[str, ...] = _review.UPDATE_STATES
+"""The states of an update in the review cycle: counted, submitted, approved, returned."""
+
+COUNTED_STATES: tuple[str, ...] = _review.COUNTED_STATES
+"""The update states whose measurements move progress (counted, approved)."""
+
+REVIEW_EVENT_KINDS: dict[str, str] = _storage.REVIEW_EVENT_KINDS
+"""A review decision (approve, return) → the kind of the store event that records it, its subject the update id."""
+
+REVIEW_INDEXES: tuple[str, ...] = _sql.REVIEW_INDEXES
+"""The SQL indexes of the review columns (schema 2), which a SqlStore backend adds to its ``CREATE`` statements."""
+
+del _cells, _hookimpl, _schedules, _indicators, _labels, _layout, _review, _sql, _storage
 
 __all__ = [
     # -- every plugin: hook markers, documents, errors ------------------------------------
@@ -223,6 +240,9 @@ __all__ = [
     "MeasurementRecord", "Event", "EventRecord", "Backup", "redact_url", "url_path", "json_bytes", "parse_time",
     "prepare_document", "PreparedDocument", "decode_document", "next_version", "check_store_id",
     "check_kept_indicators", "PlanCache", "validate_measurements", "changed_paths", "structure_records",
+    "REVIEW_INDEXES",
+    # -- reviewed updates (a plan's ``review`` policy; Store.updates / review_update) ----------
+    "ReviewPolicy", "Update", "UPDATE_STATES", "COUNTED_STATES", "REVIEW_EVENT_KINDS",
     # -- grant criteria, evaluation and money (actionplan_register_criteria) ---------------
     "Criterion", "Param", "Values", "ProgramContext", "Verdict", "Text", "Sentences", "plural", "refuse",
     "criteria_registry", "Evaluator", "Assessment", "Ranking", "replay", "Replay", "Dossier", "Ledger",

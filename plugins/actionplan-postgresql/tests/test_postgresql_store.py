@@ -84,15 +84,33 @@ def test_an_older_store_is_upgraded_or_left_untouched(make_store_url, monkeypatc
     url = make_store_url()
     with open_store(url) as store:
         store.save(sample_plan())
-    monkeypatch.setattr(PostgresStore, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(PostgresStore, "MIGRATIONS", {1: ("ALTER TABLE actionplan_documents ADD COLUMN note text",
-                                                          "NOT SQL AT ALL")})
+    current = PostgresStore.SCHEMA_VERSION
+    monkeypatch.setattr(PostgresStore, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(PostgresStore, "MIGRATIONS", {current: ("ALTER TABLE actionplan_documents ADD COLUMN note text",
+                                                                "NOT SQL AT ALL")})
     with pytest.raises(StoreError, match="failed.*left unchanged"):
         open_store(url)
-    assert query(url, "SELECT value FROM actionplan_meta") == [("1",)]
-    monkeypatch.setattr(PostgresStore, "MIGRATIONS", {1: ("ALTER TABLE actionplan_documents ADD COLUMN note text",)})
+    assert query(url, "SELECT value FROM actionplan_meta") == [(str(current),)]
+    monkeypatch.setattr(PostgresStore, "MIGRATIONS", {current: ("ALTER TABLE actionplan_documents ADD COLUMN note text",)})
     with open_store(url) as store:
         assert store.get("table-exemple-2026").document == sample_plan()
+    assert query(url, "SELECT value FROM actionplan_meta") == [(str(current + 1),)]
+
+
+def test_a_schema_1_store_gains_the_review_columns(make_store_url):
+    url = make_store_url()
+    with open_store(url) as store:
+        store.save(sample_plan())
+        store.append_measurement(sample_plan().id, sample_measurements()[0])
+    with psycopg.connect(url) as conn:  # as schema 1 left it
+        conn.execute("DROP INDEX actionplan_measurements_update")
+        conn.execute("DROP INDEX actionplan_measurements_status")
+        conn.execute("ALTER TABLE actionplan_measurements DROP COLUMN update_id, DROP COLUMN status")
+        conn.execute("UPDATE actionplan_meta SET value = '1' WHERE key = 'schema_version'")
+    with open_store(url) as store:
+        assert [u.status for u in store.updates(sample_plan().id)] == ["counted"]
+        (update_id,) = store.submit_measurements(sample_plan().id, [sample_measurements()[1]])
+        assert store.review_update(sample_plan().id, update_id, "approve", author="coordination").counts
     assert query(url, "SELECT value FROM actionplan_meta") == [("2",)]
 
 

@@ -64,6 +64,9 @@ class Measurement:
     ``done`` for deliverables and milestones, ``territories`` for coverage.
     ``territory`` and ``dimensions`` disaggregate a value (per MRC, per age group…).
     ``indicator`` is set in tracking files and stores, where the measurement stands alone.
+    ``id`` names an update for its review (a store gives one to every submitted update);
+    ``submitted`` says the measurement waits for a reviewer before it counts
+    (see :mod:`actionplan.model.review`).
     """
 
     date: dt.date
@@ -80,6 +83,8 @@ class Measurement:
     evidence: str | None = None
     recorded_by: str | None = None
     indicator: str | None = attrs.field(default=None, validator=check_optional_id)
+    id: str | None = attrs.field(default=None, validator=check_optional_id)
+    submitted: bool = False
 
 
 @attrs.frozen

@@ -12,6 +12,7 @@ from .grants import GrantProgram
 from .indicators import Indicator
 from .organisations import Organisation, Participation
 from .reporting import Reporting
+from .review import ReviewPolicy
 from .schedules import Period, Schedule
 from .territory import Territory
 
@@ -121,6 +122,7 @@ class ActionPlan:
     illustrative: bool = False  # True when the data is made up for demonstration
     program: GrantProgram | None = None  # the grant program this plan carries (see docs/grants.md)
     reporting: Reporting | None = None  # reporting cadence, reporters, stale delay, on-track band (docs/progress.md)
+    review: ReviewPolicy | None = None  # whether updates wait for a reviewer (see docs/storage.md)
 
     # -- navigation (pure, derived) ------------------------------------------------
     def iter_objectives(self) -> Iterator[tuple[Theme, Objective]]:

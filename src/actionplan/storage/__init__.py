@@ -13,6 +13,9 @@ Every backend offers the same :class:`Store` interface:
   it was made from and a stale one raises :class:`~actionplan.errors.ConflictError`;
 * measurements and events are **append-only** records: adding one never rewrites the plan,
   and a measurement is checked against its indicator before it is written;
+* a measurement may be an *update* waiting for review (the plan's ``review`` policy):
+  :meth:`Store.review_update` approves or returns it, :meth:`Store.updates` lists them with
+  their state, and :meth:`Store.plan_with_measurements` attaches only those that count;
 * a **history** tells who changed what and when;
 * :meth:`Store.backup` / :meth:`Store.restore` move a whole store to one JSON or YAML file
   and back, into any backend, losslessly.
@@ -40,6 +43,7 @@ from ..model.base import check_id, check_optional_id
 from ..model.indicators import Measurement
 from ..i18n import Message
 from ..model.plan import ActionPlan
+from ..model.review import COUNTED_STATES, UPDATE_STATES
 from ..model.tracking import with_measurements
 from ..plugins import get_plugin_manager
 
@@ -110,6 +114,40 @@ class MeasurementRecord:
     plan_id: str
     measurement: Measurement
     recorded_at: dt.datetime
+
+
+@attrs.frozen
+class Update:
+    """A measurement seen as an update in the review cycle, with its derived state.
+
+    ``status`` is one of :data:`~actionplan.model.review.UPDATE_STATES`: ``counted`` (recorded
+    where no review is required), ``submitted`` (waits for a reviewer), ``approved`` or
+    ``returned``. ``id`` is the measurement's update id (``None`` for a counted measurement
+    recorded without one). The review fields are set once a reviewer decided.
+    """
+
+    plan_id: str
+    id: str | None
+    measurement: Measurement
+    status: str = attrs.field(validator=attrs.validators.in_(UPDATE_STATES))
+    recorded_at: dt.datetime
+    reviewed_at: dt.datetime | None = None
+    reviewed_by: str | None = None
+    review_note: str | None = None
+    review_date: dt.date | None = None
+
+    @property
+    def submitted_by(self) -> str | None:
+        return self.measurement.recorded_by
+
+    @property
+    def counts(self) -> bool:
+        """Whether the measurement moves progress."""
+        return self.status in COUNTED_STATES
+
+
+#: A review decision → the kind of the event that records it (subject: the update id).
+REVIEW_EVENT_KINDS = {"approve": "update-approved", "return": "update-returned"}
 
 
 @attrs.frozen
@@ -252,13 +290,76 @@ class Store(abc.ABC):
         return [record.event for record in self.event_records(doc_id, **filters)]
 
     def plan_with_measurements(self, plan_id: str):
-        """The plan with every recorded measurement attached to its indicator."""
+        """The plan with the measurements that count attached to their indicators.
+
+        Updates still waiting for review, or returned, are left out: list them apart with
+        :meth:`updates` (``status="submitted"``).
+        """
         from .backends import document_type_name  # backends builds on this module's types: imported here
 
         plan = self.get(plan_id).document
         if not isinstance(plan, ActionPlan):
             raise StoreError(Message("storage.not_plan", plan_id=plan_id, plan=document_type_name(plan)))
-        return with_measurements(plan, self.measurements(plan_id))
+        return with_measurements(plan, self.counted_measurements(plan_id))
+
+    # reviewed updates ----------------------------------------------------------------------
+    def submit_measurements(self, plan_id: str, measurements: Iterable[Measurement], *,
+                            author: str | None = None) -> builtins.list[str]:
+        """Append measurements as updates waiting for review (whatever the plan's policy); their ids.
+
+        An update without an ``id`` is given a new one; a given id must be new in the plan.
+        """
+        from .backends import new_update_id
+
+        ready = [attrs.evolve(m, submitted=True, id=m.id or new_update_id()) if isinstance(m, Measurement) else m
+                 for m in measurements]
+        self.append_measurements(plan_id, ready, author=author)
+        return [m.id for m in ready if isinstance(m, Measurement) and m.id is not None]
+
+    def updates(self, plan_id: str, *, status: str | None = None,
+                indicator: str | None = None) -> builtins.list[Update]:
+        """A plan's measurements as updates with their state, in recording order (filtered by state)."""
+        from .backends import check_status, derive_updates
+
+        check_status(status)
+        found = derive_updates(plan_id, self.measurement_records(plan_id, indicator=indicator),
+                               self._review_records(plan_id))
+        return [u for u in found if status is None or u.status == status]
+
+    def update(self, plan_id: str, update_id: str) -> Update:
+        """One update by id, or :class:`NotFoundError`."""
+        from .backends import not_found
+
+        found = next((u for u in self.updates(plan_id) if u.id == update_id), None)
+        if found is None:
+            raise not_found(update_id, self.url, "update")
+        return found
+
+    def counted_measurements(self, plan_id: str) -> builtins.list[Measurement]:
+        """The measurements that move progress: counted at once, or approved."""
+        return [u.measurement for u in self.updates(plan_id) if u.counts]
+
+    def review_update(self, plan_id: str, update_id: str, decision: str, *, note: str | None = None,
+                      author: str | None = None, date: dt.date | None = None) -> Update:
+        """Approve (``decision="approve"``) or return (``"return"``, with a ``note``) a submitted update.
+
+        Refused with :class:`StoreError`, nothing written: an unknown update, one that does not
+        wait for review (counted, already approved or returned), a return without a note, and a
+        self-review where the plan's policy says ``distinct_reviewer``. Backends override this to
+        check and record in one transaction; this version is for backends without one.
+        """
+        from .backends import check_review, recording_reviews, review_event
+
+        plan = self.get(plan_id).document
+        update = self.update(plan_id, update_id)
+        check_review(plan, update, decision, note, author)
+        with recording_reviews():
+            self.append_events(plan_id, [review_event(update_id, decision, note, author, date)], author=author)
+        return self.update(plan_id, update_id)
+
+    def _review_records(self, plan_id: str) -> builtins.list[EventRecord]:
+        """The review events of a plan, in recording order."""
+        return [r for kind in REVIEW_EVENT_KINDS.values() for r in self.event_records(plan_id, kind=kind)]
 
     def history(self, doc_id: str) -> builtins.list[HistoryEntry]:
         """Everything that happened to a document, oldest first: saves, measurements, events."""
@@ -362,6 +463,6 @@ def redact_url(url: str) -> str:
 
 
 __all__ = [
-    "DEFAULT_URL", "Backup", "DocumentInfo", "DocumentRecord", "Event", "EventRecord", "HistoryEntry",
-    "MeasurementRecord", "Store", "StoredDocument", "open_store",
+    "DEFAULT_URL", "REVIEW_EVENT_KINDS", "Backup", "DocumentInfo", "DocumentRecord", "Event", "EventRecord",
+    "HistoryEntry", "MeasurementRecord", "Store", "StoredDocument", "Update", "open_store",
 ]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import secrets
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -16,8 +19,18 @@ from ..documents import document_types, from_data, own_id, registered_type, to_d
 from ..errors import ConflictError, Issue, NotFoundError, StoreError, ValidationError
 from ..model.base import is_valid_id
 from ..model.indicators import Measurement
+from ..model.review import REVIEW_DECISIONS, UPDATE_STATES, review_required
 from ..i18n import N_, Message, Verbatim
-from . import MAX_CHANGES_LISTED, Event, EventRecord, HistoryEntry, MeasurementRecord, redact_url
+from . import (
+    MAX_CHANGES_LISTED,
+    REVIEW_EVENT_KINDS,
+    Event,
+    EventRecord,
+    HistoryEntry,
+    MeasurementRecord,
+    Update,
+    redact_url,
+)
 
 
 def now() -> dt.datetime:
@@ -30,6 +43,7 @@ _WHAT_CODES = {
     "document id": N_("storage.what.document_id"), "plan id": N_("storage.what.plan_id"),
     "document": N_("storage.what.document"), "plan": N_("storage.what.plan"), "author": N_("storage.what.author"),
     "comment": N_("storage.what.comment"), "history text": N_("storage.what.history_text"),
+    "update": N_("storage.what.update"), "note": N_("storage.what.note"),
 }
 
 
@@ -255,8 +269,13 @@ class PlanCache:
 
 def validate_measurements(plan_id: str, entry, measurements: Iterable[Measurement],
                           author: str | None) -> builtins.list[Measurement]:
-    """Check each measurement against its indicator; return them with ``recorded_by`` filled in."""
-    _plan, indicators, places = entry
+    """Check each measurement against its indicator; return them with ``recorded_by`` filled in.
+
+    Where the plan requires review, each is marked ``submitted``; a submitted update gets an id.
+    Ids must differ within the batch (:func:`check_new_update_ids` checks them against the store).
+    """
+    plan, indicators, places = entry
+    submit = review_required(plan)
     author = check_text(author, "author")
     ready, issues = [], []
     for index, measurement in enumerate(measurements):
@@ -271,9 +290,14 @@ def validate_measurements(plan_id: str, entry, measurements: Iterable[Measuremen
         issues.extend(i for i in check_measurement(indicator, measurement, path, places) if i.severity == "error")
         if measurement.recorded_by is None and author is not None:
             measurement = attrs.evolve(measurement, recorded_by=author)
+        if submit and not measurement.submitted:
+            measurement = attrs.evolve(measurement, submitted=True)
+        if measurement.submitted and measurement.id is None:
+            measurement = attrs.evolve(measurement, id=new_update_id())
         ready.append(measurement)
     if issues:
         raise ValidationError(issues, f"measurements for {plan_id}")
+    check_new_update_ids(plan_id, ready, ())
     for index, measurement in enumerate(ready):
         check_plain_text(attrs.asdict(measurement, recurse=False), f"measurements[{index}]")
     return ready
@@ -285,11 +309,127 @@ def validate_events(events: Iterable[Event], author: str | None) -> builtins.lis
     for index, event in enumerate(events):
         if not isinstance(event, Event):
             raise StoreError(Message("storage.events_expected_event_found", index=index, name=type(event).__name__))
+        if event.kind in _REVIEW_KINDS and not _reviewing.get():
+            raise StoreError(Message("storage.review.reserved_kind", index=index, kind=event.kind))
         if event.recorded_by is None and author is not None:
             event = attrs.evolve(event, recorded_by=author)
         check_plain_text(attrs.asdict(event, recurse=False), f"events[{index}]")
         ready.append(event)
     return ready
+
+
+# -- reviewed updates ---------------------------------------------------------------------
+
+#: Review event kind → the state it leads to.
+_REVIEW_KINDS = {kind: REVIEW_DECISIONS[decision] for decision, kind in REVIEW_EVENT_KINDS.items()}
+_reviewing: contextvars.ContextVar[bool] = contextvars.ContextVar("_reviewing", default=False)
+
+#: An update state → its name in messages.
+STATUS_CODES = {"counted": N_("storage.review.status.counted"), "submitted": N_("storage.review.status.submitted"),
+                "approved": N_("storage.review.status.approved"), "returned": N_("storage.review.status.returned")}
+
+
+@contextlib.contextmanager
+def recording_reviews() -> Iterator[None]:
+    """Inside: review events may be appended (elsewhere their kinds are refused: only reviews write them)."""
+    token = _reviewing.set(True)
+    try:
+        yield
+    finally:
+        _reviewing.reset(token)
+
+
+def new_update_id() -> str:
+    """A new update id: ``u-`` and 12 random hexadecimal digits (48 bits: no clash in practice; checked)."""
+    return "u-" + secrets.token_hex(6)
+
+
+def check_status(status: str | None) -> None:
+    if status is not None and status not in UPDATE_STATES:
+        raise StoreError(Message("storage.review.unknown_status", status=status, known=", ".join(UPDATE_STATES)))
+
+
+def check_new_update_ids(plan_id: str, ready: Iterable[Measurement], taken: Iterable[str]) -> None:
+    """Refuse an update id given twice in a batch, or already held by the plan (``taken``)."""
+    seen = set(taken)
+    for measurement in ready:
+        if measurement.id is None:
+            continue
+        if measurement.id in seen:
+            raise StoreError(Message("storage.review.duplicate_id", plan_id=plan_id, id=measurement.id))
+        seen.add(measurement.id)
+
+
+def is_review_kind(kind: str) -> bool:
+    return kind in _REVIEW_KINDS
+
+
+def review_status(kind: str) -> str:
+    """The state a review event's kind leads to (``update-approved`` → ``approved``)."""
+    return _REVIEW_KINDS[kind]
+
+
+def make_update(plan_id: str, measurement: Measurement, recorded_at: dt.datetime,
+                review: EventRecord | None) -> Update:
+    """An update's state from its measurement and its review (the first one recorded, if any)."""
+    if not measurement.submitted:
+        status = "counted"
+    elif review is None:
+        status = "submitted"
+    else:
+        status = _REVIEW_KINDS[review.event.kind]
+    if review is None or not measurement.submitted:
+        return Update(plan_id, measurement.id, measurement, status, recorded_at)
+    event = review.event
+    return Update(plan_id, measurement.id, measurement, status, recorded_at, reviewed_at=review.recorded_at,
+                  reviewed_by=event.recorded_by, review_note=event.note, review_date=event.date)
+
+
+def first_reviews(reviews: Iterable[EventRecord]) -> dict[str, EventRecord]:
+    """Update id → the review that decided it (the first recorded; later ones are refused when written)."""
+    decided: dict[str, EventRecord] = {}
+    for record in sorted(reviews, key=lambda r: r.recorded_at):
+        if record.event.subject is not None and record.event.kind in _REVIEW_KINDS:
+            decided.setdefault(record.event.subject, record)
+    return decided
+
+
+def derive_updates(plan_id: str, records: Iterable[MeasurementRecord],
+                   reviews: Iterable[EventRecord]) -> builtins.list[Update]:
+    decided = first_reviews(reviews)
+    return [make_update(plan_id, r.measurement, r.recorded_at,
+                        decided.get(r.measurement.id) if r.measurement.id is not None else None) for r in records]
+
+
+def check_review(plan: Any, update: Update, decision: str, note: str | None, author: str | None) -> None:
+    """Refuse a review that may not be recorded (see :meth:`Store.review_update`)."""
+    if decision not in REVIEW_DECISIONS:
+        raise StoreError(Message("storage.review.unknown_decision", decision=decision,
+                                 known=", ".join(REVIEW_DECISIONS)))
+    check_text(author, "author")
+    check_text(note, "note")
+    if update.status == "counted":
+        raise StoreError(Message("storage.review.not_submitted", id=update.id or "—", plan_id=update.plan_id))
+    if update.status != "submitted":
+        raise StoreError(Message("storage.review.already", id=update.id, status=Message(STATUS_CODES[update.status]),
+                                 by=update.reviewed_by or "—",
+                                 date=update.review_date.isoformat() if update.review_date else "—"))
+    if decision == "return" and not (note or "").strip():
+        raise StoreError(Message("storage.review.return_needs_note", id=update.id))
+    policy = getattr(plan, "review", None)
+    if policy is not None and policy.distinct_reviewer:
+        if not author:
+            raise StoreError(Message("storage.review.reviewer_unknown", id=update.id, plan_id=update.plan_id))
+        if author == update.submitted_by:
+            raise StoreError(Message("storage.review.self_review", id=update.id, author=author,
+                                     plan_id=update.plan_id))
+
+
+def review_event(update_id: str, decision: str, note: str | None, author: str | None,
+                 date: dt.date | None = None) -> Event:
+    """The event that records a review: kind ``update-approved`` / ``update-returned``, subject the update."""
+    return Event(kind=REVIEW_EVENT_KINDS[decision], date=date or dt.date.today(), note=note or None,
+                 recorded_by=author, subject=update_id)
 
 
 def measurement_data(measurement: Measurement) -> dict:
@@ -330,7 +470,8 @@ def measurement_summary(measurement: Measurement) -> str:
         value = ", ".join(m.territories)
     else:
         value = m.territory or "—"
-    return f"{m.indicator} {m.date.isoformat()}: {value}"
+    submitted = f" (submitted {m.id})" if m.submitted else ""
+    return f"{m.indicator} {m.date.isoformat()}: {value}{submitted}"
 
 
 def measurement_history(record: MeasurementRecord) -> HistoryEntry:
@@ -342,7 +483,8 @@ def measurement_history(record: MeasurementRecord) -> HistoryEntry:
 def event_history(record: EventRecord) -> HistoryEntry:
     e = record.event
     return HistoryEntry(record.doc_id, record.recorded_at, "event", by=e.recorded_by, comment=e.note,
-                        changes=(f"{e.kind} {e.date.isoformat()}",))
+                        changes=(f"{e.kind} {e.subject} {e.date.isoformat()}" if e.kind in _REVIEW_KINDS else
+                                 f"{e.kind} {e.date.isoformat()}",))
 
 
 def removed_records(measurements: int, events: int) -> tuple[str, ...]:

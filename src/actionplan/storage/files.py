@@ -47,6 +47,10 @@ from . import (
 )
 from .backends import (
     PlanCache,
+    check_new_update_ids,
+    check_review,
+    recording_reviews,
+    review_event,
     changed_paths,
     check_kept_indicators,
     check_same_type,
@@ -365,6 +369,8 @@ class DirStore(Store):
         measurements = builtins.list(measurements)
         with self._lock():
             ready = validate_measurements(plan_id, self._plan_entry(plan_id), measurements, author)
+            if any(m.id for m in ready):
+                check_new_update_ids(plan_id, ready, self._update_ids(plan_id))
             at = time_text(now())
             if ready:
                 self._append(self._records_path("measurements", plan_id),
@@ -385,15 +391,33 @@ class DirStore(Store):
         found = structure_records([data for _, data in rows], Measurement, f"{self.url}#{plan_id}")
         return [MeasurementRecord(plan_id, m, parse_time(at)) for m, (at, _) in zip(found, rows, strict=True)]
 
+    def _update_ids(self, plan_id: str) -> set[str]:
+        lines = self._read_lines(self._records_path("measurements", plan_id))
+        return {line["m"]["id"] for line in lines if line["m"].get("id") is not None}
+
     def append_events(self, doc_id, events, *, author=None) -> int:
         ready = validate_events(events, author)
         with self._lock():
             self._live(doc_id)
-            at = time_text(now())
-            if ready:
-                self._append(self._records_path("events", doc_id),
-                             b"".join(json_bytes({"at": at, "e": event_data(e)}) + b"\n" for e in ready))
+            self._append_event_lines(doc_id, ready)
         return len(ready)
+
+    def _append_event_lines(self, doc_id: str, ready: builtins.list[Event]) -> None:
+        at = time_text(now())
+        if ready:
+            self._append(self._records_path("events", doc_id),
+                         b"".join(json_bytes({"at": at, "e": event_data(e)}) + b"\n" for e in ready))
+
+    def review_update(self, plan_id, update_id, decision, *, note=None, author=None, date=None):
+        check_store_id(update_id, "update")
+        author, note = check_text(author, "author"), check_text(note, "note")
+        with self._lock():  # the check and the record in one go: a second reviewer sees the first's decision
+            plan = self._plan_entry(plan_id)[0]
+            check_review(plan, self.update(plan_id, update_id), decision, note, author)
+            with recording_reviews():
+                event = validate_events([review_event(update_id, decision, note, author, date)], author)[0]
+            self._append_event_lines(plan_id, [event])
+        return self.update(plan_id, update_id)
 
     def event_records(self, doc_id, *, kind=None, start=None, end=None):
         self._live(doc_id)

@@ -13,6 +13,9 @@ Tables (prefixed ``actionplan_`` so a shared database stays tidy):
 * ``document_territories``: territories of each document, indexed, for "plans of this MRC";
 * ``history``: one row per create / update / delete, with who, when and the paths changed;
 * ``measurements`` and ``events``: append-only records, indexed by plan, indicator and date.
+  A measurement row also keeps its update id and review state (``status``: counted, submitted,
+  approved, returned), an index over the review events kept in the same transaction as each
+  review, so listing what waits does not read every measurement (schema 2).
 """
 
 from __future__ import annotations
@@ -38,12 +41,24 @@ from . import (
     EventRecord,
     HistoryEntry,
     MeasurementRecord,
+    REVIEW_EVENT_KINDS,
     Store,
     StoredDocument,
+    Update,
     redact_url,
 )
+from ..model.review import COUNTED_STATES
 from .backends import (
     PlanCache,
+    check_new_update_ids,
+    check_review,
+    check_status,
+    first_reviews,
+    is_review_kind,
+    make_update,
+    recording_reviews,
+    review_event,
+    review_status,
     changed_paths,
     check_kept_indicators,
     check_same_type,
@@ -77,14 +92,27 @@ TABLES = (
 
 _INFO_COLUMNS = "id, type, version, updated_at, updated_by, title, organisation, deleted"
 
+#: Statements every SQL dialect here shares: the review columns of schema 2 and their indexes.
+REVIEW_INDEXES = (
+    "CREATE UNIQUE INDEX actionplan_measurements_update ON actionplan_measurements (plan_id, update_id) "
+    "WHERE update_id IS NOT NULL",
+    "CREATE INDEX actionplan_measurements_status ON actionplan_measurements (plan_id, status, seq)",
+)
+_REVIEW_COLUMNS = (
+    "ALTER TABLE actionplan_measurements ADD COLUMN update_id TEXT",
+    "ALTER TABLE actionplan_measurements ADD COLUMN status TEXT NOT NULL DEFAULT 'counted'",
+)
+#: How many ids one query looks up at once.
+_ID_BATCH = 500
+
 
 class SqlStore(Store):
     """A store on a SQL database; subclasses implement the abstract connection methods."""
 
     #: Version of the tables this code writes; a store with a higher one is refused.
-    SCHEMA_VERSION = 1
+    SCHEMA_VERSION = 2
     #: version n → statements upgrading tables from n to n + 1, run in one transaction.
-    MIGRATIONS: dict[int, tuple[str, ...]] = {}
+    MIGRATIONS: dict[int, tuple[str, ...]] = {1: (*_REVIEW_COLUMNS, *REVIEW_INDEXES)}
     #: Suffixes that lock the document row in a write transaction (empty where locks are per database).
     FOR_UPDATE = ""
     FOR_SHARE = ""
@@ -413,12 +441,24 @@ class SqlStore(Store):
         measurements = builtins.list(measurements)
         with self._write() as cur:
             ready = validate_measurements(plan_id, self._plan_entry(cur, plan_id), measurements, author)
+            check_new_update_ids(plan_id, ready, self._taken_ids(cur, plan_id, [m.id for m in ready if m.id]))
             at = self._time_in(now())
             self._many(cur, "INSERT INTO actionplan_measurements (plan_id, indicator_id, date, value, recorded_at, "
-                            "recorded_by, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            "recorded_by, data, update_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        [(plan_id, m.indicator, self._date_in(m.date), self._decimal_in(m.value), at, m.recorded_by,
-                         self._json_in(measurement_data(m))) for m in ready])
+                         self._json_in(measurement_data(m)), m.id, "submitted" if m.submitted else "counted")
+                        for m in ready])
         return len(ready)
+
+    def _taken_ids(self, cur, plan_id: str, ids: builtins.list[str]) -> builtins.list[str]:
+        """Which of ``ids`` the plan's updates already use."""
+        taken: builtins.list[str] = []
+        for start in range(0, len(ids), _ID_BATCH):
+            batch = ids[start:start + _ID_BATCH]
+            marks = ", ".join("?" * len(batch))
+            taken += [r[0] for r in self._run(cur, "SELECT update_id FROM actionplan_measurements WHERE plan_id = ? "
+                                                   f"AND update_id IN ({marks})", [plan_id, *batch]).fetchall()]
+        return taken
 
     def _record_filters(self, key: str, value: str | None, start, end) -> tuple[str, builtins.list]:
         where, params = "", []
@@ -454,16 +494,97 @@ class SqlStore(Store):
         rows = self._measurement_rows(plan_id, "data", indicator, start, end)
         return structure_records([self._json_out(r[0]) for r in rows], Measurement, f"{self._where()}#{plan_id}")
 
+    # -- reviewed updates ----------------------------------------------------------------
+    def counted_measurements(self, plan_id):
+        check_store_id(plan_id, "plan id")
+        marks = ", ".join("?" * len(COUNTED_STATES))
+        with self._read() as cur:
+            self._check_exists(cur, plan_id, "plan")
+            rows = self._run(cur, "SELECT data FROM actionplan_measurements WHERE plan_id = ? AND status IN "
+                                  f"({marks}) ORDER BY seq", [plan_id, *COUNTED_STATES]).fetchall()
+        return structure_records([self._json_out(r[0]) for r in rows], Measurement, f"{self._where()}#{plan_id}")
+
+    def updates(self, plan_id, *, status=None, indicator=None):
+        check_store_id(plan_id, "plan id")
+        check_status(status)
+        where, params = self._record_filters("indicator_id", indicator, None, None)
+        if status is not None:
+            where += " AND status = ?"
+            params.append(status)
+        with self._read() as cur:
+            self._check_exists(cur, plan_id, "plan")
+            rows = self._run(cur, "SELECT recorded_at, data, status, update_id FROM actionplan_measurements "
+                                  f"WHERE plan_id = ?{where} ORDER BY seq", [plan_id, *params]).fetchall()
+            reviewed = [r[3] for r in rows if r[2] not in ("counted", "submitted")]
+            decided = first_reviews(self._review_rows(cur, plan_id, reviewed)) if reviewed else {}
+        found = structure_records([self._json_out(r[1]) for r in rows], Measurement, f"{self._where()}#{plan_id}")
+        return [make_update(plan_id, m, self._time_out(r[0]), decided.get(r[3]) if r[3] is not None else None)
+                for m, r in zip(found, rows, strict=True)]
+
+    def _review_rows(self, cur, plan_id: str, update_ids: builtins.list[str] | None = None):
+        """Review events of a plan (of some updates only, when ``update_ids`` is given)."""
+        kinds = tuple(REVIEW_EVENT_KINDS.values())
+        rows = self._run(cur, "SELECT recorded_at, data FROM actionplan_events WHERE doc_id = ? AND kind IN "
+                              f"({', '.join('?' * len(kinds))}) ORDER BY seq", [plan_id, *kinds]).fetchall()
+        found = structure_records([self._json_out(r[1]) for r in rows], Event, f"{self._where()}#{plan_id}")
+        wanted = None if update_ids is None else set(update_ids)
+        return [EventRecord(plan_id, e, self._time_out(r[0])) for e, r in zip(found, rows, strict=True)
+                if wanted is None or e.subject in wanted]
+
+    def _update_row(self, cur, plan_id: str, update_id: str, lock: str = ""):
+        return self._one(cur, "SELECT recorded_at, data, status FROM actionplan_measurements WHERE plan_id = ? "
+                              "AND update_id = ?" + lock, (plan_id, update_id))
+
+    def _update_from_row(self, cur, plan_id: str, update_id: str, row) -> Update:
+        measurement = structure_records([self._json_out(row[1])], Measurement, f"{self._where()}#{plan_id}")[0]
+        review = None
+        if row[2] not in ("counted", "submitted"):
+            review = first_reviews(self._review_rows(cur, plan_id, [update_id])).get(update_id)
+        return make_update(plan_id, measurement, self._time_out(row[0]), review)
+
+    def update(self, plan_id, update_id):
+        check_store_id(plan_id, "plan id")
+        check_store_id(update_id, "update")
+        with self._read() as cur:
+            self._check_exists(cur, plan_id, "plan")
+            row = self._update_row(cur, plan_id, update_id)
+            if row is None:
+                raise not_found(update_id, self.url, "update")
+            return self._update_from_row(cur, plan_id, update_id, row)
+
+    def review_update(self, plan_id, update_id, decision, *, note=None, author=None, date=None):
+        check_store_id(plan_id, "plan id")
+        check_store_id(update_id, "update")
+        author, note = check_text(author, "author"), check_text(note, "note")
+        with self._write() as cur:
+            plan = self._plan_entry(cur, plan_id)[0]
+            row = self._update_row(cur, plan_id, update_id, self.FOR_UPDATE)
+            if row is None:
+                raise not_found(update_id, self.url, "update")
+            check_review(plan, self._update_from_row(cur, plan_id, update_id, row), decision, note, author)
+            with recording_reviews():
+                event = validate_events([review_event(update_id, decision, note, author, date)], author)[0]
+            self._insert_events(cur, plan_id, [event], self._time_in(now()))
+            self._set_status(cur, plan_id, event)
+            return self._update_from_row(cur, plan_id, update_id, self._update_row(cur, plan_id, update_id))
+
+    def _set_status(self, cur, plan_id: str, event: Event) -> None:
+        """Keep a measurement's ``status`` column in step with a review event (the first review decides)."""
+        self._run(cur, "UPDATE actionplan_measurements SET status = ? WHERE plan_id = ? AND update_id = ? "
+                       "AND status = ?", (review_status(event.kind), plan_id, event.subject, "submitted"))
+
+    def _insert_events(self, cur, doc_id: str, events: Iterable[Event], at) -> None:
+        self._many(cur, "INSERT INTO actionplan_events (doc_id, kind, date, recorded_at, recorded_by, data) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                   [(doc_id, e.kind, self._date_in(e.date), at, e.recorded_by, self._json_in(event_data(e)))
+                    for e in events])
+
     def append_events(self, doc_id, events, *, author=None) -> int:
         check_store_id(doc_id)
         ready = validate_events(events, author)
         with self._write() as cur:
             self._check_exists(cur, doc_id)
-            at = self._time_in(now())
-            self._many(cur, "INSERT INTO actionplan_events (doc_id, kind, date, recorded_at, recorded_by, data) "
-                            "VALUES (?, ?, ?, ?, ?, ?)",
-                       [(doc_id, e.kind, self._date_in(e.date), at, e.recorded_by, self._json_in(event_data(e)))
-                        for e in ready])
+            self._insert_events(cur, doc_id, ready, self._time_in(now()))
         return len(ready)
 
     def event_records(self, doc_id, *, kind=None, start=None, end=None):
@@ -515,13 +636,17 @@ class SqlStore(Store):
             for entry in backup.history:
                 self._add_history(cur, entry)
             self._many(cur, "INSERT INTO actionplan_measurements (plan_id, indicator_id, date, value, recorded_at, "
-                            "recorded_by, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            "recorded_by, data, update_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        [(r.plan_id, r.measurement.indicator, self._date_in(r.measurement.date),
                          self._decimal_in(r.measurement.value), self._time_in(r.recorded_at),
-                         r.measurement.recorded_by, self._json_in(measurement_data(r.measurement)))
+                         r.measurement.recorded_by, self._json_in(measurement_data(r.measurement)),
+                         r.measurement.id, "submitted" if r.measurement.submitted else "counted")
                         for r in backup.measurements])
             self._many(cur, "INSERT INTO actionplan_events (doc_id, kind, date, recorded_at, recorded_by, data) "
                             "VALUES (?, ?, ?, ?, ?, ?)",
                        [(r.doc_id, r.event.kind, self._date_in(r.event.date), self._time_in(r.recorded_at),
                          r.event.recorded_by, self._json_in(event_data(r.event))) for r in backup.events])
+            for record in sorted(backup.events, key=lambda r: r.recorded_at):  # the states follow the reviews
+                if is_review_kind(record.event.kind) and record.event.subject is not None:
+                    self._set_status(cur, record.doc_id, record.event)
 

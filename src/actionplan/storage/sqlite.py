@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import StoreError
 from ..hookspecs import hookimpl
 from . import url_path
-from .sql import SqlStore
+from .sql import REVIEW_INDEXES, SqlStore
 from ..i18n import N_, Message
 
 #: How long a writer waits for another one before giving up.
@@ -62,9 +62,12 @@ _SCHEMA = (
         value TEXT,
         recorded_at TEXT NOT NULL,
         recorded_by TEXT,
-        data TEXT NOT NULL
+        data TEXT NOT NULL,
+        update_id TEXT,
+        status TEXT NOT NULL DEFAULT 'counted'
     )""",
     "CREATE INDEX actionplan_measurements_plan ON actionplan_measurements (plan_id, indicator_id, date)",
+    *REVIEW_INDEXES,
     """CREATE TABLE actionplan_events (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         doc_id TEXT NOT NULL,

@@ -35,8 +35,9 @@ from ..errors import ConflictError, NotFoundError, StoreError, ValidationError
 from ..hookspecs import hookimpl
 from ..model.base import check_id, check_text
 from ..model.indicators import Measurement
+from ..model.review import ReviewPolicy
 from ..plugins import get_plugin_manager, refresh
-from ..storage import Event, Store
+from ..storage import REVIEW_EVENT_KINDS, Event, Store
 from . import SAMPLE_PLAN_ID, sample_measurements, sample_plan, sample_plan_data
 
 HOSTILE_IDS = ("../../etc/passwd", "'; DROP TABLE actionplan_documents; --", "plan\x00id", "x" * 10_000,
@@ -422,6 +423,131 @@ class StoreConformance:
         assert store.version(plan.id) == 1
         with pytest.raises(NotFoundError):
             store.append_event("absent", held)
+
+    # -- reviewed updates ----------------------------------------------------------------
+    @staticmethod
+    def _reviewed_plan(plan, distinct: bool = False):
+        return attrs.evolve(plan, review=ReviewPolicy(required=True, distinct_reviewer=distinct))
+
+    @staticmethod
+    def _attached(store, plan_id: str, indicator: str) -> list:
+        return list(store.plan_with_measurements(plan_id).find_indicator(indicator).measurements)
+
+    def test_without_review_updates_count_at_once(self, store, plan):
+        store.save(plan)
+        store.append_measurements(plan.id, sample_measurements()[:2], author="Léa")
+        updates = store.updates(plan.id)
+        assert [(u.status, u.id, u.counts, u.submitted_by) for u in updates] == [("counted", None, True, "Léa")] * 2
+        assert store.updates(plan.id, status="submitted") == []
+        assert store.counted_measurements(plan.id) == store.measurements(plan.id)
+        assert len(self._attached(store, plan.id, "rencontres-tp")) == 1
+
+    def test_a_submitted_update_counts_only_once_approved(self, store, plan):
+        store.save(self._reviewed_plan(plan))
+        store.append_measurement(plan.id, sample_measurements()[0], author="partenaire")
+        (waiting,) = store.updates(plan.id, status="submitted")
+        assert waiting.id and waiting.id.startswith("u-") and waiting.measurement.submitted
+        assert waiting.submitted_by == "partenaire" and not waiting.counts and waiting.reviewed_by is None
+        assert self._attached(store, plan.id, "rencontres-tp") == []
+        assert store.counted_measurements(plan.id) == []
+        approved = store.review_update(plan.id, waiting.id, "approve", author="coordination", note="Vérifié",
+                                       date=dt.date(2026, 2, 20))
+        assert (approved.status, approved.reviewed_by, approved.review_note) == ("approved", "coordination", "Vérifié")
+        assert approved.review_date == dt.date(2026, 2, 20) and approved.reviewed_at >= approved.recorded_at
+        assert store.update(plan.id, waiting.id) == approved
+        assert self._attached(store, plan.id, "rencontres-tp") == [waiting.measurement]
+        assert store.updates(plan.id, status="submitted") == []
+        assert [u.id for u in store.updates(plan.id, status="approved")] == [waiting.id]
+        assert store.version(plan.id) == 1  # a review never rewrites the plan
+
+    def test_a_returned_update_never_counts_and_keeps_its_note(self, store, plan):
+        store.save(self._reviewed_plan(plan))
+        first, second = store.submit_measurements(plan.id, sample_measurements()[6:8], author="partenaire")
+        returned = store.review_update(plan.id, first, "return", note="Le nombre inclut les bénévoles",
+                                       author="coordination")
+        assert (returned.status, returned.review_note, returned.counts) == ("returned", "Le nombre inclut les "
+                                                                            "bénévoles", False)
+        assert self._attached(store, plan.id, "participants") == []
+        assert [u.id for u in store.updates(plan.id, status="submitted")] == [second]
+        assert [u.id for u in store.updates(plan.id, indicator="participants")] == [first]
+
+    def test_submitting_gives_ids_and_keeps_those_given(self, store, plan):
+        store.save(plan)  # no review required: submitting still asks for one
+        given = attrs.evolve(sample_measurements()[0], id="mise-a-jour-1")
+        ids = store.submit_measurements(plan.id, [given, sample_measurements()[1]])
+        assert ids[0] == "mise-a-jour-1" and ids[1].startswith("u-") and len(set(ids)) == 2
+        assert [u.status for u in store.updates(plan.id)] == ["submitted", "submitted"]
+        before = snapshot(store)
+        with pytest.raises(StoreError, match="mise-a-jour-1"):
+            store.submit_measurements(plan.id, [sample_measurements()[2], given])
+        with pytest.raises(StoreError, match="mise-a-jour-2"):
+            store.submit_measurements(plan.id, [attrs.evolve(given, id="mise-a-jour-2")] * 2)
+        assert snapshot(store) == before
+
+    def test_bad_reviews_are_refused_and_change_nothing(self, store, plan):
+        store.save(self._reviewed_plan(plan, distinct=True))
+        (update_id,) = store.submit_measurements(plan.id, [sample_measurements()[0]], author="partenaire")
+        store.save(plan, expected_version=1)  # the policy is read at review time: drop it, then put it back
+        store.append_measurement(plan.id, sample_measurements()[1], author="partenaire")
+        counted = store.updates(plan.id)[1]
+        store.save(self._reviewed_plan(plan, distinct=True), expected_version=2)
+        before = snapshot(store)
+        with pytest.raises(NotFoundError, match="u-absent"):
+            store.review_update(plan.id, "u-absent", "approve", author="coordination")
+        with pytest.raises(StoreError, match="partenaire.*may not review|partenaire.*ne peut pas"):
+            store.review_update(plan.id, update_id, "approve", author="partenaire")
+        with pytest.raises(StoreError, match="someone other|autre personne"):
+            store.review_update(plan.id, update_id, "approve", author=None)
+        with pytest.raises(StoreError, match="note"):
+            store.review_update(plan.id, update_id, "return", note="  ", author="coordination")
+        with pytest.raises(StoreError, match="approve"):
+            store.review_update(plan.id, update_id, "accept", author="coordination")
+        assert counted.status == "counted"
+        with pytest.raises(StoreError):
+            store.review_update(plan.id, "x" * 300, "approve", author="coordination")
+        assert snapshot(store) == before
+        store.review_update(plan.id, update_id, "approve", author="coordination")
+        after = snapshot(store)
+        with pytest.raises(StoreError, match="already approved.*coordination|déjà été approuvée"):
+            store.review_update(plan.id, update_id, "return", note="trop tard", author="direction")
+        assert snapshot(store) == after
+
+    def test_review_events_are_written_by_reviews_only(self, store, plan):
+        store.save(self._reviewed_plan(plan))
+        (update_id,) = store.submit_measurements(plan.id, [sample_measurements()[0]])
+        for kind in REVIEW_EVENT_KINDS.values():
+            with pytest.raises(StoreError, match=kind):
+                store.append_event(plan.id, Event(kind=kind, date=dt.date(2026, 3, 1), subject=update_id))
+        assert store.updates(plan.id)[0].status == "submitted"
+        assert store.events(plan.id) == []
+
+    def test_history_shows_who_submitted_and_who_reviewed(self, store, plan):
+        store.save(self._reviewed_plan(plan), author="coordination")
+        (update_id,) = store.submit_measurements(plan.id, [sample_measurements()[1]], author="partenaire")
+        store.review_update(plan.id, update_id, "return", note="Dénominateur ?", author="coordination",
+                            date=dt.date(2026, 3, 2))
+        history = store.history(plan.id)
+        assert [(h.action, h.by) for h in history] == [("create", "coordination"), ("measure", "partenaire"),
+                                                       ("event", "coordination")]
+        assert history[1].changes == (f"taux-participation 2026-02-12: 12/20 (submitted {update_id})",)
+        assert history[2].changes == (f"update-returned {update_id} 2026-03-02",)
+        assert history[2].comment == "Dénominateur ?"
+
+    def test_backup_and_restore_keep_the_review_states(self, store, make_store_url, tmp_path):
+        store.save(self._reviewed_plan(plan := sample_plan()))
+        ids = store.submit_measurements(plan.id, sample_measurements()[:3], author="partenaire")
+        store.review_update(plan.id, ids[0], "approve", author="coordination")
+        store.review_update(plan.id, ids[1], "return", note="À corriger", author="coordination")
+        path = tmp_path / "sauvegarde.json"
+        store.backup(path)
+        with open_store(make_store_url()) as copy:
+            copy.restore(path)
+            assert copy.updates(plan.id) == store.updates(plan.id)
+            assert [u.status for u in copy.updates(plan.id)] == ["approved", "returned", "submitted"]
+            assert copy.counted_measurements(plan.id) == store.counted_measurements(plan.id)
+            with pytest.raises(StoreError, match="already"):
+                copy.review_update(plan.id, ids[0], "approve", author="direction")
+            assert copy.review_update(plan.id, ids[2], "approve", author="direction").status == "approved"
 
     # -- history -------------------------------------------------------------------------
     def test_history_tells_who_changed_what_and_when(self, store, plan):

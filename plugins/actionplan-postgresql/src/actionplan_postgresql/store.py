@@ -17,7 +17,7 @@ import orjson
 import psycopg
 from psycopg.types.json import Jsonb, set_json_loads
 
-from actionplan.api import Message, SqlStore, StoreError, json_bytes, parse_time, redact_url
+from actionplan.api import REVIEW_INDEXES, Message, SqlStore, StoreError, json_bytes, parse_time, redact_url
 
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -61,9 +61,12 @@ _SCHEMA = (
         value numeric,
         recorded_at timestamptz NOT NULL,
         recorded_by text,
-        data jsonb NOT NULL
+        data jsonb NOT NULL,
+        update_id text,
+        status text NOT NULL DEFAULT 'counted'
     )""",
     "CREATE INDEX actionplan_measurements_plan ON actionplan_measurements (plan_id, indicator_id, date)",
+    *REVIEW_INDEXES,
     "CREATE INDEX actionplan_measurements_plan_seq ON actionplan_measurements (plan_id, seq)",
     """CREATE TABLE actionplan_events (
         seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
