@@ -18,6 +18,7 @@ from test_import_text import (
     SEED_000,
     SEED_003,
     SMALL_PLAN,
+    _ids,
     differences,
     needs_seeds,
     project,
@@ -103,6 +104,10 @@ def test_a_word_table_imports_exactly_like_its_text_extraction(tmp_path):
     assert [(a, b) for a, b, _ in JUDGED_000] == differences(actionplan.load(EXAMPLE_000), from_word)
     assert [u.found for u in result.unplaced] == ["« Autres représentations nationales »"]
     assert result.unplaced[0].path.startswith("tableau ")
+    # the same Word plan imported twice: identical ids, the example's ids
+    again, _ = import_file(path, options={"organisation": "Concertation Horizon"})
+    assert _ids(again) == _ids(from_word) == _ids(actionplan.load(EXAMPLE_000))
+    assert [o.id for o in again.organisations] == [o.id for o in from_word.organisations]
 
 
 @needs_seeds

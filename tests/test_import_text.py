@@ -97,6 +97,32 @@ def test_seed_000_imports_as_the_hand_written_example():
     assert imported.territories == example.territories
 
 
+def _ids(plan) -> list[list[str]]:
+    return [[t.id for t in plan.themes], [o.id for _, o in plan.iter_objectives()],
+            [a.id for *_, a in plan.iter_actions()], [i.id for *_, i in plan.iter_indicators()]]
+
+
+@needs_seeds
+def test_seed_ids_are_the_examples_ids_and_the_same_at_every_import():
+    """Ids derive from the document alone: the example's (``tr-o1`` in Transport), every time."""
+    imported, _ = import_file(SEED_000, options={"organisation": "Concertation Horizon"})
+    assert _ids(imported) == _ids(actionplan.load(EXAMPLE_000))
+    assert _ids(import_file(SEED_000, options={"organisation": "Concertation Horizon"})[0]) == _ids(imported)
+    alliance, _ = import_file(SEED_003, options={"organisation": "Alliance de la Montérégie"})
+    assert _ids(alliance) == _ids(actionplan.load(EXAMPLE_003))
+
+
+@pytest.mark.parametrize(("name", "prefix"), [
+    ("securite-alimentaire", "sa"), ("transport", "tr"), ("logement", "log"), ("mobilisation", "mob"),
+    ("communications", "com"), ("vie associative", "va"), ("reussite-educative-sociale", "res"),
+    ("Priorité 4 — Prévention du décrochage", "ppd"), ("aie", "aie"),
+])
+def test_theme_prefixes(name, prefix):
+    from actionplan.importers.layout import theme_prefix
+
+    assert theme_prefix(name) == prefix
+
+
 @needs_seeds
 def test_seed_000_reports_what_it_could_not_place_and_keeps_it():
     imported, result = import_file(SEED_000, options={"organisation": "Concertation Horizon"})

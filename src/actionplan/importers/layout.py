@@ -71,6 +71,9 @@ _PRIORITY = re.compile(r"^priorit[ée]s?\s+d'action\s*(?:#|n[o°º]\s*)?\s*(\d+)
 _GENERAL_OBJECTIVE = re.compile(r"^\s*(?:[⇒→]\s*)?objectifs?\s+g[ée]n[ée]ra(?:l|ux)\s*:?\s*", re.IGNORECASE)
 _SUITE = re.compile(r"\s*[(\[]\s*suite\s*[)\]]\s*$|\s*[-–—]\s*suite\s*$", re.IGNORECASE)
 _ALL_TERRITORIES = re.compile(r"\b(?:les|des|aux) (\d+) (?:territoires|mrc)\b")
+#: Little words left out of theme ids and prefixes: « Réussite éducative et sociale » → ``reussite-educative-sociale``.
+_SMALL_WORDS = frozenset("a au aux d de des du en et l la le les ou par pour sur un une".split())
+_VOWELS = frozenset("aeiouy")
 _MARKS = {"x", "✓", "✔", "oui", "yes", "•"}
 
 #: Group headings and theme titles that say what kind of theme follows.
@@ -446,18 +449,20 @@ class LayoutReader:
             return
         if continued:
             self._warn(title_paragraph.where, N_("importers.layout.no_previous_section"), raw=raw)
-        data: dict = {"id": self._unique(slugify(title, 50)), "title": title, "kind": kind}
+        # a title listing several parts (« Accessibilité… / Renforcement… / Réduction… ») is named by its heading
+        named = group_heading if group_heading and " / " in title else title
+        slug = theme_slug(named)
+        data: dict = {"id": self._unique(slug), "title": title, "kind": kind}
         if group_heading:
             data["heading"] = group_heading
         if general:
             data["general_objective"] = general
         data["objectives"] = []
-        self.theme = _Theme(data, key, self._prefix(title))
+        self.theme = _Theme(data, key, self._prefix(kind.replace("_", " ") if own else slug))
         self.themes.append(self.theme)
 
-    def _prefix(self, title: str) -> str:
-        words = [w for w in slugify(title, 200).split("-") if len(w) >= 3]
-        base = ("".join(w[0] for w in words[:4]) if len(words) > 1 else (words[0][:3] if words else "t")) or "t"
+    def _prefix(self, name: str) -> str:
+        base = theme_prefix(name)
         taken = {t.prefix for t in self.themes}
         candidate, n = base, 2
         while candidate in taken:
@@ -717,7 +722,7 @@ class LayoutReader:
         key = f"priorite:{number}" if number is not None else fold(title)
         theme = next((t for t in self.themes if t.key == key), None)
         if theme is None:
-            base = f"priorite-{number}-{slugify(title, 50)}" if number is not None else slugify(title, 50)
+            base = f"priorite-{number}-{theme_slug(title)}" if number is not None else theme_slug(title)
             data: dict[str, Any] = {"id": self._unique(base), "title": title, "kind": "priorite"}
             if number is not None:
                 data["number"] = number
@@ -920,6 +925,33 @@ class LayoutReader:
 
 
 # -- small helpers -----------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in slugify(text, 200).split("-") if w not in _SMALL_WORDS]
+
+
+def theme_slug(title: str) -> str:
+    """A theme's id from its title, little words left out: « Mobilisation des territoires » → ``mobilisation-territoires``."""
+    return "-".join(_words(title))[:50].rstrip("-") or slugify(title, 50)
+
+
+def theme_prefix(name: str) -> str:
+    """The short prefix of a theme's objective ids, derived from its name (its id, or its kind's name).
+
+    Several words give their initials (``securite-alimentaire`` → ``sa``, ``vie associative`` → ``va``);
+    one word gives its letters up to its second consonant (``transport`` → ``tr``, ``logement`` → ``log``,
+    ``mobilisation`` → ``mob``).
+    """
+    words = [w for w in _words(name) if not w.isdigit()] or slugify(name, 200).split("-")
+    if len(words) > 1:
+        return "".join(w[0] for w in words[:4])
+    word, consonants = words[0], 0
+    for index, letter in enumerate(word):
+        consonants += letter not in _VOWELS
+        if consonants == 2:
+            return word[:index + 1]
+    return word[:3] or "t"
 
 
 def _columns(header: Row, wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
