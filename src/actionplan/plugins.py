@@ -37,7 +37,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "actionplan.storage.files",
     "actionplan.cli.store_commands",
     "actionplan.importers.text",
-    "actionplan.cli.import_commands",
+    "actionplan.cli.import_commands", "actionplan.cli.diff_commands",
     "actionplan.reports.builtin", "actionplan.cli.report_commands",
     "actionplan.grants.rules", "actionplan.grants.checks", "actionplan.cli.grant_commands",
 )

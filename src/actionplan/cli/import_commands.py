@@ -75,8 +75,10 @@ def render_import(plan, output: Path, source: str, unplaced: int, warnings: int,
 def actionplan_register_commands(cli):
     @cli.command("import", help=N_("cli.import.help"))
     @click.argument("source", type=click.Path(dir_okay=False))
-    @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+    @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
                   help=N_("cli.import.option.output"))
+    @click.option("--into", "into", default=None, metavar="PLAN_ID", help=N_("cli.import.option.into"))
+    @click.option("--dry-run", is_flag=True, help=N_("cli.import.option.dry_run"))
     @click.option("--from", "format_name", default=None, metavar="FORMAT",
                   help=N_("cli.import.option.format_name"))
     @click.option("--organisation", default=None, help=N_("cli.import.option.organisation"))
@@ -88,16 +90,21 @@ def actionplan_register_commands(cli):
     @click.option("--strict", is_flag=True, help=N_("cli.import.option.strict"))
     @click.option("--force", is_flag=True, help=N_("cli.import.option.force"))
     @click.pass_obj
-    def import_command(state, source, output, format_name, organisation, territories, year, title, plan_id,
-                       strict, force):
+    def import_command(state, source, output, into, dry_run, format_name, organisation, territories,
+                       year, title, plan_id, strict, force):
         """Import a plan from another document (text extraction, Word table); report what could not be placed."""
         from ..documents import write_atomic
         from ..importers import import_file
 
         lang = state.lang
-        output_path = Path(output)
-        refuse_overwriting_inputs(output_path, [source], state)
-        _refuse_existing(output_path, force, lang)
+        if (output is None) == (into is None):
+            raise ActionplanError(Message("cli.import.output_or_into"))
+        if dry_run and into is None:
+            raise ActionplanError(Message("cli.import.into_only"))
+        output_path = Path(output) if output is not None else None
+        if output_path is not None:
+            refuse_overwriting_inputs(output_path, [source], state)
+            _refuse_existing(output_path, force, lang)
         options = {key: value for key, value in {
             "organisation": organisation, "year": year, "title": title, "id": plan_id,
             "territories": resolve_territories(territories, lang) if territories else None,
@@ -111,6 +118,10 @@ def actionplan_register_commands(cli):
             raise ActionplanError(Message("cli.import.strict", count=len(result.unplaced)))
         from ..importers import importer_for
 
+        if into is not None:
+            import_into(state, plan, into, source, dry_run=dry_run)
+            return
+        assert output_path is not None
         payload = render_import(plan, output_path, source, len(result.unplaced), len(result.warnings), lang)
         actionplan.loads(payload, format="json" if output_path.suffix.lower() == ".json" else "yaml")
         write_atomic(output_path, payload)
@@ -205,6 +216,57 @@ def actionplan_register_commands(cli):
         _refuse_existing(path, False, lang, N_("cli.import.exists_init"))
         write_atomic(path, payload)
         click.echo(t("cli.import.init_written", lang, path=path))
+
+
+# -- import into a stored plan ---------------------------------------------------------------------
+
+
+def import_into(state, imported, plan_id: str, source: str, *, dry_run: bool) -> None:
+    """Show what ``imported`` changes in the stored plan ``plan_id``; unless ``dry_run``, save it as a new version.
+
+    Matched items keep the stored ids (so their measurements stay attached); an indicator that
+    would disappear while it has measurements is refused before the store is asked (the
+    store never drops measurements), naming the indicator and its number of measurements.
+    """
+    import attrs
+
+    from ..diff import adopt_ids, diff_plans, render_text
+    from ..errors import Issue, NotFoundError
+    from ..model import ActionPlan
+    from ..storage import DEFAULT_URL, open_store, redact_url
+    from .store_commands import author_of
+
+    lang = state.lang
+    url = state.store_url or DEFAULT_URL
+    with open_store(url) as store:
+        try:
+            stored = store.get(plan_id)
+        except NotFoundError:
+            raise ActionplanError(Message("cli.import.into_unknown", id=plan_id, store=redact_url(url))) from None
+        if not isinstance(stored.document, ActionPlan):
+            raise ActionplanError(Message("cli.import.into_not_plan", id=plan_id))
+        old = stored.document
+        first = diff_plans(old, attrs.evolve(imported, id=plan_id), f"{plan_id}@{stored.version}", source)
+        new = adopt_ids(attrs.evolve(imported, id=plan_id), first)
+        diff = diff_plans(old, new, f"{plan_id}@{stored.version}", source)
+        click.echo(render_text(diff, lang), nl=False)
+        recorded: dict[str, int] = {}
+        for record in store.measurement_records(plan_id):
+            key = record.measurement.indicator or ""
+            recorded[key] = recorded.get(key, 0) + 1
+        lost = [i for i in diff.removed_indicators() if recorded.get(i)]
+        if lost:
+            raise ValidationError([Issue(i, Message("cli.import.into_measured", count=recorded[i]),
+                                         hint=Message("cli.import.into_measured.hint")) for i in lost], plan_id)
+        if dry_run:
+            click.echo(t("cli.import.into_dry_run", lang, id=plan_id))
+            return
+        if not diff:
+            click.echo(t("cli.import.into_unchanged", lang, id=plan_id, version=stored.version))
+            return
+        version = store.save(new, expected_version=stored.version, author=author_of(None),
+                             comment=t("cli.import.into_comment", lang, source=Path(source).name))
+    click.echo(t("cli.import.into_saved", lang, id=plan_id, version=version, store=redact_url(url)))
 
 
 # -- measurements ----------------------------------------------------------------------------------
@@ -336,4 +398,4 @@ def init_header(path: Path, lang: str) -> str:
             "# # yaml-language-server: $schema=./actionplan.schema.json\n")
 
 
-__all__ = ["append_to_log", "read_measurements", "render_import", "resolve_territories", "scaffold"]
+__all__ = ["append_to_log", "import_into", "read_measurements", "render_import", "resolve_territories", "scaffold"]

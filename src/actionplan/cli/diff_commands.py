@@ -1,0 +1,85 @@
+"""``actionplan diff``: what changed between two plans (files, or plans in the store)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import click
+
+import actionplan
+
+from ..errors import ActionplanError
+from ..i18n import N_, Message
+
+_STORED = re.compile(r"^(?P<id>[a-z0-9][a-z0-9._-]*)(?:@(?P<version>\d+))?$")
+
+DIFF_FORMATS = ("text", "json", "html")
+
+
+def load_side(state, ref: str):
+    """The plan ``ref`` names: a plan file, or ``PLAN`` / ``PLAN@N`` in the store (``N``: its version)."""
+    from ..model import ActionPlan
+    from ..storage import DEFAULT_URL, open_store, redact_url
+    from .common import load_document_of
+
+    match = _STORED.match(ref)
+    if os.path.exists(ref) or match is None:
+        return load_document_of(ref, ActionPlan)
+    url = getattr(state, "store_url", None) or DEFAULT_URL
+    with open_store(url) as store:
+        if store.version(match["id"]) is None:
+            raise ActionplanError(Message("cli.diff.unknown", ref=ref, store=redact_url(url)))
+        stored = store.get(match["id"])
+    wanted = match["version"]
+    if wanted is not None and int(wanted) != stored.version:
+        raise ActionplanError(Message("cli.diff.old_version", ref=ref, version=stored.version, id=match["id"]))
+    if not isinstance(stored.document, ActionPlan):
+        raise ActionplanError(Message("cli.diff.not_a_plan", ref=ref))
+    return stored.document
+
+
+def render_diff(diff, fmt: str, lang: str) -> bytes:
+    """The diff's bytes in ``fmt`` (text, json or html)."""
+    from ..diff import render_html, render_text
+
+    if fmt == "json":
+        import orjson
+
+        return orjson.dumps(diff.to_data(), option=orjson.OPT_INDENT_2) + b"\n"
+    if fmt == "html":
+        return render_html(diff, lang).encode("utf-8")
+    return render_text(diff, lang).encode("utf-8")
+
+
+@actionplan.hookimpl
+def actionplan_register_commands(cli):
+    @cli.command("diff", help=N_("cli.diff.help"))
+    @click.argument("old")
+    @click.argument("new")
+    @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True,
+                  help=N_("cli.diff.option.format"))
+    @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help=N_("cli.diff.option.output"))
+    @click.option("--force", is_flag=True, help=N_("cli.diff.option.force"))
+    @click.pass_obj
+    def diff_command(state, old, new, fmt, output, force):
+        """What changed from OLD to NEW: objectives, actions, indicators and targets added, changed, moved, removed."""
+        from ..diff import diff_plans
+        from ..documents import write_atomic
+        from .common import refuse_overwriting_inputs
+
+        payload = render_diff(diff_plans(load_side(state, old), load_side(state, new), old, new), fmt, state.lang)
+        if output is None or output == "-":
+            click.echo(payload.decode("utf-8"), nl=False)
+            return
+        path = Path(output)
+        refuse_overwriting_inputs(path, [old if os.path.exists(old) else None, new if os.path.exists(new) else None],
+                                  state)
+        if path.exists() and not force:
+            raise ActionplanError(Message("cli.diff.exists", path=path))
+        write_atomic(path, payload)
+        click.echo(Message("cli.diff.written", path=path).render(state.lang), err=True)
+
+
+__all__ = ["DIFF_FORMATS", "load_side", "render_diff"]
