@@ -355,7 +355,8 @@ def test_every_status_badge_carries_its_word(seed_html):
     text = seed_html.decode("utf-8")
     words = {"achieved": "Atteint", "on_track": "En bonne voie", "at_risk": "À risque", "late": "En retard",
              "not_started": "Non commencé"}
-    badges = re.findall(r'<span class="badge st-(\w+)[^"]*"><span class="badge-icon" aria-hidden="true">[^<]*</span>([^<]*)</span>', text)
+    badges = re.findall(r'<span class="badge st-(\w+)[^"]*"><span class="badge-icon" aria-hidden="true">[^<]*</span>'
+                        r'<span class="badge-word">([^<]*)</span></span>', text)
     assert len(badges) > 200
     for status, word in badges:
         assert word == words[status]

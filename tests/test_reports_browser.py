@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -179,3 +180,90 @@ def test_dashboard_in_chromium_without_devtools(dashboard, tmp_path):
     subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'p4'}", "--window-size=1280,1600",
                     f"--screenshot={shot}", dashboard.as_uri()], capture_output=True, timeout=120, check=True)
     assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 20_000
+
+
+def _figures(page) -> dict[str, str]:
+    return page.evaluate("""() => Object.fromEntries(
+        ['kpi-total', 'kpi-actions', 'kpi-achieved', 'kpi-attention', 'kpi-targets']
+        .map(id => [id, document.getElementById(id).textContent]))""")
+
+
+def _expected_figures(items, actions: int) -> dict[str, str]:
+    """What the overview must say of these indicators, worded by the report's own Localizer."""
+    from actionplan.progress import rollup
+    from actionplan.reports.labels import Localizer
+
+    loc, summary = Localizer("fr"), rollup(items)
+    achieved, total = summary.counts["achieved"], summary.total
+    return {"kpi-total": loc.number(total), "kpi-actions": loc.number(actions),
+            "kpi-achieved": loc.percent(Decimal(achieved) / total), "kpi-attention":
+            loc.number(summary.counts["late"] + summary.counts["at_risk"]), "kpi-targets": loc.percent(summary.fraction)}
+
+
+@pytest.mark.skipif(sync_playwright is None, reason="Playwright is not installed")
+def test_dashboard_figures_follow_the_filters_and_the_page_reads_on_a_phone(dashboard):
+    from actionplan.progress import plan_progress
+
+    progress = plan_progress(seed_plan(), AS_OF)
+    themes = {t.theme.id: t for t in progress.themes}
+    logement = themes["logement"]
+    every = [a for t in progress.themes for o in t.objectives for a in o.actions]
+    with_tp = [a for a in every if any(p.organisation == "table-des-partenaires" for p in a.action.partners)]
+    problems = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS[1:])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.goto(dashboard.as_uri())
+            everything = _figures(page)
+            assert everything == _expected_figures([i for a in every for i in a.indicators], len(every))
+
+            page.select_option("#f-theme", "logement")  # a board member looks at « Logement » only
+            figures = _figures(page)
+            assert figures == _expected_figures([i for o in logement.objectives for a in o.actions for i in a.indicators],
+                                                sum(len(o.actions) for o in logement.objectives))
+            assert figures["kpi-total"] == str(logement.rollup.total) != everything["kpi-total"]
+            rows = page.locator("[data-theme-row]:visible")
+            assert rows.count() == 1 and rows.first.get_attribute("data-theme-row") == "logement"
+            cells = rows.first.locator("[data-count]").evaluate_all(
+                "els => Object.fromEntries(els.map(e => [e.dataset.count, e.textContent]))")
+            assert cells == {"total": str(logement.rollup.total),
+                             **{status: str(n) for status, n in logement.rollup.counts.items()}}
+
+            page.select_option("#f-theme", "")
+            page.select_option("#f-partner", "table-des-partenaires")
+            assert _figures(page) == _expected_figures([i for a in with_tp for i in a.indicators], len(with_tp))
+            page.click("#f-reset")
+            for _ in range(100):
+                if _figures(page) == everything:
+                    break
+                page.wait_for_timeout(50)
+            assert _figures(page) == everything  # the figures as written come back
+
+            # « 2 fois par année et en continu pour ajouts »: two occurrences, not one bar over the year
+            row = page.locator("#timeline tr:has(a[href='#action-log-o1-a1'])")
+            boxes = [row.locator(".seg-occurrence").nth(n).bounding_box() for n in range(2)]
+            lane = row.locator(".lane").bounding_box()
+            assert row.locator(".seg-occurrence").count() == 2 and row.locator(".seg-span").count() == 0
+            assert all(box["width"] < lane["width"] * 0.55 for box in boxes)  # half a year each
+            assert boxes[0]["x"] + boxes[0]["width"] <= boxes[1]["x"] + 1
+            schedule = page.locator("#timeline tr:has(a[href='#action-com-o3-a4']) .g-sched-text")
+            text = schedule.get_attribute("title")
+            assert text.startswith("→ Une rencontre") and schedule.evaluate("e => e.scrollWidth <= e.clientWidth")
+
+            page.set_viewport_size({"width": 390, "height": 844})  # a phone
+            page.goto(dashboard.as_uri())
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            page.screenshot(path=str(dashboard.parent / "dashboard-390.png"))
+            assert page.locator(".themes-table").bounding_box()["width"] <= 390
+            assert not page.locator("#timeline thead").is_visible()  # the timeline is a list of dates in words
+            occurrence = page.locator("#timeline tr:has(a[href='#action-log-o1-a1']) .seg-occurrence").first
+            assert occurrence.is_visible() and "occurrence du" in occurrence.inner_text()
+            page.select_option("#f-theme", "logement")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+            page.screenshot(path=str(dashboard.parent / "dashboard-390-logement.png"), full_page=True)
+        finally:
+            browser.close()
+    assert not problems, problems
+    assert (dashboard.parent / "dashboard-390.png").stat().st_size > 20_000

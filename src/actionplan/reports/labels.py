@@ -152,6 +152,7 @@ _LABEL_CODES = (
     N_("report.label.timeline.no_schedule"),
     N_("report.label.timeline.span"),
     N_("report.label.timeline.occurrence"),
+    N_("report.label.timeline.continuous"),
     N_("report.label.timeline.measure"),
     N_("report.label.timeline.milestone"),
     N_("report.label.timeline.before"),

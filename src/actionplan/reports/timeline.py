@@ -35,7 +35,7 @@ class Column:
 
 @attrs.frozen
 class Segment:
-    kind: str  # "span", "occurrence", "marker" (a date, a milestone) or "measure" (a measurement recorded)
+    kind: str  # "span", "occurrence", "backdrop" (ongoing beside occurrences), "marker" (a date, a milestone), "measure"
     start: dt.date
     end: dt.date
     left: float  # percent of the window
@@ -89,13 +89,17 @@ def _row(view: PlanView, window: Period, theme: ThemeProgress, action: ActionPro
     segments: list[Segment] = []
     before = after = False
     if schedule is not None:
+        repeats = any(part.kind in ("recurrence", "relative") for part in schedule.parts)
         for part in schedule.parts:
             kind = "occurrence" if part.kind in ("recurrence", "relative") else "span"
+            if repeats and part.kind == "continuous":
+                kind = "backdrop"  # « 2 fois par année et en continu pour ajouts »: the occurrences stand out
             for period in part.occurrences(window.start, window.end, ctx):
                 if period.start == period.end:
                     segments.append(_segment(window, "marker", period, loc("timeline.milestone", date=loc.date(period.start))))
                 else:
-                    key = "timeline.occurrence" if kind == "occurrence" else "timeline.span"
+                    key = "timeline.span" if kind == "span" else "timeline.occurrence" if kind == "occurrence" \
+                        else "timeline.continuous"
                     text = loc(key, start=loc.date(period.start), end=loc.date(period.end))
                     segments.append(_segment(window, kind, period, text))
         bounds = schedule.bounds(ctx)
@@ -110,7 +114,7 @@ def _row(view: PlanView, window: Period, theme: ThemeProgress, action: ActionPro
                        if m.date <= as_of and window.contains(m.date)})
     for day in measured:
         segments.append(_segment(window, "measure", Period.day(day), loc("timeline.measure", date=loc.date(day))))
-    order = {"span": 0, "occurrence": 1, "marker": 2, "measure": 3}  # small things drawn last, on top
+    order = {"backdrop": 0, "span": 0, "occurrence": 1, "marker": 2, "measure": 3}  # small things drawn last, on top
     segments.sort(key=lambda s: (order[s.kind], s.start))
     return TimelineRow(theme, action, tuple(dict.fromkeys(segments)), before, after)
 

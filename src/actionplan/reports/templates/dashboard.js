@@ -37,6 +37,141 @@
     return true;
   }
 
+  // -- the overview's figures, recounted from the indicators left shown ------------------
+  var kpis = document.getElementById("kpis");
+  var statusNames = {};
+  Array.prototype.forEach.call(selects.status.options, function (option) {
+    if (option.value) { statusNames[option.value] = option.textContent; }
+  });
+  var statusOrder = Object.keys(statusNames);
+  var themeRows = Array.prototype.slice.call(document.querySelectorAll("[data-theme-row]"));
+  var original = null;  // the figures as written, put back when no filter is active
+
+  function byId(id) { return document.getElementById(id); }
+
+  function number(n) {
+    var digits = String(n);
+    var sep = kpis.getAttribute("data-thousands");
+    return digits.length > 3 ? digits.replace(/\B(?=(\d{3})+(?!\d))/g, sep) : digits;
+  }
+
+  function words(name, values) {
+    var text = kpis.getAttribute(name);
+    Object.keys(values).forEach(function (key) { text = text.replace("{" + key + "}", values[key]); });
+    return text;
+  }
+
+  function percent(fraction) {
+    return fraction === null ? kpis.getAttribute("data-none")
+      : words("data-percent", { n: number(Math.round(fraction * 100)) });
+  }
+
+  function tally() {
+    var totals = { all: newCount() };
+    themeRows.forEach(function (row) { totals[row.getAttribute("data-theme-row")] = newCount(); });
+    actions.forEach(function (article) {
+      if (article.hidden) { return; }
+      var theme = totals[article.getAttribute("data-theme")];
+      if (theme) { theme.actions += 1; }
+      totals.all.actions += 1;
+      Array.prototype.forEach.call(article.querySelectorAll("tr[data-indicator-status]"), function (row) {
+        if (row.hidden) { return; }
+        [totals.all, theme].forEach(function (count) {
+          if (!count) { return; }
+          count.total += 1;
+          count[row.getAttribute("data-indicator-status")] += 1;
+          var fraction = row.getAttribute("data-fraction");
+          if (fraction !== null) {  // weighted as the rollups weigh them (actions, objectives, themes)
+            var weight = Number(row.getAttribute("data-weight") || "1");
+            count.sum += Number(fraction) * weight;
+            count.weight += weight;
+          }
+        });
+      });
+    });
+    return totals;
+  }
+
+  function newCount() {
+    var count = { total: 0, actions: 0, sum: 0, weight: 0 };
+    statusOrder.forEach(function (status) { count[status] = 0; });
+    return count;
+  }
+
+  function drawStack(stack, count) {
+    var parts = [];
+    Array.prototype.forEach.call(stack.querySelectorAll("[data-status]"), function (seg) {
+      var n = count[seg.getAttribute("data-status")];
+      seg.hidden = !n;
+      seg.style.width = count.total ? (n * 100 / count.total).toFixed(3) + "%" : "0";
+      if (n) { parts.push(number(n) + " " + statusNames[seg.getAttribute("data-status")]); }
+    });
+    stack.setAttribute("aria-label", words("data-stack-label", {
+      label: stack.getAttribute("data-label"), parts: parts.join(", ") || kpis.getAttribute("data-no-indicator") }));
+  }
+
+  function snapshot() {
+    var nodes = Array.prototype.slice.call(document.querySelectorAll(
+      "#kpis [id], #overview [data-stack], #overview [data-stack] [data-status], [data-overall-count], " +
+      "[data-theme-row], [data-theme-row] [data-count], [data-theme-row] [data-caption]"));
+    return nodes.map(function (node) {
+      return { node: node, text: node.children.length ? null : node.textContent, style: node.getAttribute("style"),
+               hidden: node.hidden, label: node.getAttribute("aria-label"), className: node.className };
+    });
+  }
+
+  function restore() {
+    original.forEach(function (saved) {
+      if (saved.text !== null) { saved.node.textContent = saved.text; }
+      if (saved.style !== null) { saved.node.setAttribute("style", saved.style); }
+      if (saved.label !== null) { saved.node.setAttribute("aria-label", saved.label); }
+      saved.node.hidden = saved.hidden;
+      saved.node.className = saved.className;
+    });
+  }
+
+  function recount() {
+    var totals = tally();
+    var all = totals.all;
+    var attention = all.late + all.at_risk;
+    var mean = all.weight > 0 ? all.sum / all.weight : null;
+    byId("kpi-total").textContent = number(all.total);
+    byId("kpi-actions").textContent = number(all.actions);
+    byId("kpi-achieved").textContent = percent(all.total ? all.achieved / all.total : null);
+    byId("kpi-achieved-share").textContent = words("data-achieved-share",
+      { achieved: number(all.achieved), total: number(all.total) });
+    byId("kpi-attention").textContent = number(attention);
+    byId("kpi-attention-card").className = "kpi " + (attention ? "kpi-alert" : "kpi-good");
+    byId("kpi-late-at-risk").textContent = words("data-late-at-risk",
+      { late: number(all.late), at_risk: number(all.at_risk) });
+    byId("kpi-targets").textContent = percent(mean);
+    byId("kpi-targets-label").textContent = kpis.getAttribute(mean === null ? "data-targets-none" : "data-targets");
+    byId("kpi-targets-meter").style.width = ((mean || 0) * 100).toFixed(3) + "%";
+    drawStack(document.querySelector("#overview .overall [data-stack]"), all);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-overall-count]"), function (cell) {
+      cell.textContent = number(all[cell.getAttribute("data-overall-count")]);
+    });
+    themeRows.forEach(function (row) {
+      var count = totals[row.getAttribute("data-theme-row")];
+      row.hidden = !count.actions;
+      Array.prototype.forEach.call(row.querySelectorAll("[data-count]"), function (cell) {
+        var n = count[cell.getAttribute("data-count")];
+        cell.textContent = number(n);
+        cell.className = "num" + (n ? "" : " zero");
+      });
+      drawStack(row.querySelector("[data-stack]"), count);
+      row.querySelector("[data-caption]").textContent = count.total
+        ? words("data-achieved-share", { achieved: number(count.achieved), total: number(count.total) })
+        : kpis.getAttribute("data-no-indicator");
+    });
+  }
+
+  function overview(active) {
+    if (!kpis) { return; }
+    if (original === null) { original = snapshot(); }
+    if (active) { recount(); } else { restore(); }
+  }
+
   function apply(state) {
     items.forEach(function (el) { el.hidden = !matches(el, state); });
     indicatorRows.forEach(function (row) {
@@ -54,6 +189,7 @@
     if (empty) { empty.hidden = shown !== 0; }
     if (note) { note.hidden = !active; }
     document.documentElement.classList.toggle("is-filtered", active);
+    overview(active);
     remember(state, active);
   }
 
