@@ -114,10 +114,10 @@ def private_uses(source: str, filename: str) -> list[str]:
 # -- plugins ------------------------------------------------------------------------------------
 
 
-def test_there_are_five_first_party_plugins_to_check():
+def test_there_are_six_first_party_plugins_to_check():
     assert {path.relative_to(ROOT).parts[1] for path in PLUGIN_SOURCES} == {
         "actionplan-alliance", "actionplan-office", "actionplan-opendata", "actionplan-postgresql",
-        "actionplan-word",
+        "actionplan-web", "actionplan-word",
     }
 
 

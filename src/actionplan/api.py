@@ -113,9 +113,10 @@ from .progress import (
     plan_progress,
     schedule_context,
 )
-from .reports import ReportContext, ReportFormat, ReportOption, render_report
+from .reports import ReportContext, ReportFormat, ReportOption, render_report, report_formats
 from .reports import SHOW_SOURCE as _SHOW_SOURCE
 from .reports import labels as _labels
+from .reports.html import DashboardParts, dashboard_parts
 from .reports.labels import Localizer
 from .reports.safety import is_formula_like, markdown_text, neutralise_formula, printable, xml_text
 from .reports.view import IndicatorRow, PlanView, display_fraction, theme_fraction
@@ -225,9 +226,10 @@ __all__ = [
     "plan_progress", "indicator_progress", "schedule_context", "PlanProgress", "ThemeProgress",
     "ObjectiveProgress", "ActionProgress", "IndicatorProgress", "TerritoryProgress", "Rollup",
     # -- report formats (actionplan_register_report_formats) -------------------------------
-    "ReportFormat", "ReportContext", "ReportOption", "SHOW_SOURCE", "render_report",
+    "ReportFormat", "ReportContext", "ReportOption", "SHOW_SOURCE", "render_report", "report_formats",
     "PlanView", "IndicatorRow", "Localizer", "STATUS_KEYS", "display_fraction", "theme_fraction",
     "xml_text", "printable", "is_formula_like", "neutralise_formula", "markdown_text",
+    "dashboard_parts", "DashboardParts",
     # -- document formats (actionplan_register_document_formats) ---------------------------
     "DocumentFormat",
     # -- document types (actionplan_register_document_types) -------------------------------

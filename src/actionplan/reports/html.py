@@ -16,6 +16,7 @@ import hashlib
 from decimal import Decimal
 from importlib import resources
 
+import attrs
 import jinja2
 from markupsafe import Markup
 
@@ -74,11 +75,52 @@ def _percent_width(percent: float | None) -> str:
 
 def render_html(plan, ctx: ReportContext) -> bytes:
     """The dashboard of ``plan`` at ``ctx.as_of`` in ``ctx.lang``, as UTF-8 bytes."""
+    script = _asset("dashboard.js")
+    variables = _variables(plan, ctx)
+    page = _environment().get_template("dashboard.html.j2").render(
+        **variables,
+        css=Markup(_asset("dashboard.css")),
+        script=Markup(script),
+        script_hash=_sha256(script),
+    )
+    return page.encode("utf-8")
+
+
+@attrs.frozen
+class DashboardParts:
+    """The dashboard's sections, for a site that lays them in a page of its own.
+
+    ``html`` is the markup of the sections (overview, attention, timeline, program, details),
+    escaped like the report's; ``css`` the style sheet they need, timeline grid included. They
+    carry no script: the filters are the site's to offer (the sections keep their ``data-``
+    attributes). Style attributes set bar widths, so a Content-Security-Policy must allow
+    them (``style-src-attr 'unsafe-inline'``).
+    """
+
+    html: Markup
+    css: str
+
+
+def dashboard_parts(plan, ctx: ReportContext) -> DashboardParts:
+    """The sections of the HTML dashboard of ``plan`` at ``ctx.as_of``, and their style sheet."""
+    variables = _variables(plan, ctx)
+    template = _environment().get_template("dashboard.html.j2")
+    macros = template.make_module({**variables, "css": "", "script": "", "script_hash": ""})
+    # the template's macros, which the block calls, are defined by rendering its top level once
+    context = template.new_context({**variables, **{name: getattr(macros, name) for name in _MACROS}})
+    html = Markup("".join(template.blocks["sections"](context)))
+    return DashboardParts(html, _asset("dashboard.css") + "\n" + str(variables["grid_css"]))
+
+
+_MACROS = ("badge", "stack", "facet_attrs")
+
+
+def _variables(plan, ctx: ReportContext) -> dict:
+    """What the dashboard's template reads (everything but the inlined assets)."""
     view = PlanView(plan, ctx.progress, ctx.loc)
     timeline = build_timeline(view, ctx.options.get("timeline", "auto"))
-    script = _asset("dashboard.js")
     track = 100.0 - sum(LABEL_COLUMNS)
-    page = _environment().get_template("dashboard.html.j2").render(
+    return dict(
         plan=plan,
         ctx=ctx,
         loc=ctx.loc,
@@ -97,9 +139,6 @@ def render_html(plan, ctx: ReportContext) -> bytes:
         label_columns=LABEL_COLUMNS,
         track_share=track / 100.0,
         grid_css=Markup(_grid_css(timeline)),
-        css=Markup(_asset("dashboard.css")),
-        script=Markup(script),
-        script_hash=_sha256(script),
         version=__version__,
         organisation=view.organisation_name(plan.organisation) if plan.organisation else None,
         show_mission=ctx.options.get("mission", True),
@@ -107,7 +146,6 @@ def render_html(plan, ctx: ReportContext) -> bytes:
         data_lang=Markup(f' lang="{_LANG_TAGS[plan.language]}"') if plan.language != ctx.lang and plan.language in _LANG_TAGS
         else "",
     )
-    return page.encode("utf-8")
 
 
 def _ratio(part: int, whole: int) -> Decimal | None:

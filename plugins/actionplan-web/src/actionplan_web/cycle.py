@@ -1,0 +1,390 @@
+"""The year's cycle on the site: a partner's update form, the coordinator's review queue, the calendar feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+
+import attrs
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from actionplan.api import (
+    DEFAULT_SCALE,
+    N_,
+    ActionPlan,
+    Indicator,
+    Localizer,
+    Measurement,
+    NotFoundError,
+    StoreError,
+    ValidationError,
+    plan_progress,
+)
+
+from . import records
+from .app import (
+    Site,
+    Visitor,
+    _safe_id,
+    field,
+    language,
+    load_plan,
+    refuse,
+    render,
+    report_context,
+    require,
+    require_coordinator,
+)
+
+#: The review page's notice after each decision.
+REVIEW_DONE = {"approve": N_("web.review.done.approve"), "return": N_("web.review.done.return")}
+#: How the pages name each state of an update (``web.update.state.<state>`` in the templates).
+UPDATE_STATE_CODES = (N_("web.update.state.counted"), N_("web.update.state.submitted"),
+                      N_("web.update.state.approved"), N_("web.update.state.returned"))
+
+#: What a number field accepts: digits, one decimal comma or point, spaces as thousands separators.
+_SPACES = str.maketrans("", "", " \u00a0\u202f")
+
+
+# -- who may report what ---------------------------------------------------------------------------
+
+
+def reported_by(plan: ActionPlan, indicator_id: str) -> tuple[Indicator | None, set[str]]:
+    """The indicator and the organisations its action lists."""
+    for _, _, action in plan.iter_actions():
+        for indicator in action.indicators:
+            if indicator.id == indicator_id:
+                return indicator, {p.organisation for p in action.partners}
+    return None, set()
+
+
+def may_submit(visitor: Visitor, plan: ActionPlan, organisations: set[str]) -> bool:
+    """A coordinator reports for any indicator; a partner for those whose action lists its organisation."""
+    if visitor.coordinator:
+        return True
+    return visitor.plan == plan.id and visitor.organisation in organisations
+
+
+# -- updates as the pages show them ------------------------------------------------------------------
+
+
+def value_summary(indicator: Indicator, m: Measurement, loc: Localizer, names: Callable[[str], str]) -> str:
+    if m.numerator is not None and m.denominator is not None:
+        return f"{loc.number(m.numerator)} / {loc.number(m.denominator)}"
+    if m.value is not None:
+        return loc.number(m.value) + (f" {indicator.unit}" if indicator.unit else "")
+    if m.level is not None:
+        return loc.level(m.level)
+    if m.done is not None:
+        return loc("value.done") if m.done else loc("value.not_done")
+    if m.territories:
+        return ", ".join(names(t) for t in m.territories)
+    return loc("value.none")
+
+
+@attrs.frozen
+class UpdateView:
+    id: str | None
+    status: str
+    indicator: Indicator
+    date: dt.date
+    summary: str
+    note: str | None
+    evidence: str | None
+    by: str | None
+    recorded_at: dt.datetime
+    review_note: str | None
+
+
+def update_views(site: Site, plan: ActionPlan, loc: Localizer, *, status: str | None = None,
+                 indicators: Iterable[str] | None = None) -> list[UpdateView]:
+    from actionplan.api import PlanView
+
+    wanted = set(indicators) if indicators is not None else None
+    view = PlanView(plan, plan_progress(plan, dt.date.today()), loc)
+    by_id = {i.id: i for *_, i in plan.iter_indicators()}
+    found = []
+    for update in site.store.updates(plan.id, status=status):
+        m = update.measurement
+        indicator = by_id.get(m.indicator or "")
+        if indicator is None or (wanted is not None and indicator.id not in wanted):
+            continue
+        found.append(UpdateView(update.id, update.status, indicator, m.date,
+                                value_summary(indicator, m, loc, view.territory_name), m.note,
+                                m.evidence, update.submitted_by, update.recorded_at, update.review_note))
+    return found
+
+
+# -- the organisation page's lists --------------------------------------------------------------------
+
+
+@attrs.frozen
+class DueItem:
+    label: str
+    due: dt.date
+    late: bool
+    indicator: str | None = None
+    may_submit: bool = False
+
+
+def due_items(plan: ActionPlan, organisation: str, as_of: dt.date, submit: bool) -> list[DueItem]:
+    """What ``organisation`` owes, earliest first: the milestones of its actions not yet done."""
+    progress = plan_progress(plan, as_of)
+    items = []
+    for theme in progress.themes:
+        for objective in theme.objectives:
+            for action in objective.actions:
+                if organisation not in {p.organisation for p in action.action.partners}:
+                    continue
+                for ip in action.indicators:
+                    if ip.indicator.due is not None and ip.status != "achieved":
+                        items.append(DueItem(ip.indicator.label, ip.indicator.due, ip.indicator.due < as_of,
+                                             ip.indicator.id, submit))
+    return sorted(items, key=lambda item: (item.due, item.label))
+
+
+def organisation_extras(site: Site, visitor: Visitor, plan: ActionPlan, organisation: str, loc: Localizer,
+                        as_of: dt.date, indicator_ids: list[str]) -> dict:
+    """The organisation page's due items and updates waiting for (or sent back by) review."""
+    submit = visitor.coordinator or visitor.organisation == organisation
+    pending: dict[str, list[UpdateView]] = {}
+    for update in update_views(site, plan, loc, indicators=indicator_ids):
+        if update.status in ("submitted", "returned"):
+            pending.setdefault(update.indicator.id, []).append(update)
+    return {"due": due_items(plan, organisation, as_of, submit), "pending": pending, "may_submit": submit}
+
+
+# -- the update form ------------------------------------------------------------------------------------
+
+
+def _number(text: str) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        value = Decimal(text.translate(_SPACES).replace(",", "."))
+    except InvalidOperation:
+        raise _FormError("web.update.not_a_number") from None
+    if not value.is_finite():
+        raise _FormError("web.update.not_a_number")
+    return value
+
+
+class _FormError(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def measurement_from(form: FormData, indicator: Indicator, author: str) -> Measurement:
+    """The form's fields as a measurement of ``indicator``; :class:`_FormError` names what is wrong."""
+    try:
+        day = dt.date.fromisoformat(field(form, "date"))
+    except ValueError:
+        raise _FormError("web.update.bad_date") from None
+    evidence = field(form, "evidence") or None
+    if evidence is not None and (not evidence.startswith(("https://", "http://")) or any(c.isspace() for c in evidence)
+                                 or len(evidence) > 500):
+        raise _FormError("web.update.bad_evidence")
+    values: dict = {}
+    kind = indicator.kind
+    if kind == "rate":
+        values["numerator"], values["denominator"] = _number(field(form, "numerator")), _number(field(form, "denominator"))
+        if values["numerator"] is None or values["denominator"] is None:
+            raise _FormError("web.update.rate_needs_both")
+    elif kind == "qualitative":
+        values["level"] = field(form, "level") or None
+    elif kind in ("deliverable", "milestone"):
+        done = field(form, "done")
+        if done not in ("yes", "no"):
+            raise _FormError("web.update.choose_done")
+        values["done"] = done == "yes"
+    elif kind == "coverage":
+        values["territories"] = tuple(dict.fromkeys(v for v in form.getlist("territories") if isinstance(v, str)))
+    else:
+        values["value"] = _number(field(form, "value"))
+        if values["value"] is None:
+            raise _FormError("web.update.value_needed")
+    try:
+        return Measurement(date=day, note=field(form, "note") or None, evidence=evidence, recorded_by=author,
+                           indicator=indicator.id, **values)
+    except (ValueError, TypeError, ValidationError):
+        raise _FormError("web.update.not_a_number") from None
+
+
+def _form_page(request: Request, visitor: Visitor, plan: ActionPlan, indicator: Indicator, *, status: int = 200,
+               errors: list[str] | None = None, values: dict | None = None) -> Response:
+    from actionplan.api import PlanView
+
+    lang = language(request)
+    ctx = report_context(plan, lang)
+    view = PlanView(plan, ctx.progress, ctx.loc)
+    places = [(t, view.territory_name(t)) for t in indicator.target_territories]
+    return render(request, "update.html.j2", status=status, visitor=visitor, plan=plan, indicator=indicator,
+                  scale=indicator.scale or DEFAULT_SCALE, places=places, errors=errors or [],
+                  values=values or {"date": dt.date.today().isoformat()}, today=dt.date.today().isoformat())
+
+
+def update_form(site: Site, request: Request, form: FormData | None) -> Response:
+    visitor = require(site, request)
+    plan = load_plan(site, visitor, request.path_params["plan_id"])
+    indicator_id = request.path_params["indicator_id"]
+    indicator, organisations = reported_by(plan, indicator_id) if _safe_id(indicator_id) else (None, set())
+    if indicator is None:
+        raise refuse(404, "web.error.not_found")
+    if not may_submit(visitor, plan, organisations):
+        raise refuse(403, "web.error.not_your_indicator")
+    if form is None:
+        return _form_page(request, visitor, plan, indicator)
+    given = {key: value for key, value in form.multi_items() if key != "csrf" and isinstance(value, str)}
+    try:
+        measurement = measurement_from(form, indicator, visitor.author)
+    except _FormError as error:
+        return _form_page(request, visitor, plan, indicator, status=422, errors=[error.code], values=given)
+    try:
+        site.store.submit_measurements(plan.id, [measurement], author=visitor.author)
+    except ValidationError as error:
+        lang = language(request)
+        return _form_page(request, visitor, plan, indicator, status=422, values=given,
+                          errors=[issue.render(lang) for issue in error.issues])
+    except StoreError as error:
+        return _form_page(request, visitor, plan, indicator, status=422, values=given,
+                          errors=[error.message(language(request))])
+    if visitor.coordinator:
+        return RedirectResponse(f"/plans/{plan.id}/review", status_code=303)
+    return RedirectResponse(f"/plans/{plan.id}/organisations/{visitor.organisation}?sent=1", status_code=303)
+
+
+# -- the review queue ---------------------------------------------------------------------------------
+
+
+def review_queue(site: Site, request: Request, form: FormData | None) -> Response:
+    visitor = require_coordinator(site, request)
+    plan = load_plan(site, visitor, request.path_params["plan_id"])
+    return _queue_page(site, request, visitor, plan)
+
+
+def _queue_page(site: Site, request: Request, visitor: Visitor, plan: ActionPlan, *, status: int = 200,
+                error: str | None = None, notice: str | None = None) -> Response:
+    lang = language(request)
+    ctx = report_context(plan, lang)
+    waiting = update_views(site, plan, ctx.loc, status="submitted")
+    done = request.query_params.get("done")
+    if notice is None and done in ("approve", "return"):
+        notice = REVIEW_DONE[done]
+    return render(request, "review.html.j2", status=status, visitor=visitor, plan=plan, updates=waiting,
+                  error=error, notice=notice, as_of=ctx.as_of)
+
+
+def review_decision(site: Site, request: Request, form: FormData | None) -> Response:
+    visitor = require_coordinator(site, request)
+    plan = load_plan(site, visitor, request.path_params["plan_id"])
+    assert form is not None
+    update_id = request.path_params["update_id"]
+    decision = field(form, "decision")
+    note = field(form, "note") or None
+    if not _safe_id(update_id) or decision not in ("approve", "return"):
+        raise refuse(404, "web.error.not_found")
+    if decision == "return" and not note:
+        return _queue_page(site, request, visitor, plan, status=422, error=N_("web.review.note_needed"))
+    try:
+        site.store.review_update(plan.id, update_id, decision, note=note, author=visitor.author)
+    except NotFoundError:
+        raise refuse(404, "web.error.not_found") from None
+    except StoreError as exc:
+        return _queue_page(site, request, visitor, plan, status=409, error=exc.message(language(request)))
+    return RedirectResponse(f"/plans/{plan.id}/review?done={decision}", status_code=303)
+
+
+# -- the calendar feed -------------------------------------------------------------------------------
+
+
+def _ics_text(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n")
+            .replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 lines: at most 75 octets, continued with a space (never splitting a character)."""
+    out: list[str] = []
+    current = ""
+    for char in line:
+        if len((current + char).encode("utf-8")) > (75 if not out else 74):
+            out.append(current)
+            current = char
+        else:
+            current += char
+    out.append(current)
+    return "\r\n ".join(out)
+
+
+def calendar_events(plan: ActionPlan, organisation: str | None, lang: str) -> list[tuple[dt.date, str, str]]:
+    """(date, summary, uid seed) of the feed: due items, milestones and the grant program's deadlines."""
+    from actionplan.api import t
+
+    events: list[tuple[dt.date, str, str]] = []
+    as_of = dt.date.today()
+    organisations = [organisation] if organisation else [o.id for o in plan.organisations]
+    seen = set()
+    for org in organisations:
+        for item in due_items(plan, org, as_of, False):
+            key = (item.indicator, item.due)
+            if key in seen:
+                continue
+            seen.add(key)
+            events.append((item.due, t("web.calendar.milestone", lang, label=item.label), f"due-{item.indicator}"))
+    if plan.program is not None:
+        for call in plan.program.calls:
+            for deadline in call.deadlines:
+                events.append((deadline.date, t("web.calendar.deadline", lang, title=call.title),
+                               f"deadline-{call.id}-{deadline.date.isoformat()}"))
+    return sorted(events)
+
+
+def calendar_feed(site: Site, request: Request, form: FormData | None) -> Response:
+    store = site.store
+    address = request.client.host if request.client else "-"
+    key = records.attempt_key("address", address)
+    if records.recent_failures(store, "token-failed", key) >= records.TOKEN_LIMIT_PER_ADDRESS:
+        raise refuse(429, "web.error.throttled")
+    subject = site.signer.feed_subject(request.path_params["token"])
+    visitor = None
+    if subject is not None and len(subject) == 3:
+        plan_id, role, name = subject
+        if role == "coordinator" and records.find_account(store, name) is not None:
+            visitor = Visitor("coordinator", name)
+        elif role == "partner":
+            invitation = records.find_invitation(store, name)
+            if invitation is not None and invitation.is_valid() and invitation.plan == plan_id:
+                visitor = Visitor("partner", invitation.id, invitation.organisation, invitation.plan)
+    if visitor is None:
+        records.record_failure(store, "token-failed", key)
+        raise refuse(403, "web.join.invalid")
+    plan = load_plan(site, visitor, plan_id)
+    lang = language(request)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//actionplan//actionplan-web//FR", "CALSCALE:GREGORIAN",
+             "METHOD:PUBLISH", f"X-WR-CALNAME:{_ics_text(plan.title)}"]
+    for day, summary, seed in calendar_events(plan, visitor.organisation, lang):
+        uid = hashlib.sha256(f"{plan.id}/{seed}".encode()).hexdigest()[:24]
+        lines += ["BEGIN:VEVENT", f"UID:{uid}@{plan.id}", f"DTSTAMP:{stamp}",
+                  f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
+                  f"DTEND;VALUE=DATE:{(day + dt.timedelta(days=1)).strftime('%Y%m%d')}",
+                  f"SUMMARY:{_ics_text(summary)}", "TRANSP:TRANSPARENT", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    body = "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    return Response(body.encode("utf-8"), media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'inline; filename="{plan.id}.ics"', "Cache-Control": "private, max-age=300"})
+
+
+def routes(page) -> list[Route]:
+    return [
+        Route("/plans/{plan_id}/indicators/{indicator_id}/update", page(update_form), methods=["GET", "POST"]),
+        Route("/plans/{plan_id}/review", page(review_queue)),
+        Route("/plans/{plan_id}/review/{update_id}", page(review_decision), methods=["POST"]),
+        Route("/calendar/{token}.ics", page(calendar_feed)),
+    ]
