@@ -241,14 +241,16 @@ def require_coordinator(site: Site, request: Request) -> Visitor:
     return visitor
 
 
-def load_plan(site: Site, visitor: Visitor, plan_id: str) -> ActionPlan:
-    """The plan with its counted measurements, if ``visitor`` may read it; else 404 (nothing said of others)."""
+def load_plan(site: Site, visitor: Visitor, plan_id: str, *, measurements: bool = True) -> ActionPlan:
+    """The plan (with its counted measurements), if ``visitor`` may read it; else 404 (nothing said of others)."""
     if not _safe_id(plan_id) or not visitor.may_read(plan_id):
         raise refuse(404, "web.error.not_found")
     try:
-        plan = site.store.plan_with_measurements(plan_id)
+        plan = site.store.plan_with_measurements(plan_id) if measurements else site.store.get(plan_id).document
     except (NotFoundError, StoreError):
         raise refuse(404, "web.error.not_found") from None
+    if not isinstance(plan, ActionPlan):
+        raise refuse(404, "web.error.not_found")
     return plan
 
 
@@ -404,7 +406,9 @@ def filtered_plan(plan: ActionPlan, view: PlanView, chosen: dict[str, str]) -> A
 
 def report_context(plan: ActionPlan, lang: str, as_of: dt.date | None = None) -> ReportContext:
     as_of = as_of or dt.date.today()
-    return ReportContext(as_of=as_of, lang=lang, progress=plan_progress(plan, as_of),
+    html = report_formats().get("html")  # the dashboard's own options, defaulted
+    options = html.resolve_options(None, lang) if html is not None else {}
+    return ReportContext(as_of=as_of, lang=lang, options=options, progress=plan_progress(plan, as_of),
                          illustrative=bool(plan.illustrative), program=plan.program)
 
 

@@ -21,8 +21,10 @@ from actionplan.api import (
     Localizer,
     Measurement,
     NotFoundError,
+    ReportContext,
     StoreError,
     ValidationError,
+    plan_gazetteer,
     plan_progress,
 )
 
@@ -36,7 +38,6 @@ from .app import (
     load_plan,
     refuse,
     render,
-    report_context,
     require,
     require_coordinator,
 )
@@ -73,6 +74,16 @@ def may_submit(visitor: Visitor, plan: ActionPlan, organisations: set[str]) -> b
 # -- updates as the pages show them ------------------------------------------------------------------
 
 
+def territory_names(plan: ActionPlan) -> Callable[[str], str]:
+    """A territory's name from its id (the id itself when the gazetteer does not know it)."""
+    places = plan_gazetteer(plan)
+
+    def name(territory_id: str) -> str:
+        return places[territory_id].name if territory_id in places else territory_id
+
+    return name
+
+
 def value_summary(indicator: Indicator, m: Measurement, loc: Localizer, names: Callable[[str], str]) -> str:
     if m.numerator is not None and m.denominator is not None:
         return f"{loc.number(m.numerator)} / {loc.number(m.denominator)}"
@@ -103,10 +114,8 @@ class UpdateView:
 
 def update_views(site: Site, plan: ActionPlan, loc: Localizer, *, status: str | None = None,
                  indicators: Iterable[str] | None = None) -> list[UpdateView]:
-    from actionplan.api import PlanView
-
     wanted = set(indicators) if indicators is not None else None
-    view = PlanView(plan, plan_progress(plan, dt.date.today()), loc)
+    names = territory_names(plan)
     by_id = {i.id: i for *_, i in plan.iter_indicators()}
     found = []
     for update in site.store.updates(plan.id, status=status):
@@ -115,7 +124,7 @@ def update_views(site: Site, plan: ActionPlan, loc: Localizer, *, status: str | 
         if indicator is None or (wanted is not None and indicator.id not in wanted):
             continue
         found.append(UpdateView(update.id, update.status, indicator, m.date,
-                                value_summary(indicator, m, loc, view.territory_name), m.note,
+                                value_summary(indicator, m, loc, names), m.note,
                                 m.evidence, update.submitted_by, update.recorded_at, update.review_note))
     return found
 
@@ -218,12 +227,8 @@ def measurement_from(form: FormData, indicator: Indicator, author: str) -> Measu
 
 def _form_page(request: Request, visitor: Visitor, plan: ActionPlan, indicator: Indicator, *, status: int = 200,
                errors: list[str] | None = None, values: dict | None = None) -> Response:
-    from actionplan.api import PlanView
-
-    lang = language(request)
-    ctx = report_context(plan, lang)
-    view = PlanView(plan, ctx.progress, ctx.loc)
-    places = [(t, view.territory_name(t)) for t in indicator.target_territories]
+    names = territory_names(plan)
+    places = [(t, names(t)) for t in indicator.target_territories]
     return render(request, "update.html.j2", status=status, visitor=visitor, plan=plan, indicator=indicator,
                   scale=indicator.scale or DEFAULT_SCALE, places=places, errors=errors or [],
                   values=values or {"date": dt.date.today().isoformat()}, today=dt.date.today().isoformat())
@@ -231,7 +236,7 @@ def _form_page(request: Request, visitor: Visitor, plan: ActionPlan, indicator: 
 
 def update_form(site: Site, request: Request, form: FormData | None) -> Response:
     visitor = require(site, request)
-    plan = load_plan(site, visitor, request.path_params["plan_id"])
+    plan = load_plan(site, visitor, request.path_params["plan_id"], measurements=False)
     indicator_id = request.path_params["indicator_id"]
     indicator, organisations = reported_by(plan, indicator_id) if _safe_id(indicator_id) else (None, set())
     if indicator is None:
@@ -264,25 +269,24 @@ def update_form(site: Site, request: Request, form: FormData | None) -> Response
 
 def review_queue(site: Site, request: Request, form: FormData | None) -> Response:
     visitor = require_coordinator(site, request)
-    plan = load_plan(site, visitor, request.path_params["plan_id"])
+    plan = load_plan(site, visitor, request.path_params["plan_id"], measurements=False)
     return _queue_page(site, request, visitor, plan)
 
 
 def _queue_page(site: Site, request: Request, visitor: Visitor, plan: ActionPlan, *, status: int = 200,
                 error: str | None = None, notice: str | None = None) -> Response:
-    lang = language(request)
-    ctx = report_context(plan, lang)
-    waiting = update_views(site, plan, ctx.loc, status="submitted")
+    loc = ReportContext(as_of=dt.date.today(), lang=language(request)).loc
+    waiting = update_views(site, plan, loc, status="submitted")
     done = request.query_params.get("done")
     if notice is None and done in ("approve", "return"):
         notice = REVIEW_DONE[done]
     return render(request, "review.html.j2", status=status, visitor=visitor, plan=plan, updates=waiting,
-                  error=error, notice=notice, as_of=ctx.as_of)
+                  error=error, notice=notice)
 
 
 def review_decision(site: Site, request: Request, form: FormData | None) -> Response:
     visitor = require_coordinator(site, request)
-    plan = load_plan(site, visitor, request.path_params["plan_id"])
+    plan = load_plan(site, visitor, request.path_params["plan_id"], measurements=False)
     assert form is not None
     update_id = request.path_params["update_id"]
     decision = field(form, "decision")
