@@ -324,14 +324,20 @@ def logout(site: Site, request: Request, form: FormData | None) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
+def token_attempts(site: Site, request: Request) -> str:
+    """The key this client's failed link attempts are filed under; 429 once it has failed too often."""
+    address = request.client.host if request.client else "-"
+    key = records.attempt_key("address", address)
+    if records.recent_failures(site.store, "token-failed", key) >= records.TOKEN_LIMIT_PER_ADDRESS:
+        raise refuse(429, "web.error.throttled")
+    return key
+
+
 @page
 def join(site: Site, request: Request, form: FormData | None) -> Response:
     """An invitation link: checked, then the session is the organisation's until the invitation ends."""
     store = site.store
-    address = request.client.host if request.client else "-"
-    key = records.attempt_key("address", address)
-    if records.recent_failures(store, "token-failed", key) >= records.TOKEN_LIMIT_PER_ADDRESS:
-        raise refuse(429, "web.error.throttled")
+    key = token_attempts(site, request)
     invitation_id = site.signer.invitation_id(request.path_params["token"])
     invitation = records.find_invitation(store, invitation_id) if invitation_id else None
     if invitation is None or not invitation.is_valid():

@@ -40,6 +40,7 @@ from .app import (
     render,
     require,
     require_coordinator,
+    token_attempts,
 )
 
 #: The review page's notice after each decision.
@@ -351,10 +352,7 @@ def calendar_events(plan: ActionPlan, organisation: str | None, lang: str) -> li
 
 def calendar_feed(site: Site, request: Request, form: FormData | None) -> Response:
     store = site.store
-    address = request.client.host if request.client else "-"
-    key = records.attempt_key("address", address)
-    if records.recent_failures(store, "token-failed", key) >= records.TOKEN_LIMIT_PER_ADDRESS:
-        raise refuse(429, "web.error.throttled")
+    key = token_attempts(site, request)
     subject = site.signer.feed_subject(request.path_params["token"])
     visitor = None
     if subject is not None and len(subject) == 3:
