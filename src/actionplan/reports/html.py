@@ -107,12 +107,10 @@ def dashboard_parts(plan, ctx: ReportContext) -> DashboardParts:
     template = _environment().get_template("dashboard.html.j2")
     macros = template.make_module({**variables, "css": "", "script": "", "script_hash": ""})
     # the template's macros, which the block calls, are defined by rendering its top level once
-    context = template.new_context({**variables, **{name: getattr(macros, name) for name in _MACROS}})
+    defined = {name: value for name, value in vars(macros).items() if isinstance(value, jinja2.runtime.Macro)}
+    context = template.new_context({**variables, **defined})
     html = Markup("".join(template.blocks["sections"](context)))
     return DashboardParts(html, _asset("dashboard.css") + "\n" + str(variables["grid_css"]))
-
-
-_MACROS = ("badge", "stack", "facet_attrs")
 
 
 def _variables(plan, ctx: ReportContext) -> dict:
