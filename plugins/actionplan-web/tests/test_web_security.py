@@ -285,3 +285,36 @@ def test_ids_shaped_like_injections_or_traversals_are_refused(app, seeded_url, h
     assert snapshot(seeded_url) == before
     with actionplan.open_store(seeded_url) as store:
         assert store.get(PLAN_ID).document.id == PLAN_ID  # the database is intact and readable
+
+
+def test_a_replaced_password_ends_the_sessions_it_opened(app, seeded_url):
+    from conftest import run_cli
+
+    assert run_cli("web", "user", "add", "remi", "--password-stdin", store=seeded_url,
+                   stdin=PASSWORD + "\n").returncode == 0
+    browser = login(app, "remi")
+    assert browser.get(f"/plans/{PLAN_ID}").status_code == 200
+    assert run_cli("web", "user", "add", "remi", "--password-stdin", "--replace", store=seeded_url,
+                   stdin="un-tout-autre-mot-de-passe\n").returncode == 0
+    assert browser.get(f"/plans/{PLAN_ID}").headers["location"] == "/login"
+    assert run_cli("web", "user", "remove", "remi", store=seeded_url).returncode == 0
+    anonymous = client(app)
+    refused = anonymous.post("/login", data={"csrf": csrf_of(anonymous.get("/login").text), "name": "remi",
+                                             "password": "un-tout-autre-mot-de-passe"})
+    assert refused.status_code == 401  # a removed account logs in no more
+
+
+def test_an_oversized_form_is_refused_before_it_is_read(app, seeded_url):
+    browser = partner(app, seeded_url, PARTNER_A)
+    page = browser.get(f"/plans/{PLAN_ID}/indicators/{INDICATOR_A}/update")
+    before = snapshot(seeded_url)
+    response = browser.post(f"/plans/{PLAN_ID}/indicators/{INDICATOR_A}/update",
+                            data={"csrf": csrf_of(page.text), "value": "1", "date": dt.date.today().isoformat(),
+                                  "note": "x" * 100_000})
+    assert response.status_code == 413
+    assert snapshot(seeded_url) == before
+    long_note = browser.post(f"/plans/{PLAN_ID}/indicators/{INDICATOR_A}/update",
+                             data={"csrf": csrf_of(page.text), "value": "1", "date": dt.date.today().isoformat(),
+                                   "note": "x" * 5000})
+    assert long_note.status_code == 400
+    assert snapshot(seeded_url) == before

@@ -64,8 +64,9 @@ LANGUAGES = ("fr", "en")
 SESSION_COOKIE = "actionplan_session"
 #: A session lasts a working day; an invitation's session ends with the invitation.
 SESSION_MAX_AGE = 8 * 3600
-#: Longest text a form field may hold (a note, an evidence link).
+#: Longest text a form field may hold (a note, an evidence link), and the largest form accepted.
 MAX_FIELD = 2000
+MAX_BODY = 64 * 1024
 
 
 # -- the store of each worker thread -----------------------------------------------------------
@@ -126,13 +127,13 @@ def visitor_of(request: Request, store: Store) -> Visitor | None:
     session = request.session
     if isinstance(session.get("user"), str):
         account = records.find_account(store, session["user"])
-        if account is not None:
+        if account is not None and same_token(records.password_mark(account), session.get("mark")):
             return Visitor("coordinator", account.name)
     elif isinstance(session.get("invitation"), str):
         invitation = records.find_invitation(store, session["invitation"])
         if invitation is not None and invitation.is_valid():
             return Visitor("partner", invitation.id, invitation.organisation, invitation.plan)
-    for key in ("user", "invitation"):
+    for key in ("user", "mark", "invitation"):
         session.pop(key, None)
     return None
 
@@ -216,8 +217,10 @@ def page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         site: Site = request.app.state.site
         form = None
         if request.method == "POST":
+            if int(request.headers.get("content-length") or 0) > MAX_BODY:
+                raise refuse(413, "web.error.too_long")
             try:
-                form = await request.form(max_files=0, max_fields=50, max_part_size=64 * 1024)
+                form = await request.form(max_files=0, max_fields=50, max_part_size=MAX_BODY)
             except Exception:  # noqa: BLE001 - a malformed body is the client's mistake, said plainly
                 raise refuse(400, "web.error.bad_request") from None
             if not same_token(request.session.get("csrf"), form.get("csrf")):
@@ -312,7 +315,9 @@ def login(site: Site, request: Request, form: FormData | None) -> Response:
         return render(request, "login.html.j2", status=401, name=name, error=N_("web.login.wrong"))
     lang = language(request)
     request.session.clear()  # a new session: a new CSRF token, nothing carried over
-    request.session.update({"user": name, "lang": lang, "csrf": new_csrf_token()})
+    # the mark ties the session to this password: a replaced password ends the sessions it opened
+    request.session.update({"user": name, "mark": records.password_mark(account), "lang": lang,
+                            "csrf": new_csrf_token()})
     return RedirectResponse("/", status_code=303)
 
 

@@ -136,6 +136,11 @@ def account_id(name: str) -> str:
     return ACCOUNT_PREFIX + name
 
 
+def password_mark(account: WebAccount) -> str:
+    """A short digest of the account's hash, kept in its sessions: a new password changes it."""
+    return hashlib.sha256(account.password_hash.encode("utf-8")).hexdigest()[:16]
+
+
 def find_account(store: Store, name: str) -> WebAccount | None:
     """The account named ``name``, or ``None`` (a name that cannot be one is ``None`` too)."""
     if not isinstance(name, str) or not ACCOUNT_NAME.fullmatch(name):
