@@ -152,6 +152,7 @@ def test_a_coordinator_logs_in_and_out(app):
     assert browser.get("/").status_code == 200
     page = browser.get(f"/plans/{PLAN_ID}")
     assert page.status_code == 200 and "Concertation Horizon" in page.text
+    assert f'href="/plans/{PLAN_ID}/organisations/{PARTNER_A}"' in page.text  # a coordinator reaches every partner
     response = browser.post("/logout", data={"csrf": csrf_of(page.text)})
     assert response.status_code == 303
     assert browser.get(f"/plans/{PLAN_ID}").headers["location"] == "/login"
@@ -255,6 +256,7 @@ def test_partner_a_cannot_submit_for_partner_b(app, seeded_url):
 def test_a_partner_cannot_open_the_review_queue_nor_another_organisation(app, seeded_url):
     browser = partner(app, seeded_url, PARTNER_A)
     before = snapshot(seeded_url)
+    assert f"/organisations/{PARTNER_B}" not in browser.get(f"/plans/{PLAN_ID}").text
     assert browser.get(f"/plans/{PLAN_ID}/review").status_code == 403
     page = browser.get(f"/plans/{PLAN_ID}/organisations/{PARTNER_A}")
     assert page.status_code == 200
