@@ -309,7 +309,8 @@ def login(site: Site, request: Request, form: FormData | None) -> Response:
             or records.recent_failures(store, "login-failed", by_address) >= records.LOGIN_LIMIT_PER_ADDRESS):
         return render(request, "login.html.j2", status=429, name=name, error=N_("web.login.throttled"))
     account = records.find_account(store, name)
-    if not isinstance(password, str) or not check_password(account.password_hash if account else None, password):
+    if (not isinstance(password, str) or not check_password(account.password_hash if account else None, password)
+            or account is None):
         records.record_failure(store, "login-failed", by_name)
         records.record_failure(store, "login-failed", by_address)
         return render(request, "login.html.j2", status=401, name=name, error=N_("web.login.wrong"))
