@@ -56,6 +56,7 @@ def test_a_partner_reports_from_a_phone_and_the_coordinator_approves(server, bro
     page.goto(link)
     assert page.url == f"{server.base}/plans/{PLAN_ID}/organisations/{PARTNER_A}"
     assert page.locator("h1").inner_text() == "Communauté de pratique en sécurité alimentaire"
+    assert page.locator(".who").inner_text() == "Organisme\u00a0: Communauté de pratique en sécurité alimentaire"
     no_sideways_scrolling(page)
     page.screenshot(path=str(tmp_path / "1-organisation.png"), full_page=True)
 

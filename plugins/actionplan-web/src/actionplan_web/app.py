@@ -108,6 +108,7 @@ class Visitor:
     name: str
     organisation: str | None = None
     plan: str | None = None
+    organisation_name: str | None = None
 
     @property
     def coordinator(self) -> bool:
@@ -132,7 +133,8 @@ def visitor_of(request: Request, store: Store) -> Visitor | None:
     elif isinstance(session.get("invitation"), str):
         invitation = records.find_invitation(store, session["invitation"])
         if invitation is not None and invitation.is_valid():
-            return Visitor("partner", invitation.id, invitation.organisation, invitation.plan)
+            return Visitor("partner", invitation.id, invitation.organisation, invitation.plan,
+                           invitation.organisation_name)
     for key in ("user", "mark", "invitation"):
         session.pop(key, None)
     return None

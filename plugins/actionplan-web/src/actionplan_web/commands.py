@@ -88,7 +88,8 @@ def register(cli: click.Group) -> None:
                 known = ", ".join(o.id for o in plan.organisations)
                 raise ActionplanError(Message("web.cli.no_organisation", organisation=organisation, plan=plan_id,
                                               known=known))
-            invitation = records.new_invitation(organisation, plan.id, days, created_by=None)
+            name = next(o.name for o in plan.organisations if o.id == organisation)
+            invitation = records.new_invitation(organisation, plan.id, days, created_by=None, organisation_name=name)
             signer = Signer(records.site_secret(store))
             store.save(invitation, author="actionplan web invite", comment="invitation")
         click.echo(invitation_url(base_url, signer, invitation.id))

@@ -91,6 +91,7 @@ class WebInvitation:
     created_by: str | None = None
     revoked: str | None = None
     revoked_by: str | None = None
+    organisation_name: str | None = None  # as the plan names it when the invitation was made
     schema_version: int = 1
 
     def is_revoked(self) -> bool:
@@ -155,11 +156,13 @@ def find_account(store: Store, name: str) -> WebAccount | None:
 # -- invitations --------------------------------------------------------------------------------
 
 
-def new_invitation(organisation: str, plan: str, days: int, created_by: str | None) -> WebInvitation:
+def new_invitation(organisation: str, plan: str, days: int, created_by: str | None,
+                   organisation_name: str | None = None) -> WebInvitation:
     now = utcnow()
     return WebInvitation(
         id=INVITATION_PREFIX + secrets.token_hex(8), organisation=organisation, plan=plan,
         created=now.isoformat(), expires=(now + dt.timedelta(days=days)).isoformat(), created_by=created_by,
+        organisation_name=organisation_name,
     )
 
 
