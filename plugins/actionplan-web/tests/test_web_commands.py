@@ -77,3 +77,15 @@ def test_the_real_command_line_prints_the_link_and_refuses_cleanly(seeded_url):
                              stdin=PASSWORD + "\n")
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert refused.stderr.startswith("actionplan: nom de compte invalide")
+
+
+def test_serve_refuses_an_address_it_cannot_listen_on(seeded_url):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--port", str(port), store=seeded_url)
+    assert result.returncode == 2
+    assert f"impossible d'écouter sur 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr

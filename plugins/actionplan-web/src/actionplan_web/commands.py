@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 
 import attrs
@@ -45,6 +46,18 @@ def _plan(store: Store, plan_id: str) -> ActionPlan:
     return plan
 
 
+def check_listening(host: str, port: int) -> None:
+    """Refuse, in words, an address the site cannot listen on (taken, or not this machine's)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as error:
+        raise ActionplanError(Message("web.cli.cannot_listen", host=host, port=port,
+                                      reason=error.strerror or str(error))) from None
+
+
 def invitation_url(base_url: str, signer: Signer, invitation_id: str) -> str:
     return f"{base_url.rstrip('/')}/join/{signer.invitation_token(invitation_id)}"
 
@@ -63,6 +76,7 @@ def register(cli: click.Group) -> None:
         from .app import create_app
 
         url = store_url or (state.store_url if state else None)
+        check_listening(host, port)
         app = create_app(url or "sqlite:actionplan.db", secure_cookies=not insecure_cookies)
         address = f"http://{host}:{port}"
         click.echo(t("web.cli.serving", _lang(state), url=address), err=True)
