@@ -17,3 +17,11 @@ class TestDocx(ReportFormatConformance):
 class TestIcs(ReportFormatConformance):
     format_name = "ics"
     option_sets = ({}, {"meetings": False})
+
+
+class TestXlsxPlan(ReportFormatConformance):
+    format_name = "xlsx-plan"
+
+
+class TestCsvPlan(ReportFormatConformance):
+    format_name = "csv-plan"

@@ -176,7 +176,9 @@ def actionplan_register_commands(cli):
         click.echo(t("cli.import.schema_written", state.lang, path=output), err=True)
 
     @cli.command("init", help=N_("cli.init.help"))
-    @click.argument("output", default="plan.yaml", type=click.Path(dir_okay=False))
+    @click.argument("output", required=False, default=None, type=click.Path(dir_okay=False))
+    @click.option("--format", "init_format", type=click.Choice(INIT_FORMATS), default=None,
+                  help=N_("cli.init.option.format"))
     @click.option("--organisation", default=None, help=N_("cli.init.option.organisation"))
     @click.option("--territory", "territories", multiple=True, metavar="ID|NAME", help=N_("cli.init.option.territories"))
     @click.option("--year", default=None, help=N_("cli.init.option.year"))
@@ -184,16 +186,22 @@ def actionplan_register_commands(cli):
     @click.option("--interactive/--no-interactive", default=None,
                   help=N_("cli.init.option.interactive"))
     @click.pass_obj
-    def init_command(state, output, organisation, territories, year, theme, interactive):
+    def init_command(state, output, init_format, organisation, territories, year, theme, interactive):
         """Create a new plan file for a round table: one theme, objective, action and indicator, valid at once."""
-        from ..documents import write_atomic
-
-        from ..documents import format_for
+        from ..documents import format_for, write_atomic
 
         lang = state.lang
-        path = Path(output)
+        if init_format is None:
+            init_format = "xlsx" if output and Path(output).suffix.lower() == ".xlsx" else "yaml"
+        path = Path(output or f"plan.{init_format}")
         _refuse_existing(path, False, lang, N_("cli.import.exists_init"))
-        fmt = format_for(path)  # plan.txt: refused before any question is asked
+        workbook = init_format == "xlsx"
+        if workbook and path.suffix.lower() != ".xlsx":
+            raise ActionplanError(Message("cli.init.xlsx_extension", path=path))
+        if workbook:
+            workbook_format()  # the plan workbook's format is installed: refused before any question
+        else:
+            fmt = format_for(path)  # plan.txt: refused before any question is asked
         refuse_overwriting_inputs(path, (), state)
         ask = sys.stdin.isatty() if interactive is None else interactive
         today = dt.date.today()
@@ -210,9 +218,14 @@ def actionplan_register_commands(cli):
             theme = click.prompt(t("cli.import.prompt.theme", lang), default=default) if ask else default
         data = scaffold(organisation, resolve_territories(territories, lang), year, theme, lang)
         plan = actionplan.documents.from_data(data, source=str(path))
-        payload = actionplan.dumps(plan, fmt.name)
-        if fmt.name == "yaml":  # JSON has no comments
-            payload = init_header(path, lang).encode("utf-8") + payload
+        if workbook:
+            from ..reports import render_report
+
+            payload = render_report(plan, workbook_format(), lang=lang)
+        else:
+            payload = actionplan.dumps(plan, fmt.name)
+            if fmt.name == "yaml":  # JSON has no comments
+                payload = init_header(path, lang).encode("utf-8") + payload
         _refuse_existing(path, False, lang, N_("cli.import.exists_init"))
         write_atomic(path, payload)
         click.echo(t("cli.import.init_written", lang, path=path))
@@ -310,6 +323,20 @@ def append_to_log(path: Path, log, plan, lang: str) -> int:
 
 
 # -- init ------------------------------------------------------------------------------------------
+
+#: What ``init --format`` writes: a plan file, or the plan workbook (``xlsx-plan``, from actionplan-office).
+INIT_FORMATS = ("yaml", "json", "xlsx")
+WORKBOOK_FORMAT = "xlsx-plan"
+
+
+def workbook_format() -> str:
+    """The name of the plan workbook's report format, or an error saying which distribution brings it."""
+    from ..reports import report_formats
+
+    if WORKBOOK_FORMAT not in report_formats():
+        raise ActionplanError(Message("cli.init.no_workbook_format", name=WORKBOOK_FORMAT))
+    return WORKBOOK_FORMAT
+
 
 _INIT_TEXT = {
     "fr": {

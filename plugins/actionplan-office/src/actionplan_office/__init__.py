@@ -5,22 +5,47 @@ through the ``actionplan`` entry-point group (``office = "actionplan_office"``):
 
 * ``xlsx`` — :mod:`actionplan_office.spreadsheet` (openpyxl);
 * ``docx`` — :mod:`actionplan_office.word` (python-docx);
-* ``ics`` — :mod:`actionplan_office.calendar_ics` (icalendar).
+* ``ics`` — :mod:`actionplan_office.calendar_ics` (icalendar);
+* ``xlsx-plan`` and ``csv-plan`` — the plan itself as an editable workbook, or one CSV row per
+  indicator (:mod:`actionplan_office.plan_workbook`), read back by ``actionplan import``
+  through the importers of the same names.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import actionplan
+from actionplan.api import Catalogue
 
 __version__ = "0.1.0"
+
+#: The plugin's own message catalogue (``locale/<lang>/LC_MESSAGES/actionplan_office.po``).
+CATALOGUE = Catalogue("actionplan_office", Path(__file__).parent / "locale")
+
+
+@actionplan.hookimpl
+def actionplan_register_catalogues(register):
+    register(CATALOGUE)
+
+
+@actionplan.hookimpl
+def actionplan_register_importers(register):
+    from .plan_workbook import PLAN_CSV_IMPORTER, PLAN_WORKBOOK_IMPORTER
+
+    register(PLAN_WORKBOOK_IMPORTER)
+    register(PLAN_CSV_IMPORTER)
 
 
 @actionplan.hookimpl
 def actionplan_register_report_formats(register):
     from .calendar_ics import ICS_FORMAT
+    from .plan_workbook import PLAN_CSV_FORMAT, PLAN_WORKBOOK_FORMAT
     from .spreadsheet import XLSX_FORMAT
     from .word import DOCX_FORMAT
 
     register(XLSX_FORMAT)
     register(DOCX_FORMAT)
     register(ICS_FORMAT)
+    register(PLAN_WORKBOOK_FORMAT)
+    register(PLAN_CSV_FORMAT)
