@@ -12,6 +12,7 @@ from actionplan.api import (
     ActionplanError,
     ActionPlan,
     CliState,
+    Localizer,
     Message,
     N_,
     NotFoundError,
@@ -107,8 +108,10 @@ def register(cli: click.Group) -> None:
             signer = Signer(records.site_secret(store))
             store.save(invitation, author="actionplan web invite", comment="invitation")
         click.echo(invitation_url(base_url, signer, invitation.id))
+        expires = records.when(invitation.expires)
         click.echo(t("web.cli.invited", lang, id=invitation.id, organisation=organisation,
-                     expires=invitation.expires[:16].replace("T", " ")), err=True)
+                     day=Localizer(lang).date(expires.date()),
+                     time=t("web.cli.time", lang, hours=expires.hour, minutes=f"{expires.minute:02d}")), err=True)
 
     @web.command(help=N_("web.cli.revoke.help"))
     @click.argument("invitation")
@@ -158,7 +161,8 @@ def register(cli: click.Group) -> None:
             password = sys.stdin.readline().rstrip("\r\n")
         else:
             password = click.prompt(t("web.cli.password_prompt", lang), hide_input=True,
-                                    confirmation_prompt=t("web.cli.password_again", lang), err=True)
+                                    confirmation_prompt=t("web.cli.password_again", lang), err=True,
+                                    prompt_suffix=t("web.cli.prompt_suffix", lang))
         account = records.WebAccount(id=doc_id, name=name, password_hash=hash_password(password),
                                      created=records.utcnow().isoformat())
         with _store(state) as store:
