@@ -70,12 +70,13 @@ def test_xlsx_has_a_summary_and_a_sheet_per_theme_with_real_cells(seed):
     assert total_row[1].value == 105 and total_row[1].data_type == "n"
     assert sum(cell.value for cell in total_row[2:7]) == 105
 
-    sheet = workbook["Vie associative"]
+    sheet = workbook["7. Vie associative"]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:S")
     header = [c.value for c in sheet[1]]
     rows = {row[2].value: dict(zip(header, row)) for row in sheet.iter_rows(min_row=2)}
     tp = rows["va-o1-a1-i1"]  # « 4 rencontres » of the Table des partenaires
     assert tp["Cible (nombre)"].value == 4 and tp["Cible (nombre)"].data_type == "n"
+    assert tp["Cible (nombre)"].number_format == "#,##0"  # « 4 », not « 4, »
     assert tp["Valeur"].value == 3
     assert tp["Avancement"].value == Decimal("0.75") or tp["Avancement"].value == 0.75
     assert tp["Avancement"].number_format == "0%"
@@ -86,6 +87,43 @@ def test_xlsx_has_a_summary_and_a_sheet_per_theme_with_real_cells(seed):
     assert tp["Dernière mesure"].value.date() == dt.date(2026, 9, 17)
     assert tp["Dernière mesure"].number_format == "[$-C0C]d mmmm yyyy"  # « 17 septembre 2026 »
     assert rows["va-o2-a1-i1"]["Statut"].value == "En retard"
+
+
+def test_xlsx_prints_one_page_wide_with_titles_and_readable_names(seed):
+    workbook = open_xlsx(render_report(seed, "xlsx", as_of=AS_OF, lang="fr"))
+    assert workbook.sheetnames == [
+        "Vue d'ensemble", "1. Sécurité alimentaire", "2. Transport", "3. Réussite éducative", "4. Logement",
+        "5. Santé mentale", "6. Accessibilité des services", "7. Vie associative", "8. Mobilisation des territoires",
+        "9. Communications",  # « Communications et représentations » is 33 characters: cut at a word, not at « et »
+    ]
+    for sheet in workbook.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape" and setup.paperSize in (1, "1"), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0), sheet.title  # one page wide, as tall as needed
+        assert sheet.print_title_rows == ("$4:$4" if sheet.title == "Vue d'ensemble" else "$1:$1"), sheet.title
+        assert 0.3 <= sheet.page_margins.left <= 0.75 and 0.3 <= sheet.page_margins.right <= 0.75
+        assert "&A" in sheet.oddFooter.center.text and "&P" in sheet.oddFooter.center.text
+    summary = workbook["Vue d'ensemble"]
+    assert [c.value for c in summary[4]][-2:] == ["Part des indicateurs atteints", "Avancement des cibles chiffrées"]
+    assert [c.number_format for c in summary[5]][1:3] == ["#,##0", "#,##0"]
+    styles = {name if isinstance(name, str) else name.name for name in workbook.named_styles}
+    assert {"ap-header", "ap-wrap", "ap-integer", "ap-status-late"} <= styles  # named styles, not cell-by-cell fonts
+
+
+def test_xlsx_sheet_names_are_cut_at_a_word_and_unique():
+    from actionplan_office.spreadsheet import cut_at_word, numbered_sheet_name
+
+    long = "Accessibilité des services / Renforcement l'action collective / Réduction des inégalités"
+    assert numbered_sheet_name(6, long, set()) == "6. Accessibilité des services"
+    assert numbered_sheet_name(3, "Plan [test]: a/b?*", set()) == "3. Plan test- a-b"
+    assert numbered_sheet_name(2, "Vie associative", {"2. vie associative"}) == "2. Vie associative (2)"
+    assert numbered_sheet_name(123, "x" * 60, set()) == "123. " + "x" * 26  # one long word: cut where it must
+    for title in (long, "Réussite éducative et sociale", "Mobilisation des territoires de la Montérégie-Ouest"):
+        name = numbered_sheet_name(12, title, set())
+        assert len(name) <= 31 and not name.endswith((" ", "-", "et", "de", "la")), name
+        assert title.startswith(name[4:]), name  # whole words of the title
+    assert cut_at_word("Logement", 31) == "Logement"
 
 
 def test_xlsx_in_english(seed):
