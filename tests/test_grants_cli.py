@@ -154,3 +154,62 @@ def test_pending_lists_calls_whose_deadline_is_to_come_with_their_postponements(
     assert "Premier appel de projets : dépôt au plus tard le 2020-02-14 (reportée, d'abord le 2020-01-31)" in out
     code, out, _ = run(capsys, "grants", "pending", str(path), "--as-of", "2020-02-15")
     assert "Rien n'est en attente." in out
+
+
+def _with_a_decision_out_of_order(tmp_path) -> str:
+    """The Alliance's document where the table des préfets decides on d-08 before the MRC council."""
+    text = Path(APPS).read_text(encoding="utf-8")
+    step = "{application: d-08, body: conseil-mrc, date: 2022-01-19"
+    assert step in text
+    path = tmp_path / "demandes.yaml"
+    path.write_text(text.replace(step, "{application: d-08, body: table-prefets, date: 2022-01-19"), encoding="utf-8")
+    return str(path)
+
+
+def test_one_bad_decision_does_not_hide_the_ledger(capsys, tmp_path):
+    apps = _with_a_decision_out_of_order(tmp_path)
+    code, out, err = run(capsys, "grants", "ledger", PLAN, apps, "--as-of", "2023-04-01")
+    assert code == 2
+    # the table is there, without d-08's 80 000 $ (refused: its later events are refused too)
+    assert f"Engagé 280{NBSP}000{NBSP}$ + disponible 0{NBSP}$ + périmé 110{NBSP}013{NBSP}$" in out
+    lines = err.splitlines()
+    assert lines[0] == f"{apps} : 6 erreurs ; le tableau ci-dessus ne compte que ce qui a été accepté"
+    assert lines[1].startswith("  decisions[15] : d-08 attend d'abord la décision de Conseil de la MRC des Maskoutains")
+    code, out, err = run(capsys, "grants", "ledger", PLAN, apps, "--as-of", "2023-04-01", "--format", "json", "--lang", "en")
+    assert code == 2
+    data = json.loads(out)
+    assert data["totals"]["committed"] == "280000"
+    assert [e["path"] for e in data["errors"]] == ["decisions[15]", "decisions[16]", "agreements[3]", "payments[6]",
+                                                   "payments[8]", "reports[2]"]
+    assert err.startswith(f"{apps}: 6 errors; the table above counts only what was accepted")
+
+
+def test_pending_too_shows_what_it_can_beside_the_errors(capsys, tmp_path):
+    apps = _with_a_decision_out_of_order(tmp_path)
+    code, out, err = run(capsys, "grants", "pending", PLAN, apps, "--as-of", "2022-02-01")
+    assert code == 2
+    assert "d-08 — Cuisine et réussite scolaire" in out
+    assert "6 erreurs" in err.splitlines()[0]
+
+
+def test_a_refusal_printed_by_a_plugin_command_speaks_the_command_line_language(tmp_path):
+    plugin = tmp_path / "refusing.py"
+    plugin.write_text(
+        "import click\nimport actionplan\nfrom actionplan.api import GrantRefusal, Ledger\n"
+        "import datetime as dt\nfrom decimal import Decimal\n\n"
+        "@actionplan.hookimpl\ndef actionplan_register_commands(cli):\n"
+        "    @cli.command('refuse-demo')\n"
+        "    def demo():\n"
+        "        ledger = Ledger({'2020-2021': Decimal(10)}, dt.date(2020, 4, 1), dt.date(2021, 3, 31))\n"
+        "        try:\n"
+        "            ledger.commit('a', {'2020-2021': Decimal(20)}, dt.date(2020, 5, 1))\n"
+        "        except GrantRefusal as exc:\n"
+        "            click.echo(str(exc))\n", encoding="utf-8")
+    outputs = {}
+    for lang in ("fr", "en"):
+        result = subprocess.run([sys.executable, "-m", "actionplan", "--lang", lang, "--plugin", str(plugin), "refuse-demo"],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        outputs[lang] = result.stdout.strip()
+    assert outputs["fr"].startswith(f"a{NBSP}: engagement refusé{NBSP}; 20{NBSP}$ demandés jusqu'à l'exercice 2020-2021")
+    assert outputs["en"].startswith("a: commitment refused; $20 asked up to fiscal year 2020-2021")

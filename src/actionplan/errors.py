@@ -36,7 +36,7 @@ from typing import Any
 
 import attrs
 
-from .i18n import CarriesMessage, Message, Verbatim, as_message, current_language, optional_message, t, tn
+from .i18n import CarriesMessage, Message, Verbatim, active_language, as_message, current_language, optional_message, t, tn
 
 
 class ActionplanError(CarriesMessage, Exception):
@@ -215,13 +215,21 @@ class ConflictError(StoreError):
 
 
 class GrantError(ActionplanError):
-    """A grant-program operation was refused (illegal transition, over-commitment…)."""
+    """A grant-program operation was refused (illegal transition, over-commitment…).
+
+    ``str()`` is in the command line's language while a command runs (``--lang``, French
+    by default: what a plugin's command or a ``--plugin`` script prints is then in the same
+    language as the rest of the output), in English elsewhere; ``message(lang)`` in ``lang``.
+    """
+
+    def __str__(self) -> str:
+        return self.message(active_language() or "en")
 
 
 class GrantRefusal(GrantError):
     """A refused grant operation; its message is a catalogue :class:`~actionplan.i18n.Message`.
 
-    ``str()`` is English, ``message(lang)`` the text in ``lang``; ``text`` is the message.
+    ``str()`` as :class:`GrantError` says, ``message(lang)`` the text in ``lang``; ``text`` is the message.
     """
 
     def __init__(self, text: Message):

@@ -132,6 +132,14 @@ def current_language(explicit: str | None = None) -> str:
     return DEFAULT_LANGUAGE
 
 
+def active_language() -> str | None:
+    """The language :func:`activate` made current (the command line's), ``None`` outside a command."""
+    lang = _active.get()
+    if not lang:
+        return None
+    return lang if lang in languages() else DEFAULT_LANGUAGE
+
+
 def activate(lang: str | None) -> contextvars.Token:
     """Make ``lang`` the current language until :func:`deactivate` is called with the token."""
     return _active.set(normalize(lang))

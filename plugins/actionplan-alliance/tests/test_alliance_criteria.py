@@ -60,6 +60,18 @@ def test_letters_of_support_do_not_count(evaluator):
         "add 1 organisation involved in carrying out the project; letters of support do not count")
 
 
+def test_no_word_about_letters_of_support_to_an_application_without_any(evaluator):
+    result = evaluator.assess(application(partners=()))
+    assert result.explain("executing_organisations") == (
+        "1 organisme impliqué dans l'exécution (minimum 2).", "ajouter 1 organisme impliqué dans l'exécution")
+    assert result.explain("executing_organisations", "en")[1] == "add 1 organisation involved in carrying out the project"
+    one_letter = evaluator.assess(application(partners=(("b", "support"),)))
+    assert one_letter.explain("executing_organisations")[1] == (
+        "ajouter 1 organisme impliqué dans l'exécution; la lettre d'appui ne compte pas")
+    assert one_letter.explain("executing_organisations", "en")[1] == (
+        "add 1 organisation involved in carrying out the project; the letter of support does not count")
+
+
 def test_the_same_organisation_twice_counts_once(evaluator):
     twice = evaluator.assess(application(partners=(("a", "executing"), ("b", "executing"), ("b", "executing"))))
     verdict = twice.verdict("executing_organisations")
@@ -98,6 +110,14 @@ def test_municipalities_elsewhere_do_not_count(evaluator):
         "reach 2 more municipalities of the territory (Les Maskoutains)")
 
 
+def test_one_municipality_elsewhere_is_singular(evaluator):
+    result = evaluator.assess(application(territories=FIVE[:4] + ("mun:candiac",)))
+    assert result.verdict("municipalities_in_territory").facts["outside_territory"] == 1
+    assert result.explain("municipalities_in_territory")[0].endswith("; 1 municipalité hors du territoire ne compte pas.")
+    assert result.explain("municipalities_in_territory", "en")[0].endswith(
+        "; 1 municipality outside the territory does not count.")
+
+
 # -- projects acting on more than one priority come first ---------------------------------------------
 
 
@@ -111,6 +131,15 @@ def test_multi_priority_projects_rank_first(evaluator):
     assert not verdict.passed and verdict.facts == {"priorities": 1, "minimum": 2}
     assert ranking.ranked[1].explain("multiple_priorities_first")[1] == "agir sur 1 priorité de plus pour être priorisé"
     assert ranking.ranked[1].eligible  # ranking criteria never make a project ineligible
+
+
+def test_no_ranking_advice_to_an_application_that_is_not_eligible(evaluator):
+    ineligible = evaluator.assess(application(partners=(), priorities=("priorite-3-habitation",)))
+    assert not ineligible.eligible
+    reason, advice = ineligible.explain("multiple_priorities_first")
+    assert reason.startswith("Le projet agit sur 1 priorité") and advice is None
+    assert [advice for _, _, _, advice in ineligible.reasons("en")] == [
+        "add 1 organisation involved in carrying out the project", None, None]
 
 
 def test_a_repeated_or_unknown_priority_is_not_a_second_priority(evaluator):

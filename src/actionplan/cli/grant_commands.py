@@ -21,7 +21,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ValidationError
-from ..i18n import N_, Message, t
+from ..i18n import N_, Message, t, tn
 from .common import lang_option as _lang_option
 from .common import parse_date_option, resolve_plan
 
@@ -53,6 +53,18 @@ def load_program(state, ref: str, lang: str):
 
 def load_applications(path: str, plan, lang: str):
     """An applications document checked against the plan's program; warnings go to stderr."""
+    document, errors = load_applications_and_errors(path, plan, lang)
+    if errors:
+        raise ValidationError(errors, path)
+    return document
+
+
+def load_applications_and_errors(path: str, plan, lang: str):
+    """An applications document and its errors against the plan's program; warnings go to stderr.
+
+    Only a file that is not an applications document is refused here: ``ledger`` and
+    ``pending`` show what the valid events give, with the errors beside it.
+    """
     from ..documents import type_name
     from ..grants.checks import check_applications
     from ..model.grants import ApplicationsDocument
@@ -62,12 +74,10 @@ def load_applications(path: str, plan, lang: str):
         found = type_name(type(document))
         raise ActionplanError(Message("cli.grant.not_applications", path=path, found=found))
     issues = check_applications(document, plan)
-    errors = [i for i in issues if i.severity == "error"]
-    if errors:
-        raise ValidationError(errors, path)
     for issue in issues:
-        click.echo(f"{path}: " + t("cli.grant.warning", lang) + f": {issue.render(lang)}", err=True)
-    return document
+        if issue.severity != "error":
+            click.echo(f"{path}: " + t("cli.grant.warning", lang) + f": {issue.render(lang)}", err=True)
+    return document, [i for i in issues if i.severity == "error"]
 
 
 def _format_option(function):
@@ -128,10 +138,11 @@ def actionplan_register_commands(cli):
         lang = lang or state.lang
         with _in_language(lang):
             plan = load_program(state, program, lang)
-            ledger = _replay(plan, applications, lang).ledger
-            if ledger is None:
+            result, errors = _replay(plan, applications, lang)
+            if result.ledger is None:
                 raise ActionplanError(Message("cli.grant.no_budget", path=program))
-            render_ledger(plan, ledger, as_of or dt.date.today(), lang, fmt)
+            render_ledger(plan, result.ledger, as_of or dt.date.today(), lang, fmt, errors)
+            _exit_with_errors(applications, errors, lang)
 
     @grants.command("pending", help=N_("cli.grants.pending.help"))
     @_program_report_arguments
@@ -141,15 +152,38 @@ def actionplan_register_commands(cli):
         with _in_language(lang):
             plan = load_program(state, program, lang)
             as_of = as_of or dt.date.today()
-            render_pending(plan, _replay(plan, applications, lang, as_of), as_of, lang, fmt)
+            result, errors = _replay(plan, applications, lang, as_of)
+            render_pending(plan, result, as_of, lang, fmt, errors)
+            _exit_with_errors(applications, errors, lang)
 
 
 def _replay(plan, applications: str | None, lang: str, as_of: dt.date | None = None):
+    """The replay of the document's valid events, and every error of the document (refused events included)."""
     from ..grants.chain import replay
     from ..model.grants import ApplicationsDocument
 
-    document = load_applications(applications, plan, lang) if applications else ApplicationsDocument(plan.id)
-    return replay(plan.program, document, as_of=as_of, organisations=plan.organisations)
+    if applications:
+        document, errors = load_applications_and_errors(applications, plan, lang)
+    else:
+        document, errors = ApplicationsDocument(plan.id), []
+    result = replay(plan.program, document, as_of=as_of, organisations=plan.organisations)
+    # the checks replay the whole document when its references hold; refusals up to ``as_of`` are the same ones
+    errors += [issue for issue in result.issues if issue not in errors]
+    return result, errors
+
+
+def _exit_with_errors(source: str | None, errors, lang: str) -> None:
+    """After the table: the document's errors on stderr, and exit code 2 (the table counts only what was accepted)."""
+    if not errors:
+        return
+    from . import echo_issues
+
+    echo_issues(tn("cli.grant.errors_beside", len(errors), lang, source=source), errors, lang)
+    click.get_current_context().exit(2)
+
+
+def _errors_data(errors, lang: str) -> list[dict[str, str]]:
+    return [{"path": issue.path, "message": issue.render(lang)} for issue in errors]
 
 
 # -- check --------------------------------------------------------------------------------------
@@ -203,7 +237,7 @@ _YEAR_STATUS_CODES = {"closed": N_("cli.grant.status.closed"), "current": N_("cl
                       "future": N_("cli.grant.status.future")}
 
 
-def render_ledger(plan, ledger, as_of: dt.date, lang: str, fmt: str) -> None:
+def render_ledger(plan, ledger, as_of: dt.date, lang: str, fmt: str, errors=()) -> None:
     from ..grants.money import format_amount, needs_cents
 
     rows = ledger.rows(as_of)
@@ -216,6 +250,7 @@ def render_ledger(plan, ledger, as_of: dt.date, lang: str, fmt: str) -> None:
             "rows": [{"fiscal_year": r.fiscal_year, "status": r.status,
                       **{c: _plain_amount(getattr(r, c)) for c in _COLUMNS}} for r in rows],
             "totals": {k: _plain_amount(getattr(totals, k)) for k in ("total", "committed", "paid", "available", "lapsed")},
+            "errors": _errors_data(errors, lang),
         })
         return
     amounts = [getattr(r, c) for r in rows for c in _COLUMNS]
@@ -248,7 +283,7 @@ def _table(rows: list[list[str]], right: set[int]) -> str:
 # -- pending ------------------------------------------------------------------------------------
 
 
-def render_pending(plan, result, as_of: dt.date, lang: str, fmt: str) -> None:
+def render_pending(plan, result, as_of: dt.date, lang: str, fmt: str, errors=()) -> None:
     program = plan.program
     waiting = result.pending(as_of)
     calls = [(call, deadline) for call in program.calls for deadline in call.deadlines if deadline.date >= as_of]
@@ -262,6 +297,7 @@ def render_pending(plan, result, as_of: dt.date, lang: str, fmt: str) -> None:
                          "due": w.due.isoformat() if w.due else None, "overdue": w.overdue} for w in waiting],
             "calls": [{"call": c.id, "title": c.title, "deadline": d.date.isoformat(),
                        "postponed_from": [p.previous.isoformat() for p in d.postponements]} for c, d in calls],
+            "errors": _errors_data(errors, lang),
         })
         return
     click.echo(t("cli.grant.pending_title", lang, title=program.title, date=as_of.isoformat()))

@@ -90,29 +90,36 @@ class Assessment:
         raise KeyError(key)
 
     def explain(self, key_or_index: str | int, lang: str = "fr") -> tuple[str, str | None]:
-        """(reason, advice) of one criterion, in ``lang``; advice is ``None`` when it passed."""
+        """(reason, advice) of one criterion, in ``lang``.
+
+        Advice is ``None`` when the criterion passed, and for a ranking criterion of an
+        application that is not eligible: it is not ranked, so how to rank higher does not apply.
+        """
         index = key_or_index if isinstance(key_or_index, int) else [c.key for c in self._evaluator.criteria].index(key_or_index)
-        compiled, verdict = self._evaluator.criteria[index], self.verdicts[index]
-        if verdict.reason is not None:
-            return text_of(verdict.reason, lang), (text_of(verdict.advice, lang) if verdict.advice is not None else None)
-        return compiled.criterion.explain(verdict, self._evaluator.ctx, lang)
+        return _sentences(self._evaluator.criteria[index], self.verdicts[index], self.eligible, self._evaluator.ctx, lang)
 
     def reasons(self, lang: str = "fr") -> list[tuple[CompiledCriterion, Verdict, str, str | None]]:
-        """Every criterion with its verdict, reason and advice (``None`` when it passed), in ``lang``."""
-        ctx = self._evaluator.ctx
-        found = []
-        for compiled, verdict in zip(self._evaluator.criteria, self.verdicts):
-            if verdict.reason is not None:
-                reason = text_of(verdict.reason, lang)
-                advice = text_of(verdict.advice, lang) if verdict.advice is not None else None
-            else:
-                reason, advice = compiled.criterion.explain(verdict, ctx, lang)
-            found.append((compiled, verdict, reason, advice))
-        return found
+        """Every criterion with its verdict, reason and advice (as :meth:`explain` gives them), in ``lang``."""
+        ctx, eligible = self._evaluator.ctx, self.eligible
+        return [(compiled, verdict, *_sentences(compiled, verdict, eligible, ctx, lang))
+                for compiled, verdict in zip(self._evaluator.criteria, self.verdicts)]
 
     def failed(self) -> list[CompiledCriterion]:
         """The eligibility criteria this application fails."""
         return [c for c, v in self.results() if c.role == "eligibility" and not v.passed]
+
+
+def _sentences(compiled: CompiledCriterion, verdict: Verdict, eligible: bool, ctx: ProgramContext,
+               lang: str) -> tuple[str, str | None]:
+    """A verdict's reason and advice in ``lang``; no ranking advice for an application that is not eligible."""
+    if verdict.reason is not None:
+        reason = text_of(verdict.reason, lang)
+        advice = text_of(verdict.advice, lang) if verdict.advice is not None else None
+    else:
+        reason, advice = compiled.criterion.explain(verdict, ctx, lang)
+    if not eligible and compiled.role == "ranking":
+        advice = None
+    return reason, advice
 
 
 @attrs.frozen

@@ -73,8 +73,12 @@ class ExecutingOrganisations(Criterion):
             reason += tn("alliance.executing.support_letters", supports, lang)
         if repeats:
             reason += tn("alliance.executing.counted_once", repeats, lang)
+        if verdict.passed:
+            return reason + ".", None
         advice = tn("alliance.executing.advice", f["minimum"] - f["count"], lang)
-        return reason + ".", None if verdict.passed else advice
+        if supports:  # only an application with letters of support is told they do not count
+            advice += tn("alliance.executing.advice.support_letters", supports, lang)
+        return reason + ".", advice
 
 
 class MunicipalitiesInTerritory(Criterion):
