@@ -119,7 +119,7 @@ from .reports import labels as _labels
 from .reports.html import DashboardParts, dashboard_parts
 from .reports.labels import Localizer
 from .reports.safety import is_formula_like, markdown_text, neutralise_formula, printable, xml_text
-from .reports.view import IndicatorRow, PlanView, display_fraction, theme_fraction
+from .reports.view import IndicatorRow, PlanView, display_fraction, measurement_text, territory_namer, theme_fraction
 from .schedules import Period, Recurrence, Schedule, ScheduleContext, parse_schedule
 from .storage import (
     Backup,
@@ -228,6 +228,7 @@ __all__ = [
     # -- report formats (actionplan_register_report_formats) -------------------------------
     "ReportFormat", "ReportContext", "ReportOption", "SHOW_SOURCE", "render_report", "report_formats",
     "PlanView", "IndicatorRow", "Localizer", "STATUS_KEYS", "display_fraction", "theme_fraction",
+    "measurement_text", "territory_namer",
     "xml_text", "printable", "is_formula_like", "neutralise_formula", "markdown_text",
     "dashboard_parts", "DashboardParts",
     # -- document formats (actionplan_register_document_formats) ---------------------------

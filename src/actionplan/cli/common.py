@@ -91,6 +91,17 @@ def resolve_plan(state, ref: str, tracking=()):
     return attach_tracking(plan, tracking)
 
 
+def pending_updates(state, ref: str) -> list:
+    """The updates waiting for review of the stored plan ``ref`` (none for a plan file): reports show them apart."""
+    from ..model.base import is_valid_id
+    from ..storage import DEFAULT_URL, open_store
+
+    if os.path.exists(ref) or not is_valid_id(ref):
+        return []
+    with open_store(getattr(state, "store_url", None) or DEFAULT_URL) as store:
+        return store.updates(ref, status="submitted")
+
+
 def refuse_overwriting_inputs(output, inputs=(), state=None) -> None:
     """Refuse to write ``output`` over a file the command reads or relies on.
 

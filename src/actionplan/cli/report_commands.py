@@ -11,7 +11,7 @@ import actionplan
 
 from ..errors import ActionplanError
 from ..i18n import N_, Message, t
-from .common import parse_date_option, refuse_overwriting_inputs, resolve_plan
+from .common import parse_date_option, pending_updates, refuse_overwriting_inputs, resolve_plan
 
 
 _TEXT_FORMATS = ("text/", "application/json")
@@ -93,7 +93,7 @@ def actionplan_register_commands(cli):
         refuse_overwriting_inputs(output or f"{plan.id}{fmt.extension}", read, state)
         payload = render_report(
             plan, fmt, as_of=as_of or dt.date.today(), lang=lang, options=parse_options(options, state.lang),
-            illustrative=_tracking_is_illustrative(tracking),
+            illustrative=_tracking_is_illustrative(tracking), pending=pending_updates(state, ref),
         )
         where = write_report(payload, output, f"{plan.id}{fmt.extension}", fmt, state.lang)
         if where != "-":

@@ -29,6 +29,7 @@ from ..errors import ActionplanError, ConflictError, NotFoundError, ValidationEr
 from ..i18n import N_, Message, t
 from ..model import DEFAULT_SCALE, ActionPlan, Measurement, TrackingLog
 from ..model.base import fold
+from ..model.review import review_required
 from ..storage import DEFAULT_URL, open_store, redact_url
 from .common import parse_date_option, refuse_overwriting_inputs
 
@@ -61,11 +62,12 @@ def store_url(state) -> str:
 
 
 def author_of(by: str | None) -> str | None:
-    """Who is recording: ``--by``, else ``$ACTIONPLAN_USER``, else the login name."""
+    """Who is recording: ``--by``, else ``$ACTIONPLAN_AUTHOR``, else ``$ACTIONPLAN_USER``, else the login name."""
     if by:
         return by
-    if os.environ.get("ACTIONPLAN_USER"):
-        return os.environ["ACTIONPLAN_USER"]
+    for name in ("ACTIONPLAN_AUTHOR", "ACTIONPLAN_USER"):
+        if os.environ.get(name):
+            return os.environ[name]
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # pragma: no cover - no login name (some containers)
@@ -355,9 +357,15 @@ def actionplan_register_commands(cli):
                                                                         else "")))
             measurement = parse_measurement(indicator, value, day or dt.date.today(), lang, note=note,
                                             territory=territory)
-            store.append_measurement(plan_id, measurement, author=author_of(author))
+            submitted = None
+            if review_required(plan):  # the store would mark it submitted anyway: say which update waits
+                submitted = store.submit_measurements(plan_id, [measurement], author=author_of(author))[0]
+            else:
+                store.append_measurement(plan_id, measurement, author=author_of(author))
         click.echo(t("cli.store.tracked", lang, label=indicator.label, plan=plan_id, value=describe_value(measurement, lang),
                      date=measurement.date.isoformat()))
+        if submitted is not None:
+            click.echo(t("cli.track.submitted", lang, id=submitted, plan=plan_id))
 
     @cli.command(help=N_("cli.history.help"))
     @click.argument("doc_id")

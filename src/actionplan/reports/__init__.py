@@ -169,6 +169,9 @@ class ReportContext:
     (computed once by :func:`render_report`). ``illustrative`` says the data is made up and
     must be said so. ``program`` is the grant program shown with the plan: the one given to
     :func:`render_report`, else the plan's own (``ActionPlan.program``), else ``None``.
+    ``pending`` holds the plan's updates still waiting for review (a store's
+    :class:`~actionplan.storage.Update` records, ``status="submitted"``): they do not count in
+    ``progress``, and the formats that can show them do so apart.
     """
 
     as_of: dt.date
@@ -177,6 +180,7 @@ class ReportContext:
     progress: Any = None
     illustrative: bool = False
     program: Any = None
+    pending: tuple[Any, ...] = attrs.field(default=(), converter=tuple)
 
     @property
     def loc(self) -> Localizer:
@@ -201,7 +205,8 @@ def get_format(name: str) -> ReportFormat:
 
 
 def build_context(plan, *, as_of: dt.date | None = None, lang: str = "fr", options: Mapping[str, Any] | None = None,
-                  fmt: ReportFormat | None = None, illustrative: bool = False, program: Any = None) -> ReportContext:
+                  fmt: ReportFormat | None = None, illustrative: bool = False, program: Any = None,
+                  pending: Iterable[Any] = ()) -> ReportContext:
     """The context of a report of ``plan``: progress computed at ``as_of`` (default today)."""
     if lang not in LOCALES:
         raise ActionplanError(Message("reports.unknown_report_language_expected_one", lang=lang,
@@ -212,18 +217,23 @@ def build_context(plan, *, as_of: dt.date | None = None, lang: str = "fr", optio
         as_of=as_of, lang=lang, options=resolved, progress=plan_progress(plan, as_of),
         illustrative=illustrative or bool(getattr(plan, "illustrative", False)),
         program=program if program is not None else getattr(plan, "program", None),
+        pending=tuple(pending),
     )
 
 
 def render_report(plan, format: str | ReportFormat, *, as_of: dt.date | None = None, lang: str = "fr",
-                  options: Mapping[str, Any] | None = None, illustrative: bool = False, program: Any = None) -> bytes:
-    """Render ``plan`` in ``format`` (a name or a :class:`ReportFormat`) and return the file's bytes."""
+                  options: Mapping[str, Any] | None = None, illustrative: bool = False, program: Any = None,
+                  pending: Iterable[Any] = ()) -> bytes:
+    """Render ``plan`` in ``format`` (a name or a :class:`ReportFormat`) and return the file's bytes.
+
+    ``pending``: updates waiting for review (see :class:`ReportContext`), shown apart by the formats that can.
+    """
     fmt = format if isinstance(format, ReportFormat) else get_format(format)
     if "plan" not in fmt.subjects:
         raise ActionplanError(Message("reports.report_format_does_not_render", name=fmt.name,
                                       value=', '.join(fmt.subjects)))
     ctx = build_context(plan, as_of=as_of, lang=lang, options=options, fmt=fmt, illustrative=illustrative,
-                        program=program)
+                        program=program, pending=pending)
     payload = fmt.render(plan, ctx)
     if isinstance(payload, str):
         raise ActionplanError(Message("reports.report_format_returned_text_not", name=fmt.name))

@@ -141,6 +141,7 @@ def _variables(plan, ctx: ReportContext) -> dict:
         organisation=view.organisation_name(plan.organisation) if plan.organisation else None,
         show_mission=ctx.options.get("mission", True),
         program=ctx.program,
+        pending=view.pending_rows(ctx.pending),
         data_lang=Markup(f' lang="{_LANG_TAGS[plan.language]}"') if plan.language != ctx.lang and plan.language in _LANG_TAGS
         else "",
     )

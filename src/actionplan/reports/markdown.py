@@ -46,6 +46,16 @@ def render_markdown(plan, ctx: ReportContext) -> bytes:
         lines.append(md(loc("report.attention_none")))
     lines.append("")
 
+    pending = view.pending_rows(ctx.pending)
+    if pending:
+        lines += [f"## {md(loc('report.pending'))}", "", md(loc("report.pending_note")), ""]
+        lines.append(_row([loc("col.indicator"), loc("col.action"), loc("col.submitted_value"), loc("col.date"),
+                           loc("col.submitted_by"), loc("col.note")]))
+        lines.append(_row(["---"] * 6))
+        for p in pending:
+            lines.append(_row([p.indicator.label, p.action.title, p.value, p.date, p.by, p.note]))
+        lines.append("")
+
     if ctx.program is not None:
         lines += _program(ctx.program, loc)
     lines += [f"## {md(loc('report.details'))}", ""]

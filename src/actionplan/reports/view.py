@@ -9,13 +9,14 @@ a plan ten times larger costs ten times as much.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from ..checks import plan_gazetteer
-from ..model import DEFAULT_SCALE, Action, ActionPlan, Indicator
+from ..model import DEFAULT_SCALE, Action, ActionPlan, Indicator, Measurement
 from ..progress import (
     ActionProgress,
     IndicatorProgress,
@@ -28,6 +29,19 @@ from ..territories import default_gazetteer
 from .labels import STATUS_KEYS, Localizer
 
 _HUNDRED = Decimal(100)
+
+
+@attrs.frozen
+class PendingRow:
+    """An update waiting for review, as a report lists it apart: it does not count yet."""
+
+    id: str
+    indicator: Indicator
+    action: Action
+    value: str
+    date: str
+    by: str
+    note: str
 
 
 @attrs.frozen
@@ -67,6 +81,20 @@ class PlanView:
         """Indicators late or at risk, late first, in plan order within each status."""
         rows = [row for row in self.rows() if row.progress.status in ("late", "at_risk")]
         return sorted(rows, key=lambda row: row.progress.status != "late")
+
+    def pending_rows(self, pending: Iterable[Any]) -> list[PendingRow]:
+        """The updates waiting for review (a store's ``Update`` records) of this plan's indicators, in order."""
+        where = {i.id: (i, a) for _, _, a, i in self.plan.iter_indicators()}
+        names = self.territory_name
+        rows = []
+        for update in pending:
+            m = update.measurement
+            if m.indicator not in where:
+                continue
+            indicator, action = where[m.indicator]
+            rows.append(PendingRow(update.id or "", indicator, action, measurement_text(indicator, m, self.loc, names),
+                                   self.loc.date(m.date), update.submitted_by or "", m.note or ""))
+        return rows
 
     def status_counts(self, rollup) -> list[tuple[str, int]]:
         """(status, count) in display order, zero counts included."""
@@ -263,3 +291,29 @@ def _gazetteer(plan: ActionPlan):
         return plan_gazetteer(plan)
     except ValueError:  # pragma: no cover - a plan with clashing territories does not load
         return default_gazetteer()
+
+
+def territory_namer(plan: ActionPlan) -> Callable[[str], str]:
+    """A territory's name from its id in ``plan``'s gazetteer (the id itself when it does not know it)."""
+    places = _gazetteer(plan)
+
+    def name(territory_id: str) -> str:
+        return places[territory_id].name if territory_id in places else territory_id
+
+    return name
+
+
+def measurement_text(indicator: Indicator, m: Measurement, loc: Localizer,
+                     names: Callable[[str], str] | None = None) -> str:
+    """One measurement's value as a person reads it: « 12 / 20 », « 4 rencontres », « Satisfaisant », « Fait »."""
+    if m.numerator is not None and m.denominator is not None:
+        return f"{loc.number(m.numerator)} / {loc.number(m.denominator)}"
+    if m.value is not None:
+        return loc.number(m.value) + (f" {indicator.unit}" if indicator.unit else "")
+    if m.level is not None:
+        return loc.level(m.level)
+    if m.done is not None:
+        return loc("value.done") if m.done else loc("value.not_done")
+    if m.territories:
+        return ", ".join((names or str)(t) for t in m.territories)
+    return loc("value.none")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 import attrs
@@ -24,8 +24,9 @@ from actionplan.api import (
     ReportContext,
     StoreError,
     ValidationError,
-    plan_gazetteer,
+    measurement_text,
     plan_progress,
+    territory_namer,
 )
 
 from . import records
@@ -75,30 +76,6 @@ def may_submit(visitor: Visitor, plan: ActionPlan, organisations: set[str]) -> b
 # -- updates as the pages show them ------------------------------------------------------------------
 
 
-def territory_names(plan: ActionPlan) -> Callable[[str], str]:
-    """A territory's name from its id (the id itself when the gazetteer does not know it)."""
-    places = plan_gazetteer(plan)
-
-    def name(territory_id: str) -> str:
-        return places[territory_id].name if territory_id in places else territory_id
-
-    return name
-
-
-def value_summary(indicator: Indicator, m: Measurement, loc: Localizer, names: Callable[[str], str]) -> str:
-    if m.numerator is not None and m.denominator is not None:
-        return f"{loc.number(m.numerator)} / {loc.number(m.denominator)}"
-    if m.value is not None:
-        return loc.number(m.value) + (f" {indicator.unit}" if indicator.unit else "")
-    if m.level is not None:
-        return loc.level(m.level)
-    if m.done is not None:
-        return loc("value.done") if m.done else loc("value.not_done")
-    if m.territories:
-        return ", ".join(names(t) for t in m.territories)
-    return loc("value.none")
-
-
 @attrs.frozen
 class UpdateView:
     id: str | None
@@ -116,7 +93,7 @@ class UpdateView:
 def update_views(site: Site, plan: ActionPlan, loc: Localizer, *, status: str | None = None,
                  indicators: Iterable[str] | None = None) -> list[UpdateView]:
     wanted = set(indicators) if indicators is not None else None
-    names = territory_names(plan)
+    names = territory_namer(plan)
     by_id = {i.id: i for *_, i in plan.iter_indicators()}
     found = []
     for update in site.store.updates(plan.id, status=status):
@@ -125,7 +102,7 @@ def update_views(site: Site, plan: ActionPlan, loc: Localizer, *, status: str | 
         if indicator is None or (wanted is not None and indicator.id not in wanted):
             continue
         found.append(UpdateView(update.id, update.status, indicator, m.date,
-                                value_summary(indicator, m, loc, names), m.note,
+                                measurement_text(indicator, m, loc, names), m.note,
                                 m.evidence, update.submitted_by, update.recorded_at, update.review_note))
     return found
 
@@ -228,7 +205,7 @@ def measurement_from(form: FormData, indicator: Indicator, author: str) -> Measu
 
 def _form_page(request: Request, visitor: Visitor, plan: ActionPlan, indicator: Indicator, *, status: int = 200,
                errors: list[str] | None = None, values: dict | None = None) -> Response:
-    names = territory_names(plan)
+    names = territory_namer(plan)
     places = [(t, names(t)) for t in indicator.target_territories]
     return render(request, "update.html.j2", status=status, visitor=visitor, plan=plan, indicator=indicator,
                   scale=indicator.scale or DEFAULT_SCALE, places=places, errors=errors or [],

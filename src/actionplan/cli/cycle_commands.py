@@ -1,0 +1,110 @@
+"""The year's cycle on the command line: ``review`` (updates waiting for a reviewer).
+
+They work on the store named by ``--store URL`` (or ``$ACTIONPLAN_STORE``), else on
+``sqlite:actionplan.db``, through the same store methods the web plugin's review queue uses
+(:meth:`~actionplan.storage.Store.updates`, :meth:`~actionplan.storage.Store.review_update`):
+every check (unknown update, already reviewed, return without a note, self-review where the
+plan forbids it) is the store's, made in the transaction that records the decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+import actionplan
+
+from ..errors import ActionplanError, NotFoundError
+from ..i18n import N_, Message, t
+from ..model import ActionPlan
+from ..reports.labels import localizer
+from ..reports.view import measurement_text, territory_namer
+from ..storage import open_store, redact_url
+from .common import parse_date_option
+from .store_commands import _console, author_of, escape, store_url, worded
+
+#: The columns of ``actionplan review PLAN``.
+REVIEW_COLUMNS = (N_("cli.review.col.id"), N_("cli.review.col.indicator"), N_("cli.review.col.action"),
+                  N_("cli.review.col.value"), N_("cli.review.col.date"), N_("cli.review.col.by"),
+                  N_("cli.review.col.note"))
+
+
+def stored_plan(store, plan_id: str) -> ActionPlan:
+    """The plan ``plan_id`` of ``store`` (without its measurements); a clear error for another document."""
+    plan = store.get(plan_id).document
+    if not isinstance(plan, ActionPlan):
+        raise ActionplanError(Message("cli.store.not_plan", id=plan_id, type=store.info(plan_id).type))
+    return plan
+
+
+def waiting_rows(plan: ActionPlan, updates, lang: str) -> list[tuple[str, ...]]:
+    """One row per update: id, indicator, action, value, date, submitter, note (as the reader reads them)."""
+    loc, names = localizer(lang), territory_namer(plan)
+    where = {indicator.id: (indicator, action) for _, _, action, indicator in plan.iter_indicators()}
+    rows: list[tuple[str, ...]] = []
+    for update in updates:
+        m = update.measurement
+        indicator, action = where[m.indicator or ""]
+        rows.append((update.id or "", f"{indicator.label} ({indicator.id})", action.title,
+                     measurement_text(indicator, m, loc, names), loc.date(m.date, "medium"), update.submitted_by or "",
+                     m.note or ""))
+    return rows
+
+
+@actionplan.hookimpl
+def actionplan_register_commands(cli):
+    @cli.command(help=N_("cli.review.help"))
+    @click.argument("plan_id", metavar="PLAN")
+    @click.argument("update_id", metavar="ID", required=False)
+    @click.option("--approve", is_flag=True, help=N_("cli.review.option.approve"))
+    @click.option("--return", "return_note", metavar="NOTE", default=None, help=N_("cli.review.option.return_note"))
+    @click.option("--by", "--author", "author", default=None, help=N_("cli.review.option.author"))
+    @click.option("--date", "day", callback=parse_date_option, default=None, help=N_("cli.review.option.day"))
+    @click.pass_obj
+    def review(state, plan_id, update_id, approve, return_note, author, day):
+        """List the updates waiting for review, or approve / return one."""
+        lang = state.lang
+        decided = approve or return_note is not None
+        if update_id is None and decided:
+            raise click.UsageError(t("cli.review.needs_id", lang))
+        if update_id is not None and approve == (return_note is not None):
+            raise click.UsageError(t("cli.review.needs_decision", lang, id=update_id))
+        with worded(state), open_store(store_url(state)) as store:
+            plan = stored_plan(store, plan_id)
+            if update_id is None:
+                waiting = store.updates(plan_id, status="submitted")
+                _print_waiting(plan, waiting, lang, redact_url(store_url(state)))
+                return
+            decision = "approve" if approve else "return"
+            try:
+                update = store.review_update(plan_id, update_id, decision, note=return_note, author=author_of(author),
+                                             date=day or dt.date.today())
+            except NotFoundError as exc:
+                if getattr(exc, "doc_id", None) != update_id:
+                    raise
+                raise ActionplanError(Message("cli.review.unknown_update", id=update_id, plan=plan_id)) from None
+        indicator = plan.find_indicator(update.measurement.indicator or "")
+        code = N_("cli.review.approved") if decision == "approve" else N_("cli.review.returned")
+        click.echo(t(code, lang, id=update_id, label=indicator.label if indicator else update.measurement.indicator,
+                     by=update.reviewed_by or "—"))
+
+
+def _print_waiting(plan: ActionPlan, waiting, lang: str, where: str) -> None:
+    from rich.table import Table
+
+    console = _console()
+    if not waiting:
+        console.print(escape(t("cli.review.none", lang, plan=plan.id, store=where)))
+        return
+    table = Table(title=escape(t("cli.review.title", lang, plan=plan.id, count=len(waiting))))
+    for code in REVIEW_COLUMNS:
+        table.add_column(t(code, lang), no_wrap=code in ("cli.review.col.id", "cli.review.col.date"),
+                         overflow="fold")
+    for row in waiting_rows(plan, waiting, lang):
+        table.add_row(*map(escape, row))
+    console.print(table)
+    console.print(escape(t("cli.review.how", lang, plan=plan.id)))
+
+
+__all__ = ["stored_plan", "waiting_rows"]

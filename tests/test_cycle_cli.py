@@ -1,0 +1,151 @@
+"""The year's cycle on the command line: review (list, approve, return)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+
+import pytest
+
+from actionplan import open_store
+from actionplan.api import plan_progress
+from actionplan.cli import main
+
+PLAN = "concertation-horizon-2026"
+INDICATOR = "va-o1-a1-i1"  # « 4 rencontres », a count
+
+
+from test_storage_cli import run  # noqa: F401 - the store commands' runner (a fresh folder, no store set)
+
+
+@pytest.fixture(autouse=True)
+def _no_author_set(monkeypatch):
+    monkeypatch.delenv("ACTIONPLAN_AUTHOR", raising=False)
+
+
+def reviewed_plan(examples, tmp_path, distinct: bool = True):
+    """The seed plan with a review policy (and the reviewer ≠ submitter rule), written beside the store."""
+    text = (examples / f"{PLAN}.yaml").read_text(encoding="utf-8")
+    policy = "review: {required: true, distinct_reviewer: %s}\n" % ("true" if distinct else "false")
+    text = text.replace("fiscal_years: false\n", "fiscal_years: false\n" + policy, 1)
+    assert policy in text
+    (tmp_path / f"{PLAN}.yaml").write_text(text, encoding="utf-8")
+    return tmp_path / f"{PLAN}.yaml"
+
+
+def value_of(store, indicator_id: str, as_of=dt.date(2026, 12, 31)):
+    progress = plan_progress(store.plan_with_measurements(PLAN), as_of)
+    return progress.indicator(indicator_id).value
+
+
+def test_a_submitted_update_moves_progress_only_once_approved(run, examples, tmp_path):
+    reviewed_plan(examples, tmp_path)
+    assert run("save", f"{PLAN}.yaml")[0] == 0
+    code, out, _ = run("track", PLAN, INDICATOR, "3", "--date", "2026-11-20", "--note", "3 rencontres", "--by", "CDP SA")
+    assert code == 0
+    update_id = re.search(r"mise à jour (u-[0-9a-f]{12}) attend", out).group(1)
+    with open_store("sqlite:actionplan.db") as store:
+        assert value_of(store, INDICATOR) is None  # submitted: not counted
+    code, out, _ = run("review", PLAN)
+    assert code == 0
+    row = next(line for line in out.splitlines() if update_id in line)  # cells wrap within the table's width
+    assert "4 rencontres" in row and "Tenue des" in row and "CDP SA" in row and "20 nov. 2026" in row
+    assert "3 rencontres" in row
+    code, out, _ = run("review", PLAN, update_id, "--approve", "--by", "Coordination")
+    assert code == 0 and f"Mise à jour {update_id} approuvée" in out and "Coordination" in out
+    with open_store("sqlite:actionplan.db") as store:
+        assert value_of(store, INDICATOR) == 3
+        assert store.update(PLAN, update_id).reviewed_by == "Coordination"
+    code, out, _ = run("review", PLAN)
+    assert code == 0 and "Aucune mise à jour" in out
+    code, out, _ = run("history", PLAN, "--limit", "1")
+    assert "update-approved" in out and "Coordination" in out
+
+
+def test_a_returned_update_never_counts_and_keeps_its_note(run, examples, tmp_path, monkeypatch):
+    reviewed_plan(examples, tmp_path)
+    run("save", f"{PLAN}.yaml")
+    _, out, _ = run("track", PLAN, INDICATOR, "2", "--date", "2026-11-20", "--by", "CDP SA")
+    update_id = re.search(r"(u-[0-9a-f]{12})", out).group(1)
+    monkeypatch.setenv("ACTIONPLAN_AUTHOR", "Coordination")  # the reviewer from the environment
+    code, out, _ = run("--lang", "en", "review", PLAN, update_id, "--return", "Date de la 2e rencontre ?")
+    assert code == 0 and f"Update {update_id} returned" in out and "Coordination" in out
+    with open_store("sqlite:actionplan.db") as store:
+        update = store.update(PLAN, update_id)
+        assert update.status == "returned" and update.review_note == "Date de la 2e rencontre ?"
+        assert value_of(store, INDICATOR) is None
+
+
+@pytest.mark.parametrize("case", ["unknown", "approved twice", "returned then approved", "self-approval",
+                                  "return without note", "blank note"])
+def test_bad_reviews_are_clear_errors_and_change_nothing(run, examples, tmp_path, case):
+    reviewed_plan(examples, tmp_path)
+    run("save", f"{PLAN}.yaml")
+    _, out, _ = run("track", PLAN, INDICATOR, "2", "--date", "2026-11-20", "--by", "CDP SA")
+    update_id = re.search(r"(u-[0-9a-f]{12})", out).group(1)
+    expected = {
+        "unknown": "n'a pas de mise à jour 'u-000000000000' : rien n'a été changé",
+        "approved twice": "a déjà été approuvée (par Coordination",
+        "returned then approved": "a déjà été renvoyée (par Coordination",
+        "self-approval": "CDP SA a soumis la mise à jour",
+        "return without note": "demande une note",
+        "blank note": "demande une note",
+    }[case]
+    if case == "approved twice":
+        assert run("review", PLAN, update_id, "--approve", "--by", "Coordination")[0] == 0
+    if case == "returned then approved":
+        assert run("review", PLAN, update_id, "--return", "à corriger", "--by", "Coordination")[0] == 0
+    with open_store("sqlite:actionplan.db") as store:
+        before = (store.export().events, store.updates(PLAN))
+    args = {
+        "unknown": ("u-000000000000", "--approve", "--by", "Coordination"),
+        "approved twice": (update_id, "--approve", "--by", "Luc"),
+        "returned then approved": (update_id, "--approve", "--by", "Luc"),
+        "self-approval": (update_id, "--approve", "--by", "CDP SA"),
+        "return without note": (update_id, "--return", "", "--by", "Coordination"),
+        "blank note": (update_id, "--return", "   ", "--by", "Coordination"),
+    }[case]
+    code, _, err = run("review", PLAN, *args)
+    assert code == 2 and expected in err, err
+    with open_store("sqlite:actionplan.db") as store:
+        assert (store.export().events, store.updates(PLAN)) == before
+
+
+def test_a_decision_needs_an_id_and_only_one_decision(run, examples, tmp_path):
+    reviewed_plan(examples, tmp_path)
+    run("save", f"{PLAN}.yaml")
+    code, _, err = run("review", PLAN, "--approve")
+    assert code == 2 and "donnez son ID" in err
+    code, _, err = run("review", PLAN, "u-000000000000")
+    assert code == 2 and "--approve, ou --return" in err
+    code, _, err = run("review", PLAN, "u-000000000000", "--approve", "--return", "non")
+    assert code == 2 and "une seule des deux" in err
+    code, _, err = run("review", "plan-inconnu")
+    assert code == 2 and "plan-inconnu" in err
+
+
+def test_without_a_review_policy_track_counts_at_once(run, examples, tmp_path):
+    shutil.copy(examples / f"{PLAN}.yaml", tmp_path / f"{PLAN}.yaml")
+    run("save", f"{PLAN}.yaml")
+    code, out, _ = run("track", PLAN, INDICATOR, "3", "--date", "2026-11-20")
+    assert code == 0 and "révision" not in out
+    with open_store("sqlite:actionplan.db") as store:
+        assert value_of(store, INDICATOR) == 3
+    assert "Aucune mise à jour" in run("review", PLAN)[1]
+
+
+def test_reports_show_the_pending_updates_apart(run, examples, tmp_path):
+    reviewed_plan(examples, tmp_path)
+    run("save", f"{PLAN}.yaml")
+    run("track", PLAN, INDICATOR, "3", "--date", "2026-11-20", "--note", "<b>trois</b>", "--by", "CDP SA")
+    code, markdown, _ = run("report", PLAN, "-f", "markdown", "-o", "-", "--as-of", "2026-12-01")
+    assert code == 0
+    section = markdown.split("## Mises à jour en attente de révision", 1)[1].split("\n## ", 1)[0]
+    assert "| 4 rencontres | Tenue des rencontres | 3 rencontres | 20 novembre 2026 | CDP SA |" in section
+    assert "<b>" not in section  # plan and partner text is escaped
+    assert run("report", PLAN, "-f", "html", "-o", "r.html", "--as-of", "2026-12-01")[0] == 0
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'id="pending"' in html and "CDP SA" in html and "&lt;b&gt;trois&lt;/b&gt;" in html
+    # the overview counts only what counts: the submitted 3 is not in the indicator's value
+    assert "Mises à jour en attente" not in run("report", f"{PLAN}.yaml", "-f", "markdown", "-o", "-")[1]
