@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import attrs
 
 from ..errors import ActionplanError, Issue, ValidationError
+from ..i18n import Message, Verbatim, t
 from ..model.base import fold, is_valid_id, slugify
 from ..model.territory import LEVELS, Gazetteer, Territory
 
@@ -71,9 +72,7 @@ def parse_columns(text: str | None) -> dict[str, str]:
         field, sep, header = part.partition("=")
         field, header = field.strip().lower(), header.strip()
         if not sep or not header or field not in FIELDS:
-            raise ActionplanError(
-                f"--columns: expected FIELD=HEADER with FIELD among {', '.join(FIELDS)}, found {part!r}",
-                fr=f"--columns : attendu CHAMP=EN-TÊTE, CHAMP parmi {', '.join(FIELDS)}, trouvé {part!r}")
+            raise ActionplanError(Message("territories.table.bad_columns", fields=", ".join(FIELDS), found=repr(part)))
         mapping[field] = header
     return mapping
 
@@ -84,15 +83,13 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
     try:
         return data.decode(codec)
     except LookupError:
-        raise ActionplanError(f"{source}: unknown encoding {encoding!r}",
-                              fr=f"{source} : encodage inconnu {encoding!r}") from None
+        raise ActionplanError(Message("territories.table.unknown_encoding", source=source,
+                                      encoding=repr(encoding))) from None
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise ActionplanError(
-            f"{source}: line {line}: not {encoding} text (byte {data[exc.start]:#04x}); "
-            "an export from Excel is often --encoding cp1252",
-            fr=f"{source} : ligne {line} : ce n'est pas du texte {encoding} (octet {data[exc.start]:#04x}) ; "
-               "un export d'Excel est souvent en --encoding cp1252") from None
+        byte = format(data[exc.start], "#04x")
+        raise ActionplanError(Message("territories.table.not_text", source=source, line=line, encoding=encoding,
+                                      byte=byte)) from None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -112,27 +109,27 @@ def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         yield reader.line_num, [cell.strip() for cell in cells]
 
 
-def _issue(line: int, field: str, message: str, expected: str | None = None, found: str | None = None,
-           fr: str | None = None, expected_fr: str | None = None, hint: str | None = None,
-           hint_fr: str | None = None) -> Issue:
-    """An issue of row ``line``; ``translations`` carries the French message and, under
-    ``"fr.expected"``, the French of ``expected`` (see :func:`issue_in`)."""
-    translations = {"fr": fr} if fr else {}
-    if expected_fr:
-        translations["fr.expected"] = expected_fr
-    if hint_fr:
-        translations["fr.hint"] = hint_fr
-    return Issue(f"line {line}, {field}" if field else f"line {line}", message, expected=expected, found=found,
-                 hint=hint, translations=translations)
+_ROW_PATH = re.compile(r"line (\d+)(?:, (\w+))?")
+
+
+def _issue(line: int, field: str, message: Message, expected: Message | None = None,
+           found: str | Message | None = None, hint: Message | None = None) -> Issue:
+    """An issue of row ``line`` (path ``line 4, parent``: :func:`issue_in` words it in the reader's language).
+
+    ``found`` as a string is the table's own text, shown as written."""
+    return Issue(f"line {line}, {field}" if field else f"line {line}", message, expected=expected,
+                 found=Verbatim(found) if isinstance(found, str) else found, hint=hint)
 
 
 def issue_in(issue: Issue, lang: str) -> str:
     """A table's issue as one line in ``lang``: « ligne 4, parent : territoire parent inconnu; attendu : … »."""
-    if lang != "fr":
-        return str(issue)
-    return attrs.evolve(issue, path=re.sub(r"^line ", "ligne ", issue.path),
-                        expected=issue.translations.get("fr.expected", issue.expected),
-                        hint=issue.translations.get("fr.hint", issue.hint)).render("fr")
+    match = _ROW_PATH.fullmatch(issue.path)
+    if match is None:
+        return issue.render(lang)
+    line, field = int(match.group(1)), match.group(2)
+    path = (t("territories.table.row_field", lang, line=line, field=field) if field
+            else t("territories.table.row", lang, line=line))
+    return attrs.evolve(issue, path=path).render(lang)
 
 
 def _header_index(header: Sequence[str], options: TableOptions, line: int) -> tuple[dict[str, int], list[Issue]]:
@@ -146,16 +143,18 @@ def _header_index(header: Sequence[str], options: TableOptions, line: int) -> tu
         if position is not None:
             index[field] = position
         elif wanted:
-            issues.append(_issue(line, "", f"no column {wanted!r} (mapped to {field})",
-                                 expected=f"a column {wanted!r}", found=", ".join(header) or "no header",
-                                 fr=f"aucune colonne {wanted!r} (associée à {field})",
-                                 expected_fr=f"une colonne {wanted!r}"))
+            issues.append(_issue(line, "", Message("territories.table.no_mapped_column", column=repr(wanted), field=field),
+                                 expected=Message("territories.table.mapped_column_expected", column=repr(wanted)),
+                                 found=_header_found(header)))
     if "name" not in index and not issues:
-        issues.append(_issue(line, "", "no column for the names", expected="a column 'name' (or --columns name=…)",
-                             found=", ".join(header) or "no header",
-                             fr="aucune colonne pour les noms", expected_fr="une colonne « name » ou « nom » "
-                                                                           "(ou --columns name=…)"))
+        issues.append(_issue(line, "", Message("territories.table.no_name_column"),
+                             expected=Message("territories.table.name_column_expected"), found=_header_found(header)))
     return index, issues
+
+
+def _header_found(header: Sequence[str]) -> Message:
+    """The header row as found: its cells as written, or « aucun en-tête »."""
+    return Verbatim(", ".join(header)) if header else Message("territories.table.no_header")
 
 
 def _level(value: str | None) -> str | None:
@@ -177,39 +176,40 @@ def read_table(data: bytes, source: str, gazetteer: Gazetteer | None = None, opt
     text = decode(data, source, encoding)
     rows = list(_rows(text, sniff_delimiter(text)))
     if not rows:
-        raise ValidationError([Issue("line 1", "empty table", expected="a header row and one row per territory",
-                                     found="nothing", translations={"fr": "tableau vide"})], source)
+        raise ValidationError([Issue("line 1", Message("territories.table.empty"),
+                                     expected=Message("territories.table.empty_expected"),
+                                     found=Message("territories.table.nothing"))], source)
     if len(rows) > MAX_ROWS + 1:
-        raise ValidationError([Issue(f"line {rows[MAX_ROWS + 1][0]}", "too many rows",
-                                     expected=f"at most {MAX_ROWS}", found=str(len(rows) - 1),
-                                     translations={"fr": "trop de lignes"})], source)
+        raise ValidationError([Issue(f"line {rows[MAX_ROWS + 1][0]}", Message("territories.table.too_many_rows"),
+                                     expected=Message("territories.table.at_most", limit=MAX_ROWS),
+                                     found=Verbatim(str(len(rows) - 1)))], source)
     (header_line, header), body = rows[0], rows[1:]
     index, issues = _header_index(header, options, header_line)
     if issues:
         raise ValidationError(issues, source)
     default_level = _level(options.level) if options.level else None
     if options.level and default_level is None:
-        raise ActionplanError(f"--level: expected one of {', '.join(LEVELS)}, found {options.level!r}",
-                              fr=f"--level : attendu l'un de {', '.join(LEVELS)}, trouvé {options.level!r}")
+        raise ActionplanError(Message("territories.table.bad_level_option", levels=", ".join(LEVELS),
+                                      found=repr(options.level)))
     drafts: list[tuple[int, dict[str, str | None]]] = []
     for line, cells in body:
         values = {field: (cells[i] if i < len(cells) else "") or None for field, i in index.items()}
         level_text = values.get("level")
         level = _level(level_text) or (None if level_text else default_level) or (None if level_text else "other")
         if level is None:
-            issues.append(_issue(line, "level", "unknown level", expected=", ".join(LEVELS), found=repr(level_text),
-                                 fr="niveau inconnu", expected_fr=", ".join(LEVELS) + ", municipalité, MRC, région"))
+            issues.append(_issue(line, "level", Message("territories.table.unknown_level"),
+                                 expected=Message("territories.table.levels_expected", levels=", ".join(LEVELS)),
+                                 found=repr(level_text)))
             continue
         name = values.get("name")
         if not name:
-            issues.append(_issue(line, "name", "a territory has a name", expected="a name", found="''",
-                                 fr="un territoire a un nom", expected_fr="un nom"))
+            issues.append(_issue(line, "name", Message("territories.table.no_name"),
+                                 expected=Message("territories.table.name_expected"), found="''"))
             continue
         territory_id = values.get("id") or f"{ID_PREFIXES[level]}:{slugify(name, 80)}"
         if not is_valid_id(territory_id):
-            issues.append(_issue(line, "id", "invalid id", expected="letters, digits, '-', ':' or '.' (mun:magog)",
-                                 found=repr(territory_id), fr="identifiant invalide",
-                                 expected_fr="des lettres, chiffres, « - », « : » ou « . » (mun:magog)"))
+            issues.append(_issue(line, "id", Message("territories.table.invalid_id"),
+                                 expected=Message("territories.table.id_expected"), found=repr(territory_id)))
             continue
         drafts.append((line, {"id": territory_id, "name": name, "level": level,
                               "parent": values.get("parent") or options.parent, "code": values.get("code")}))
@@ -219,10 +219,8 @@ def read_table(data: bytes, source: str, gazetteer: Gazetteer | None = None, opt
         first = seen.setdefault(str(draft["id"]), line)
         if first != line:
             duplicates.add(line)
-            issues.append(_issue(line, "id", f"id already used at line {first}", found=repr(draft["id"]),
-                                 fr=f"identifiant déjà utilisé à la ligne {first}",
-                                 expected="one row per territory (names alike need an id column)",
-                                 expected_fr="une ligne par territoire (des noms semblables demandent une colonne id)"))
+            issues.append(_issue(line, "id", Message("territories.table.duplicate_id", line=first),
+                                 expected=Message("territories.table.duplicate_id_expected"), found=repr(draft["id"])))
     trust_ids = gazetteer is None
     known = gazetteer if gazetteer is not None else Gazetteer()
     reserved = installed if installed is not None else known
@@ -239,34 +237,27 @@ def read_table(data: bytes, source: str, gazetteer: Gazetteer | None = None, opt
             if resolved is None and trust_ids and is_valid_id(parent) and ":" in parent:
                 resolved = parent
             if resolved is None:
-                issues.append(_issue(line, "parent", "unknown parent territory",
-                                     expected="an id or a name of the gazetteer or of this table",
-                                     found=repr(parent), fr="territoire parent inconnu",
-                                     expected_fr="un identifiant ou un nom du répertoire ou de ce tableau",
-                                     hint="see « actionplan territories list »",
-                                     hint_fr="voir « actionplan territories list »"))
+                issues.append(_issue(line, "parent", Message("territories.table.unknown_parent"),
+                                     expected=Message("territories.table.parent_expected"), found=repr(parent),
+                                     hint=Message("territories.table.parent_hint")))
                 continue
             if isinstance(resolved, list):
-                issues.append(_issue(line, "parent", "ambiguous parent name", expected="one of " + ", ".join(resolved),
-                                     found=repr(parent), fr="nom de parent ambigu",
-                                     expected_fr="l'un de " + ", ".join(resolved)))
+                issues.append(_issue(line, "parent", Message("territories.table.ambiguous_parent"),
+                                     expected=Message("territories.table.one_of", ids=", ".join(resolved)),
+                                     found=repr(parent)))
                 continue
             if resolved == draft["id"]:
-                issues.append(_issue(line, "parent", "a territory is not its own parent", found=repr(parent),
-                                     fr="un territoire n'est pas son propre parent"))
+                issues.append(_issue(line, "parent", Message("territories.table.own_parent"), found=repr(parent)))
                 continue
             draft["parent"] = resolved
         # draft is a dict[str, object] filled from the CSV row, whose keys and value types were checked above
         territory = Territory(**draft)  # type: ignore[arg-type]
         existing = reserved.get(territory.id)
         if existing is not None and existing != territory:
-            issues.append(_issue(line, "id", "the gazetteer already has this id for another territory",
-                                 expected=f"a new id, or the same definition as {existing.name!r} "
-                                          f"({existing.level}, parent {existing.parent})",
-                                 found=repr(territory.id), fr="le répertoire a déjà cet identifiant pour un autre "
-                                                              "territoire",
-                                 expected_fr=f"un nouvel identifiant, ou la même définition que {existing.name!r} "
-                                             f"({existing.level}, parent {existing.parent})"))
+            issues.append(_issue(line, "id", Message("territories.table.id_taken"),
+                                 expected=Message("territories.table.id_taken_expected", name=repr(existing.name),
+                                                  level=existing.level, parent=existing.parent),
+                                 found=repr(territory.id)))
             continue
         result.append(territory)
     if issues:

@@ -44,8 +44,8 @@ def blocks_from_docx(raw: bytes, ctx: ImportContext) -> list[Block]:
         document = docx.Document(io.BytesIO(raw))
         body = document.element.body
     except Exception as exc:  # noqa: BLE001 - any failure of the parser on untrusted input is a user error
-        raise SourceError(ctx.source, ctx.say(f"document Word illisible ({type(exc).__name__}: {exc})",
-                                              f"unreadable Word document ({type(exc).__name__}: {exc})")) from None
+        error = f"{type(exc).__name__}: {exc}"
+        raise SourceError(ctx.source, ctx.t("word.docx.unreadable", error=error)) from None
     reader = _BodyReader(ctx)
     reader.read(body)
     return reader.blocks
@@ -65,7 +65,7 @@ class _BodyReader:
                 self.paragraphs += 1
                 text = paragraph_text(child)
                 if text.strip():
-                    where = self.ctx.say(f"paragraphe {self.paragraphs}", f"paragraph {self.paragraphs}")
+                    where = self.ctx.t("word.docx.paragraph", number=self.paragraphs)
                     self.blocks.append(Paragraph(text.strip(), where))
             elif tag == f"{W}tbl":
                 self.tables += 1
@@ -79,9 +79,9 @@ class _BodyReader:
         number = self.tables
         rows = []
         for index, tr in enumerate(_rows(table), start=1):
-            where = self.ctx.say(f"tableau {number}, rangée {index}", f"table {number}, row {index}")
+            where = self.ctx.t("word.docx.table_row", table=number, row=index)
             rows.append(Row(tuple(_row_cells(tr)), where))
-        return Table(tuple(rows), self.ctx.say(f"tableau {number}", f"table {number}"))
+        return Table(tuple(rows), self.ctx.t("word.docx.table", table=number))
 
 
 def _rows(table):

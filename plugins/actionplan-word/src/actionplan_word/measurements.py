@@ -25,9 +25,11 @@ from actionplan.api import (
     ImportContext,
     Importer,
     ImportResult,
+    N_,
     Issue,
     SourceError,
     ValidationError,
+    Verbatim,
     fold,
     french_date,
     resolve_territory,
@@ -60,16 +62,15 @@ _FRACTION = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*/\s*(\d+(?:[.,]\d+)?)\s*$")
 
 def read_xlsx_measurements(raw: bytes, ctx: ImportContext) -> ImportResult:
     if ctx.plan is None:
-        raise SourceError(ctx.source, ctx.say("les mesures se lisent pour un plan : donner --plan",
-                                              "measurements are read for a plan: give --plan"))
+        raise SourceError(ctx.source, ctx.t("word.xlsx.plan_needed"))
     check_package(raw, ctx, required="xl/workbook.xml", kind="Excel")
     import openpyxl
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input is a user error
-        raise SourceError(ctx.source, ctx.say(f"classeur Excel illisible ({type(exc).__name__}: {exc})",
-                                              f"unreadable Excel workbook ({type(exc).__name__}: {exc})")) from None
+        error = f"{type(exc).__name__}: {exc}"
+        raise SourceError(ctx.source, ctx.t("word.xlsx.unreadable", error=error)) from None
     try:
         sheet = _sheet(workbook, ctx)
         rows = _limited_rows(sheet, ctx)
@@ -83,7 +84,7 @@ def _sheet(workbook, ctx: ImportContext):
     if not name:
         return workbook.worksheets[0]
     if name not in workbook.sheetnames:
-        raise SourceError(ctx.source, ctx.say(f"pas de feuille {name!r}", f"no sheet {name!r}"),
+        raise SourceError(ctx.source, ctx.t("word.xlsx.no_sheet", sheet=repr(name)),
                           expected=", ".join(workbook.sheetnames))
     return workbook[name]
 
@@ -92,7 +93,7 @@ def _limited_rows(sheet, ctx: ImportContext) -> list[tuple[int, tuple]]:
     rows = []
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         if number > MAX_ROWS:
-            raise SourceError(ctx.source, ctx.say(f"plus de {MAX_ROWS} lignes : refusé", f"more than {MAX_ROWS} rows: refused"))
+            raise SourceError(ctx.source, ctx.t("word.xlsx.too_many_rows", limit=MAX_ROWS))
         rows.append((number, tuple(values)))
     return rows
 
@@ -100,7 +101,7 @@ def _limited_rows(sheet, ctx: ImportContext) -> list[tuple[int, tuple]]:
 class _SheetReader:
     def __init__(self, ctx: ImportContext, sheet: str):
         self.ctx = ctx
-        self.say = ctx.say
+        self.t = ctx.t
         self.sheet = sheet
         self.plan = ctx.plan
         self.indicators = {i.id: i for *_, i in self.plan.iter_indicators()}
@@ -108,23 +109,23 @@ class _SheetReader:
 
     def where(self, row: int, column: int | None = None) -> str:
         if column is None:
-            return self.say(f"feuille {self.sheet}, ligne {row}", f"sheet {self.sheet}, row {row}")
+            return self.t("word.xlsx.sheet_row", sheet=self.sheet, row=row)
         from openpyxl.utils import get_column_letter
 
-        letter = get_column_letter(column + 1)
-        return self.say(f"feuille {self.sheet}, ligne {row}, colonne {letter}",
-                        f"sheet {self.sheet}, row {row}, column {letter}")
+        return self.t("word.xlsx.sheet_row_column", sheet=self.sheet, row=row, column=get_column_letter(column + 1))
 
-    def error(self, row: int, column: int | None, message_fr: str, message_en: str, *, expected: str | None = None,
-              found: Any = None) -> None:
-        self.issues.append(Issue(self.where(row, column), self.say(message_fr, message_en), expected=expected,
-                                 found=None if found is None else repr(found)))
+    def error(self, row: int, column: int | None, code: str, *, expected: str | None = None, found: Any = None,
+              **params: Any) -> None:
+        """An issue of the cell at ``row``, ``column``: ``code`` (the plugin's catalogue) says what is wrong."""
+        self.issues.append(Issue(self.where(row, column), self.t(code, **params),
+                                 expected=None if expected is None else Verbatim(expected),
+                                 found=None if found is None else Verbatim(repr(found))))
 
     def read(self, rows: list[tuple[int, tuple]]) -> ImportResult:
         filled = [(n, values) for n, values in rows if any(_present(v) for v in values)]
         if not filled:
-            raise SourceError(self.ctx.source, self.say("feuille vide", "empty sheet"),
-                              location=self.say(f"feuille {self.sheet}", f"sheet {self.sheet}"))
+            raise SourceError(self.ctx.source, self.t("word.xlsx.empty_sheet"),
+                              location=self.t("word.xlsx.sheet", sheet=self.sheet))
         position = next((i for i, (_, values) in enumerate(filled[:10]) if self._looks_like_header(values)), 0)
         header_row, header = filled[position]
         columns = self._columns(header_row, header)
@@ -136,7 +137,7 @@ class _SheetReader:
         if self.issues:
             raise ValidationError(self.issues, self.ctx.source)
         if not measurements:
-            raise SourceError(self.ctx.source, self.say("aucune mesure sous l'en-tête", "no measurement below the header"),
+            raise SourceError(self.ctx.source, self.t("word.xlsx.no_measurement"),
                               location=self.where(header_row))
         return ImportResult({"plan": self.plan.id, "measurements": measurements})
 
@@ -157,14 +158,13 @@ class _SheetReader:
         if not any(name in found for name in ("value", "numerator", "level", "done", "territories")):
             missing.append("value")
         if missing:
-            names = {"indicator": "indicateur", "date": "date", "value": "valeur"}
-            raise SourceError(self.ctx.source, self.say("en-tête incomplet", "incomplete header"),
-                              location=self.where(number),
-                              expected=self.say("les colonnes indicateur | date | valeur | note",
-                                                "the columns indicator | date | value | note"),
-                              found=" | ".join(str(v) for v in header if _present(v)) + self.say(
-                                  f" (manque : {', '.join(names[m] for m in missing)})",
-                                  f" (missing: {', '.join(missing)})"))
+            names = {"indicator": N_("word.xlsx.column.indicator"), "date": N_("word.xlsx.column.date"),
+                     "value": N_("word.xlsx.column.value")}
+            raise SourceError(self.ctx.source, self.t("word.xlsx.incomplete_header"),
+                              location=self.where(number), expected=self.t("word.xlsx.columns_expected"),
+                              found=self.t("word.xlsx.header_missing",
+                                           header=" | ".join(str(v) for v in header if _present(v)),
+                                           missing=", ".join(self.t(names[m]) for m in missing)))
         return found
 
     def _cell(self, values: tuple, columns: dict[str, int], name: str) -> Any:
@@ -182,18 +182,16 @@ class _SheetReader:
         indicator_id = self._cell(values, columns, "indicator")
         indicator = None
         if indicator_id is None:
-            self.error(number, columns["indicator"], "indicateur manquant", "missing indicator",
-                       expected=self.say("l'id d'un indicateur du plan", "the id of an indicator of the plan"))
+            self.error(number, columns["indicator"], N_("word.xlsx.missing_indicator"),
+                       expected=self.t("word.xlsx.indicator_expected"))
         else:
             indicator_id = str(indicator_id)
             indicator = self.indicators.get(indicator_id)
             if indicator is None:
                 close = difflib.get_close_matches(indicator_id, list(self.indicators), n=1)
                 self.issues.append(Issue(self.where(number, columns["indicator"]),
-                                         self.say("indicateur inconnu du plan", "unknown indicator of the plan"),
-                                         found=repr(indicator_id),
-                                         hint=self.say(f"vouliez-vous dire {close[0]!r} ?", f"did you mean {close[0]!r}?")
-                                         if close else None))
+                                         self.t("word.xlsx.unknown_indicator"), found=Verbatim(repr(indicator_id)),
+                                         hint=self.t("word.xlsx.did_you_mean", close=repr(close[0])) if close else None))
         day = self._date(number, columns, values)
         measurement: dict[str, Any] = {"date": day, "indicator": indicator_id}
         if indicator is not None:
@@ -226,10 +224,9 @@ class _SheetReader:
             written = french_date(value)
             if written:
                 return written
-        self.error(number, columns["date"], "date illisible" if value is not None else "date manquante",
-                   "unreadable date" if value is not None else "missing date",
-                   expected=self.say("une date (2026-03-31, 31/03/2026 ou 31 mars 2026)",
-                                     "a date (2026-03-31, 31/03/2026 or 31 mars 2026)"), found=value)
+        self.error(number, columns["date"],
+                   N_("word.xlsx.unreadable_date") if value is not None else N_("word.xlsx.missing_date"),
+                   expected=self.t("word.xlsx.date_expected"), found=value)
         return None
 
     def _value(self, number: int, columns: dict[str, int], values: tuple, indicator) -> dict:
@@ -244,9 +241,8 @@ class _SheetReader:
             matched = next((s for s in scale if isinstance(level, str) and fold(s) == fold(level)), None)
             if matched:
                 return {"level": matched}
-            self.error(number, columns.get("level", column), f"niveau attendu pour l'indicateur qualitatif {indicator.id}",
-                       f"a level is expected for qualitative indicator {indicator.id}", expected=" | ".join(scale),
-                       found=level)
+            self.error(number, columns.get("level", column), N_("word.xlsx.level_expected"),
+                       expected=" | ".join(scale), found=level, indicator=indicator.id)
             return {}
         if kind in ("deliverable", "milestone"):
             done = self._cell(values, columns, "done")
@@ -258,15 +254,14 @@ class _SheetReader:
                 return {"done": True}
             if text in _FALSE:
                 return {"done": False}
-            self.error(number, columns.get("done", column), f"« oui » ou « non » attendu pour {indicator.id}",
-                       f"« yes » or « no » expected for {indicator.id}", expected="oui | non", found=done)
+            self.error(number, columns.get("done", column), N_("word.xlsx.yes_no_expected"), expected="oui | non",
+                       found=done, indicator=indicator.id)
             return {}
         if kind == "coverage":
             listed = self._cell(values, columns, "territories") or value
             if not isinstance(listed, str):
-                self.error(number, columns.get("territories", column), "territoires couverts attendus",
-                           "covered territories expected", expected="mrc:roussillon, mrc:les-maskoutains…",
-                           found=listed)
+                self.error(number, columns.get("territories", column), N_("word.xlsx.territories_expected"),
+                           expected="mrc:roussillon, mrc:les-maskoutains…", found=listed)
                 return {}
             territories = [self._territory(number, columns.get("territories", column), part.strip())
                            for part in re.split(r"[,;]", listed) if part.strip()]
@@ -292,19 +287,18 @@ class _SheetReader:
         elif isinstance(value, str):
             result = _decimal(value)
         if result is None or not result.is_finite():
-            self.error(number, column, "nombre attendu", "a number is expected", expected="12, 12,5", found=value)
+            self.error(number, column, N_("word.xlsx.number_expected"), expected="12, 12,5", found=value)
             return None
         if result < 0 and not negative:
-            self.error(number, column, "un compte ne peut être négatif", "a count cannot be negative", found=value)
+            self.error(number, column, N_("word.xlsx.negative_count"), found=value)
             return None
         return result
 
     def _territory(self, number: int, column: int | None, value: str) -> str | None:
         territory = resolve_territory(value)
         if territory is None:
-            self.error(number, column, "territoire inconnu", "unknown territory",
-                       expected=self.say("un id (mrc:roussillon) ou un nom du répertoire",
-                                         "an id (mrc:roussillon) or a gazetteer name"), found=value)
+            self.error(number, column, N_("word.xlsx.unknown_territory"), expected=self.t("word.xlsx.territory_expected"),
+                       found=value)
         return territory
 
 

@@ -1,11 +1,22 @@
-"""The plugin module named by the ``actionplan`` entry point: registers the two importers."""
+"""The plugin module named by the ``actionplan`` entry point: registers the two importers and the catalogue."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import actionplan
+from actionplan.api import Catalogue
 
 from .docx_importer import DOCX_IMPORTER
 from .measurements import XLSX_MEASUREMENTS_IMPORTER
+
+#: The plugin's own message catalogue (``locale/<lang>/LC_MESSAGES/actionplan_word.po``).
+CATALOGUE = Catalogue("actionplan_word", Path(__file__).parent / "locale")
+
+
+@actionplan.hookimpl
+def actionplan_register_catalogues(register):
+    register(CATALOGUE)
 
 
 @actionplan.hookimpl

@@ -28,48 +28,36 @@ _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
 
 def check_package(raw: bytes, ctx: ImportContext, *, required: str, kind: str) -> zipfile.ZipFile:
     """The opened zip of an Office file of ``kind`` (« Word », « Excel »), checked; else :class:`SourceError`."""
-    say = ctx.say
     if raw.startswith(OLE_SIGNATURE):
-        raise SourceError(ctx.source, say(
-            f"fichier {kind} chiffré (protégé par mot de passe) ou ancien format (.doc/.xls) : l'enregistrer au format "
-            "récent (.docx/.xlsx) sans mot de passe",
-            f"an encrypted (password-protected) or legacy (.doc/.xls) {kind} file: save it in the current format "
-            "(.docx/.xlsx) without a password"))
+        raise SourceError(ctx.source, ctx.t("word.package.encrypted_or_legacy", kind=kind))
     if not raw.startswith(b"PK"):
-        raise SourceError(ctx.source, say(f"ce n'est pas un fichier {kind}", f"not a {kind} file"),
-                          expected=say("un paquet zip Office (.docx/.xlsx)", "an Office zip package (.docx/.xlsx)"),
-                          found=say(f"des données commençant par {raw[:8]!r}", f"data starting with {raw[:8]!r}"))
+        raise SourceError(ctx.source, ctx.t("word.package.not_office", kind=kind),
+                          expected=ctx.t("word.package.zip_expected"),
+                          found=ctx.t("word.package.data_starting", start=repr(raw[:8])))
     try:
         package = zipfile.ZipFile(io.BytesIO(raw))
         infos = package.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise SourceError(ctx.source, say(f"fichier {kind} endommagé ou tronqué ({exc})",
-                                          f"damaged or truncated {kind} file ({exc})")) from None
+        raise SourceError(ctx.source, ctx.t("word.package.damaged", kind=kind, error=str(exc))) from None
     if len(infos) > MAX_PARTS:
-        raise SourceError(ctx.source, say(f"{len(infos)} parties dans le paquet (limite {MAX_PARTS})",
-                                          f"{len(infos)} parts in the package (limit {MAX_PARTS})"))
+        raise SourceError(ctx.source, ctx.t("word.package.too_many_parts", count=len(infos), limit=MAX_PARTS))
     total = 0
     for info in infos:
-        where = say(f"partie {info.filename}", f"part {info.filename}")
+        where = ctx.t("word.package.part", name=info.filename)
         if info.flag_bits & 0x1:
-            raise SourceError(ctx.source, say("partie chiffrée", "encrypted part"), location=where)
+            raise SourceError(ctx.source, ctx.t("word.package.encrypted_part"), location=where)
         if info.file_size > MAX_PART_BYTES:
-            raise SourceError(ctx.source, say(
-                f"se décompresserait en {info.file_size} octets (limite {MAX_PART_BYTES}) : refusé",
-                f"would decompress to {info.file_size} bytes (limit {MAX_PART_BYTES}): refused"), location=where)
+            raise SourceError(ctx.source, ctx.t("word.package.too_big", size=info.file_size, limit=MAX_PART_BYTES),
+                              location=where)
         if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise SourceError(ctx.source, say(
-                f"taux de compression de {info.file_size // max(info.compress_size, 1)}:1 (bombe zip ?) : refusé",
-                f"compression ratio of {info.file_size // max(info.compress_size, 1)}:1 (a zip bomb?): refused"),
-                location=where)
+            raise SourceError(ctx.source, ctx.t("word.package.zip_bomb",
+                                                ratio=info.file_size // max(info.compress_size, 1)), location=where)
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
-        raise SourceError(ctx.source, say(f"se décompresserait en {total} octets (limite {MAX_TOTAL_BYTES}) : refusé",
-                                          f"would decompress to {total} bytes (limit {MAX_TOTAL_BYTES}): refused"))
+        raise SourceError(ctx.source, ctx.t("word.package.too_big", size=total, limit=MAX_TOTAL_BYTES))
     names = {info.filename for info in infos}
     if required not in names:
-        raise SourceError(ctx.source, say(f"ce n'est pas un fichier {kind} : la partie {required} manque",
-                                          f"not a {kind} file: part {required} is missing"))
+        raise SourceError(ctx.source, ctx.t("word.package.part_missing", kind=kind, part=required))
     for info in infos:
         if info.filename.endswith((".xml", ".rels")):
             _refuse_dtd(package, info, ctx)
@@ -77,14 +65,11 @@ def check_package(raw: bytes, ctx: ImportContext, *, required: str, kind: str) -
 
 
 def _refuse_dtd(package: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: ImportContext) -> None:
-    where = ctx.say(f"partie {info.filename}", f"part {info.filename}")
+    where = ctx.t("word.package.part", name=info.filename)
     try:
         with package.open(info) as handle:
             data = handle.read(MAX_PART_BYTES + 1)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise SourceError(ctx.source, ctx.say(f"partie illisible ({exc})", f"unreadable part ({exc})"),
-                          location=where) from None
+        raise SourceError(ctx.source, ctx.t("word.package.unreadable_part", error=str(exc)), location=where) from None
     if any(marker in data for marker in _DTD_MARKERS):
-        raise SourceError(ctx.source, ctx.say(
-            "déclaration XML <!DOCTYPE>/<!ENTITY> refusée (Office n'en écrit jamais ; risque d'entités piégées)",
-            "XML <!DOCTYPE>/<!ENTITY> declaration refused (Office never writes one; entity tricks)"), location=where)
+        raise SourceError(ctx.source, ctx.t("word.package.dtd"), location=where)
