@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import types
 from pathlib import Path
 
 import attrs
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from docblocks import worked_example
 
 import actionplan
@@ -23,8 +26,18 @@ def block(name: str) -> str:
 
 
 @pytest.fixture
-def doc_plugin(register_plugin):
+def doc_plugin(register_plugin, tmp_path):
+    """The guide's criteria module in ``tmp_path/my_program``, with its two catalogues compiled."""
+    package = tmp_path / "my_program"
+    for lang in ("fr", "en"):
+        folder = package / "locale" / lang / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        with io.StringIO(block(f"catalogue-{lang}")) as text:
+            catalog = read_po(text, locale=lang)
+        with (folder / "my_program.mo").open("wb") as mo:
+            write_mo(mo, catalog)
     module = types.ModuleType("my_program_criteria")
+    module.__file__ = str(package / "criteria.py")
     exec(compile(block("plugin"), "docs/grants.md (plugin)", "exec"), module.__dict__)
     register_plugin(module, name="my_program")
     return module

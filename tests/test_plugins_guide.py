@@ -10,6 +10,7 @@ import types
 from pathlib import Path
 
 import pytest
+from babel.messages.frontend import CommandLineInterface
 from click.testing import CliRunner
 from docblocks import worked_example
 from test_public_surface import private_uses
@@ -30,6 +31,15 @@ def block(name: str) -> str:
 def guide_dir(local_plugins):
     """The files the guide's commands name: the plugin, a program using it, applications, a plan."""
     (local_plugins / "my_round_table.py").write_text(block("plugin"), encoding="utf-8")
+    for name in ("catalogue-fr", "catalogue-en"):
+        text = block(name)
+        path = local_plugins / text.splitlines()[0].removeprefix("# ")
+        path.parent.mkdir(parents=True)
+        path.write_text(text, encoding="utf-8")
+    words = shlex.split(block("compile"))
+    assert words[0] == "pybabel"
+    assert CommandLineInterface().run(words) in (0, None)
+    assert (local_plugins / "locale" / "fr" / "LC_MESSAGES" / "my_round_table.mo").is_file()
     program = (EXAMPLES / "alliance-maskoutains-2019-2023.yaml").read_text(encoding="utf-8")
     snippet = block("program")
     head = snippet.splitlines(keepends=True)[0]
@@ -81,6 +91,14 @@ def test_the_guide_commands_run_and_print_what_the_guide_shows(guide_dir, monkey
     assert late[0].startswith("Concertation Horizon — Plan d'action 2026 — Situation au ")
     assert 1 < len(late) <= 6 and all(line.startswith("- [") for line in late[1:])
     assert re.search(r"│ late +│ \.txt", formats), formats
+
+
+def test_the_guide_criterion_speaks_english_from_its_catalogue(guide_dir):
+    result = CliRunner().invoke(make_cli(), ["--lang", "en", "--plugin", "my_round_table", "grants", "check",
+                                             "program.yaml", "demandes.yaml"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "✓ Short title: title of 28 characters (maximum 40)" in result.output
+    assert "→ shorten the title by 7 characters" in result.output
 
 
 def test_the_guide_report_is_in_english_too(guide_dir):

@@ -31,6 +31,7 @@ modules keep a private exception that never leaves them: the schedule parser's
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -46,7 +47,7 @@ class ActionplanError(CarriesMessage, Exception):
     (``docs/i18n.md``); a text that is not a code is shown as written in every language
     (a plugin without a catalogue). ``str()`` is English; ``message(lang)`` is the text in
     ``lang`` (the command line's language by default). ``fr=`` (a French text beside an
-    English one) is the older way and is kept for plugins written before the catalogues.
+    English one) is the older way, deprecated: it warns and goes in the next release.
     """
 
     exit_code = 2
@@ -57,6 +58,10 @@ class ActionplanError(CarriesMessage, Exception):
         self.msg: Message = (Message(message, **params) if params and isinstance(message, str)
                               else as_message(message))
         self.translations = {"fr": fr} if fr else {}
+        if fr is not None:
+            warnings.warn("ActionplanError(..., fr=...) is deprecated: give a catalogue Message "
+                          "(ActionplanError(Message(code, **params)), docs/i18n.md); fr= is removed in the next release",
+                          DeprecationWarning, stacklevel=2)
         super().__init__(str(self.msg), *args)
 
     def _message_value(self) -> Message:
@@ -95,8 +100,15 @@ class Issue(CarriesMessage):
     found_text: Message | None = attrs.field(default=None, converter=optional_message, alias="found")
     hint_text: Message | None = attrs.field(default=None, converter=optional_message, alias="hint")
     severity: str = "error"  # "error" or "warning"
-    #: The message in other languages, for issues written before the catalogues (``{"fr": "…"}``).
+    #: Deprecated: the message in other languages, for issues written before the catalogues
+    #: (``{"fr": "…"}``); give a catalogue :class:`~actionplan.i18n.Message` instead.
     translations: dict[str, str] = attrs.field(factory=dict, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.translations:
+            warnings.warn("Issue(..., translations=...) is deprecated: give a catalogue Message "
+                          "(Issue(path, Message(code, **params)), docs/i18n.md); translations= is removed in the "
+                          "next release", DeprecationWarning, stacklevel=3)
 
     @property
     def message(self) -> str:

@@ -189,7 +189,7 @@ def actionplan_register_criteria(register: Callable[[Criterion | type[Criterion]
     each application's deposit date), and ``evaluate(application, prepared, ctx)``
     returning a :class:`~actionplan.grants.criteria.Verdict`: ``passed``, machine-readable
     ``facts``, a reason and, on failure, what would make it pass, in the reader's
-    language (``Message``\ s in the verdict, or written later by ``explain(verdict, ctx,
+    language (``Message`` objects in the verdict, or written later by ``explain(verdict, ctx,
     lang)``). ``Text(fr, en)`` in their place is deprecated and goes in the next release.
     Optional: ``check(params, ctx)`` yields issues about the parameters (paths relative
     to ``params``), ``prepare(values, ctx)`` precomputes once per set of values in force.

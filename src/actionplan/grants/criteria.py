@@ -45,7 +45,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class _Bilingual(Verbatim):
-    """A French and an English text held side by side (the wording before the catalogues)."""
+    """A French and an English text held side by side: the body of the deprecated shims
+    (:class:`Text` and ``refuse(fr, en)``), removed with them in the next release."""
 
     __slots__ = ()
 
@@ -116,12 +117,7 @@ def refuse(message: Message | str, en: str | None = None, /) -> GrantRefusal:
         return GrantRefusal(as_message(message))
     warnings.warn("refuse(fr, en) is deprecated: give a catalogue Message (refuse(Message(code, **params))); "
                   "the two-text form is removed in the next release", DeprecationWarning, stacklevel=2)
-    return _refusal(str(message), en)
-
-
-def _refusal(fr: str, en: str) -> GrantRefusal:
-    """A refusal worded in French and English (the ledger's and the chain's own wording)."""
-    return GrantRefusal(_Bilingual(fr, en))
+    return GrantRefusal(_Bilingual(str(message), en))
 
 
 class Verdict(NamedTuple):

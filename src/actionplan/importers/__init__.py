@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import warnings
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -63,7 +64,10 @@ class ImportContext:
         return t(code, self.lang, **params)
 
     def say(self, fr: str, en: str) -> str:
-        """The French or English text, by the context's language (older wording: prefer :meth:`t`)."""
+        """Deprecated: the French or English text, by the context's language; use :meth:`t` with a code."""
+        warnings.warn("ImportContext.say(fr, en) is deprecated: use ctx.t(code, **params) with a code of the "
+                      "plugin's catalogue (docs/i18n.md); say is removed in the next release",
+                      DeprecationWarning, stacklevel=2)
         return en if self.lang == "en" else fr
 
 

@@ -210,7 +210,6 @@ class LayoutReader:
     def __init__(self, blocks: Sequence[Block], ctx: ImportContext):
         self.blocks = list(blocks)
         self.ctx = ctx
-        self.say = ctx.say
         self.t = ctx.t
         self.vocabulary = Vocabulary.learn(self._all_texts())
         self.unplaced: list[Issue] = []
