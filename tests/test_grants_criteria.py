@@ -225,8 +225,8 @@ def test_without_a_deposit_date_the_default_day_is_used():
      "program.criteria[0].params.minimum.values[1].from: dates must increase from one value to the next; "
      "expected a date after 2021-04-01, found 2020-04-01"),
     ("{minimum: {values: [{start: 2021-04-01, value: 2}]}}",
-     "program.criteria[0].params.minimum.values[0]: a dated value has exactly the keys 'from' and 'value'; "
-     "expected {from: YYYY-MM-DD, value: …}, found ['start', 'value']"),
+     "program.criteria[0].params.minimum.values[0]: a dated value has the keys 'from' and 'value', and may have "
+     "'until'; expected {from: YYYY-MM-DD, until: YYYY-MM-DD (optional), value: …}, found ['start', 'value']"),
     ("{minimum: {values: [{from: avril, value: 2}]}}",
      "program.criteria[0].params.minimum.values[0].from: wrong type; expected a date (YYYY-MM-DD), found text 'avril'"),
     ("{minimum: {values: [{from: 2021-04-01, value: x}]}}",

@@ -3,6 +3,7 @@
     actionplan grants check PROGRAM APPLICATIONS [--format text|json] [--lang en]
     actionplan grants ledger PROGRAM [APPLICATIONS] [--as-of DATE] [--format text|json]
     actionplan grants pending PROGRAM [APPLICATIONS] [--as-of DATE]
+    actionplan grants explain PROGRAM APPLICATIONS ID [--format text|json] [--lang en]
 
 PROGRAM is a plan file carrying a ``program:`` section; APPLICATIONS a ``type: applications``
 document. Output is in French unless ``--lang en`` (here or before ``grants``).
@@ -131,6 +132,23 @@ def actionplan_register_commands(cli):
             document = load_applications(applications, plan, lang)
             render_check(plan, document, lang, fmt, as_of)
 
+    @grants.command("explain", help=N_("cli.grants.explain.help"))
+    @click.argument("program", type=click.Path(dir_okay=False))
+    @click.argument("applications", type=click.Path(dir_okay=False))
+    @click.argument("application_id", metavar="ID")
+    @_format_option
+    @_lang_option
+    @click.option("--as-of", callback=parse_date_option, default=None,
+                  help=N_("cli.grants.check.option.as_of"))
+    @click.pass_obj
+    def explain(state, program, applications, application_id, fmt, lang, as_of):
+        """One application's decision and what it read: parameters in force, data, facts, reasons."""
+        lang = lang or state.lang
+        with _in_language(lang):
+            plan = load_program(state, program, lang)
+            document = load_applications(applications, plan, lang)
+            render_explain(plan, document, applications, application_id, lang, fmt, as_of)
+
     @grants.command("ledger", help=N_("cli.grants.ledger.help"))
     @_program_report_arguments
     def ledger(state, program, applications, as_of, fmt, lang):
@@ -223,6 +241,109 @@ def render_check(plan, document, lang: str, fmt: str, as_of: dt.date | None) -> 
                        else f"   {mark} {compiled.title(lang)}{role}: {reason}")
             if advice:
                 click.echo(f"     → {advice}")
+
+
+# -- explain ------------------------------------------------------------------------------------
+
+
+def render_explain(plan, document, path: str, application_id: str, lang: str, fmt: str,
+                   as_of: dt.date | None) -> None:
+    """The trace of one application's verdicts (``--format json``: the versioned trace itself)."""
+    import difflib
+
+    from ..grants.evaluation import Evaluator
+    from ..grants.trace import trace
+
+    known = [a.id for a in document.applications]
+    if application_id not in known:
+        close = difflib.get_close_matches(application_id, known, n=1)
+        hint = Message("cli.grant.unknown_application.hint", name=repr(close[0])) if close else ""
+        raise ActionplanError(Message("cli.grant.unknown_application", path=path, id=repr(application_id),
+                                      known=", ".join(known) or "-", hint=hint))
+    evaluator = Evaluator(plan.program, plan, default_day=as_of)
+    ranking = evaluator.rank(document.applications)
+    assessment = next(a for a in ranking if a.application.id == application_id)
+    data = trace(assessment, ranking, lang)
+    if fmt == "json":
+        _echo_json(data)
+        return
+    names = {o.id: o.name for o in (*plan.organisations, *document.organisations)}
+    calls = {c.id: c.title for c in plan.program.calls}
+    click.echo(data["program_title"])
+    click.echo(f"{data['application']} — {data['title']} ({names.get(data['lead'], data['lead'])})")
+    click.echo(t("cli.grant.trace.verdict", lang, verdict=data["verdict"]))
+    judged = _day(data["judged_on"], lang)
+    judged_code = N_("cli.grant.trace.judged_deposited") if data["judged_on_is"] == "deposited" else N_(
+        "cli.grant.trace.judged_as_of")
+    click.echo(t(judged_code, lang, date=judged))
+    if data["call"]:
+        line = t("cli.grant.trace.call", lang, call=calls.get(data["call"], data["call"]))
+        if data["call_overrides"]:
+            line += t("cli.grant.trace.call_overrides", lang)
+        click.echo(line)
+    context = data["context"]
+    click.echo(tn("cli.grant.trace.context", context["territory_municipalities"], lang,
+                  territory=context["territory_name"] or "-",
+                  priorities=", ".join(evaluator.ctx.priority_title(p) for p in context["priorities"]) or "-"))
+    click.echo(data["ranking_rule"])
+    click.echo("")
+    click.echo(t("cli.grant.trace.data", lang))
+    for field, value in data["application_data"].items():
+        click.echo(f"  {field} = {_shown(value, lang)}")
+    for item in data["criteria"]:
+        click.echo("")
+        mark = "✓" if item["passed"] else "✗"
+        role = t(N_("cli.grant.ranking_role") if item["role"] == "ranking" else N_("cli.grant.eligibility_role"), lang)
+        click.echo(f"{mark} {item['title']} [{role}] — {item['criterion']}")
+        for parameter in item["parameters"]:
+            click.echo("    " + _parameter_line(parameter, lang))
+        if item["reads"]:
+            click.echo("    " + t("cli.grant.trace.reads", lang, fields=", ".join(item["reads"])))
+        facts = "; ".join(f"{key} = {_shown(value, lang)}" for key, value in item["facts"].items())
+        click.echo("    " + t("cli.grant.trace.facts", lang, facts=facts or "-"))
+        click.echo("    " + t("cli.grant.trace.reason", lang, reason=item["reason"]))
+        if item["advice"]:
+            click.echo(f"    → {item['advice']}")
+
+
+def _day(iso: str, lang: str) -> str:
+    from ..reports.labels import format_day
+
+    return format_day(dt.date.fromisoformat(iso), lang)
+
+
+def _parameter_line(parameter: dict, lang: str) -> str:
+    """« minimum = 5 — en vigueur depuis le 1er avril 2019 (program.criteria[1].params.minimum.values[0]) »."""
+    if not parameter["defined"]:
+        return t("cli.grant.trace.undefined", lang, name=parameter["name"])
+    text = t("cli.grant.trace.parameter", lang, name=parameter["name"], value=_shown(parameter["value"], lang))
+    start, end = parameter["from"], parameter["until"]
+    if start and end:
+        when = t("cli.grant.trace.between", lang, start=_day(start, lang), end=_day(end, lang))
+    elif start:
+        when = t("cli.grant.trace.since", lang, date=_day(start, lang))
+    else:
+        when = t("cli.grant.trace.undated", lang)
+    origin = {"call": N_("cli.grant.trace.from_call"), "program": N_("cli.grant.trace.from_program"),
+              "default": N_("cli.grant.trace.default")}[parameter["source"]]
+    text += f" — {when}; " + t(origin, lang)
+    if parameter["path"]:
+        text += f" ({parameter['path']})"
+    return text
+
+
+def _shown(value, lang: str) -> str:
+    """A value of the trace as a line shows it: lists joined, mappings as ``key: value``, nothing as « - »."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return t(N_("cli.grant.trace.yes") if value else N_("cli.grant.trace.no"), lang)
+    if isinstance(value, list):
+        return ", ".join(_shown(item, lang) for item in value) if value else "-"
+    if isinstance(value, dict):
+        shown = ", ".join(f"{key}: {_shown(item, lang)}" for key, item in value.items() if item is not None)
+        return f"({shown})"
+    return str(value)
 
 
 # -- ledger -------------------------------------------------------------------------------------

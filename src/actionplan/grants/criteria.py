@@ -184,10 +184,17 @@ class Param:
 
 @attrs.frozen
 class DatedValue:
-    """A parameter value in force from ``start`` (``None``: from always) until the next one."""
+    """A parameter value in force from ``start`` (``None``: from always) until ``end`` (inclusive) or the next one.
+
+    ``source`` is where the value is written (``program.criteria[1].params.minimum.values[0]``,
+    ``program.calls[1].params.municipalities_in_territory.minimum``): what an explained
+    decision points to.
+    """
 
     start: dt.date | None
     value: Any
+    end: dt.date | None = None
+    source: str | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen
@@ -199,18 +206,29 @@ class Parameter:
 
     @property
     def change_dates(self) -> tuple[dt.date, ...]:
-        return tuple(v.start for v in self.values if v.start is not None)
+        """The days on which the value in force changes (a start, or the day after an end)."""
+        days = [v.start for v in self.values if v.start is not None]
+        days += [v.end + dt.timedelta(days=1) for v in self.values if v.end is not None and v.end < dt.date.max]
+        return tuple(sorted(set(days)))
 
     def defined_from(self) -> dt.date | None:
         return self.values[0].start
 
-    def at(self, day: dt.date) -> Any:
-        """The value in force on ``day``; ``LookupError`` before the first date."""
+    def entry_at(self, day: dt.date) -> DatedValue | None:
+        """The dated value in force on ``day``; ``None`` before the first date or after an ``until``."""
         starts = [v.start or dt.date.min for v in self.values]
         index = bisect.bisect_right(starts, day) - 1
         if index < 0:
-            raise LookupError(f"parameter {self.name!r} is not defined before {self.values[0].start}")
-        return self.values[index].value
+            return None
+        entry = self.values[index]
+        return None if entry.end is not None and day > entry.end else entry
+
+    def at(self, day: dt.date) -> Any:
+        """The value in force on ``day``; ``LookupError`` before the first date or after an ``until``."""
+        entry = self.entry_at(day)
+        if entry is None:
+            raise LookupError(f"parameter {self.name!r} is not defined on {day}")
+        return entry.value
 
 
 class Values(dict):
@@ -305,7 +323,9 @@ class Criterion:
     * ``role``: ``"eligibility"`` (default) or ``"ranking"``;
     * ``title``: a short :class:`~actionplan.i18n.Message` shown in reports (a code of the
       core's or the plugin's catalogue);
-    * ``parameters``: name → :class:`Param`.
+    * ``parameters``: name → :class:`Param`;
+    * ``reads``: the fields of the application it reads (``("lead", "partners")``), shown
+      by an explained decision (``actionplan grants explain``).
 
     ``check`` adds program-level checks of the parameters (weights summing to 100…);
     ``prepare`` turns the values in force at a date into whatever ``evaluate`` wants,
@@ -317,6 +337,7 @@ class Criterion:
     role: ClassVar[str] = "eligibility"
     title: ClassVar[Message] = Verbatim("")
     parameters: ClassVar[Mapping[str, Param]] = {}
+    reads: ClassVar[tuple[str, ...]] = ()
 
     def check(self, params: Mapping[str, Parameter], ctx: ProgramContext | None) -> Iterable[Issue]:
         """Issues about the parameters, paths relative to ``params`` (``"items"``, ``"items[1].weight"``)."""
@@ -379,24 +400,36 @@ def get_criterion(name: str, registry=None) -> Criterion | None:
 
 def parse_params(config: CriterionConfig, criterion: Criterion, path: str) -> tuple[dict[str, Parameter], list[Issue]]:
     """The criterion's parameters as timelines, or issues with paths (``path`` is the params' path)."""
+    return _parse_params(config.params, criterion, path, complete=True)
+
+
+def parse_overrides(given: Mapping[str, Any], criterion: Criterion, path: str) -> tuple[dict[str, Parameter], list[Issue]]:
+    """The parameters a call for projects sets for one criterion (only those it names), or issues."""
+    return _parse_params(given, criterion, path, complete=False)
+
+
+def _parse_params(given: Mapping[str, Any], criterion: Criterion, path: str, *,
+                  complete: bool) -> tuple[dict[str, Parameter], list[Issue]]:
     issues: list[Issue] = []
     params: dict[str, Parameter] = {}
     declared = criterion.parameters
-    for key in config.params:
+    for key in given:
         if key not in declared:
             close = difflib.get_close_matches(str(key), list(declared), n=1)
             issues.append(Issue(f"{path}.{key}", Message("criteria.unknown_parameter", criterion=repr(criterion.name)),
                                 expected=", ".join(declared) or Message("criteria.no_parameters"), found=repr(key),
                                 hint=Message("validation.did_you_mean", name=repr(close[0])) if close else None))
     for name, spec in declared.items():
-        raw = config.params.get(name, REQUIRED)
+        raw = given.get(name, REQUIRED)
         where = f"{path}.{name}"
         if raw is REQUIRED:
+            if not complete:
+                continue
             if spec.required:
                 issues.append(Issue(where, Message("criteria.needs_parameter", criterion=repr(criterion.name)),
                                     expected=_type_name(spec.type), found=Message("found.nothing")))
                 continue
-            params[name] = Parameter(name, (DatedValue(None, spec.default),))
+            params[name] = Parameter(name, (DatedValue(None, spec.default, source=None),))
             continue
         parameter, found = _parse_parameter(name, raw, spec, where)
         issues.extend(found)
@@ -409,10 +442,13 @@ def _is_dated(raw: Any) -> bool:
     return isinstance(raw, Mapping) and set(raw) == {"values"}
 
 
+_DATED_KEYS = ({"from", "value"}, {"from", "until", "value"})
+
+
 def _parse_parameter(name: str, raw: Any, spec: Param, path: str) -> tuple[Parameter | None, list[Issue]]:
     if not _is_dated(raw):
         value, issues = _parse_value(raw, spec, path)
-        return (Parameter(name, (DatedValue(None, value),)) if not issues else None), issues
+        return (Parameter(name, (DatedValue(None, value, source=path),)) if not issues else None), issues
     if not spec.dated:
         return None, [Issue(path, Message("criteria.not_dated"), expected=_type_name(spec.type),
                             found=Message("criteria.found.dated_values"))]
@@ -424,28 +460,43 @@ def _parse_parameter(name: str, raw: Any, spec: Param, path: str) -> tuple[Param
     values: list[DatedValue] = []
     for i, entry in enumerate(entries):
         where = f"{path}.values[{i}]"
-        if not isinstance(entry, Mapping) or set(entry) != {"from", "value"}:
+        if not isinstance(entry, Mapping) or set(entry) not in _DATED_KEYS:
             found = sorted(map(str, entry)) if isinstance(entry, Mapping) else repr(entry)
             issues.append(Issue(where, Message("criteria.dated_value_keys"),
-                                expected="{from: YYYY-MM-DD, value: …}", found=str(found)))
+                                expected="{from: YYYY-MM-DD, until: YYYY-MM-DD (optional), value: …}", found=str(found)))
             continue
         try:
             start = structure(entry["from"], dt.date)
+            end = structure(entry["until"], dt.date) if "until" in entry else None
         except ValidationError as exc:
-            issues.extend(_prefixed(exc.issues, f"{where}.from"))
+            issues.extend(_prefixed(exc.issues, f"{where}.{_bad_date_key(entry)}"))
             continue
         value, problems = _parse_value(entry["value"], spec, f"{where}.value")
         issues.extend(problems)
-        previous = values[-1].start if values else None
-        if previous is not None and start <= previous:
+        if end is not None and end < start:
+            issues.append(Issue(f"{where}.until", Message("criteria.until_before_from"),
+                                expected=Message("grants.expect.on_or_after", date=start), found=str(end)))
+            continue
+        previous = values[-1] if values else None
+        if previous is not None and start <= (previous.end or previous.start or dt.date.min):
+            after = previous.end or previous.start
             issues.append(Issue(f"{where}.from", Message("criteria.dates_increase"),
-                                expected=Message("grants.expect.date_after", date=previous), found=str(start)))
+                                expected=Message("grants.expect.date_after", date=after), found=str(start)))
             continue
         if not problems:
-            values.append(DatedValue(start, value))
+            values.append(DatedValue(start, value, end, source=where))
     if issues:
         return None, issues
     return Parameter(name, tuple(values)), []
+
+
+def _bad_date_key(entry: Mapping[str, Any]) -> str:
+    """Which of ``from`` and ``until`` is not a date (``from`` when both are not)."""
+    try:
+        structure(entry["from"], dt.date)
+    except ValidationError:
+        return "from"
+    return "until"
 
 
 def _parse_value(raw: Any, spec: Param, path: str) -> tuple[Any, list[Issue]]:
@@ -485,8 +536,9 @@ def _type_name(type_: Any) -> Message:
 
 def check_criteria(program: GrantProgram, ctx: ProgramContext | None, path: str = "program",
                    registry=None) -> Iterator[Issue]:
-    """Every criterion of ``program``: installed, unique, with valid parameters."""
+    """Every criterion of ``program``: installed, unique, with valid parameters (the calls' overrides too)."""
     seen: dict[str, int] = {}
+    parsed: dict[str, tuple[Criterion, Mapping[str, Parameter]]] = {}
     for i, config in enumerate(program.criteria):
         where = f"{path}.criteria[{i}]"
         if config.key in seen:
@@ -504,3 +556,40 @@ def check_criteria(program: GrantProgram, ctx: ProgramContext | None, path: str 
         yield from issues
         if not issues:
             yield from _prefixed(criterion.check(params, ctx), f"{where}.params")
+            parsed.setdefault(config.key, (criterion, params))
+    if any(call.params for call in program.calls):
+        yield from call_overrides(program, parsed, ctx, path, known=[c.key for c in program.criteria])[1]
+
+
+def call_overrides(program: GrantProgram, parsed: Mapping[str, tuple[Criterion, Mapping[str, Parameter]]],
+                   ctx: ProgramContext | None, path: str = "program",
+                   known: Sequence[str] = ()) -> tuple[dict[str, dict[str, dict[str, Parameter]]], list[Issue]]:
+    """The parameters each call for projects overrides (call → criterion id → parameters), or issues.
+
+    ``parsed`` holds each criterion of the program (by id) with its own parameters: an
+    override is checked with the criterion's rules across parameters, on the merged set.
+    """
+    found: dict[str, dict[str, dict[str, Parameter]]] = {}
+    issues: list[Issue] = []
+    for i, call in enumerate(program.calls):
+        for key, given in call.params.items():
+            where = f"{path}.calls[{i}].params.{key}"
+            if key not in parsed:
+                if key not in known:  # a criterion of the program with bad parameters is reported there
+                    close = difflib.get_close_matches(str(key), list(known), n=1)
+                    issues.append(Issue(where, Message("criteria.override_unknown"), expected=", ".join(known) or "-",
+                                        found=repr(key),
+                                        hint=Message("validation.did_you_mean", name=repr(close[0])) if close else None))
+                continue
+            if not isinstance(given, Mapping):
+                issues.append(Issue(where, Message("criteria.override_mapping"), expected="{parameter: value, …}",
+                                    found=repr(given)))
+                continue
+            criterion, params = parsed[key]
+            overrides, problems = parse_overrides(given, criterion, where)
+            if not problems:
+                problems = _prefixed(criterion.check({**params, **overrides}, ctx), where)
+            issues.extend(problems)
+            if not problems:
+                found.setdefault(call.id, {})[key] = overrides
+    return found, issues

@@ -27,11 +27,13 @@ from ..errors import Issue, ValidationError
 from ..i18n import Message
 from .criteria import (
     Criterion,
+    DatedValue,
     Parameter,
     ProgramContext,
     Values,
     Verdict,
     _prefixed,
+    call_overrides,
     criteria_registry,
     get_criterion,
     parse_params,
@@ -63,18 +65,42 @@ class CompiledCriterion:
         return own or self.config.label or self.config.criterion
 
 
-class Assessment:
-    """One application judged: a verdict per criterion (in the program's order), eligible or not."""
+class Binding:
+    """The parameters a set of applications is judged with: for each criterion, each parameter's
+    dated value in force (the program's own :class:`DatedValue`, or a call's; shared, not copied).
 
-    __slots__ = ("_evaluator", "application", "day", "eligible", "verdicts")
+    One binding serves every application deposited while the same values are in force (and,
+    when a call overrides parameters, made to that call): recording it costs one reference.
+    """
+
+    __slots__ = ("call", "entries")
+
+    def __init__(self, call: str | None, entries: tuple[dict[str, DatedValue | None], ...]):
+        self.call = call  # the call whose overrides apply, else ``None``
+        self.entries = entries
+
+
+class Assessment:
+    """One application judged: a verdict per criterion (in the program's order), eligible or not.
+
+    ``binding`` records the parameter values each verdict read (see :func:`actionplan.grants.trace.trace`).
+    """
+
+    __slots__ = ("_evaluator", "application", "binding", "day", "eligible", "verdicts")
 
     def __init__(self, application: Application, verdicts: tuple[Verdict, ...], eligible: bool, day: dt.date,
-                 evaluator: Evaluator):
+                 evaluator: Evaluator, binding: Binding | None = None):
         self.application = application
         self.verdicts = verdicts
         self.eligible = eligible
         self.day = day  # the date whose parameters applied (the deposit date)
         self._evaluator = evaluator
+        self.binding = binding
+
+    @property
+    def evaluator(self) -> Evaluator:
+        """The evaluator that judged it (its criteria, in the order of the verdicts, and the program's context)."""
+        return self._evaluator
 
     def __repr__(self) -> str:
         return f"Assessment({self.application.id!r}, eligible={self.eligible})"
@@ -147,11 +173,18 @@ class Ranking:
         return len(self.ranked) + len(self.ineligible)
 
 
-def _undefined(name: str, since: Any, day: dt.date):
-    """A criterion whose parameter has no value yet on ``day``: it cannot pass, and says why."""
-    verdict = Verdict(False, {"undefined_parameter": name, "defined_from": since, "date": day},
-                      Message("grants.criterion.undefined_parameter", name=name, since=since, day=day),
-                      Message("grants.criterion.undefined_parameter.advice", name=name, day=day))
+def _undefined(parameter: Parameter, day: dt.date):
+    """A criterion whose parameter has no value on ``day`` (not yet, or no more): it cannot pass, and says why."""
+    name, since = parameter.name, parameter.defined_from()
+    if since is not None and day < since:
+        verdict = Verdict(False, {"undefined_parameter": name, "defined_from": since, "date": day},
+                          Message("grants.criterion.undefined_parameter", name=name, since=since, day=day),
+                          Message("grants.criterion.undefined_parameter.advice", name=name, day=day))
+    else:
+        until = max(v.end for v in parameter.values if v.end is not None and v.end < day)
+        verdict = Verdict(False, {"undefined_parameter": name, "defined_until": until, "date": day},
+                          Message("grants.criterion.parameter_ended", name=name, until=until, day=day),
+                          Message("grants.criterion.parameter_ended.advice", name=name, day=day))
     return lambda application, prepared, ctx: verdict
 
 
@@ -166,6 +199,7 @@ class Evaluator:
         installed = registry if registry is not None else criteria_registry()
         issues: list[Issue] = []
         compiled: list[CompiledCriterion] = []
+        parsed: dict[str, tuple[Criterion, dict[str, Parameter]]] = {}
         seen: set[str] = set()
         for i, config in enumerate(program.criteria):
             where = f"program.criteria[{i}]"
@@ -182,46 +216,64 @@ class Evaluator:
                 found = _prefixed(criterion.check(params, self.ctx), f"{where}.params")
             issues.extend(issue for issue in found if issue.severity == "error")
             compiled.append(CompiledCriterion(i, config, criterion, params, config.role or criterion.role))
+            if not found:
+                parsed.setdefault(config.key, (criterion, params))
+        overrides, found = call_overrides(program, parsed, self.ctx, known=[c.key for c in program.criteria])
+        issues.extend(issue for issue in found if issue.severity == "error")
         if issues:
             raise ValidationError(issues, f"program {program.id}")
         self.criteria: tuple[CompiledCriterion, ...] = tuple(compiled)
+        #: call id → criterion id → the parameters the call sets for its applications
+        self.overrides: dict[str, dict[str, dict[str, Parameter]]] = overrides
         self._eligibility = tuple(c.index for c in compiled if c.role == "eligibility")
         self._ranking = tuple(c.index for c in compiled if c.role == "ranking")
-        self._breaks = sorted({d for c in compiled for p in c.params.values() for d in p.change_dates})
-        self._bound: dict[int, tuple] = {}
+        timelines = [p for c in compiled for p in c.params.values()]
+        timelines += [p for by_key in overrides.values() for params in by_key.values() for p in params.values()]
+        self._breaks = sorted({d for p in timelines for d in p.change_dates})
+        self._bound: dict[Any, tuple[tuple, Binding]] = {}
 
-    def _bind(self, segment: int, day: dt.date) -> tuple:
+    def parameters(self, compiled: CompiledCriterion, call: str | None = None) -> dict[str, Parameter]:
+        """The criterion's parameters for applications to ``call``: the program's, with the call's overrides."""
+        own = self.overrides.get(call, {}).get(compiled.key) if call is not None else None
+        return {**compiled.params, **own} if own else compiled.params
+
+    def _bind(self, key: Any, day: dt.date, call: str | None) -> tuple[tuple, Binding]:
         """Each criterion with its parameters in force on ``day``, prepared once for the whole segment."""
         bound = []
+        entries = []
         for compiled in self.criteria:
-            try:
-                values = Values({name: p.at(day) for name, p in compiled.params.items()})
-            except LookupError:
-                name, since = next((n, since) for n, p in compiled.params.items()
-                                   if (since := p.defined_from()) is not None and day < since)
-                bound.append((_undefined(name, since, day), None))
+            params = self.parameters(compiled, call)
+            used = {name: p.entry_at(day) for name, p in params.items()}
+            entries.append(used)
+            missing = next((name for name, entry in used.items() if entry is None), None)
+            if missing is not None:
+                bound.append((_undefined(params[missing], day), None))
                 continue
+            values = Values({name: entry.value for name, entry in used.items() if entry is not None})
             bound.append((compiled.criterion.evaluate, compiled.criterion.prepare(values, self.ctx)))
-        self._bound[segment] = result = tuple(bound)
+        self._bound[key] = result = (tuple(bound), Binding(call, tuple(entries)))
         return result
 
-    def values_at(self, day: dt.date) -> list[Values]:
-        """The parameter values in force on ``day``, per criterion (for reports)."""
+    def values_at(self, day: dt.date, call: str | None = None) -> list[Values]:
+        """The parameter values in force on ``day`` (for applications to ``call``), per criterion (for reports)."""
         found = []
         for compiled in self.criteria:
             try:
-                found.append(Values({name: p.at(day) for name, p in compiled.params.items()}))
+                found.append(Values({name: p.at(day) for name, p in self.parameters(compiled, call).items()}))
             except LookupError:
                 found.append(Values())
         return found
 
     def assess(self, application: Application) -> Assessment:
-        """Judge one application with the parameters in force at its deposit date."""
+        """Judge one application with the parameters in force at its deposit date (and its call's)."""
         day = application.deposited or self.default_day
         segment = bisect.bisect_right(self._breaks, day)
-        bound = self._bound.get(segment)
-        if bound is None:
-            bound = self._bind(segment, day)
+        call = application.call
+        key = (call, segment) if call in self.overrides else segment
+        found = self._bound.get(key)
+        if found is None:
+            found = self._bind(key, day, call if call in self.overrides else None)
+        bound, binding = found
         ctx = self.ctx
         verdicts = tuple([evaluate(application, prepared, ctx) for evaluate, prepared in bound])
         eligible = True
@@ -229,7 +281,7 @@ class Evaluator:
             if not verdicts[index].passed:
                 eligible = False
                 break
-        return Assessment(application, verdicts, eligible, day, self)
+        return Assessment(application, verdicts, eligible, day, self, binding)
 
     def _sort_key(self, assessment: Assessment) -> tuple:
         """Per ranking criterion: scored first (higher first), else passed first; then deposit, then id."""
@@ -310,4 +362,6 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
+    if attrs.has(type(value)):  # a partner (Participation) and the like
+        return {name: _plain(item) for name, item in attrs.asdict(value, recurse=False).items()}
     return value

@@ -46,6 +46,7 @@ class MinPriorities(Criterion):
     """At least ``minimum`` of the program's priorities are addressed (repeats count once)."""
 
     name = "min_priorities"
+    reads = ("priorities",)
     title = Message("grants.min_priorities.title")
     parameters = {"minimum": Param(int, default=1, minimum=1,
                                    description=Message("grants.min_priorities.param.minimum"))}
@@ -70,6 +71,7 @@ class AddressesAnyPriority(Criterion):
     """At least one of ``priorities`` (default: every priority of the program) is addressed."""
 
     name = "addresses_any_priority"
+    reads = ("priorities",)
     title = Message("grants.addresses_any_priority.title")
     parameters = {"priorities": Param(tuple[str, ...], default=(),
                                       description=Message("grants.addresses_any_priority.param.priorities"))}
@@ -121,6 +123,7 @@ class WeightedGrid(Criterion):
     """
 
     name = "weighted_grid"
+    reads = ("scores",)
     role = "ranking"
     title = Message("grants.weighted_grid.title")
     parameters = {
@@ -198,6 +201,7 @@ class MaxAmount(Criterion):
     """The amount requested is at most ``maximum``, in total or (``per: fiscal_year``) in each year."""
 
     name = "max_amount"
+    reads = ("requested",)
     title = Message("grants.max_amount.title")
     parameters = {
         "maximum": Param(Decimal, minimum=Decimal(0), description=Message("grants.max_amount.param.maximum")),

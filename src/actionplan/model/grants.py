@@ -219,13 +219,18 @@ class Deadline:
 
 @attrs.frozen
 class CallForProjects:
-    """An « appel de projets »: when it opens, its deposit deadlines (each may be postponed)."""
+    """An « appel de projets »: when it opens, its deposit deadlines (each may be postponed).
+
+    ``params`` overrides criteria parameters for the applications to this call: criterion
+    id → parameter → a value or dated values (``{municipalities_in_territory: {minimum: 4}}``).
+    """
 
     id: str = attrs.field(validator=check_id)
     title: str = attrs.field(validator=check_text)
     opens: dt.date | None = None
     schedule: Schedule | None = None  # as the plan writes it: « Hiver 2019-2020 »
     deadlines: tuple[Deadline, ...] = ()
+    params: dict[str, Any] = attrs.field(factory=dict, converter=_canonical, eq=True, hash=False)
     note: str | None = None
 
     def deadline_for(self, deposited: dt.date) -> Deadline | None:

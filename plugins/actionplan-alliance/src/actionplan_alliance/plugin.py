@@ -28,6 +28,7 @@ class ExecutingOrganisations(Criterion):
     """
 
     name = "executing_organisations"
+    reads = ("lead", "partners")
     title = Message("alliance.executing.title")
     parameters = {"minimum": Param(int, default=2, minimum=1, description=Message("alliance.executing.param.minimum"))}
 
@@ -89,6 +90,7 @@ class MunicipalitiesInTerritory(Criterion):
     """
 
     name = "municipalities_in_territory"
+    reads = ("territories",)
     title = Message("alliance.municipalities.title")
     parameters = {"minimum": Param(int, default=5, minimum=1,
                                    description=Message("alliance.municipalities.param.minimum"))}
@@ -126,6 +128,7 @@ class MultiplePrioritiesFirst(Criterion):
     """Ranking: projects acting on at least ``minimum`` (2) priorities of the program come first."""
 
     name = "multiple_priorities_first"
+    reads = ("priorities",)
     role = "ranking"
     title = Message("alliance.priorities.title")
     parameters = {"minimum": Param(int, default=2, minimum=1, description=Message("alliance.priorities.param.minimum"))}
