@@ -178,8 +178,8 @@ def test_docx_has_the_source_documents_four_column_tables(seed):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Période\u00a0: 1er janvier 2026 au 31 décembre 2026 · Situation au 1er octobre 2026" in text
     assert "⇒ Objectif général\u00a0: Favoriser la mobilisation des acteurs autour de la sécurité alimentaire" in text
-    assert len(document.tables) == len(seed.themes)
-    for table in document.tables:
+    assert len(document.tables) == len(seed.themes) + 1  # the plan's tables, then its organisations
+    for table in document.tables[:-1]:
         assert [c.text for c in table.rows[0].cells] == [
             "Objectifs spécifiques", "Moyens / Actions", "Indicateurs de mise en œuvre", "Échéancier"]
         assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")  # the header repeats on each page
@@ -190,11 +190,26 @@ def test_docx_has_the_source_documents_four_column_tables(seed):
     assert first.cell(1, 2).text == ("→ Création d'outils selon la volonté des partenaires — Atteint "
                                      "(réalisé le 20 mai 2026)")
     assert first.cell(1, 3).text == "2025-2026"
-    communications = document.tables[-1]
+    communications = document.tables[-2]
     assert "Communication d'influence" in [row.cells[0].text for row in communications.rows]  # sub-heading row
     everything = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert "→ 4 rencontres — En bonne voie (3\xa0rencontres sur 4\xa0rencontres)" in everything
     assert "Responsables\u00a0: Équipe de Concertation Horizon, Table des partenaires" in everything
+    assert "→ Pertinence pour les partenaires (Ex. : comité mobilité durable VS) — " in everything  # notes are kept
+    assert "→ 31 mars 2026 (Note\u00a0: Date de l'AGA) — " in everything
+    assert "En collaboration avec le Pôle Réussite Montérégie\u00a0:\n→ Mise à jour de la recension" in everything
+    organisations = [[c.text for c in row.cells] for row in document.tables[-1].rows]
+    assert organisations[0] == ["Organisation", "Nom court", "Identifiant"]
+    assert ["Communauté de pratique en sécurité alimentaire", "CDP Sécurité alimentaire", "cdp-securite-alimentaire"] in organisations
+    assert len(organisations) == 1 + len(seed.organisations)
+    styles = {style.name for style in document.styles}
+    assert {"AP Muted", "AP Status Small late"} <= styles  # runs take named character styles, not run-by-run colours
+
+
+def test_docx_without_organisations():
+    plan = seed_plan()
+    document = open_docx(render_report(plan, "docx", as_of=AS_OF, options={"organisations": "false"}))
+    assert len(document.tables) == len(plan.themes)
 
 
 def test_docx_without_progress_is_the_plan_as_adopted(seed):
@@ -206,7 +221,7 @@ def test_docx_without_progress_is_the_plan_as_adopted(seed):
 
 def test_docx_grant_program_in_french_money(alliance):
     document = open_docx(render_report(alliance, "docx", as_of=dt.date(2021, 10, 1), lang="fr"))
-    budget = document.tables[-1]
+    budget = document.tables[-2]  # before the organisations
     rows = [[c.text for c in row.cells] for row in budget.rows]
     assert rows[0] == ["Exercice financier", "Montant"]
     assert ["2020-2021", "195\xa0007\xa0$"] in rows and ["Total", "390\xa0013\xa0$"] in rows

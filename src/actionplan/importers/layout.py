@@ -177,6 +177,50 @@ def detect_layout(row: Row) -> str | None:
     return None
 
 
+def split_labelled_note(text: str) -> tuple[str, str | None]:
+    """« 31 mars 2026 (Note : Date de l'AGA) » → (« 31 mars 2026 », « Date de l'AGA »): a note written after a label."""
+    match = _labelled_note().match(text)
+    if match and match["label"]:
+        return match["label"].strip(), match["note"].strip()
+    return text, None
+
+
+@functools.cache
+def _labelled_note() -> re.Pattern[str]:
+    words = "|".join(re.escape(label_text("col.note", lang)) for lang in ("fr", "en"))
+    return re.compile(r"^(?P<label>.*?)\s*\((?:" + words + r")\s*:\s*(?P<note>[^()\n]+)\)\s*$", re.IGNORECASE)
+
+
+def _organisation_header(lang: str) -> list[str]:
+    return [fold(label_text(key, lang)) for key in ("doc.organisation", "doc.short_name", "doc.organisation_id")]
+
+
+@functools.cache
+def _organisations_headings() -> frozenset[str]:
+    return frozenset(fold(label_text("doc.organisations", lang)) for lang in ("fr", "en"))
+
+
+def organisation_entries(table: Table) -> list[tuple[str, str | None, str]] | None:
+    """``(name, short name, id)`` of a report's organisations table, or None when ``table`` is not one.
+
+    Rows whose identifier is not a plain id (lower-case words joined by dashes) are left out:
+    their organisation gets an id from its name, as elsewhere.
+    """
+    rows = [row for row in table.rows if row.filled()]
+    if not rows:
+        return None
+    header = [fold(plain_text(cell)) for cell in rows[0].cells]
+    if header not in (_organisation_header("fr"), _organisation_header("en")):
+        return None
+    entries = []
+    for row in rows[1:]:
+        cells = [normalise_space(plain_text(cell)) for cell in row.cells]
+        if len(cells) != 3 or not cells[0] or slugify(cells[2]) != cells[2]:
+            continue
+        entries.append((cells[0].rstrip(" ;,."), cells[1] or None, cells[2]))
+    return entries
+
+
 def is_plan_title(text: str) -> bool:
     """« Plan d'action 2026 », « Concertation Horizon — Plan d'action 2026 » (not a question about the plan)."""
     folded = fold_in_place(text).strip("*# ")
@@ -237,7 +281,7 @@ class LayoutReader:
     # -- entry point ---------------------------------------------------------------------
     def read(self) -> ImportResult:
         status_lines = 0
-        for block in self.blocks:
+        for block in self._seed_organisations(self.blocks):
             if isinstance(block, Table):
                 self._table(block)
             elif is_general_objective(block.text):
@@ -274,6 +318,29 @@ class LayoutReader:
             candidate, n = f"{base}-{n}", n + 1
         self.ids.add(candidate)
         return candidate
+
+    def _seed_organisations(self, blocks: list[Block]) -> list[Block]:
+        """The blocks without the organisations table a report appends, whose names and ids seed the plan's.
+
+        The DOCX report ends with « Organisations » and a table *Organisation · Nom court ·
+        Identifiant*: read back, each name keeps its id (and short name) instead of getting one
+        made from its words, so an exported plan imports with the same organisation ids.
+        """
+        kept: list[Block] = []
+        for block in blocks:
+            entries = organisation_entries(block) if isinstance(block, Table) else None
+            if entries is None:
+                kept.append(block)
+                continue
+            if kept and isinstance(kept[-1], Paragraph) and fold(plain_text(kept[-1].text)) in _organisations_headings():
+                kept.pop()
+            for name, short, identifier in entries:
+                key = fold(name)
+                if key in self.organisations or identifier in self.ids:
+                    continue
+                self.ids.add(identifier)
+                self.organisations[key] = {"id": identifier, "name": name, **({"short_name": short} if short else {})}
+        return kept
 
     def _organisation(self, name: str) -> str:
         name = normalise_space(name).rstrip(" ;,.")
@@ -628,6 +695,8 @@ class LayoutReader:
                                      self.t("importers.layout.indicator_column", text=segment.text))
                 continue
             label, note = split_example_note(words["status_suffix"].sub("", segment.text))
+            if note is None:
+                label, note = split_labelled_note(label)
             notes = [n for n in (lead, note) if n]
             items.append((label, " ".join(notes) or None))
         if not items:

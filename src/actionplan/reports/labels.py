@@ -132,6 +132,10 @@ _LABEL_CODES = (
     N_("report.label.doc.general_objective"),
     N_("report.label.doc.responsible"),
     N_("report.label.doc.page"),
+    N_("report.label.doc.organisations"),
+    N_("report.label.doc.organisation"),
+    N_("report.label.doc.short_name"),
+    N_("report.label.doc.organisation_id"),
     N_("report.label.kpi.late_at_risk"),
     N_("report.label.summary.stack"),
     # -- legends
