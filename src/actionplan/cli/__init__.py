@@ -4,17 +4,24 @@ The root group holds the global options; every command, built-in or not, is adde
 a plugin through ``actionplan_register_commands``. User errors
 (:class:`~actionplan.errors.ActionplanError`) are printed as clean messages with exit
 code 2; a traceback means a bug.
+
+The console script starts fast: :func:`main` builds a :class:`LazyRootGroup`, which imports a
+command's module only when that command is invoked (or its own ``--help`` is asked for), and
+lists the commands in ``actionplan --help`` from :data:`BUILTIN_COMMANDS` and the plugins'
+``actionplan.commands`` entry points, without loading any plugin. :func:`make_cli` builds the
+whole command line at once (tests, documentation).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import attrs
 import click
 
 from ..errors import ActionplanError, Issue, ValidationError
-from ..i18n import CODE, N_, activate, click_gettext, current_language, deactivate, install_click_translations, languages, lookup, t, tn
+from ..i18n import CODE, CORE, DEFAULT_LANGUAGE, ENV_LANG, N_, activate, click_gettext, current_language, deactivate, install_click_translations, languages, lookup, normalize, t, tn
 from ..version import __version__
 
 
@@ -93,24 +100,169 @@ class RootGroup(Group):
 install_click_translations()
 
 
+#: The built-in commands: name → (the module whose ``actionplan_register_commands`` adds it, its
+#: help code). ``actionplan --help`` lists them from here without importing the modules; a test
+#: checks the table against what the modules register (add a new built-in command here too).
+BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
+    "backup": ("actionplan.cli.store_commands", N_("cli.backup.help")),
+    "delete": ("actionplan.cli.store_commands", N_("cli.delete.help")),
+    "diff": ("actionplan.cli.diff_commands", N_("cli.diff.help")),
+    "dump": ("actionplan.cli.store_commands", N_("cli.dump.help")),
+    "formats": ("actionplan.cli.report_commands", N_("cli.formats.help")),
+    "grants": ("actionplan.cli.grant_commands", N_("cli.grants.help")),
+    "history": ("actionplan.cli.store_commands", N_("cli.history.help")),
+    "import": ("actionplan.cli.import_commands", N_("cli.import.help")),
+    "import-measurements": ("actionplan.cli.import_commands", N_("cli.import_measurements.help")),
+    "init": ("actionplan.cli.import_commands", N_("cli.init.help")),
+    "list": ("actionplan.cli.store_commands", N_("cli.list.help")),
+    "report": ("actionplan.cli.report_commands", N_("cli.report.help")),
+    "restore": ("actionplan.cli.store_commands", N_("cli.restore.help")),
+    "save": ("actionplan.cli.store_commands", N_("cli.save.help")),
+    "schema": ("actionplan.cli.import_commands", N_("cli.schema.help")),
+    "show": ("actionplan.cli.plan_commands", N_("cli.show.help")),
+    "territories": ("actionplan.cli.territory_commands", N_("cli.territories.help")),
+    "track": ("actionplan.cli.store_commands", N_("cli.track.help")),
+    "validate": ("actionplan.cli.plan_commands", N_("cli.validate.help")),
+}
+
+#: The entry-point group where a distribution names the commands its plugin adds (``serve =
+#: "actionplan_web.plugin"``: the command, the plugin module adding it), so that ``actionplan
+#: --help`` lists them without importing the plugin.
+COMMANDS_ENTRY_POINTS = "actionplan.commands"
+
+
+def declared_commands() -> dict[str, str]:
+    """Plugin commands declared in the ``actionplan.commands`` entry points: name → distribution."""
+    from importlib.metadata import entry_points
+
+    found: dict[str, str] = {}
+    for entry in entry_points(group=COMMANDS_ENTRY_POINTS):
+        dist = getattr(entry, "dist", None)
+        found.setdefault(entry.name, dist.name if dist is not None else entry.value)
+    return found
+
+
+class LazyRootGroup(RootGroup):
+    """The root group of the console script: commands are imported when they are used.
+
+    A built-in command is added by its own module (:data:`BUILTIN_COMMANDS`) when it is looked
+    up; any other name (a plugin's command, a misspelt one) loads every plugin's commands
+    first, as :func:`make_cli` does. ``actionplan --help`` lists the built-in commands and the
+    declared plugin commands (:func:`declared_commands`) without importing either.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._loaded_modules: set[str] = set()
+        self._all_loaded = False
+        self._declared: dict[str, str] | None = None
+
+    def _declared_commands(self) -> dict[str, str]:
+        if self._declared is None:
+            self._declared = declared_commands()
+        return self._declared
+
+    def _load_module(self, module_name: str) -> None:
+        import importlib
+
+        if module_name not in self._loaded_modules:
+            self._loaded_modules.add(module_name)
+            importlib.import_module(module_name).actionplan_register_commands(cli=self)
+
+    def load_all(self) -> None:
+        """Add every command: the built-in ones, then every plugin's (``actionplan_register_commands``)."""
+        if self._all_loaded:
+            return
+        self._all_loaded = True
+        from ..plugins import get_plugin_manager
+
+        builtin_modules = dict.fromkeys(module for module, _ in BUILTIN_COMMANDS.values())
+        for module_name in builtin_modules:
+            self._load_module(module_name)
+        pm = get_plugin_manager()
+        for impl in reversed(pm.hook.actionplan_register_commands.get_hookimpls()):  # the hook's call order
+            if pm.get_name(impl.plugin) not in builtin_modules:
+                impl.function(**{arg: self for arg in impl.argnames})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        if self._all_loaded:
+            return sorted(self.commands)
+        return sorted({*BUILTIN_COMMANDS, *self._declared_commands(), *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            builtin = BUILTIN_COMMANDS.get(cmd_name)
+            if builtin is not None:
+                self._load_module(builtin[0])
+            else:
+                self.load_all()
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their short help, read from the tables for those not imported yet."""
+        lang = current_language()
+        declared = {} if self._all_loaded else self._declared_commands()
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.commands.get(name)
+            if command is not None:
+                if command.hidden:
+                    continue
+                help_ = command.help
+            elif name in BUILTIN_COMMANDS:
+                help_ = BUILTIN_COMMANDS[name][1]
+            else:
+                help_ = t("cli.plugin_command", lang, distribution=declared[name])
+            text = lookup(help_, lang) if isinstance(help_, str) and CODE.fullmatch(help_) else help_
+            rows.append((name, text or ""))
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            rows = [(name, click.Command(name, help=text).get_short_help_str(limit)) for name, text in rows]
+            with formatter.section(click_gettext("Commands")):
+                formatter.write_dl(rows)
+
+
 def make_cli(pm=None) -> click.Group:
     """The root group with every plugin's commands added."""
     from ..plugins import get_plugin_manager
 
     pm = pm or get_plugin_manager()
+    cli = _root_group(RootGroup, lambda: pm)
+    pm.hook.actionplan_register_commands(cli=cli)
+    return cli
+
+
+def make_lazy_cli() -> LazyRootGroup:
+    """The root group of the console script: commands (and plugins) are imported when used."""
+    def get_pm():
+        from ..plugins import get_plugin_manager
+
+        return get_plugin_manager()
+
+    cli = _root_group(LazyRootGroup, get_pm)
+    assert isinstance(cli, LazyRootGroup)
+    return cli
+
+
+def _root_group(cls: type[RootGroup], get_pm) -> click.Group:
+    """The ``actionplan`` group of class ``cls`` with its global options; ``get_pm()`` gives the plugin manager."""
 
     def load_plugins(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
         # eager: runs while the root options are parsed, before the command is looked up,
         # so a local plugin's criteria, formats and commands are all there for it
         from ..plugins import env_plugins, load_local_plugins
 
-        for module in load_local_plugins([*env_plugins(), *value], pm):
+        specs = [*env_plugins(), *value]
+        if not specs:
+            return value
+        pm = get_pm()
+        for module in load_local_plugins(specs, pm):
             for impl in pm.hook.actionplan_register_commands.get_hookimpls():
                 if impl.plugin is module:
                     impl.function(**{arg: ctx.command for arg in impl.argnames})
         return value
 
-    @click.group(cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=N_("cli.help"))
+    @click.group(cls=cls, context_settings={"help_option_names": ["-h", "--help"]}, help=N_("cli.help"))
     @click.version_option(__version__, "--version", prog_name="actionplan")
     @click.option("--plugin", "plugins", metavar="MODULE", multiple=True, is_eager=True, expose_value=False,
                   callback=load_plugins, help=N_("cli.option.plugins"))
@@ -123,7 +275,6 @@ def make_cli(pm=None) -> click.Group:
         """Plans d'action et programmes de subvention des tables de concertation."""
         ctx.obj = CliState(lang=current_language(lang), store_url=store_url)
 
-    pm.hook.actionplan_register_commands(cli=cli)
     return cli
 
 
@@ -152,7 +303,12 @@ def print_error(exc: ActionplanError, lang: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: never a traceback for a user error."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    token = activate(current_language(_lang_from_argv(argv)))
+    requested = _lang_from_argv(argv)
+    if _plugin_language(requested or os.environ.get(ENV_LANG)):
+        from ..plugins import get_plugin_manager
+
+        get_plugin_manager()  # a language only a plugin's catalogue speaks: the plugins are needed now
+    token = activate(current_language(requested))
     try:
         _main(argv)
     finally:
@@ -162,7 +318,7 @@ def main(argv: list[str] | None = None) -> None:
 def _main(argv: list[str]) -> None:
     lang = current_language()
     try:
-        cli = make_cli()
+        cli = make_lazy_cli()
         result = cli.main(args=argv, prog_name="actionplan", standalone_mode=False)
     except ActionplanError as exc:
         print_error(exc, lang)
@@ -182,6 +338,12 @@ def _main(argv: list[str]) -> None:
         sys.exit(130)
     # without standalone mode, click returns the code of an ``Exit`` raised by a command
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _plugin_language(lang: str | None) -> bool:
+    """Whether ``lang`` is asked for but not among the core's languages (a plugin may speak it)."""
+    wanted = normalize(lang)
+    return wanted is not None and wanted != DEFAULT_LANGUAGE and wanted not in CORE.languages()
 
 
 def _lang_from_argv(argv: list[str]) -> str | None:
