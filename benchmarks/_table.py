@@ -63,24 +63,36 @@ class Timing:
         return size_bytes / self.best / 1e6
 
 
-def measure(fn: Callable[[], Any], *, repeats: int = 7, min_seconds: float = 0.0, warmup: int = 1) -> Timing:
+#: The garbage-collector policies a benchmark may time under, the same for every library compared:
+#: ``on`` (the collector runs, as in any program) and ``paused`` (disabled during each timed call).
+GC_POLICIES = ("on", "paused")
+
+
+def measure(fn: Callable[[], Any], *, repeats: int = 7, min_seconds: float = 0.0, warmup: int = 1,
+            gc_policy: str = "on") -> Timing:
     """Time ``fn()``: ``warmup`` untimed calls, then at least ``repeats`` timed ones.
 
     Keeps repeating past ``repeats`` until ``min_seconds`` of timed calls have passed, so
     fast functions get enough samples. A full garbage collection runs before each call
     (untimed), so one call does not pay for the previous one's garbage.
     """
-    return measure_side_by_side({"fn": fn}, repeats=repeats, min_seconds=min_seconds, warmup=warmup)["fn"]
+    return measure_side_by_side({"fn": fn}, repeats=repeats, min_seconds=min_seconds, warmup=warmup,
+                                gc_policy=gc_policy)["fn"]
 
 
 def measure_side_by_side(functions: dict[str, Callable[[], Any]], *, repeats: int = 7, min_seconds: float = 0.0,
-                         warmup: int = 1) -> dict[str, Timing]:
+                         warmup: int = 1, gc_policy: str = "on") -> dict[str, Timing]:
     """Time several functions in turns (a, b, c, a, b, c…) so that a busy moment of the
     machine slows all of them alike: their ratios stay meaningful on a shared machine.
 
     There are at least ``repeats`` rounds, and more until the slowest function has had
-    ``min_seconds`` of timed calls (the others get as many calls).
+    ``min_seconds`` of timed calls (the others get as many calls). ``gc_policy`` (one of
+    :data:`GC_POLICIES`) applies to every function alike: with ``"paused"`` the collector is
+    disabled during each timed call and enabled again after it.
     """
+    if gc_policy not in GC_POLICIES:
+        raise ValueError(f"gc_policy must be one of {GC_POLICIES}, not {gc_policy!r}")
+    paused = gc_policy == "paused"
     for fn in functions.values():
         for _ in range(warmup):
             fn()
@@ -90,9 +102,15 @@ def measure_side_by_side(functions: dict[str, Callable[[], Any]], *, repeats: in
     while rounds < repeats or max(totals.values()) < min_seconds:
         for name, fn in functions.items():
             gc.collect()
-            start = time.perf_counter()
-            fn()
-            elapsed = time.perf_counter() - start
+            if paused:
+                gc.disable()
+            try:
+                start = time.perf_counter()
+                fn()
+                elapsed = time.perf_counter() - start
+            finally:
+                if paused:
+                    gc.enable()
             samples[name].append(elapsed)
             totals[name] += elapsed
         rounds += 1

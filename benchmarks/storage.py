@@ -137,7 +137,7 @@ def postgres():
     if bindir is None:
         yield None, "no PostgreSQL server binaries (initdb, pg_ctl) on this machine"
         return
-    with PostgresServer(bindir) as server:
+    with PostgresServer(bindir, durable=True) as server:  # fsync on: figures a real server gives
         yield server, None
 
 

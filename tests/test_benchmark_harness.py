@@ -101,3 +101,61 @@ def test_only_comparisons_with_other_libraries_are_pivoted():
     rows = [Row("reports", "html: seed plan", 23.0, "ms"), Row("reports", "html: 10x plan", 220.0, "ms"),
             Row("storage", "sqlite: record 1", 0.4, "ms")]
     assert format_peers(rows) == ""
+
+
+def _table_module():
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
+    import _table
+
+    return _table
+
+
+def test_one_collector_policy_for_every_function_timed():
+    import gc
+
+    _table = _table_module()
+    seen: dict[str, list[bool]] = {"a": [], "b": []}
+    for policy, expected in (("on", True), ("paused", False)):
+        for values in seen.values():
+            values.clear()
+        _table.measure_side_by_side({name: (lambda n=name: seen[n].append(gc.isenabled())) for name in seen},
+                                    repeats=3, warmup=0, gc_policy=policy)
+        assert seen == {"a": [expected] * 3, "b": [expected] * 3}, policy
+        assert gc.isenabled()  # given back after each call
+    with pytest.raises(ValueError, match="gc_policy"):
+        _table.measure(lambda: None, gc_policy="sometimes")
+
+
+def test_documents_benchmark_switches_off_actionplans_own_pause_under_gc_on():
+    pytest.importorskip("msgspec")
+    pytest.importorskip("pydantic")
+    sys.path.insert(0, str(BENCHMARKS))
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("benchmarks_documents_test", BENCHMARKS / "documents.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    from actionplan import documents
+
+    original = documents.collector_paused
+    with module.gc_policy_for_all("on"):
+        with documents.collector_paused():
+            assert __import__("gc").isenabled()  # actionplan loads with the collector running, as the peers do
+    assert documents.collector_paused is original
+    with module.gc_policy_for_all("paused"):
+        assert documents.collector_paused is original
+
+
+def test_the_benchmark_postgresql_server_is_durable():
+    from actionplan.testing.postgres import PostgresServer, find_pg_bin
+
+    psycopg = pytest.importorskip("psycopg")
+    bindir = find_pg_bin()
+    if bindir is None:
+        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) on this machine")
+    with PostgresServer(bindir, durable=True) as server, psycopg.connect(server.dsn) as conn:
+        settings = {name: conn.execute(f"SHOW {name}").fetchone()[0]
+                    for name in ("fsync", "synchronous_commit", "full_page_writes")}
+    assert settings == {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}

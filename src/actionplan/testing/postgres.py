@@ -1,8 +1,9 @@
 """A throwaway PostgreSQL server for tests and benchmarks, from the installed binaries.
 
 :class:`PostgresServer` runs ``initdb`` and ``pg_ctl`` in a temporary folder, on
-127.0.0.1 and a free port, with ``fsync=off`` (nothing here must survive), and removes
-everything when stopped. The server binaries refuse to run as root: as root they are run
+127.0.0.1 and a free port, with ``fsync=off`` (nothing here must survive) unless it is
+made ``durable`` (benchmarks: the settings a production server keeps, ``fsync``,
+``synchronous_commit`` and ``full_page_writes`` on), and removes everything when stopped. The server binaries refuse to run as root: as root they are run
 as the ``postgres`` user through ``runuser``. Use it from pytest with the session fixture::
 
     from actionplan.testing.postgres import postgres_server  # noqa: F401  (in conftest.py)
@@ -51,8 +52,13 @@ def free_port() -> int:
 class PostgresServer:
     """One PostgreSQL cluster in a temporary folder, started and removed on demand."""
 
-    def __init__(self, bindir: Path):
+    #: What makes a throwaway server fast and unsafe: never for a server whose figures are published.
+    UNSAFE_SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+    def __init__(self, bindir: Path, *, durable: bool = False):
         self.bindir = Path(bindir)
+        #: With ``durable``, a commit reaches the disk before it returns (PostgreSQL's defaults).
+        self.durable = durable
         self.folder: Path | None = None
         self.port: int | None = None
 
@@ -77,8 +83,8 @@ class PostgresServer:
                   "--locale=C.UTF-8", "--no-sync")
         for attempt in range(3):
             self.port = free_port()
-            options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-                       "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
+            options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c max_connections=100"
+                       + ("" if self.durable else f" {self.UNSAFE_SETTINGS}"))
             try:
                 self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-l", str(self.folder / "server.log"), "-w",
                           "-t", "60", "-o", options, "start")
