@@ -278,7 +278,8 @@ def test_a_schema_1_sqlite_store_gains_the_review_columns(db_path):
     with open_store(f"sqlite:{db_path}") as store:
         store.save(plan)
         store.append_measurement(plan.id, sample_measurements()[0])
-    for statement in ("DROP INDEX actionplan_measurements_update", "DROP INDEX actionplan_measurements_status",
+    for statement in ("DROP TABLE actionplan_measurement_facts",
+                      "DROP INDEX actionplan_measurements_update", "DROP INDEX actionplan_measurements_status",
                       "ALTER TABLE actionplan_measurements DROP COLUMN update_id",
                       "ALTER TABLE actionplan_measurements DROP COLUMN status",
                       "UPDATE actionplan_meta SET value = '1' WHERE key = 'schema_version'"):
@@ -288,7 +289,22 @@ def test_a_schema_1_sqlite_store_gains_the_review_columns(db_path):
         (update_id,) = store.submit_measurements(plan.id, [sample_measurements()[1]])
         assert store.review_update(plan.id, update_id, "approve", author="coordination").counts
         assert len(store.plan_with_measurements(plan.id).find_indicator("taux-participation").measurements) == 1
-    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("2",)]
+    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("3",)]
+
+
+def test_a_schema_2_sqlite_store_gets_its_progress_facts_from_its_measurements(db_path):
+    plan = sample_plan()
+    with open_store(f"sqlite:{db_path}") as store:
+        store.save(plan)
+        store.append_measurements(plan.id, sample_measurements())
+        expected = store.progress_facts(plan.id)
+    for statement in ("DROP TABLE actionplan_measurement_facts",
+                      "UPDATE actionplan_meta SET value = '2' WHERE key = 'schema_version'"):
+        raw(db_path, statement)  # as schema 2 left it
+    with open_store(f"sqlite:{db_path}") as store:
+        assert store.progress_facts(plan.id) == expected
+        assert expected.counted == len(sample_measurements()) and expected.groups
+    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("3",)]
 
 
 @pytest.mark.parametrize("migrations, message", [

@@ -71,9 +71,13 @@ def attach_tracking(plan, tracking=()):
     return plan
 
 
-def resolve_plan(state, ref: str, tracking=()):
+def resolve_plan(state, ref: str, tracking=(), *, for_progress: bool = False, as_of=None):
     """The plan a command names: a document file when ``ref`` is a path that exists, else a plan id
     in the store (``--store``, else ``sqlite:actionplan.db``) with its recorded measurements attached.
+
+    ``for_progress``: from a store, the plan carries only what progress reads of its measurements
+    (``Store.progress_facts``: the same progress, statuses and reports, however long the history),
+    those dated after ``as_of`` (when given) left out.
     """
     from ..errors import ActionplanError, NotFoundError
     from ..model.base import is_valid_id
@@ -84,7 +88,7 @@ def resolve_plan(state, ref: str, tracking=()):
     url = getattr(state, "store_url", None) or DEFAULT_URL
     try:
         with open_store(url) as store:
-            plan = store.plan_with_measurements(ref)
+            plan = store.progress_facts(ref, as_of=as_of).plan if for_progress else store.plan_with_measurements(ref)
     except NotFoundError:
         shown = redact_url(url)
         raise ActionplanError(Message("cli.common.no_such_file_no_plan", ref=ref, shown=shown)) from None

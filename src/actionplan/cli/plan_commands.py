@@ -80,8 +80,9 @@ def actionplan_register_commands(cli):
     @click.pass_obj
     def show(state, file, tracking, as_of):
         """Summarise a plan: themes, counts, progress and what is due this quarter."""
-        plan = resolve_plan(state, file, tracking)
-        render_summary(plan, as_of or dt.date.today(), state.lang)
+        day = as_of or dt.date.today()
+        plan = resolve_plan(state, file, tracking, for_progress=True, as_of=day)
+        render_summary(plan, day, state.lang)
 
 
 

@@ -88,7 +88,7 @@ def actionplan_register_commands(cli):
         lang = report_lang or state.lang
         fmt = get_format(format_name)  # an unknown format fails before any work
         fmt.resolve_options(parse_options(options, state.lang), lang)  # so do bad options
-        plan = resolve_plan(state, ref, tracking)
+        plan = resolve_plan(state, ref, tracking, for_progress=True, as_of=as_of or dt.date.today())
         read = [ref if Path(ref).exists() else None, *tracking]
         refuse_overwriting_inputs(output or f"{plan.id}{fmt.extension}", read, state)
         payload = render_report(

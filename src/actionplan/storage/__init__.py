@@ -302,6 +302,29 @@ class Store(abc.ABC):
             raise StoreError(Message("storage.not_plan", plan_id=plan_id, plan=document_type_name(plan)))
         return with_measurements(plan, self.counted_measurements(plan_id))
 
+    def progress_facts(self, plan_id: str, *, as_of: dt.date | None = None):
+        """What progress needs of a plan's counted measurements: a :class:`~actionplan.storage.facts.ProgressFacts`.
+
+        ``facts.plan`` is the plan with at most two measurements per group of alike ones attached
+        (:mod:`actionplan.storage.facts`): progress, statuses and reports on it are those of
+        :meth:`plan_with_measurements` (measurements dated after ``as_of`` left out, when given).
+        The latest value per indicator and territory, counts and sums per period, and how many
+        updates are counted, submitted or returned come with it. This version reads every
+        measurement; the SQL stores answer from a table of groups kept as they record, so the
+        cost does not grow with the history.
+        """
+        from .backends import document_type_name
+        from .facts import facts_for, group_measurements, indicator_kinds
+
+        plan = self.get(plan_id).document
+        if not isinstance(plan, ActionPlan):
+            raise StoreError(Message("storage.not_plan", plan_id=plan_id, plan=document_type_name(plan)))
+        updates = self.updates(plan_id)
+        counted = [(seq, u.measurement) for seq, u in enumerate(updates) if u.counts]
+        states = [u.status for u in updates]
+        return facts_for(plan, group_measurements(indicator_kinds(plan), counted), as_of=as_of, counted=len(counted),
+                         submitted=states.count("submitted"), returned=states.count("returned"))
+
     # reviewed updates ----------------------------------------------------------------------
     def submit_measurements(self, plan_id: str, measurements: Iterable[Measurement], *,
                             author: str | None = None) -> builtins.list[str]:

@@ -15,7 +15,12 @@ Tables (prefixed ``actionplan_`` so a shared database stays tidy):
 * ``measurements`` and ``events``: append-only records, indexed by plan, indicator and date.
   A measurement row also keeps its update id and review state (``status``: counted, submitted,
   approved, returned), an index over the review events kept in the same transaction as each
-  review, so listing what waits does not read every measurement (schema 2).
+  review, so listing what waits does not read every measurement (schema 2);
+* ``measurement_facts``: the groups of a plan's counted measurements that progress reads
+  (:mod:`actionplan.storage.facts`): per indicator, day and key, how many, the sums of their
+  numbers and the last one recorded, kept in the transaction that records or approves a
+  measurement, so :meth:`SqlStore.progress_facts` reads a few thousand rows for a million
+  measurements (schema 3; an older store's groups are computed when it is upgraded).
 """
 
 from __future__ import annotations
@@ -48,6 +53,15 @@ from . import (
     redact_url,
 )
 from ..model.review import COUNTED_STATES
+from .facts import (
+    FactGroup,
+    Totals,
+    facts_for,
+    group_measurements,
+    indicator_kinds,
+    merge_groups,
+    rate_kinds_changed,
+)
 from .backends import (
     PlanCache,
     check_new_update_ids,
@@ -88,6 +102,7 @@ TABLES = (
     "actionplan_history",
     "actionplan_measurements",
     "actionplan_events",
+    "actionplan_measurement_facts",
 )
 
 _INFO_COLUMNS = "id, type, version, updated_at, updated_by, title, organisation, deleted"
@@ -110,9 +125,14 @@ class SqlStore(Store):
     """A store on a SQL database; subclasses implement the abstract connection methods."""
 
     #: Version of the tables this code writes; a store with a higher one is refused.
-    SCHEMA_VERSION = 2
-    #: version n → statements upgrading tables from n to n + 1, run in one transaction.
-    MIGRATIONS: dict[int, tuple[str, ...]] = {1: (*_REVIEW_COLUMNS, *REVIEW_INDEXES)}
+    SCHEMA_VERSION = 3
+    #: version n → statements upgrading tables from n to n + 1, run in one transaction. From 2 to 3
+    #: the facts table (:meth:`_facts_statements`) is created and filled from the measurements.
+    MIGRATIONS: dict[int, tuple[str, ...]] = {1: (*_REVIEW_COLUMNS, *REVIEW_INDEXES), 2: ()}
+    #: Column types of the facts table in the backend's dialect: sums, days, the last measurement.
+    NUMBER_TYPE = "TEXT"
+    DATE_TYPE = "TEXT"
+    JSON_TYPE = "TEXT"
     #: Suffixes that lock the document row in a write transaction (empty where locks are per database).
     FOR_UPDATE = ""
     FOR_SHARE = ""
@@ -167,6 +187,29 @@ class SqlStore(Store):
     def _decimal_in(self, value: Decimal | None) -> Any:
         return str(value) if value is not None else None
 
+    def _decimal_out(self, value: Any) -> Decimal | None:
+        return value if value is None or isinstance(value, Decimal) else Decimal(value)
+
+    def _date_out(self, value: Any) -> dt.date:
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+    def _facts_statements(self) -> builtins.list[str]:
+        """The table of measurement groups (schema 3), in the backend's types."""
+        number = self.NUMBER_TYPE
+        return [f"""CREATE TABLE actionplan_measurement_facts (
+            plan_id TEXT NOT NULL,
+            indicator_id TEXT NOT NULL,
+            date {self.DATE_TYPE} NOT NULL,
+            fact_key TEXT NOT NULL,
+            members INTEGER NOT NULL,
+            value_sum {number},
+            numerator_sum {number},
+            denominator_sum {number},
+            last_seq BIGINT NOT NULL,
+            last_data {self.JSON_TYPE} NOT NULL,
+            PRIMARY KEY (plan_id, indicator_id, date, fact_key)
+        )"""]
+
     # -- query helpers -------------------------------------------------------------------
     def _sql(self, sql: str) -> str:
         return sql if self.PLACEHOLDER == "?" else sql.replace("?", self.PLACEHOLDER)
@@ -213,7 +256,7 @@ class SqlStore(Store):
         self._lock_schema(cur)
         version = self._schema_version(cur)
         if version is None:
-            for statement in self._schema_statements():
+            for statement in [*self._schema_statements(), *self._facts_statements()]:
                 self._run(cur, statement)
             self._run(cur, "INSERT INTO actionplan_meta (key, value) VALUES (?, ?)",
                       ("schema_version", str(self.SCHEMA_VERSION)))
@@ -229,6 +272,10 @@ class SqlStore(Store):
             try:
                 for statement in statements:
                     self._run(cur, statement)
+                if step == 2:  # the facts table, filled from the measurements already recorded
+                    for statement in self._facts_statements():
+                        self._run(cur, statement)
+                    self._rebuild_facts(cur)
             except Exception as exc:  # noqa: BLE001 - any driver error: the transaction is rolled back
                 reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
                 raise StoreError(Message("storage.sql.upgrading_from_schema_failed_store", value=self._where(),
@@ -282,12 +329,14 @@ class SqlStore(Store):
             current, live = (row[0], not row[2]) if row else (None, False)
             version = next_version(prepared.id, expected_version, current, live)
             old_data = None
+            rebuild = False
             if live:
                 check_same_type(prepared.id, row[1], prepared.type, live)
                 old_data = self._json_out(self._one(cur, "SELECT data FROM actionplan_documents WHERE id = ?",
                                                     (prepared.id,))[0])
                 if prepared.type == "plan":
                     check_kept_indicators(prepared.id, document, self._recorded_indicators(cur, prepared.id))
+                    rebuild = rate_kinds_changed(old_data, document)
             values = (prepared.type, version, prepared.title, prepared.organisation, self._json_in(prepared.data),
                       self._time_in(at), author)
             if row is None:
@@ -304,6 +353,8 @@ class SqlStore(Store):
             self._set_territories(cur, prepared.id, prepared.territories)
             self._add_history(cur, HistoryEntry(prepared.id, at, "update" if live else "create", version, author,
                                                 comment, changed_paths(old_data, prepared.data) if live else ()))
+            if rebuild:  # an indicator became a rate, or stopped being one: its groups change
+                self._rebuild_facts(cur, prepared.id, document)
         return version
 
     def _current_version(self, cur, doc_id: str) -> int | None:
@@ -396,6 +447,7 @@ class SqlStore(Store):
                 raise not_found(doc_id, self.url)
             version = next_version(doc_id, expected_version, row[0], True)
             measured = self._run(cur, "DELETE FROM actionplan_measurements WHERE plan_id = ?", (doc_id,)).rowcount
+            self._run(cur, "DELETE FROM actionplan_measurement_facts WHERE plan_id = ?", (doc_id,))
             evented = self._run(cur, "DELETE FROM actionplan_events WHERE doc_id = ?", (doc_id,)).rowcount
             self._set_territories(cur, doc_id, ())
             self._run(cur, "UPDATE actionplan_documents SET version = ?, title = ?, organisation = ?, data = ?, "
@@ -421,10 +473,11 @@ class SqlStore(Store):
                             tuple(self._json_out(changes)))
 
     # -- append-only records -------------------------------------------------------------
-    def _plan_entry(self, cur, plan_id: str):
-        """The plan a measurement is checked against: its row is share-locked, its parse cached by version."""
-        row = self._one(cur, "SELECT version, type, deleted FROM actionplan_documents WHERE id = ?" + self.FOR_SHARE,
-                        (plan_id,))
+    def _plan_entry(self, cur, plan_id: str, lock: str | None = None):
+        """The plan a measurement is checked against: its row is share-locked (or locked with ``lock``), its
+        parse cached by version."""
+        row = self._one(cur, "SELECT version, type, deleted FROM actionplan_documents WHERE id = ?"
+                        + (self.FOR_SHARE if lock is None else lock), (plan_id,))
         if row is None or row[2]:
             raise not_found(plan_id, self.url, "plan")
         if row[1] != "plan":
@@ -439,16 +492,106 @@ class SqlStore(Store):
     def append_measurements(self, plan_id, measurements, *, author=None) -> int:
         check_store_id(plan_id, "plan id")
         measurements = builtins.list(measurements)
+        counts_now = any(not (isinstance(m, Measurement) and m.submitted) for m in measurements)
         with self._write() as cur:
-            ready = validate_measurements(plan_id, self._plan_entry(cur, plan_id), measurements, author)
+            # measurements that count change the plan's facts: one such writer per plan at a time
+            entry = self._plan_entry(cur, plan_id, self.FOR_UPDATE if counts_now else None)
+            ready = validate_measurements(plan_id, entry, measurements, author)
             check_new_update_ids(plan_id, ready, self._taken_ids(cur, plan_id, [m.id for m in ready if m.id]))
-            at = self._time_in(now())
-            self._many(cur, "INSERT INTO actionplan_measurements (plan_id, indicator_id, date, value, recorded_at, "
-                            "recorded_by, data, update_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [(plan_id, m.indicator, self._date_in(m.date), self._decimal_in(m.value), at, m.recorded_by,
-                         self._json_in(measurement_data(m)), m.id, "submitted" if m.submitted else "counted")
-                        for m in ready])
+            self._insert_measurements(cur, plan_id, entry[0], ready, self._time_in(now()))
         return len(ready)
+
+    def _insert_measurements(self, cur, plan_id: str, plan: Any, ready: builtins.list[Measurement], at) -> None:
+        """Insert checked measurements of one plan, and add those that count to its facts."""
+        counted = [i for i, m in enumerate(ready) if not m.submitted]
+        before = self._one(cur, "SELECT COALESCE(MAX(seq), 0) FROM actionplan_measurements")[0] if counted else 0
+        self._write_measurement_rows(cur, [(plan_id, m.indicator, self._date_in(m.date), self._decimal_in(m.value), at,
+                                            m.recorded_by, self._json_in(measurement_data(m)), m.id,
+                                            "submitted" if m.submitted else "counted") for m in ready])
+        if counted:
+            seqs = [r[0] for r in self._run(cur, "SELECT seq FROM actionplan_measurements WHERE plan_id = ? "
+                                                 "AND seq > ? ORDER BY seq", (plan_id, before)).fetchall()]
+            if len(seqs) != len(ready):  # pragma: no cover - the plan's row lock rules it out
+                raise StoreError(Message("storage.sql.facts_out_of_step", value=self._where(), plan_id=plan_id))
+            self._add_facts(cur, plan_id, group_measurements(indicator_kinds(plan),
+                                                             [(seqs[i], ready[i]) for i in counted]))
+
+    def _write_measurement_rows(self, cur, rows: builtins.list[tuple]) -> None:
+        """Insert measurement rows (plan_id, indicator_id, date, value, recorded_at, recorded_by, data,
+        update_id, status); a backend may use its bulk path (PostgreSQL: COPY)."""
+        self._many(cur, "INSERT INTO actionplan_measurements (plan_id, indicator_id, date, value, recorded_at, "
+                        "recorded_by, data, update_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    # -- progress facts ------------------------------------------------------------------
+    _FACT_COLUMNS = "indicator_id, date, fact_key, members, value_sum, numerator_sum, denominator_sum, last_seq, last_data"
+
+    def _fact_groups(self, cur, plan_id: str, rows) -> builtins.list[FactGroup]:
+        lasts = structure_records([self._json_out(r[8]) for r in rows], Measurement, f"{self._where()}#{plan_id}")
+        return [FactGroup(r[0], self._date_out(r[1]), r[2], Totals(r[3], self._decimal_out(r[4]),
+                                                                    self._decimal_out(r[5]), self._decimal_out(r[6])),
+                          last, r[7]) for r, last in zip(rows, lasts, strict=True)]
+
+    def _add_facts(self, cur, plan_id: str, groups: builtins.list[FactGroup]) -> None:
+        """Add groups of newly counted measurements to the plan's facts (the plan's row is locked)."""
+        for group in groups:
+            where = (plan_id, group.indicator, self._date_in(group.date), group.key)
+            row = self._one(cur, f"SELECT {self._FACT_COLUMNS} FROM actionplan_measurement_facts WHERE plan_id = ? "
+                                 "AND indicator_id = ? AND date = ? AND fact_key = ?", where)
+            merged = group if row is None else merge_groups(self._fact_groups(cur, plan_id, [row])[0], group)
+            totals = merged.totals
+            values = (totals.count, self._decimal_in(totals.value), self._decimal_in(totals.numerator),
+                      self._decimal_in(totals.denominator), merged.last_seq,
+                      self._json_in(measurement_data(merged.last)))
+            if row is None:
+                self._run(cur, "INSERT INTO actionplan_measurement_facts (members, value_sum, numerator_sum, "
+                               "denominator_sum, last_seq, last_data, plan_id, indicator_id, date, fact_key) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, *where))
+            else:
+                self._run(cur, "UPDATE actionplan_measurement_facts SET members = ?, value_sum = ?, numerator_sum = ?, "
+                               "denominator_sum = ?, last_seq = ?, last_data = ? WHERE plan_id = ? AND "
+                               "indicator_id = ? AND date = ? AND fact_key = ?", (*values, *where))
+
+    def _rebuild_facts(self, cur, plan_id: str | None = None, plan: Any = None) -> None:
+        """Compute the facts of a plan (every plan, when ``plan_id`` is ``None``) from its counted measurements."""
+        if plan_id is None:
+            ids = [r[0] for r in self._run(cur, "SELECT id FROM actionplan_documents WHERE type = ? AND deleted = ?",
+                                           ("plan", False)).fetchall()]
+            for each in ids:
+                self._rebuild_facts(cur, each)
+            return
+        if plan is None:
+            data = self._one(cur, "SELECT data FROM actionplan_documents WHERE id = ?", (plan_id,))[0]
+            plan = decode_document(self._json_out(data), f"{self._where()}#{plan_id}")
+        self._run(cur, "DELETE FROM actionplan_measurement_facts WHERE plan_id = ?", (plan_id,))
+        marks = ", ".join("?" * len(COUNTED_STATES))
+        rows = self._run(cur, "SELECT seq, data FROM actionplan_measurements WHERE plan_id = ? AND status IN "
+                              f"({marks}) ORDER BY seq", [plan_id, *COUNTED_STATES]).fetchall()
+        found = structure_records([self._json_out(r[1]) for r in rows], Measurement, f"{self._where()}#{plan_id}")
+        self._add_facts(cur, plan_id, group_measurements(indicator_kinds(plan),
+                                                         [(r[0], m) for r, m in zip(rows, found, strict=True)]))
+
+    def progress_facts(self, plan_id, *, as_of=None):
+        check_store_id(plan_id, "plan id")
+        with self._read() as cur:
+            self._check_exists(cur, plan_id, "plan")
+            row = self._one(cur, "SELECT version, type, data FROM actionplan_documents WHERE id = ?", (plan_id,))
+            if row[1] != "plan":
+                raise StoreError(Message("storage.not_plan", plan_id=plan_id, plan=row[1]))
+            entry = self._plans.get(plan_id, row[0])
+            if entry is None:
+                plan = decode_document(self._json_out(row[2]), f"{self._where()}#{plan_id}")
+                entry = self._plans.put(plan_id, row[0], plan)
+            where, params = ("", []) if as_of is None else (" AND date <= ?", [self._date_in(as_of)])
+            rows = self._run(cur, f"SELECT {self._FACT_COLUMNS} FROM actionplan_measurement_facts WHERE plan_id = ?"
+                                  f"{where} ORDER BY last_seq", [plan_id, *params]).fetchall()
+            counted = self._one(cur, "SELECT COALESCE(SUM(members), 0) FROM actionplan_measurement_facts "
+                                     "WHERE plan_id = ?", (plan_id,))[0]
+            states = dict(self._run(cur, "SELECT status, COUNT(*) FROM actionplan_measurements WHERE plan_id = ? "
+                                         "AND status IN (?, ?) GROUP BY status",
+                                    (plan_id, "submitted", "returned")).fetchall())
+            groups = self._fact_groups(cur, plan_id, rows)
+        return facts_for(entry[0], groups, as_of=as_of, counted=int(counted), submitted=int(states.get("submitted", 0)),
+                         returned=int(states.get("returned", 0)))
 
     def _taken_ids(self, cur, plan_id: str, ids: builtins.list[str]) -> builtins.list[str]:
         """Which of ``ids`` the plan's updates already use."""
@@ -557,7 +700,7 @@ class SqlStore(Store):
         check_store_id(update_id, "update")
         author, note = check_text(author, "author"), check_text(note, "note")
         with self._write() as cur:
-            plan = self._plan_entry(cur, plan_id)[0]
+            plan = self._plan_entry(cur, plan_id, self.FOR_UPDATE)[0]  # an approval changes the plan's facts
             row = self._update_row(cur, plan_id, update_id, self.FOR_UPDATE)
             if row is None:
                 raise not_found(update_id, self.url, "update")
@@ -566,7 +709,15 @@ class SqlStore(Store):
                 event = validate_events([review_event(update_id, decision, note, author, date)], author)[0]
             self._insert_events(cur, plan_id, [event], self._time_in(now()))
             self._set_status(cur, plan_id, event)
+            if review_status(event.kind) in COUNTED_STATES:
+                self._add_approved_fact(cur, plan, plan_id, update_id)
             return self._update_from_row(cur, plan_id, update_id, self._update_row(cur, plan_id, update_id))
+
+    def _add_approved_fact(self, cur, plan: Any, plan_id: str, update_id: str) -> None:
+        seq, data = self._one(cur, "SELECT seq, data FROM actionplan_measurements WHERE plan_id = ? AND update_id = ?",
+                              (plan_id, update_id))
+        measurement = structure_records([self._json_out(data)], Measurement, f"{self._where()}#{plan_id}")[0]
+        self._add_facts(cur, plan_id, group_measurements(indicator_kinds(plan), [(seq, measurement)]))
 
     def _set_status(self, cur, plan_id: str, event: Event) -> None:
         """Keep a measurement's ``status`` column in step with a review event (the first review decides)."""
@@ -649,4 +800,5 @@ class SqlStore(Store):
             for record in sorted(backup.events, key=lambda r: r.recorded_at):  # the states follow the reviews
                 if is_review_kind(record.event.kind) and record.event.subject is not None:
                     self._set_status(cur, record.doc_id, record.event)
+            self._rebuild_facts(cur)
 

@@ -424,6 +424,103 @@ class StoreConformance:
         with pytest.raises(NotFoundError):
             store.append_event("absent", held)
 
+    # -- progress facts ------------------------------------------------------------------
+    @staticmethod
+    def _many_measurements(count: int = 400, seed: int = 13) -> list[Measurement]:
+        """Measurements of every kind of the sample plan, several a day, per territory and dimension."""
+        rng = random.Random(seed)
+        places = ("mrc:roussillon", "mrc:les-maskoutains")
+        found = []
+        for i in range(count):
+            day = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(0, 70, 7))
+            place = rng.choice((None, None, *places))
+            kind = i % 9
+            if kind == 0:
+                found.append(Measurement(date=day, value=Decimal(rng.randint(0, 3)), indicator="rencontres-tp",
+                                         territory=place, note=f"mesure {i}"))
+            elif kind == 1:
+                found.append(Measurement(date=day, numerator=Decimal(rng.randint(0, 20)), denominator=Decimal(20),
+                                         indicator="taux-participation", territory=place))
+            elif kind == 2:
+                found.append(Measurement(date=day, value=Decimal(rng.randint(40, 90)), indicator="taux-participation"))
+            elif kind == 3:
+                found.append(Measurement(date=day, level=rng.choice(("partiel", "satisfaisant", "excellent")),
+                                         indicator="qualite-collaborations", territory=place))
+            elif kind == 4:
+                found.append(Measurement(date=day, done=rng.random() < 0.5, indicator=rng.choice(("fiche-synthese",
+                                                                                                    "aga"))))
+            elif kind == 5:
+                found.append(Measurement(date=day, territories=(rng.choice(places),), indicator="couverture-mrc"))
+            elif kind == 6:
+                found.append(Measurement(date=day, value=Decimal(rng.randint(1, 40)), indicator="participants",
+                                         territory=place, dimensions={"âge": rng.choice(("jeunes", "aînés"))}
+                                         if rng.random() < 0.3 else {}))
+            elif kind == 7:
+                found.append(Measurement(date=day, value=Decimal(rng.randint(0, 1)), indicator="projets"))
+            else:
+                found.append(Measurement(date=day, value=Decimal(rng.randint(0, 99999)) / 100,
+                                         indicator="sommes-engagees"))
+        return found
+
+    @staticmethod
+    def _comparable(facts):
+        """The groups without what depends on how a store numbers its records."""
+        return [(g.indicator, g.date, "alone" if g.key.startswith("seq:") else g.key, g.totals, g.last)
+                for g in facts.groups], (facts.counted, facts.submitted, facts.returned)
+
+    @staticmethod
+    def _progress(plan, as_of):
+        from ..progress import plan_progress
+
+        result = plan_progress(plan, as_of)
+        rolled = result.rollup
+        return (rolled.status, rolled.fraction, rolled.counts, rolled.levels, [i.indicator.id for i in rolled.late]), [
+            (i.indicator.id, i.status, i.value, i.fraction, i.level, i.reason,
+                                i.latest.date if i.latest else None, i.by_territory) for i in result.iter_indicators()]
+
+    def test_progress_facts_agree_with_every_measurement(self, store, plan):
+        store.save(plan)
+        many = self._many_measurements()
+        store.append_measurements(plan.id, many[:300], author="Léa")
+        for m in many[300:]:  # one at a time, as people record
+            store.append_measurement(plan.id, m)
+        submitted = store.submit_measurements(plan.id, self._many_measurements(40, seed=5), author="partenaire")
+        for update_id in submitted[:15]:
+            store.review_update(plan.id, update_id, "approve", author="coordination")
+        for update_id in submitted[15:20]:
+            store.review_update(plan.id, update_id, "return", note="À corriger", author="coordination")
+        full = store.plan_with_measurements(plan.id)
+        for as_of in (None, dt.date(2026, 2, 1), dt.date(2026, 12, 31)):
+            facts = store.progress_facts(plan.id, as_of=as_of)
+            assert self._comparable(facts) == self._comparable(Store.progress_facts(store, plan.id, as_of=as_of))
+            day = as_of or dt.date(2026, 12, 31)
+            assert self._progress(facts.plan, day) == self._progress(full, day)
+            days = {m.date for m in full.find_indicator('sommes-engagees').measurements if as_of is None or m.date <= as_of}
+            assert len([g for g in facts.groups if g.indicator == 'sommes-engagees']) == len(days)  # one a day
+        facts = store.progress_facts(plan.id)
+        assert (facts.counted, facts.submitted, facts.returned) == (415, 20, 5)
+        counted = store.counted_measurements(plan.id)
+        amounts = [m.value for m in counted if m.indicator == "sommes-engagees"]
+        assert facts.totals("sommes-engagees").value == sum(amounts) and facts.totals("sommes-engagees").count == len(amounts)
+        latest = max((m for m in counted if m.indicator == "participants"), key=lambda m: m.date)
+        assert facts.latest("participants").date == latest.date
+
+    def test_progress_facts_follow_a_plan_change_and_a_deletion(self, store, plan):
+        store.save(plan)
+        store.append_measurements(plan.id, self._many_measurements(90))
+        as_rate = attrs.evolve(plan, themes=tuple(attrs.evolve(t, objectives=tuple(attrs.evolve(o, actions=tuple(
+            attrs.evolve(a, indicators=tuple(attrs.evolve(i, kind="rate", unit="%") if i.id == "participants" else i
+                                             for i in a.indicators)) for a in o.actions)) for o in t.objectives))
+            for t in plan.themes))
+        store.save(as_rate, expected_version=1)  # bare values of a rate are averaged: each stands alone now
+        facts = store.progress_facts(plan.id)
+        assert self._comparable(facts) == self._comparable(Store.progress_facts(store, plan.id))
+        day = dt.date(2026, 12, 31)
+        assert self._progress(facts.plan, day) == self._progress(store.plan_with_measurements(plan.id), day)
+        store.delete(plan.id, expected_version=2)
+        store.save(plan)
+        assert store.progress_facts(plan.id).groups == () and store.progress_facts(plan.id).counted == 0
+
     # -- reviewed updates ----------------------------------------------------------------
     @staticmethod
     def _reviewed_plan(plan, distinct: bool = False):

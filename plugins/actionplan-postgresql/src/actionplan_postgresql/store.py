@@ -92,6 +92,10 @@ class PostgresStore(SqlStore):
     FOR_UPDATE = " FOR UPDATE"
     FOR_SHARE = " FOR SHARE"
     ORDER_IDS = 'id COLLATE "C"'
+    # the facts table (progress facts): exact sums, days and the last measurement in native types
+    NUMBER_TYPE = "numeric"
+    DATE_TYPE = "date"
+    JSON_TYPE = "jsonb"
 
     def __init__(self, url: str):
         super().__init__(url)
