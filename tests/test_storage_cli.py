@@ -226,3 +226,69 @@ def test_a_document_is_saved_under_its_store_id_and_no_other(run, tmp_path, exam
     assert actionplan.load(tmp_path / "copie.yaml") == actionplan.load(tmp_path / "alliance-maskoutains-demandes.yaml")
     code, out, _ = run("list", "--type", "applications")
     assert "alliance-maskoutains-2019-2023.applications" in out and "│ plan " not in out
+
+
+# -- track --from: many measurements, one transaction ----------------------------------------------
+
+TRACKED_CSV = (
+    "indicator,date,value,territory,note,by\n"
+    "va-o1-a1-i1,2026-02-12,1,,4e TP tenue,Jean Roy\n"
+    "va-o1-a1-i2,2026-02-12,18/25,,,\n"
+    "\n"
+    "log-o1-a4-i2,2026-03-31,\"mrc:roussillon,mrc:beauharnois-salaberry\",,,\n"
+    "sa-o2-a1-i1,2026-03-30,satisfaisant,,Sondage,\n"
+)
+
+
+@pytest.mark.parametrize("url", ["sqlite:actionplan.db", "dir:plans"])
+def test_track_from_a_csv_file_records_every_row(run, files, url):
+    run("--store", url, "save", f"{PLAN}.yaml")
+    (files / "suivi.csv").write_text(TRACKED_CSV, encoding="utf-8")
+    code, out, err = run("--store", url, "track", PLAN, "--from", "suivi.csv")
+    assert (code, err) == (0, "") and f"4 mesures consignées pour {PLAN} depuis suivi.csv" in out
+    with open_store(url) as store:
+        recorded = store.measurements(PLAN)
+    assert [(m.indicator, m.date.isoformat()) for m in recorded] == [
+        ("va-o1-a1-i1", "2026-02-12"), ("va-o1-a1-i2", "2026-02-12"), ("log-o1-a4-i2", "2026-03-31"),
+        ("sa-o2-a1-i1", "2026-03-30")]
+    assert recorded[0].recorded_by == "Jean Roy" and recorded[1].recorded_by == "Marie Tremblay"
+    assert (recorded[1].numerator, recorded[1].denominator) == (18, 25)
+    assert recorded[2].territories == ("mrc:roussillon", "mrc:beauharnois-salaberry")
+
+
+def test_track_from_standard_input(run, files, monkeypatch):
+    import io
+
+    run("save", f"{PLAN}.yaml")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(TRACKED_CSV.encode("utf-8"))))
+    code, out, _ = run("--lang", "en", "track", PLAN, "--from", "-", "--date", "2026-01-31")
+    assert code == 0 and "4 measurements recorded" in out and "from stdin" in out
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("indicator,date,value\nva-o1-a1-i1,2026-02-12,1\nva-o1-a1-i2,2026-02-12,30/25\n",
+     "suivi.csv, ligne 3 : numerator : le numérateur d'un taux ne peut dépasser son dénominateur"),
+    ("indicator,date,value\nva-o1-a1-i1,2026-02-30,1\n", "suivi.csv, ligne 2 : date attendue AAAA-MM-JJ, trouvé « 2026-02-30 »"),
+    ("indicator,date,value\nva-o1-a1-i1,2026-02-12,1\nva-o1-a1-i9,2026-02-12,3\n",
+     "suivi.csv, ligne 3 : concertation-horizon-2026 n'a pas d'indicateur 'va-o1-a1-i9'"),
+    ("indicator,date,value\nsa-o2-a1-i1,2026-02-12,parfait\n", "suivi.csv, ligne 2 : valeur 'parfait' incomprise"),
+    ("indicateur,valeur\nva-o1-a1-i1,1\n", "suivi.csv, ligne 1 : colonnes attendues : indicator, date, value"),
+    ("indicator,value\nva-o1-a1-i1,1,en trop\n", "suivi.csv, ligne 2 : 3 cellules, l'en-tête en nomme 2"),
+])
+def test_track_from_refuses_a_bad_row_and_records_nothing(run, files, content, expected):
+    run("save", f"{PLAN}.yaml")
+    (files / "suivi.csv").write_text(content, encoding="utf-8")
+    code, out, err = run("track", PLAN, "--from", "suivi.csv")
+    assert code == 2 and out == ""
+    assert expected in err and "rien n'a été consigné" in err
+    with open_store("sqlite:actionplan.db") as store:
+        assert store.measurements(PLAN) == []
+
+
+def test_track_from_takes_no_indicator_or_value(run, files):
+    run("save", f"{PLAN}.yaml")
+    (files / "suivi.csv").write_text(TRACKED_CSV, encoding="utf-8")
+    code, _, err = run("track", PLAN, "va-o1-a1-i1", "--from", "suivi.csv")
+    assert code == 2 and "--from lit l'indicateur et la valeur de chaque ligne" in err
+    code, _, err = run("track", PLAN, "va-o1-a1-i1")
+    assert code == 2 and "donnez INDICATEUR et VALEUR, ou --from FICHIER.csv" in err

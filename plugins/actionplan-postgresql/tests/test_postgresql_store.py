@@ -6,12 +6,13 @@ import datetime as dt
 from decimal import Decimal
 from importlib.metadata import entry_points
 
+import attrs
 import psycopg
 import pytest
 from actionplan_postgresql.store import PostgresStore
 
 from actionplan import open_store
-from actionplan.api import Measurement, StoreError
+from actionplan.api import Measurement, Store, StoreError, ValidationError
 from actionplan.testing import sample_measurements, sample_plan
 from actionplan.testing.store import snapshot
 
@@ -153,3 +154,22 @@ def test_a_store_moves_from_sqlite_to_postgresql_and_to_a_folder(make_store_url,
     with open_store(f"dir:{tmp_path}/copy") as folder:
         folder.restore(tmp_path / "from-pg.json")
         assert snapshot(folder) == expected
+
+
+def test_a_large_batch_is_copied_in_one_transaction_with_its_facts(make_store_url):
+    from actionplan.testing.store import StoreConformance
+
+    url = make_store_url()
+    many = StoreConformance._many_measurements(PostgresStore.COPY_FROM_ROWS + 500)
+    with open_store(url) as store:
+        store.save(sample_plan())
+        assert store.append_measurements(sample_plan().id, many) == len(many)  # through COPY
+        assert store.measurements(sample_plan().id) == many
+        facts = store.progress_facts(sample_plan().id)
+        assert StoreConformance._comparable(facts) == StoreConformance._comparable(
+            Store.progress_facts(store, sample_plan().id))
+        bad = [*many[:10], attrs.evolve(many[0], numerator=Decimal(30), denominator=Decimal(20),
+                                        indicator="taux-participation", value=None)]
+        with pytest.raises(ValidationError):
+            store.append_measurements(sample_plan().id, bad * 100)
+        assert len(store.measurements(sample_plan().id)) == len(many)  # all or none

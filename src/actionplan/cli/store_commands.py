@@ -26,7 +26,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ConflictError, NotFoundError, ValidationError
-from ..i18n import N_, Message, t
+from ..i18n import N_, Message, t, tn
 from ..model import DEFAULT_SCALE, ActionPlan, Measurement, TrackingLog
 from ..model.base import fold
 from ..model.review import review_required
@@ -203,6 +203,111 @@ EXPECTED = {"rate": N_("cli.store.expect.rate"), "qualitative": N_("cli.store.ex
             "coverage": N_("cli.store.expect.territories")}
 
 
+def stored_plan(store, plan_id: str) -> ActionPlan:
+    """The plan ``plan_id`` of the store; another document type is refused in words."""
+    plan = store.get(plan_id).document
+    if not isinstance(plan, ActionPlan):
+        raise ActionplanError(Message("cli.store.not_plan", id=plan_id, type=store.info(plan_id).type))
+    return plan
+
+
+def find_indicator(plan: ActionPlan, plan_id: str, indicator_id: str, lang: str):
+    """The plan's indicator ``indicator_id``; an unknown one is refused with the closest id."""
+    import difflib
+
+    indicator = plan.find_indicator(indicator_id)
+    if indicator is None:
+        known = [i.id for *_, i in plan.iter_indicators()]
+        close = difflib.get_close_matches(indicator_id, known, n=1)
+        raise ActionplanError(Message("cli.store.unknown_indicator", plan=plan_id, indicator=indicator_id,
+                                      hint=t("cli.store.hint", lang, close=close[0]) if close else "",
+                                      known=", ".join(known[:12]) + (f" … ({len(known)})" if len(known) > 12
+                                                                      else "")))
+    return indicator
+
+
+#: The columns ``track --from`` reads (``indicator`` and ``value`` are required).
+TRACK_COLUMNS = ("indicator", "date", "value", "territory", "note", "by")
+
+
+def track_from(state, plan_id: str, source: str, day: dt.date | None, author: str | None) -> None:
+    """``track PLAN --from FILE.csv|-``: every row one measurement, all recorded in one transaction or none.
+
+    A row that cannot be read is refused with its line, what was expected and what was found, and
+    nothing is recorded.
+    """
+    import csv
+    import io
+    import sys
+
+    lang = state.lang
+    shown = "stdin" if source == "-" else source
+    try:
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ActionplanError(Message("cli.track.from_not_utf8", source=shown,
+                                      line=raw[:exc.start].count(b"\n") + 1)) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [cell.strip().lower() for cell in next(reader, [])]
+    missing = [name for name in ("indicator", "value") if name not in header]
+    unknown = [name for name in header if name not in TRACK_COLUMNS]
+    if missing or unknown:
+        raise ActionplanError(Message("cli.track.from_columns", source=shown, expected=", ".join(TRACK_COLUMNS),
+                                      found=", ".join(header) or "—"))
+    column = {name: header.index(name) for name in header}
+    today = day or dt.date.today()
+    recorder = author_of(author)
+    with worded(state), open_store(store_url(state)) as store:
+        plan = stored_plan(store, plan_id)
+        indicators = {i.id: i for *_, i in plan.iter_indicators()}
+        found, lines = [], []
+        for line, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            found.append(_row_measurement(plan, plan_id, indicators, row, column, today, shown, line, lang, recorder))
+            lines.append(line)
+        try:
+            count = store.append_measurements(plan_id, found, author=recorder) if found else 0
+        except ValidationError as exc:  # checked against the plan by the store: name the row of the first issue
+            first = exc.issues[0]
+            index = re.match(r"measurements\[(\d+)\]", first.path)
+            where = str(lines[int(index.group(1))]) if index else "?"
+            field = attrs.evolve(first, path=first.path[index.end():].lstrip(".")) if index else first
+            raise ActionplanError(Message("cli.track.from_row", source=shown, line=where,
+                                          error=field.render(lang))) from None
+    click.echo(tn("cli.track.from_recorded", count, lang, plan=plan_id, source=shown))
+
+
+def _row_measurement(plan, plan_id, indicators, row, column, today, source, line, lang, recorder) -> Measurement:
+    def cell(name: str) -> str | None:
+        index = column.get(name)
+        value = row[index].strip() if index is not None and index < len(row) else ""
+        return value or None
+
+    try:
+        if len(row) > len(column):
+            raise ActionplanError(Message("cli.track.from_extra_cells", count=len(row), expected=len(column)))
+        indicator_id = cell("indicator")
+        indicator = indicators.get(indicator_id or "") or find_indicator(plan, plan_id, indicator_id or "", lang)
+        when, written = today, cell("date")
+        if written is not None:
+            try:
+                when = dt.date.fromisoformat(written)
+            except ValueError:
+                raise ActionplanError(Message("cli.track.from_bad_date", found=written)) from None
+        fields = {name: cell(name) for name in ("territory", "note") if cell(name) is not None}
+        if cell("by") is not None or recorder is not None:  # set here: the store need not copy each one
+            fields["recorded_by"] = cell("by") or recorder
+        return parse_measurement(indicator, cell("value") or "", when, lang, **fields)
+    except ValidationError as exc:
+        raise ActionplanError(Message("cli.track.from_row", source=source, line=line,
+                                      error="; ".join(i.render(lang) for i in exc.issues))) from None
+    except ActionplanError as exc:
+        raise ActionplanError(Message("cli.track.from_row", source=source, line=line,
+                                      error=exc.message(lang))) from None
+
+
 def parse_measurement(indicator, text: str, day: dt.date, lang: str, **fields) -> Measurement:
     """``VALUE`` as the indicator's kind reads it: 4, 12/20, 72 %, satisfaisant, oui, mrc:a,mrc:b."""
     from ..convert import describe
@@ -331,30 +436,27 @@ def actionplan_register_commands(cli):
 
     @cli.command(help=N_("cli.track.help"))
     @click.argument("plan_id")
-    @click.argument("indicator_id")
-    @click.argument("value")
+    @click.argument("indicator_id", required=False)
+    @click.argument("value", required=False)
     @click.option("--date", "day", callback=parse_date_option, default=None, help=N_("cli.track.option.day"))
     @click.option("--note", default=None, help=N_("cli.track.option.note"))
     @click.option("--territory", default=None, help=N_("cli.track.option.territory"))
     @click.option("--by", "author", default=None, help=N_("cli.track.option.author"))
+    @click.option("--from", "source", default=None, metavar="FILE.csv|-", help=N_("cli.track.option.source"))
     @click.pass_obj
-    def track(state, plan_id, indicator_id, value, day, note, territory, author):
+    def track(state, plan_id, indicator_id, value, day, note, territory, author, source):
         """Record one measurement: VALUE is 4, 12/20, 72 %, a level, oui/non, or territories a,b."""
-        import difflib
-
         lang = state.lang
+        if source is not None:
+            if indicator_id is not None or value is not None or note is not None or territory is not None:
+                raise click.UsageError(t("cli.track.from_alone", lang))
+            track_from(state, plan_id, source, day, author)
+            return
+        if indicator_id is None or value is None:
+            raise click.UsageError(t("cli.track.needs_value", lang))
         with worded(state), open_store(store_url(state)) as store:
-            plan = store.get(plan_id).document
-            if not isinstance(plan, ActionPlan):
-                raise ActionplanError(Message("cli.store.not_plan", id=plan_id, type=store.info(plan_id).type))
-            indicator = plan.find_indicator(indicator_id)
-            if indicator is None:
-                known = [i.id for *_, i in plan.iter_indicators()]
-                close = difflib.get_close_matches(indicator_id, known, n=1)
-                raise ActionplanError(Message("cli.store.unknown_indicator", plan=plan_id, indicator=indicator_id,
-                                        hint=t("cli.store.hint", lang, close=close[0]) if close else "",
-                                        known=", ".join(known[:12]) + (f" … ({len(known)})" if len(known) > 12
-                                                                        else "")))
+            plan = stored_plan(store, plan_id)
+            indicator = find_indicator(plan, plan_id, indicator_id, lang)
             measurement = parse_measurement(indicator, value, day or dt.date.today(), lang, note=note,
                                             territory=territory)
             submitted = None

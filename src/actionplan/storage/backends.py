@@ -90,7 +90,9 @@ def check_text(value: str | None, what: str | Message, what_in_french: str | Non
 def check_plain_text(data: Any, what: str, path: str = "") -> None:
     """Every string in plain data passes :func:`check_text` (the message names its path)."""
     if isinstance(data, str):
-        check_text(data, Message("storage.what.at", what=what_message(what), path=path or Message("storage.what.root")))
+        if "\x00" in data or not _encodable(data):  # the message is built only for a text refused
+            check_text(data, Message("storage.what.at", what=what_message(what),
+                                     path=path or Message("storage.what.root")))
     elif isinstance(data, Mapping):
         for key, value in data.items():
             check_plain_text(key, what, path)
@@ -98,6 +100,21 @@ def check_plain_text(data: Any, what: str, path: str = "") -> None:
     elif isinstance(data, list | tuple):
         for index, item in enumerate(data):
             check_plain_text(item, what, f"{path}[{index}]")
+
+
+def _plain_texts(m: Measurement) -> bool:
+    """Whether every text of a measurement is one a store keeps (no NUL, valid Unicode): the fast check."""
+    texts = [m.level, m.territory, m.period, m.note, m.evidence, m.recorded_by, m.indicator, m.id, *m.territories,
+             *m.dimensions, *m.dimensions.values()]
+    return all(t is None or (isinstance(t, str) and "\x00" not in t and _encodable(t)) for t in texts)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def document_type_name(document: Any) -> str:
@@ -299,7 +316,8 @@ def validate_measurements(plan_id: str, entry, measurements: Iterable[Measuremen
         raise ValidationError(issues, f"measurements for {plan_id}")
     check_new_update_ids(plan_id, ready, ())
     for index, measurement in enumerate(ready):
-        check_plain_text(attrs.asdict(measurement, recurse=False), f"measurements[{index}]")
+        if not _plain_texts(measurement):  # the slow walk only to name what is refused
+            check_plain_text(attrs.asdict(measurement, recurse=False), f"measurements[{index}]")
     return ready
 
 

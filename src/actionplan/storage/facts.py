@@ -128,20 +128,21 @@ def fact_key(measurement: Measurement, kind: str | None, seq: int) -> str:
 
 def group_measurements(kinds: Mapping[str, str], records: Iterable[tuple[int, Measurement]]) -> list[FactGroup]:
     """Group ``(seq, measurement)`` records (in recording order), in the order of their last members."""
-    groups: dict[tuple[str, dt.date, str], FactGroup] = {}
+    found: dict[tuple[str, dt.date, str], list] = {}
     for seq, m in records:
         indicator = m.indicator or ""
         key = (indicator, m.date, fact_key(m, kinds.get(indicator), seq))
-        groups[key] = add_to_group(groups.get(key), key, m, seq)
-    return sorted(groups.values(), key=lambda g: g.last_seq)
-
-
-def add_to_group(group: FactGroup | None, key: tuple[str, dt.date, str], m: Measurement, seq: int) -> FactGroup:
-    """``group`` with one more measurement (a new group when ``group`` is ``None``)."""
-    if group is None:
-        return FactGroup(key[0], key[1], key[2], Totals(1, m.value, m.numerator, m.denominator), m, seq)
-    return merge_groups(group, FactGroup(key[0], key[1], key[2], Totals(1, m.value, m.numerator, m.denominator),
-                                         m, seq))
+        acc = found.get(key)
+        if acc is None:
+            found[key] = [1, m.value, m.numerator, m.denominator, m, seq]
+            continue
+        acc[0] += 1
+        acc[1], acc[2], acc[3] = _add(acc[1], m.value), _add(acc[2], m.numerator), _add(acc[3], m.denominator)
+        if seq > acc[5]:
+            acc[4], acc[5] = m, seq
+    groups = [FactGroup(key[0], key[1], key[2], Totals(count, value, numerator, denominator), last, seq)
+              for key, (count, value, numerator, denominator, last, seq) in found.items()]
+    return sorted(groups, key=lambda g: g.last_seq)
 
 
 def merge_groups(a: FactGroup, b: FactGroup) -> FactGroup:

@@ -152,6 +152,18 @@ class PostgresStore(SqlStore):
     def _decimal_in(self, value):
         return value
 
+    #: From this many rows on, measurements are written with ``COPY`` rather than batched inserts.
+    COPY_FROM_ROWS = 1000
+
+    def _write_measurement_rows(self, cur, rows: list[tuple]) -> None:
+        if len(rows) < self.COPY_FROM_ROWS:
+            super()._write_measurement_rows(cur, rows)
+            return
+        with cur.copy("COPY actionplan_measurements (plan_id, indicator_id, date, value, recorded_at, recorded_by, "
+                      "data, update_id, status) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
