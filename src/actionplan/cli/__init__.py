@@ -117,6 +117,7 @@ BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("actionplan.cli.store_commands", N_("cli.list.help")),
     "report": ("actionplan.cli.report_commands", N_("cli.report.help")),
     "restore": ("actionplan.cli.store_commands", N_("cli.restore.help")),
+    "review": ("actionplan.cli.cycle_commands", N_("cli.review.help")),
     "save": ("actionplan.cli.store_commands", N_("cli.save.help")),
     "schema": ("actionplan.cli.import_commands", N_("cli.schema.help")),
     "show": ("actionplan.cli.plan_commands", N_("cli.show.help")),
