@@ -8,7 +8,9 @@ through the ``actionplan`` entry-point group (``office = "actionplan_office"``):
 * ``ics`` — :mod:`actionplan_office.calendar_ics` (icalendar);
 * ``xlsx-plan`` and ``csv-plan`` — the plan itself as an editable workbook, or one CSV row per
   indicator (:mod:`actionplan_office.plan_workbook`), read back by ``actionplan import``
-  through the importers of the same names.
+  through the importers of the same names;
+* ``actionplan due PLAN --format ics`` — :mod:`actionplan_office.due_ics`: what each organisation
+  owes, as to-dos (the ``actionplan_render_due`` hook).
 """
 
 from __future__ import annotations
@@ -27,6 +29,13 @@ CATALOGUE = Catalogue("actionplan_office", Path(__file__).parent / "locale")
 @actionplan.hookimpl
 def actionplan_register_catalogues(register):
     register(CATALOGUE)
+
+
+@actionplan.hookimpl
+def actionplan_render_due(report, format, lang):
+    from .due_ics import render
+
+    return render(report, format, lang)
 
 
 @actionplan.hookimpl

@@ -67,6 +67,15 @@ _HIDDEN_LISTS = "Listes"
 
 # column key → (French header, English header, type): text, number, date, bool, list (;-separated), kind, role
 Column = tuple[str, str, str, str]
+#: The reporting settings (the plan's, and each indicator's own): ``reporting.KEY`` columns.
+REPORTING_COLUMNS: tuple[Column, ...] = (
+    ("reporting.frequency", "Fréquence du suivi", "Reporting frequency", "text"),
+    ("reporting.due_days", "Délai de remise (jours)", "Days to report", "number"),
+    ("reporting.stale_after", "Sans nouvelles après (jours)", "Stale after (days)", "number"),
+    ("reporting.tolerance", "Marge de tolérance", "On-track band", "number"),
+    ("reporting.reporter", "Organisation qui rend compte", "Reporter", "text"),
+)
+_REPORTING_DAYS = ("due_days", "stale_after")
 PLAN_FIELDS: tuple[Column, ...] = (
     ("id", "Identifiant", "Id", "text"), ("title", "Titre", "Title", "text"),
     ("start", "Début", "Start", "date"), ("end", "Fin", "End", "date"),
@@ -75,6 +84,7 @@ PLAN_FIELDS: tuple[Column, ...] = (
     ("free_text_schedules", "Échéanciers en texte libre", "Free-text schedules", "bool"),
     ("mission", "Mission", "Mission", "text"), ("source", "Source", "Source", "text"),
     ("illustrative", "Données fictives", "Illustrative data", "bool"),
+    *REPORTING_COLUMNS,
 )
 THEME_COLUMNS: tuple[Column, ...] = (
     ("id", "Identifiant", "Id", "text"), ("title", "Titre", "Title", "text"), ("kind", "Genre", "Kind", "text"),
@@ -107,6 +117,7 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
     ("cumulative", "Cumulatif", "Cumulative", "bool"), ("direction", "Sens", "Direction", "text"),
     ("scale", "Échelle de niveaux", "Levels", "list"), ("target_level", "Niveau visé", "Target level", "text"),
     ("note", "Note", "Note", "text"),
+    *REPORTING_COLUMNS,
 )
 TARGET_COLUMNS: tuple[Column, ...] = (
     ("indicator", "Id indicateur", "Indicator id", "text"), ("period", "Période", "Period", "text"),
@@ -120,6 +131,7 @@ ORGANISATION_COLUMNS: tuple[Column, ...] = (
     ("id", "Identifiant", "Id", "text"), ("name", "Nom", "Name", "text"),
     ("short_name", "Abréviation", "Short name", "text"), ("kind", "Genre", "Kind", "text"),
     ("territory", "Territoire", "Territory", "text"), ("website", "Site web", "Website", "text"),
+    ("contact", "Contact", "Contact", "text"), ("email", "Courriel", "Email", "text"),
 )
 TERRITORY_COLUMNS: tuple[Column, ...] = (("id", "Identifiant", "Id", "text"), ("name", "Nom", "Name", "text"))
 CONTEXT_COLUMNS: tuple[Column, ...] = (("title", "Titre", "Title", "text"), ("body", "Texte", "Text", "text"))
@@ -129,10 +141,11 @@ TASK_COLUMNS: tuple[Column, ...] = (
     ("responsible_organisations", "Organisations responsables", "Responsible organisations", "list"),
     ("start", "Début", "Start", "text"), ("deadline", "Échéance", "Deadline", "text"),
 )
-#: The CSV's columns: one row per indicator, the theme sheet's columns then the indicator's details.
+#: The CSV's columns: one row per indicator, the theme sheet's columns then the indicator's details (but the
+#: reporter: the CSV names no organisation it could refer to).
 CSV_COLUMNS: tuple[Column, ...] = (
     ("theme_id", "Id thème", "Theme id", "text"), ("theme", "Thème", "Theme", "text"),
-    *LAYOUT_COLUMNS, *INDICATOR_COLUMNS[2:],
+    *LAYOUT_COLUMNS, *(c for c in INDICATOR_COLUMNS[2:] if c[0] != "reporting.reporter"),
 )
 
 
@@ -179,8 +192,25 @@ def plan_rows(plan: ActionPlan) -> Iterator[tuple[Any, Any, Any, dict[str, Any]]
                     yield theme, objective, action, row
 
 
+def _reporting_values(reporting) -> dict[str, Any]:
+    """``reporting.KEY`` → value of a plan's or an indicator's reporting settings (``None`` left out)."""
+    return {c[0]: getattr(reporting, c[0].partition(".")[2]) if reporting is not None else None
+            for c in REPORTING_COLUMNS}
+
+
+def _nested(values: dict[str, Any]) -> dict[str, Any]:
+    """Read ``reporting.KEY`` values back into a ``reporting`` mapping (days as whole numbers)."""
+    reporting = {key.partition(".")[2]: values.pop(key) for key in [k for k in values if k.startswith("reporting.")]}
+    reporting = {k: (int(v) if k in _REPORTING_DAYS and v == int(v) else v) for k, v in reporting.items()
+                 if v is not None}
+    if reporting:
+        values["reporting"] = reporting
+    return values
+
+
 def _indicator_values(indicator) -> dict[str, Any]:
-    values = {key: getattr(indicator, key) for key, *_ in INDICATOR_COLUMNS}
+    values = {key: getattr(indicator, key) for key, *_ in INDICATOR_COLUMNS if not key.startswith("reporting.")}
+    values.update(_reporting_values(indicator.reporting))
     values["cumulative"] = None if indicator.cumulative else False
     values["direction"] = None if indicator.direction == "increase" else indicator.direction
     return values
@@ -218,7 +248,7 @@ def render_plan_workbook(plan: ActionPlan, ctx: ReportContext) -> bytes:
     fields = {"id": plan.id, "title": plan.title, "start": plan.period.start, "end": plan.period.end,
               "organisation": plan.organisation, "language": plan.language, "fiscal_years": plan.fiscal_years,
               "free_text_schedules": plan.free_text_schedules, "mission": plan.mission, "source": plan.source,
-              "illustrative": plan.illustrative}
+              "illustrative": plan.illustrative, **_reporting_values(plan.reporting)}
     ws = sheet("plan", (("field", "Champ", "Field", "text"), ("value", "Valeur", "Value", "text")),
                [{"field": _header(f, lang), "value": fields[f[0]]} for f in PLAN_FIELDS])
     for row in range(2, len(PLAN_FIELDS) + 2):
@@ -505,7 +535,7 @@ def _read(workbook, ctx: ImportContext) -> ImportResult:
         raise ValidationError(cells.issues, ctx.source)
     data: dict[str, Any] = {"schema_version": 1}
     fields = _plan_fields(cells, plan_ws)
-    data.update({k: v for k, v in fields.items() if k not in ("start", "end") and v is not None})
+    data.update(_nested({k: v for k, v in fields.items() if k not in ("start", "end") and v is not None}))
     data["period"] = {"start": fields.get("start"), "end": fields.get("end")}
     organisations = [{k: v for k, v in row.items() if v is not None}
                      for _, row in _table(cells, others["organisations"], ORGANISATION_COLUMNS)]
@@ -626,7 +656,8 @@ def _objectives(cells: _Cells, ws, theme_id: str, details, targets, partners) ->
                 cells.warnings.append(Issue(cells.where(ws.title, number, 3), cells.ctx.t("office.plan.no_details"),
                                             found=f"« {indicator['label']} »", severity="warning"))
             else:
-                indicator.update({k: v for k, v in detail[1].items() if k not in ("id", "label") and v not in (None, [])})
+                indicator.update(_nested({k: v for k, v in detail[1].items()
+                                          if k not in ("id", "label") and v not in (None, [])}))
             if targets.get(indicator_id):
                 indicator["targets"] = targets[indicator_id]
             indicators.append(indicator)
@@ -717,7 +748,7 @@ def read_plan_csv(raw: bytes, ctx: ImportContext) -> ImportResult:
             indicators = action.setdefault("indicators", [])
             indicator = {"id": row.get("indicator_id") or f"{action['id']}-i{len(indicators) + 1}",
                          "label": row["indicator"], "kind": row.get("kind") or "deliverable"}
-            indicator.update({c[0]: row[c[0]] for c in INDICATOR_COLUMNS[3:] if row.get(c[0]) not in (None, [])})
+            indicator.update(_nested({c[0]: row[c[0]] for c in INDICATOR_COLUMNS[3:] if row.get(c[0]) not in (None, [])}))
             indicators.append(indicator)
     if cells.issues:
         raise ValidationError(cells.issues, ctx.source)
