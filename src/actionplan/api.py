@@ -27,6 +27,7 @@ from .checks import plan_gazetteer
 from .cli import CliState, echo_issues
 from .cli.common import load_document_of, resolve_plan
 from .documents import DocumentFormat, DocumentType, write_atomic
+from .due import DueItem, DueReport, OrganisationDue, StaleItem, plan_due
 from .i18n import N_, Catalogue, Message, Plural, Verbatim, current_language, t, tn
 from .errors import (
     ActionplanError,
@@ -100,6 +101,7 @@ from .model import (
 from .model import indicators as _indicators
 from .model.base import fold, slugify
 from .model import review as _review
+from .model.reporting import Reporting
 from .model.review import ReviewPolicy
 from .progress import (
     ActionProgress,
@@ -225,6 +227,8 @@ __all__ = [
     # -- progress ----------------------------------------------------------------------------
     "plan_progress", "indicator_progress", "schedule_context", "PlanProgress", "ThemeProgress",
     "ObjectiveProgress", "ActionProgress", "IndicatorProgress", "TerritoryProgress", "Rollup",
+    # -- who owes what: due, late and stale updates (actionplan due / remind, actionplan_render_due) --
+    "plan_due", "DueReport", "OrganisationDue", "DueItem", "StaleItem", "Reporting",
     # -- report formats (actionplan_register_report_formats) -------------------------------
     "ReportFormat", "ReportContext", "ReportOption", "SHOW_SOURCE", "render_report", "report_formats",
     "PlanView", "IndicatorRow", "Localizer", "STATUS_KEYS", "display_fraction", "theme_fraction",

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # only for the annotations: the hook specs sit below every mo
     import click
 
     from .documents import DocumentFormat, DocumentType
+    from .due import DueReport
     from .errors import Issue
     from .i18n import Catalogue
     from .grants.criteria import Criterion
@@ -136,6 +137,21 @@ def actionplan_register_report_formats(register: Callable[[ReportFormat], None])
     text inert in its syntax (escaped HTML, formula-safe cells…). Raise
     :class:`actionplan.errors.ActionplanError` for a problem the user can fix. A name
     registered by two plugins is an error naming both. Return value is ignored.
+    """
+
+
+@hookspec(firstresult=True)
+def actionplan_render_due(report: DueReport, format: str, lang: str) -> bytes | None:
+    """Render what a plan's organisations owe (``actionplan due PLAN --format FORMAT``) in a format
+    the core does not write itself (it writes ``text`` and ``json``); ``actionplan-office`` answers
+    ``ics``: one VTODO per due, late or stale item, ``DUE`` on its due date, a stable UID.
+
+    ``report`` is an :class:`actionplan.due.DueReport` (``plan``, ``as_of``, ``organisations``, each
+    an :class:`actionplan.due.OrganisationDue` with its ``due``, ``late`` and ``stale`` items, already
+    filtered by ``--organisation``); ``lang`` is ``"fr"`` or ``"en"``. Return the file's bytes, written
+    nowhere (the caller writes atomically or prints), every word in ``lang``; return ``None`` for a
+    format you do not write, so another plugin may. The first non-``None`` answer wins; with none,
+    the command says which plugin to install and exits with code 2.
     """
 
 

@@ -35,7 +35,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "actionplan.cli.plan_commands", "actionplan.cli.territory_commands",
     "actionplan.storage.sqlite",
     "actionplan.storage.files",
-    "actionplan.cli.store_commands", "actionplan.cli.cycle_commands",
+    "actionplan.cli.store_commands", "actionplan.cli.cycle_commands", "actionplan.cli.due_commands",
     "actionplan.importers.text",
     "actionplan.cli.import_commands", "actionplan.cli.diff_commands",
     "actionplan.reports.builtin", "actionplan.cli.report_commands",

@@ -385,6 +385,24 @@ def _when(at: dt.datetime) -> str:
     return at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def check_evidence(evidence: str | None) -> str | None:
+    """``--evidence``: a web address (``https://…``, ``http://…``) or the path of a file or folder that exists."""
+    from urllib.parse import urlsplit
+
+    if evidence is None:
+        return None
+    text = evidence.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        parts = None
+    if parts is not None and parts.scheme in ("http", "https") and parts.netloc:
+        return text
+    if text and "\x00" not in text and Path(text).exists():
+        return text
+    raise ActionplanError(Message("cli.track.bad_evidence", evidence=evidence))
+
+
 # -- the commands ------------------------------------------------------------------------------
 
 
@@ -443,12 +461,14 @@ def actionplan_register_commands(cli):
     @click.option("--territory", default=None, help=N_("cli.track.option.territory"))
     @click.option("--by", "author", default=None, help=N_("cli.track.option.author"))
     @click.option("--from", "source", default=None, metavar="FILE.csv|-", help=N_("cli.track.option.source"))
+    @click.option("--evidence", default=None, metavar="URL|PATH", help=N_("cli.track.option.evidence"))
     @click.pass_obj
-    def track(state, plan_id, indicator_id, value, day, note, territory, author, source):
+    def track(state, plan_id, indicator_id, value, day, note, territory, author, source, evidence):
         """Record one measurement: VALUE is 4, 12/20, 72 %, a level, oui/non, or territories a,b."""
         lang = state.lang
         if source is not None:
-            if indicator_id is not None or value is not None or note is not None or territory is not None:
+            if (indicator_id is not None or value is not None or note is not None or territory is not None
+                    or evidence is not None):
                 raise click.UsageError(t("cli.track.from_alone", lang))
             track_from(state, plan_id, source, day, author)
             return
@@ -458,7 +478,7 @@ def actionplan_register_commands(cli):
             plan = stored_plan(store, plan_id)
             indicator = find_indicator(plan, plan_id, indicator_id, lang)
             measurement = parse_measurement(indicator, value, day or dt.date.today(), lang, note=note,
-                                            territory=territory)
+                                            territory=territory, evidence=check_evidence(evidence))
             submitted = None
             if review_required(plan):  # the store would mark it submitted anyway: say which update waits
                 submitted = store.submit_measurements(plan_id, [measurement], author=author_of(author))[0]
