@@ -27,7 +27,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 def test_check_in_french_gives_verdicts_reasons_advice_and_ranking(capsys):
     code, out, err = run(capsys, "grants", "check", PLAN, APPS)
     assert code == 0, err
-    assert out.startswith("Alliance pour la solidarité 2019-2023 — MRC des Maskoutains : 8 demande(s), 4 admissible(s)")
+    assert out.startswith("Alliance pour la solidarité 2019-2023 — MRC des Maskoutains : 8 demandes, 4 admissibles")
     assert "(données illustratives : organismes et projets fictifs)" in out
     order = [line.split(" — ")[0] for line in out.splitlines() if line[:1].isdigit() or line.startswith("–")]
     assert order == ["1. d-01", "2. d-06", "3. d-08", "4. d-02", "– d-03", "– d-04", "– d-05", "– d-07"]

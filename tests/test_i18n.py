@@ -114,6 +114,14 @@ def test_french_and_english_have_the_same_codes_and_placeholders(project):
         assert expected == found, f"{message.id}: fr {sorted(expected)} ≠ en {sorted(found)}"
 
 
+def test_no_entry_is_fuzzy(project):
+    """``pybabel compile`` leaves fuzzy entries out: a code whose text ``pybabel update`` marked
+    fuzzy (a code turned plural, a guessed text) would render as the code itself."""
+    for po in catalogue_files(project).values():
+        fuzzy = sorted(m.id if isinstance(m.id, str) else m.id[0] for m in read(po) if m.id and m.fuzzy)
+        assert not fuzzy, f"{po}: fuzzy entries (check their text, then remove the '#, fuzzy' line): {fuzzy}"
+
+
 def test_committed_mo_files_are_the_compiled_po_files(project):
     """The .mo files are committed; ``pybabel compile`` must be run after each .po change."""
     directory = project / babel_config(project)["compile_catalog"]["directory"]

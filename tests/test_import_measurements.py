@@ -143,7 +143,7 @@ def test_the_command_appends_to_a_tracking_log_all_or_nothing(tmp_path):
     log = tmp_path / "suivi.yaml"
     result = run_cli("import-measurements", str(sheet), "--plan", str(EXAMPLE_000), "-o", str(log))
     assert result.exit_code == 0, result.output
-    assert "6 mesure(s) ajoutée(s) (6 au total)" in result.output
+    assert "6 mesures ajoutées (6 au total)" in result.output
     again = run_cli("import-measurements", str(sheet), "--plan", str(EXAMPLE_000), "-o", str(log))
     assert "(12 au total)" in again.output
     before = log.read_bytes()

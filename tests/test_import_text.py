@@ -385,7 +385,7 @@ def test_import_writes_a_valid_plan_with_a_header_and_reports(tmp_path):
     output = tmp_path / "plan.yaml"
     result = _run("import", str(source), "-o", str(output), "--organisation", "Table Roussillon")
     assert result.exit_code == 0, result.output
-    assert "1 thème(s), 1 objectif(s), 4 action(s)" in result.output
+    assert "1 thème, 1 objectif, 4 actions" in result.output
     assert "3 échéanciers pour 3 actions" not in result.output
     text = output.read_text(encoding="utf-8")
     assert text.startswith("# Importé de plan.txt par « actionplan import »")
@@ -416,7 +416,7 @@ def test_strict_import_writes_nothing_when_something_is_unplaced(tmp_path):
     output = tmp_path / "plan.yaml"
     result = _run("import", str(SEED_000), "-o", str(output), "--strict")
     assert result.exit_code == 2
-    assert "1 élément(s) non placé(s)" in result.output and "ligne 145" in result.output
+    assert "1 élément non placé" in result.output and "ligne 145" in result.output
     assert not output.exists()
 
 

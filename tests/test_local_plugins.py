@@ -93,7 +93,7 @@ def test_without_the_plugin_the_program_names_the_missing_criterion(workdir, cap
 def test_plugin_option_loads_a_module_from_the_current_directory(workdir):
     result = invoke("--plugin", "mymodule", "grants", "check", "program.yaml", APPLICATIONS)
     assert result.exit_code == 0, result.output
-    assert "8 demande(s), 2 admissible(s)" in result.output  # 4 without it: d-01 and d-06 now fail
+    assert "8 demandes, 2 admissibles" in result.output  # 4 without it: d-01 and d-06 now fail
     assert "✓ Titre court : titre de 28 caractères (maximum 40)" in result.output
     assert "✗ Titre court : titre de 47 caractères (maximum 40)" in result.output
     assert plugins.get_plugin_manager().get_plugin("mymodule").__file__ == str(workdir / "mymodule.py")

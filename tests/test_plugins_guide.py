@@ -84,7 +84,7 @@ def test_the_guide_commands_run_and_print_what_the_guide_shows(guide_dir, monkey
     check, _, formats = outputs
     for line in block("output").splitlines():
         assert line in check.splitlines()
-    assert "8 demande(s), 2 admissible(s)" in check
+    assert "8 demandes, 2 admissibles" in check
     assert "✗ Titre court : titre de 47 caractères (maximum 40)" in check
     assert "→ raccourcir le titre de 7 caractères" in check
     late = (guide_dir / "late.txt").read_text(encoding="utf-8").splitlines()

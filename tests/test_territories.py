@@ -125,7 +125,7 @@ def test_list_under_the_monteregie_shows_all_its_mrc(tmp_path):
     mrc = [line.strip() for line in lines if line.startswith("  ") and not line.startswith("    ")]
     assert len(mrc) == 13 and "Les Maskoutains — MRC 2454 (mrc:les-maskoutains)" in mrc
     assert "Agglomération de Longueuil — MRC 2458 (mrc:agglomeration-de-longueuil)" in mrc
-    assert lines[-1] == "162 territoire(s) : 1 région, 13 MRC, 148 municipalités"
+    assert lines[-1] == "162 territoires : 1 région, 13 MRC, 148 municipalités"
     full = run_cli("territories", "list", "--under", "Les Maskoutains").output
     assert "  Saint-Hyacinthe — municipalité 2454048 (mun:saint-hyacinthe)" in full.splitlines()
 
@@ -135,7 +135,7 @@ def test_list_in_english_and_the_whole_gazetteer():
     assert result.exit_code == 0
     assert "Estrie — region 05 (region:estrie)" in result.output
     assert "  Memphrémagog — RCM 2445 (mrc:memphremagog)" in result.output
-    assert result.output.splitlines()[-1] == "298 territory(ies): 17 regions, 104 RCMs, 177 municipalities"
+    assert result.output.splitlines()[-1] == "298 territories: 17 regions, 104 RCMs, 177 municipalities"
 
 
 def test_list_refuses_an_unknown_territory_and_suggests_the_closest():
@@ -249,12 +249,12 @@ def test_import_into_a_plan_keeps_its_comments_and_is_idempotent(tmp_path):
     assert plan.read_text(encoding="utf-8") == before
     result = run_cli(*args, "--into", str(plan))
     assert result.exit_code == 0, result.output
-    assert "5 territoire(s) ajouté(s) aux custom_territories" in result.output
+    assert "5 territoires ajoutés aux custom_territories" in result.output
     after = plan.read_text(encoding="utf-8")
     assert after.startswith(before) and "# # yaml-language-server" in after
     assert [t.id for t in actionplan.load(plan).custom_territories][:2] == ["mun:magog", "mun:eastman"]
     again = run_cli(*args, "--into", str(plan))
-    assert again.exit_code == 0 and "0 territoire(s) ajouté(s)" in again.output and "5 déjà présent(s)" in again.output
+    assert again.exit_code == 0 and "0 territoire ajouté" in again.output and "5 déjà présents" in again.output
     assert plan.read_text(encoding="utf-8") == after
     listing = run_cli("territories", "list", "--plan", str(plan), "--under", "mrc:memphremagog")
     assert "  Magog — municipalité 45072 (mun:magog)" in listing.output.splitlines()
@@ -276,7 +276,7 @@ def test_a_changed_definition_needs_replace_and_a_bad_table_writes_nothing(tmp_p
     assert "ligne 2, parent : territoire parent inconnu" in bad.output
     replaced = run_cli("territories", "import", str(tmp_path / "changed.csv"), "--level", "municipality",
                        "--into", str(plan), "--replace")
-    assert replaced.exit_code == 0 and "1 remplacé(s)" in replaced.output
+    assert replaced.exit_code == 0 and "1 remplacé," in replaced.output
     magog = next(t for t in actionplan.load(plan).custom_territories if t.id == "mun:magog")
     assert magog.code == "99" and len(actionplan.load(plan).custom_territories) == 5
 

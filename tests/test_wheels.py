@@ -34,7 +34,7 @@ def compiled_catalogues(project: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 def test_every_wheel_ships_its_compiled_catalogues(tmp_path):
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path),
-                            *map(str, PROJECTS)], capture_output=True, text=True, timeout=900)
+                            *map(str, PROJECTS)], check=False, capture_output=True, text=True, timeout=900)
     assert built.returncode == 0, built.stderr[-3000:]
     wheels = sorted(tmp_path.glob("*.whl"))
     assert len(wheels) == len(PROJECTS)

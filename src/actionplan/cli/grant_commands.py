@@ -22,7 +22,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ValidationError
-from ..i18n import N_, Message, t, tn
+from ..i18n import N_, Message, Plural, t, tn
 from .common import lang_option as _lang_option
 from .common import parse_date_option, resolve_plan
 
@@ -222,7 +222,8 @@ def render_check(plan, document, lang: str, fmt: str, as_of: dt.date | None) -> 
         })
         return
     names = {o.id: o.name for o in (*plan.organisations, *document.organisations)}
-    click.echo(t("cli.grant.summary", lang, title=plan.program.title, count=len(ranking), eligible=len(ranking.ranked)))
+    click.echo(tn("cli.grant.summary", len(ranking), lang, title=plan.program.title,
+                  eligible=Plural("cli.grant.eligible_count", len(ranking.ranked))))
     if document.illustrative:
         click.echo(t("cli.grant.illustrative", lang))
     click.echo(ranking_explanation(evaluator, lang))

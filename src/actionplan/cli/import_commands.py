@@ -16,7 +16,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ValidationError
-from ..i18n import N_, Message, t
+from ..i18n import N_, Message, Plural, t, tn
 from . import echo_issues
 from .common import load_document_of, refuse_overwriting_inputs
 
@@ -48,13 +48,14 @@ def _refuse_existing(path: Path, force: bool, lang: str, code: str = N_("cli.imp
         raise ActionplanError(Message(code, path=path))
 
 
-def _plan_counts(plan) -> dict[str, int]:
+def _plan_counts(plan) -> dict[str, Plural]:
+    """An imported plan's counts, each with its noun in the singular or the plural (« 2 thèmes, 1 objectif… »)."""
     return {
-        "themes": len(plan.themes),
-        "objectives": sum(1 for _ in plan.iter_objectives()),
-        "actions": sum(1 for _ in plan.iter_actions()),
-        "indicators": sum(1 for _ in plan.iter_indicators()),
-        "tasks": len(plan.tasks),
+        "themes": Plural("cli.count.themes", len(plan.themes)),
+        "objectives": Plural("cli.count.objectives", sum(1 for _ in plan.iter_objectives())),
+        "actions": Plural("cli.count.actions", sum(1 for _ in plan.iter_actions())),
+        "indicators": Plural("cli.count.indicators", sum(1 for _ in plan.iter_indicators())),
+        "tasks": Plural("cli.count.tasks", len(plan.tasks)),
     }
 
 
@@ -65,8 +66,9 @@ def render_import(plan, output: Path, source: str, unplaced: int, warnings: int,
     fmt = format_for(output)
     payload = fmt.dumps(to_data(plan))
     if fmt.name == "yaml":
-        header = t("cli.import.header", lang, source=Path(source).name, date=dt.date.today().isoformat(), unplaced=unplaced,
-                    warnings=warnings, path=output.name)
+        header = t("cli.import.header", lang, source=Path(source).name, date=dt.date.today().isoformat(),
+                    unplaced=Plural("cli.import.unplaced_count", unplaced),
+                    warnings=Plural("cli.import.warning_count", warnings), path=output.name)
         payload = header.encode("utf-8") + payload
     return payload
 
@@ -111,11 +113,11 @@ def actionplan_register_commands(cli):
         }.items() if value}
         plan, result = import_file(source, format=format_name, options=options, lang=lang)
         if result.unplaced:
-            echo_issues(t("cli.import.unplaced_title", lang, count=len(result.unplaced)), result.unplaced, lang)
+            echo_issues(tn("cli.import.unplaced_title", len(result.unplaced), lang), result.unplaced, lang)
         if result.warnings:
-            echo_issues(t("cli.import.warnings_title", lang, count=len(result.warnings)), result.warnings, lang)
+            echo_issues(tn("cli.import.warnings_title", len(result.warnings), lang), result.warnings, lang)
         if strict and result.unplaced:
-            raise ActionplanError(Message("cli.import.strict", count=len(result.unplaced)))
+            raise ActionplanError(Plural("cli.import.strict", len(result.unplaced)))
         from ..importers import importer_for
 
         if into is not None:
@@ -147,16 +149,16 @@ def actionplan_register_commands(cli):
         refuse_overwriting_inputs(output, [source, plan_ref if Path(plan_ref).exists() else None], state)
         plan = resolve_plan(state, plan_ref)
         log = read_measurements(source, plan, format_name, {"sheet": sheet} if sheet else {}, lang)
-        click.echo(t("cli.import.measurements", lang, count=len(log.measurements), source=source, plan=plan.id))
+        click.echo(tn("cli.import.measurements", len(log.measurements), lang, source=source, plan=plan.id))
         if output is not None:
             total = append_to_log(Path(output), log, plan, lang)
-            click.echo(t("cli.import.appended_log", lang, path=output, count=len(log.measurements), total=total))
+            click.echo(tn("cli.import.appended_log", len(log.measurements), lang, path=output, total=total))
         else:
             from ..storage import open_store, redact_url
 
             with open_store(state.store_url) as store:
                 count = store.append_measurements(plan.id, log.measurements, author=author)
-            click.echo(t("cli.import.appended_store", lang, count=count, store=redact_url(state.store_url)))
+            click.echo(tn("cli.import.appended_store", count, lang, store=redact_url(state.store_url)))
 
     @cli.command("schema", help=N_("cli.schema.help"))
     @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
@@ -269,7 +271,7 @@ def import_into(state, imported, plan_id: str, source: str, *, dry_run: bool) ->
             recorded[key] = recorded.get(key, 0) + 1
         lost = [i for i in diff.removed_indicators() if recorded.get(i)]
         if lost:
-            raise ValidationError([Issue(i, Message("cli.import.into_measured", count=recorded[i]),
+            raise ValidationError([Issue(i, Plural("cli.import.into_measured", recorded[i]),
                                          hint=Message("cli.import.into_measured.hint")) for i in lost], plan_id)
         if dry_run:
             click.echo(t("cli.import.into_dry_run", lang, id=plan_id))

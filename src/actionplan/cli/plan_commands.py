@@ -11,7 +11,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ValidationError
-from ..i18n import N_, t
+from ..i18n import N_, t, tn
 from .common import parse_date_option, resolve_plan
 
 
@@ -166,7 +166,7 @@ def render_summary(plan, as_of: dt.date, lang: str) -> None:
     for theme, action in due:
         console.print(f"• {escape(action.title)} [dim]({escape(theme.title)} — {escape(action.schedule.text)})[/dim]")
     if continuous:
-        console.print(t("cli.due_continuous", lang, count=len(continuous)))
+        console.print(tn("cli.due_continuous", len(continuous), lang))
     late = progress.rollup.late
     if late:
         console.print("[bold]" + t("cli.late_title", lang) + "[/bold]")

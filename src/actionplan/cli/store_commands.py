@@ -26,7 +26,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ConflictError, NotFoundError, ValidationError
-from ..i18n import N_, Message, t, tn
+from ..i18n import N_, Message, Plural, t, tn
 from ..model import DEFAULT_SCALE, ActionPlan, Measurement, TrackingLog
 from ..model.base import fold
 from ..model.review import review_required
@@ -139,7 +139,7 @@ def save_file(store, path: str, expect_version: int | None, author: str | None, 
         document = actionplan.load(path)
     if isinstance(document, TrackingLog) and given_id is None:
         new, known = record_new(store, document.plan, list(document.measurements), author)
-        click.echo(t("cli.store.recorded_new", lang, count=new, known=known, plan=document.plan))
+        click.echo(tn("cli.store.recorded_new", new, lang, known=Plural("cli.store.known", known), plan=document.plan))
         return
     measurements: list[Measurement] = []
     if isinstance(document, ActionPlan):
@@ -155,7 +155,7 @@ def save_file(store, path: str, expect_version: int | None, author: str | None, 
         save_document(store, document, doc_id, path, current, expect_version, author, comment, lang)
     if measurements:
         new, known = record_new(store, doc_id, measurements, author)
-        click.echo(t("cli.store.recorded_new", lang, count=new, known=known, plan=doc_id))
+        click.echo(tn("cli.store.recorded_new", new, lang, known=Plural("cli.store.known", known), plan=doc_id))
 
 
 def save_document(store, document, doc_id: str, path: str, current: int | None, expect_version: int | None,
@@ -542,7 +542,7 @@ def actionplan_register_commands(cli):
             payload = header.encode("utf-8") + payload
         write_atomic(output, payload)
         if isinstance(stored.document, ActionPlan):
-            click.echo(t("cli.store.dumped", lang, id=doc_id, version=stored.version, path=output, count=count))
+            click.echo(tn("cli.store.dumped", count, lang, id=doc_id, version=stored.version, path=output))
         else:
             click.echo(t("cli.store.dumped_doc", lang, id=doc_id, version=stored.version, path=output))
 
@@ -594,9 +594,12 @@ def worded(state):
         raise ActionplanError(Message("cli.store.not_found", id=exc.doc_id, store=redact_url(store_url(state)))) from None
 
 
-def _counts(backup) -> dict[str, int]:
-    return {"documents": len(backup.documents), "measurements": len(backup.measurements),
-            "events": len(backup.events), "history": len(backup.history)}
+def _counts(backup) -> dict[str, Plural]:
+    """A backup's counts, each with its noun in the singular or the plural (« 3 documents, 1 mesure… »)."""
+    return {"documents": Plural("cli.count.documents", len(backup.documents)),
+            "measurements": Plural("cli.count.measurements", len(backup.measurements)),
+            "events": Plural("cli.count.events", len(backup.events)),
+            "history": Plural("cli.count.history", len(backup.history))}
 
 
 __all__ = ["parse_measurement", "split_measurements"]

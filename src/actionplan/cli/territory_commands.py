@@ -22,7 +22,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, ValidationError
-from ..i18n import N_, Message, t
+from ..i18n import N_, Plural, t, tn
 from .common import lang_option as _lang_option
 
 
@@ -152,7 +152,7 @@ def actionplan_register_commands(cli):
             shown = list(gazetteer.values())
             lines = render_tree(gazetteer, _roots(gazetteer), 1 if depth is None else depth, lang)
         click.echo("\n".join(lines))
-        click.echo(t("cli.territories.summary", lang, count=len(shown), levels=level_counts(shown, lang)))
+        click.echo(tn("cli.territories.summary", len(shown), lang, levels=level_counts(shown, lang)))
 
     @territories.command("import", help=N_("cli.territories.import.help"))
     @click.argument("file", type=click.Path(dir_okay=False))
@@ -182,18 +182,20 @@ def actionplan_register_commands(cli):
         except ValidationError as exc:
             _echo_table_issues(exc, file, lang)
             raise click.exceptions.Exit(2) from None
-        click.echo(t("cli.territories.read", lang, source=file, count=len(found), levels=level_counts(found, lang) or "0"))
+        click.echo(tn("cli.territories.read", len(found), lang, source=file, levels=level_counts(found, lang) or "0"))
         if into is None:
             click.echo(t("cli.territories.dry_run", lang))
             return
         counts = add_to_plan(state, into, found, replace, lang)
-        click.echo(t("cli.territories.added", lang, target=into, **counts))
+        click.echo(tn("cli.territories.added", counts["added"], lang, target=into,
+                      replaced=Plural("cli.territories.replaced_count", counts["replaced"]),
+                      same=Plural("cli.territories.same_count", counts["same"])))
 
 
 def _echo_table_issues(exc: ValidationError, source: str, lang: str) -> None:
     from ..territories.table import issue_in
 
-    click.echo(t("cli.territories.invalid_table", lang, source=source, count=len(exc.issues)), err=True)
+    click.echo(tn("cli.territories.invalid_table", len(exc.issues), lang, source=source), err=True)
     for issue in exc.issues:
         click.echo(f"  {issue_in(issue, lang)}", err=True)
 
@@ -207,7 +209,7 @@ def merge(existing: Sequence, new: Sequence, replace: bool, target: str, lang: s
     changed = [t for t in new if t.id in by_id and by_id[t.id] != t]
     if changed and not replace:
         ids = ", ".join(t.id for t in changed[:5]) + (" …" if len(changed) > 5 else "")
-        raise ActionplanError(Message("cli.territories.changed", target=target, count=len(changed), ids=ids))
+        raise ActionplanError(Plural("cli.territories.changed", len(changed), target=target, ids=ids))
     result = dict(by_id)
     for territory in new:
         result[territory.id] = territory

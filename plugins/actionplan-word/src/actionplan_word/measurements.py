@@ -22,10 +22,10 @@ from typing import Any
 
 from actionplan.api import (
     DEFAULT_SCALE,
+    N_,
     ImportContext,
     Importer,
     ImportResult,
-    N_,
     Issue,
     SourceError,
     ValidationError,
