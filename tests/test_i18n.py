@@ -266,14 +266,16 @@ def no_env_lang(monkeypatch):
 @pytest.mark.usefixtures("no_env_lang")
 def test_help_is_french_by_default_and_english_on_request():
     french = invoke("--help").output
-    assert "Utilisation : actionplan [OPTIONS]" in french
+    assert "Utilisation\u00a0: actionplan [OPTIONS] COMMANDE [ARGUMENTS]..." in french
+    assert "\nOptions\u00a0:\n" in french and "\nCommandes\u00a0:\n" in french  # French: a no-break space before « : »
     assert "Afficher ce message et quitter." in french
     assert "Plans d'action et programmes de subvention" in french
     assert "Vérifier des documents" in french  # a command's short help
     assert "Langue des messages et des rapports" in french  # an option's help
     for english in (invoke("--lang", "en", "--help").output, invoke("--help", "--lang=en").output,
                     invoke("--help", env={"ACTIONPLAN_LANG": "en"}).output):
-        assert "Usage: actionplan [OPTIONS]" in english
+        assert "Usage: actionplan [OPTIONS] COMMAND [ARGS]..." in english
+        assert "\nOptions:\n" in english and "\nCommands:\n" in english
         assert "Show this message and exit." in english
         assert "Action plans and grant programs" in english
         assert "Check documents; print every error" in english
@@ -294,7 +296,8 @@ def test_sub_command_help_in_both_languages():
     (["validate", "--bogus"], "Option inconnue '--bogus'", "No such option '--bogus'"),
     (["validate", "--bogus"], "Essayez « actionplan validate --help » pour l'aide.",
      "Try 'actionplan validate --help' for help."),
-    (["validate"], "Argument manquant 'FILES...'", "Missing argument 'FILES...'"),
+    (["validate"], "Argument manquant 'FICHIERS...'", "Missing argument 'FILES...'"),
+    (["report"], "Argument manquant 'FICHIER|ID'", "Missing argument 'FILE|ID'"),
     (["report", "x.yaml", "--format"], "L'option '--format' exige un argument", "Option '--format' requires an argument"),
     (["nosuch"], "Commande inconnue 'nosuch'", "No such command 'nosuch'"),
     (["grants", "check", "--format", "pdf", "a", "b"], "Valeur invalide pour '--format'",
@@ -303,9 +306,21 @@ def test_sub_command_help_in_both_languages():
 def test_click_usage_errors_in_both_languages(args, french, english):
     result = invoke(*args)
     assert result.exit_code == 2
-    assert french in result.output and "Erreur :" in result.output
+    assert french in result.output and "Erreur\u00a0:" in result.output
     result = invoke("--lang", "en", *args)
     assert english in result.output and "Error:" in result.output
+
+
+@pytest.mark.usefixtures("no_env_lang")
+def test_a_command_help_has_no_english_placeholder_in_french():
+    french = invoke("report", "--help").output
+    assert french.startswith("Utilisation\u00a0: actionplan report [OPTIONS] FICHIER|ID\n")
+    assert "-o, --output SORTIE" in french and "-O, --option NOM=VALEUR" in french and "--as-of TEXTE" in french
+    assert "FILE|ID" not in french and "NAME=VALUE" not in french and " TEXT " not in french
+    english = invoke("--lang", "en", "report", "--help").output
+    assert english.startswith("Usage: actionplan report [OPTIONS] FILE|ID\n") and "-o, --output OUT" in english
+    track = invoke("track", "--help").output
+    assert "actionplan track [OPTIONS] ID_PLAN ID_INDICATEUR VALEUR" in track
 
 
 @pytest.mark.usefixtures("no_env_lang")

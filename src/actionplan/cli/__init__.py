@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+import weakref
 
 import attrs
 import click
@@ -36,6 +37,73 @@ class CliState:
 #: Click's own help texts of the options it adds, translated from click's catalogue.
 _CLICK_OPTION_HELP = {"help": "Show this message and exit.", "version": "Show the version and exit."}
 
+#: The placeholders help and usage errors show (``FILE|ID``, an argument's name, a type's
+#: name), by their English wording → the code of their wording in the reader's language.
+METAVARS = {
+    "COMMAND [ARGS]...": N_("cli.metavar.command"), "FILE|ID": N_("cli.metavar.file_or_id"),
+    "ID|NAME": N_("cli.metavar.id_or_name"), "OUT": N_("cli.metavar.out"), "NAME=VALUE": N_("cli.metavar.name_value"),
+    "FIELD=HEADER,…": N_("cli.metavar.field_header"), "ADDRESS": N_("cli.metavar.address"),
+    "PLAN_ID": N_("cli.metavar.plan_id"), "TEXT": N_("cli.metavar.text"), "INTEGER": N_("cli.metavar.integer"),
+    "INTEGER RANGE": N_("cli.metavar.integer_range"),
+    "FLOAT": N_("cli.metavar.float"), "PROGRAM": N_("cli.metavar.program"),
+    "APPLICATIONS": N_("cli.metavar.applications"), "NAME": N_("cli.metavar.name"), "FILE": N_("cli.metavar.file"),
+    "FILES": N_("cli.metavar.files"), "OUTPUT": N_("cli.metavar.output"), "INDICATOR_ID": N_("cli.metavar.indicator_id"),
+    "VALUE": N_("cli.metavar.value"), "DOC_ID": N_("cli.metavar.doc_id"), "OLD": N_("cli.metavar.old"),
+    "NEW": N_("cli.metavar.new"),
+}
+
+
+class _Formatter(click.HelpFormatter):
+    """Click's help formatter, its headings punctuated as the language wants (« Options : »)."""
+
+    def write_heading(self, heading: str) -> None:
+        text = t("cli.help.heading", heading=heading)
+        self.write(f"{'':>{self.current_indent}}{text}\n")
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+def _shown_metavar(param: click.Parameter) -> str | None:
+    """The placeholder click shows for ``param`` before decorations, when it is its own wording."""
+    if param.metavar is not None:
+        return param.metavar
+    if isinstance(param, click.Option) and (param.is_flag or param.count):
+        return None
+    if type(param.type).get_metavar is not click.ParamType.get_metavar:  # a type's own ([fr|en], date formats)
+        return None
+    return (param.name or "").upper() if isinstance(param, click.Argument) else param.type.name.upper()
+
+
+#: The placeholder each localised object had as written (its metavar or sub-command metavar).
+_WRITTEN: weakref.WeakKeyDictionary[object, str | None] = weakref.WeakKeyDictionary()
+
+
+def _localise_metavars(command: click.Command, lang: str) -> None:
+    """Put the placeholders of ``command`` and its sub-commands in ``lang``.
+
+    They stay so until the next run (a usage error is shown after the command returns); each run
+    starts again from the placeholders as written.
+    """
+    if isinstance(command, click.Group):
+        written = _WRITTEN.setdefault(command, command.subcommand_metavar)
+        if written in METAVARS:
+            command.subcommand_metavar = t(METAVARS[written], lang)
+    for param in command.params:
+        param.metavar = _WRITTEN.setdefault(param, param.metavar)
+        shown = _shown_metavar(param)
+        if shown not in METAVARS:
+            continue
+        text = t(METAVARS[shown], lang)
+        if param.metavar is None and isinstance(param, click.Argument):  # click's decorations, kept
+            text = text if param.required else f"[{text}]"
+        if param.metavar is None and param.nargs != 1:
+            text += "..."
+        param.metavar = text
+    for sub in getattr(command, "commands", {}).values():
+        _localise_metavars(sub, lang)
+
 
 class _Translated:
     """Help shown in the reader's language: help texts are codes, rendered when help is shown.
@@ -44,6 +112,8 @@ class _Translated:
     give codes of the catalogue; the language (``--lang``) is only known when help is shown,
     so each code is looked up then. A help that is not a code is shown as written.
     """
+
+    context_class: type[click.Context] = _Context
 
     def _texts(self, lang: str) -> list[tuple[object, str]]:
         """(object, help in ``lang``) for this command, its options and its sub-commands."""
@@ -91,6 +161,7 @@ class RootGroup(Group):
     def main(self, args=None, *pos, **kwargs):
         argv = list(sys.argv[1:] if args is None else args)
         token = activate(current_language(_lang_from_argv(argv)))
+        _localise_metavars(self, current_language())
         try:
             return super().main(argv, *pos, **kwargs)
         finally:
