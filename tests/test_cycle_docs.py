@@ -32,7 +32,7 @@ def test_the_review_example_runs(tmp_path):
     [done] = run_example("review", tmp_path)
     assert done.returncode == 0, done.stderr
     assert "attend et ne compte pas encore" in done.stdout
-    assert "1 mise(s) à jour en attente de révision" in done.stdout
+    assert "1 mise à jour en attente de révision" in done.stdout
     assert "CDP SA a soumis la mise à jour" in done.stderr  # the self-approval refused…
     assert "approuvée (« 4 rencontres ») par Coordination" in done.stdout  # …the coordinator's kept
     assert "Traceback" not in done.stderr

@@ -66,7 +66,7 @@ def test_a_changed_target_and_an_added_action_are_exactly_two_changes(plan):
         Change("added", "action", "va-o1-a2", "Tournée des territoires", "va-o1"),
     )
     text = render_text(diff)
-    assert text.splitlines()[0].startswith("De v1 à v2\u00a0: 2 changement(s) (1 ajout(s), 1 modification(s)")
+    assert text.splitlines()[0].startswith("De v1 à v2\u00a0: 2 changements (1 ajout, 1 modification")
     assert "~ modifié\u00a0: cible va-o1-a1-i1" in text and f"target\u00a0: {target.target} → 5" in text
     assert "+ ajouté\u00a0: action va-o1-a2 «\u00a0Tournée des territoires\u00a0» (dans va-o1)" in text
     assert "+ added: action va-o1-a2 « Tournée des territoires » (in va-o1)" in render_text(diff, "en")
@@ -139,7 +139,7 @@ def test_the_diff_command_between_files_and_stored_plans(tmp_path, plan):
     edited.write_bytes(actionplan.dumps(_edited(plan), "yaml"))
     result = run("diff", str(EXAMPLE), str(edited))
     assert result.exit_code == 0, result.output
-    assert "2 changement(s)" in result.output and "va-o1-a2" in result.output
+    assert "2 changements" in result.output and "va-o1-a2" in result.output
     data = json.loads(run("diff", str(EXAMPLE), str(edited), "--format", "json").output)
     assert [c["change"] for c in data["changes"]] == ["changed", "added"]
     page = tmp_path / "diff.html"
@@ -150,7 +150,7 @@ def test_the_diff_command_between_files_and_stored_plans(tmp_path, plan):
     store = f"sqlite:{tmp_path / 's.db'}"
     assert run("--store", store, "save", str(EXAMPLE)).exit_code == 0
     stored = run("--store", store, "diff", "concertation-horizon-2026@1", str(edited))
-    assert stored.exit_code == 0 and "2 changement(s)" in stored.output
+    assert stored.exit_code == 0 and "2 changements" in stored.output
     old = run("--store", store, "diff", "concertation-horizon-2026@3", str(edited))
     assert old.exit_code == 2 and "version 1" in old.output and "Traceback" not in old.output
     unknown = run("--store", store, "diff", "nothing-here", str(edited))

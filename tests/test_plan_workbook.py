@@ -222,7 +222,7 @@ def test_a_workbook_edited_and_saved_by_libreoffice_updates_the_stored_plan(tmp_
         assert opened.get("concertation-horizon-2026").version == 2
         assert sum(len(i.measurements) for *_, i in plan.iter_indicators()) == len(actionplan.load(TRACKING).measurements)
     shown = run("--store", store, "diff", str(EXAMPLE), "concertation-horizon-2026@2")
-    assert shown.exit_code == 0 and "2 changement(s)" in shown.output and "va-o8-a3" in shown.output
+    assert shown.exit_code == 0 and "2 changements" in shown.output and "va-o8-a3" in shown.output
 
 
 def test_the_csv_of_indicators_reads_back_with_the_year_given(tmp_path):

@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 import jinja2
 
-from .i18n import N_, t
+from .i18n import N_, Plural, t, tn
 from .model import ActionPlan
 from .model.base import fold
 from .model.indicators import Indicator, Target
@@ -367,7 +367,9 @@ def render_text(diff: PlanDiff, lang: str = "fr") -> str:
     if not diff:
         return t("diff.none", lang, old=diff.old_label, new=diff.new_label) + "\n"
     counts = diff.counts()
-    lines = [t("diff.heading", lang, old=diff.old_label, new=diff.new_label, count=len(diff.changes), **counts)]
+    lines = [tn("diff.heading", len(diff.changes), lang, old=diff.old_label, new=diff.new_label,
+                added=Plural("diff.count.added", counts["added"]), changed=Plural("diff.count.changed", counts["changed"]),
+                moved=Plural("diff.count.moved", counts["moved"]), removed=Plural("diff.count.removed", counts["removed"]))]
     lines += [f"  {describe(change, lang)}" for change in diff.changes]
     return "\n".join(lines) + "\n"
 

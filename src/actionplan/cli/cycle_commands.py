@@ -16,7 +16,7 @@ import click
 import actionplan
 
 from ..errors import ActionplanError, NotFoundError
-from ..i18n import N_, Message, t
+from ..i18n import N_, Message, t, tn
 from ..model import ActionPlan
 from ..reports.labels import localizer
 from ..reports.view import measurement_text, territory_namer
@@ -97,7 +97,7 @@ def _print_waiting(plan: ActionPlan, waiting, lang: str, where: str) -> None:
     if not waiting:
         console.print(escape(t("cli.review.none", lang, plan=plan.id, store=where)))
         return
-    table = Table(title=escape(t("cli.review.title", lang, plan=plan.id, count=len(waiting))))
+    table = Table(title=escape(tn("cli.review.title", len(waiting), lang, plan=plan.id)))
     for code in REVIEW_COLUMNS:
         table.add_column(t(code, lang), no_wrap=code in ("cli.review.col.id", "cli.review.col.date"),
                          overflow="fold")
