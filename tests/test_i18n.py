@@ -8,6 +8,7 @@ catalogues, so a code used in the code but missing from a catalogue fails here.
 from __future__ import annotations
 
 import io
+import re
 import tomllib
 from pathlib import Path
 
@@ -309,6 +310,18 @@ def test_click_usage_errors_in_both_languages(args, french, english):
     assert french in result.output and "Erreur\u00a0:" in result.output
     result = invoke("--lang", "en", *args)
     assert english in result.output and "Error:" in result.output
+
+
+def test_french_help_texts_have_their_no_break_spaces():
+    """« Options : », « (par défaut : …) », « … ; … »: the spaces French puts before high punctuation."""
+    from actionplan.reports.labels import french_spacing
+
+    french = read(catalogue_files(ROOT)["fr"])
+    help_texts = {m.id: m.string for m in french if isinstance(m.id, str) and re.search(r"\.help$|\.option\.", m.id)}
+    assert len(help_texts) > 50
+    assert {code: text for code, text in help_texts.items() if french_spacing(text) != text} == {}
+    assert t("cli.help.heading", "fr", heading="Options") == "Options\u00a0:"
+    assert t("cli.help.heading", "en", heading="Options") == "Options:"
 
 
 @pytest.mark.usefixtures("no_env_lang")
