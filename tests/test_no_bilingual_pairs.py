@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import actionplan
-from actionplan.api import ImportContext, Issue, Message, Text, refuse
+from actionplan.api import ImportContext, Issue, Message, Text, plural, refuse
 from actionplan.errors import ActionplanError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +30,7 @@ SHIMS = {
 #: Keyword arguments that pass a French text beside the message.
 PAIR_KEYWORDS = {"fr", "en", "translations", "expected_fr", "hint_fr", "message_fr", "message_en"}
 #: Calls that take a French and an English text.
-PAIR_CALLS = {"say", "Text", "_Bilingual"}
+PAIR_CALLS = {"say", "Text", "_Bilingual", "plural"}
 
 
 def _called_name(call: ast.Call) -> str | None:
@@ -97,6 +97,8 @@ def test_the_older_wordings_still_work_for_one_release_and_warn():
     with pytest.warns(DeprecationWarning, match=r"refuse\(Message\(code"):
         refusal = refuse("refusé", "refused")
     assert refusal.message("fr") == "refusé"
+    with pytest.warns(DeprecationWarning, match=r"Plural\(code, count\)"):
+        assert plural(0, "organisme", "organismes", "fr") == "0 organisme"
 
 
 def test_the_catalogue_wording_does_not_warn():

@@ -96,13 +96,18 @@ def text_of(value: Message | str | None, lang: str | None = None) -> str:
 
 
 def plural(n: int | Decimal, singular: str, many: str, lang: str) -> str:
-    """``n`` followed by the word in the singular or the plural, as ``lang`` (``"fr"``, ``"en"``) agrees it.
+    """Deprecated: ``n`` and a word agreed in French or English only; give a ``Plural`` code (or ``tn``) instead.
 
     French puts 0 and 1 in the singular, English only 1::
 
         plural(0, "organisme", "organismes", "fr")        # '0 organisme'
         plural(0, "organisation", "organisations", "en")  # '0 organisations'
+
+    A :class:`~actionplan.i18n.Plural` code of a catalogue agrees in every language the
+    catalogue is written in (``msgstr[0]``, ``msgstr[1]``…); ``plural`` is removed in the next release.
     """
+    warnings.warn("actionplan.api.plural is deprecated: give a catalogue Plural(code, count) or tn(code, count, lang) "
+                  "instead; plural is removed in the next release", DeprecationWarning, stacklevel=2)
     one = n <= 1 if lang == "fr" else n == 1
     return f"{n} {singular if one else many}"
 
