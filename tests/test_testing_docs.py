@@ -29,14 +29,26 @@ def block(path: Path, name: str) -> str:
 CONFTEST = '''
 """The plugins of the docs' tutorials, installed for this run as their entry points would."""
 import importlib.util
+import io
+import pathlib
 import types
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from actionplan import plugins
 
 spec = importlib.util.spec_from_file_location("orgmode_exporter", {orgmode!r})
 orgmode = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(orgmode)
+package = pathlib.Path(__file__).parent / "my_program"
+for lang, text in {catalogues!r}.items():  # docs/grants.md's catalogue, compiled as pybabel compile does
+    folder = package / "locale" / lang / "LC_MESSAGES"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "my_program.mo").open("wb") as mo:
+        write_mo(mo, read_po(io.StringIO(text), locale=lang))
 criteria = types.ModuleType("my_program_criteria")
+criteria.__file__ = str(package / "criteria.py")
 exec(compile({criteria!r}, "docs/grants.md (plugin)", "exec"), criteria.__dict__)
 pm = plugins.get_plugin_manager()
 pm.register(orgmode, name="orgmode")
@@ -48,7 +60,9 @@ plugins.refresh()
 def test_the_three_examples_run_as_a_plugins_tests(tmp_path):
     (tmp_path / "conftest.py").write_text(textwrap.dedent(CONFTEST).format(
         orgmode=str(ROOT / "docs" / "examples" / "orgmode_exporter.py"),
-        criteria=block(ROOT / "docs" / "grants.md", "plugin")), encoding="utf-8")
+        criteria=block(ROOT / "docs" / "grants.md", "plugin"),
+        catalogues={lang: block(ROOT / "docs" / "grants.md", f"catalogue-{lang}") for lang in ("fr", "en")}),
+        encoding="utf-8")
     for name in ("report-kit", "criterion-kit", "store-kit"):
         code = block(DOC, name)
         filename = code.splitlines()[0].removeprefix("# tests/")
