@@ -333,7 +333,13 @@ def test_a_command_help_has_no_english_placeholder_in_french():
     english = invoke("--lang", "en", "report", "--help").output
     assert english.startswith("Usage: actionplan report [OPTIONS] FILE|ID\n") and "-o, --output OUT" in english
     track = invoke("track", "--help").output
-    assert "actionplan track [OPTIONS] ID_PLAN ID_INDICATEUR VALEUR" in track
+    assert "actionplan track [OPTIONS] ID_PLAN [ID_INDICATEUR] [VALEUR]" in track
+    from actionplan.cli import make_lazy_cli  # the console script's group: commands imported when used
+
+    lazy = CliRunner().invoke(make_lazy_cli(), ["track", "--help"], prog_name="actionplan").output
+    assert "actionplan track [OPTIONS] ID_PLAN [ID_INDICATEUR] [VALEUR]" in lazy
+    lazy_error = CliRunner().invoke(make_lazy_cli(), ["report"], prog_name="actionplan").output
+    assert "Argument manquant 'FICHIER|ID'" in lazy_error
 
 
 @pytest.mark.usefixtures("no_env_lang")

@@ -270,7 +270,10 @@ class LazyRootGroup(RootGroup):
                 self._load_module(builtin[0])
             else:
                 self.load_all()
-        return self.commands.get(cmd_name)
+        command = self.commands.get(cmd_name)
+        if command is not None:  # added now: its placeholders in the reader's language too
+            _localise_metavars(command, current_language())
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The commands and their short help, read from the tables for those not imported yet."""
