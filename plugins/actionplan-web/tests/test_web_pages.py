@@ -154,6 +154,33 @@ def test_the_calendar_feed_opens_with_its_link_only(app, seeded_url):
     assert anonymous.get(feed.replace(".ics", "x.ics")).status_code == 403
 
 
+def test_an_organisations_page_and_feed_list_what_actionplan_due_lists(app, seeded_url):
+    """The page's « À remettre » and the calendar feed follow the core's due rules (the same as
+    ``actionplan due``): each late or due update by indicator and period, read with the store's
+    review states."""
+    import icalendar
+
+    from actionplan.api import plan_due
+
+    with actionplan.open_store(seeded_url) as store:
+        plan = store.plan_with_measurements(PLAN_ID)
+        owed = plan_due(plan, dt.date.today(), updates=store.updates(PLAN_ID),
+                        organisation=PARTNER_A).organisation(PARTNER_A)
+    assert owed is not None and (owed.late or owed.due), "the seed plan's cadence owes this partner updates"
+    browser = partner(app, seeded_url, PARTNER_A)
+    page = unescape(browser.get(f"/plans/{PLAN_ID}/organisations/{PARTNER_A}").text)
+    section = page[page.index('id="due-h"'):page.index('id="ind-h"')]
+    for item in (*owed.late, *owed.due):
+        assert item.indicator.label in section and f"période {item.period}" in section
+    (feed,) = re.findall(r'href="(/calendar/[^"]+\.ics)"', page)
+    calendar = icalendar.Calendar.from_ical(client(app).get(feed).content)
+    summaries = [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
+    for item in (*owed.late, *owed.due):
+        assert f"Mise à jour due — {item.indicator.label} ({item.period})" in summaries
+    uids = [str(event["UID"]) for event in calendar.walk("VEVENT")]
+    assert len(uids) == len(set(uids))
+
+
 def test_the_grant_program_pages_show_verdicts_with_their_reasons_and_the_ledger(tmp_path):
     url = f"sqlite:{tmp_path / 'alliance.db'}"
     with actionplan.open_store(url) as store:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 import attrs
+import icalendar
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -25,6 +26,8 @@ from actionplan.api import (
     StoreError,
     ValidationError,
     measurement_text,
+    plan_due,
+    t,
     plan_progress,
     territory_namer,
 )
@@ -112,26 +115,55 @@ def update_views(site: Site, plan: ActionPlan, loc: Localizer, *, status: str | 
 
 @attrs.frozen
 class DueItem:
+    """A line of the organisation page's « À remettre » list (and of the calendar feed).
+
+    ``period`` names the reporting period an update is owed for (``2026-T3``), ``None`` for a
+    milestone's own date; ``stale`` marks an indicator with no news for too long (``since`` is the
+    day its silence started); ``returned`` is the reviewer's note when the update was sent back.
+    """
+
     label: str
     due: dt.date
     late: bool
     indicator: str | None = None
     may_submit: bool = False
+    period: str | None = None
+    action: str | None = None
+    stale: bool = False
+    returned: str | None = None
 
 
-def due_items(plan: ActionPlan, organisation: str, as_of: dt.date, submit: bool) -> list[DueItem]:
-    """What ``organisation`` owes, earliest first: the milestones of its actions not yet done."""
+def due_items(plan: ActionPlan, organisation: str, as_of: dt.date, submit: bool,
+              updates: Iterable | None = None) -> list[DueItem]:
+    """What ``organisation`` owes at ``as_of``, earliest first.
+
+    The reporting cadence's due, late and stale updates come from the core's :func:`plan_due`
+    (the same rules as ``actionplan due``, given the store's ``updates`` with their review state);
+    the milestones of the organisation's actions that carry their own date and are not yet done
+    are added, so the calendar feed keeps them.
+    """
+    items: list[DueItem] = []
+    report = plan_due(plan, as_of, updates=updates, organisation=organisation)
+    owed = report.organisation(organisation)
+    if owed is not None:
+        for item in (*owed.late, *owed.due):
+            items.append(DueItem(item.indicator.label, item.due, item.state == "late", item.indicator.id, submit,
+                                 period=item.period, action=item.action.title, returned=item.returned))
+        for stale in owed.stale:
+            items.append(DueItem(stale.indicator.label, stale.since, True, stale.indicator.id, submit,
+                                 action=stale.action.title, stale=True))
+    listed = {item.indicator for item in items}
     progress = plan_progress(plan, as_of)
-    items = []
     for theme in progress.themes:
         for objective in theme.objectives:
             for action in objective.actions:
                 if organisation not in {p.organisation for p in action.action.partners}:
                     continue
                 for ip in action.indicators:
-                    if ip.indicator.due is not None and ip.status != "achieved":
+                    if (ip.indicator.due is not None and ip.status != "achieved"
+                            and ip.indicator.id not in listed):
                         items.append(DueItem(ip.indicator.label, ip.indicator.due, ip.indicator.due < as_of,
-                                             ip.indicator.id, submit))
+                                             ip.indicator.id, submit, action=action.action.title))
     return sorted(items, key=lambda item: (item.due, item.label))
 
 
@@ -143,7 +175,8 @@ def organisation_extras(site: Site, visitor: Visitor, plan: ActionPlan, organisa
     for update in update_views(site, plan, loc, indicators=indicator_ids):
         if update.status in ("submitted", "returned"):
             pending.setdefault(update.indicator.id, []).append(update)
-    return {"due": due_items(plan, organisation, as_of, submit), "pending": pending, "may_submit": submit}
+    updates = site.store.updates(plan.id)
+    return {"due": due_items(plan, organisation, as_of, submit, updates), "pending": pending, "may_submit": submit}
 
 
 # -- the update form ------------------------------------------------------------------------------------
@@ -285,40 +318,28 @@ def review_decision(site: Site, request: Request, form: FormData | None) -> Resp
 # -- the calendar feed -------------------------------------------------------------------------------
 
 
-def _ics_text(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n")
-            .replace("\n", "\\n").replace("\r", "\\n"))
-
-
-def _fold(line: str) -> str:
-    """RFC 5545 lines: at most 75 octets, continued with a space (never splitting a character)."""
-    out: list[str] = []
-    current = ""
-    for char in line:
-        if len((current + char).encode("utf-8")) > (75 if not out else 74):
-            out.append(current)
-            current = char
-        else:
-            current += char
-    out.append(current)
-    return "\r\n ".join(out)
-
-
-def calendar_events(plan: ActionPlan, organisation: str | None, lang: str) -> list[tuple[dt.date, str, str]]:
-    """(date, summary, uid seed) of the feed: due items, milestones and the grant program's deadlines."""
-    from actionplan.api import t
-
+def calendar_events(plan: ActionPlan, organisation: str | None, lang: str, as_of: dt.date,
+                    updates: Iterable | None = None) -> list[tuple[dt.date, str, str]]:
+    """(date, summary, uid seed) of the feed: the updates owed (due and late, by the core's
+    :func:`plan_due`, one per indicator and period), the dated milestones not yet done, and the
+    grant program's deadlines. ``organisation`` keeps that organisation's items (a partner's feed)."""
     events: list[tuple[dt.date, str, str]] = []
-    as_of = dt.date.today()
     organisations = [organisation] if organisation else [o.id for o in plan.organisations]
+    updates = list(updates) if updates is not None else None
     seen = set()
     for org in organisations:
-        for item in due_items(plan, org, as_of, False):
-            key = (item.indicator, item.due)
+        for item in due_items(plan, org, as_of, False, updates):
+            if item.stale:
+                continue  # a silence has no date to keep in a calendar
+            key = (item.indicator, item.period, item.due)
             if key in seen:
                 continue
             seen.add(key)
-            events.append((item.due, t("web.calendar.milestone", lang, label=item.label), f"due-{item.indicator}"))
+            if item.period is None:
+                events.append((item.due, t("web.calendar.milestone", lang, label=item.label), f"due-{item.indicator}"))
+            else:
+                events.append((item.due, t("web.calendar.update", lang, label=item.label, period=item.period),
+                               f"due-{item.indicator}-{item.period}"))
     if plan.program is not None:
         for call in plan.program.calls:
             for deadline in call.deadlines:
@@ -345,18 +366,25 @@ def calendar_feed(site: Site, request: Request, form: FormData | None) -> Respon
         raise refuse(403, "web.join.invalid")
     plan = load_plan(site, visitor, plan_id)
     lang = language(request)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//actionplan//actionplan-web//FR", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"X-WR-CALNAME:{_ics_text(plan.title)}"]
-    for day, summary, seed in calendar_events(plan, visitor.organisation, lang):
-        uid = hashlib.sha256(f"{plan.id}/{seed}".encode()).hexdigest()[:24]
-        lines += ["BEGIN:VEVENT", f"UID:{uid}@{plan.id}", f"DTSTAMP:{stamp}",
-                  f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
-                  f"DTEND;VALUE=DATE:{(day + dt.timedelta(days=1)).strftime('%Y%m%d')}",
-                  f"SUMMARY:{_ics_text(summary)}", "TRANSP:TRANSPARENT", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    body = "\r\n".join(_fold(line) for line in lines) + "\r\n"
-    return Response(body.encode("utf-8"), media_type="text/calendar; charset=utf-8",
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//actionplan//actionplan-web//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", plan.title)
+    stamp = dt.datetime.now(dt.timezone.utc)
+    for day, summary, seed in calendar_events(plan, visitor.organisation, lang, dt.date.today(),
+                                              store.updates(plan.id)):
+        event = icalendar.Event()
+        event.add("uid", f"{hashlib.sha256(f'{plan.id}/{seed}'.encode()).hexdigest()[:24]}@{plan.id}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
+        event.add("summary", summary)
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    body = calendar.to_ical()
+    return Response(body, media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'inline; filename="{plan.id}.ics"', "Cache-Control": "private, max-age=300"})
 
 
