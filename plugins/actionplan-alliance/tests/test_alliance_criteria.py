@@ -198,3 +198,20 @@ def test_remembered_sentences_follow_the_language_and_the_territory(plan):
             "reach 1 more municipality of the territory (Les Maskoutains)")
         assert roussillon.assess(project).explain("municipalities_in_territory")[1] == (
             "rejoindre 5 municipalités de plus sur le territoire (Roussillon)")
+
+
+@pytest.mark.parametrize("sentence, name, params", [
+    ("Pour qu'un projet soit admissible, il devra minimalement impliquer plus d'un organisme dans l'exécution du projet.",
+     "executing_organisations", {"minimum": 2}),
+    ("Le projet devra impliquer au moins trois organismes dans l'exécution.", "executing_organisations", {"minimum": 3}),
+    ("Également, le projet devra minimalement toucher un minimum de 5 municipalités sur le territoire.",
+     "municipalities_in_territory", {"minimum": 5}),
+    ("LES PROJETS QUI CONTIENNENT DES ACTIONS À L'ÉGARD DE PLUS D'UNE PRIORITÉ SERONT PRIORISÉS.",
+     "multiple_priorities_first", {"minimum": 2}),
+])
+def test_each_criterion_recognises_its_rule_as_the_plan_writes_it(sentence, name, params):
+    registry = criteria_registry()
+    installed = {n: registry[n]() if isinstance(registry[n], type) else registry[n] for n in registry.names()}
+    found = {n: criterion.recognise(sentence) for n, criterion in installed.items()}
+    assert found[name] == params
+    assert [n for n, p in found.items() if p is not None] == [name]

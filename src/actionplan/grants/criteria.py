@@ -355,6 +355,16 @@ class Criterion:
     def evaluate(self, application: Application, prepared: Any, ctx: ProgramContext) -> Verdict:
         raise NotImplementedError(f"{type(self).__name__}.evaluate")
 
+    def recognise(self, sentence: str) -> Mapping[str, Any] | None:
+        """The parameters of this criterion that a rule written in a source document states, or ``None``.
+
+        ``actionplan import`` offers each sentence of a plan's complementary criteria
+        (« le projet devra minimalement toucher un minimum de 5 municipalités ») to every
+        installed criterion; the first to recognise it is configured with these parameters.
+        The default recognises nothing.
+        """
+        return None
+
     def explain(self, verdict: Verdict, ctx: ProgramContext, lang: str = "fr") -> tuple[str, str | None]:
         """The reason, and what would make it pass (``None`` when it passed), in ``lang``.
 

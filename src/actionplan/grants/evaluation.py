@@ -122,30 +122,31 @@ class Assessment:
         application that is not eligible: it is not ranked, so how to rank higher does not apply.
         """
         index = key_or_index if isinstance(key_or_index, int) else [c.key for c in self._evaluator.criteria].index(key_or_index)
-        return _sentences(self._evaluator.criteria[index], self.verdicts[index], self.eligible, self._evaluator.ctx, lang)
+        return _reasons(self._evaluator, self, lang)[index][2:]
 
     def reasons(self, lang: str = "fr") -> list[tuple[CompiledCriterion, Verdict, str, str | None]]:
         """Every criterion with its verdict, reason and advice (as :meth:`explain` gives them), in ``lang``."""
-        ctx, eligible = self._evaluator.ctx, self.eligible
-        return [(compiled, verdict, *_sentences(compiled, verdict, eligible, ctx, lang))
-                for compiled, verdict in zip(self._evaluator.criteria, self.verdicts)]
+        return _reasons(self._evaluator, self, lang)
 
     def failed(self) -> list[CompiledCriterion]:
         """The eligibility criteria this application fails."""
         return [c for c, v in self.results() if c.role == "eligibility" and not v.passed]
 
 
-def _sentences(compiled: CompiledCriterion, verdict: Verdict, eligible: bool, ctx: ProgramContext,
-               lang: str) -> tuple[str, str | None]:
-    """A verdict's reason and advice in ``lang``; no ranking advice for an application that is not eligible."""
-    if verdict.reason is not None:
-        reason = text_of(verdict.reason, lang)
-        advice = text_of(verdict.advice, lang) if verdict.advice is not None else None
-    else:
-        reason, advice = compiled.criterion.explain(verdict, ctx, lang)
-    if not eligible and compiled.role == "ranking":
-        advice = None
-    return reason, advice
+def _reasons(evaluator: Evaluator, assessment: Assessment,
+             lang: str) -> list[tuple[CompiledCriterion, Verdict, str, str | None]]:
+    """Each criterion with its verdict, reason and advice in ``lang``; no ranking advice to an
+    application that is not eligible (it is not ranked, so how to rank higher does not apply)."""
+    ctx, eligible = evaluator.ctx, assessment.eligible
+    found = []
+    for (compiled, explain, ranking), verdict in zip(evaluator._explainers, assessment.verdicts):
+        if verdict.reason is None:
+            reason, advice = explain(verdict, ctx, lang)
+        else:
+            reason = text_of(verdict.reason, lang)
+            advice = text_of(verdict.advice, lang) if verdict.advice is not None else None
+        found.append((compiled, verdict, reason, None if ranking and not eligible else advice))
+    return found
 
 
 @attrs.frozen
@@ -164,6 +165,20 @@ class Ranking:
     def rank_of(self, application_id: str) -> int | None:
         """1 for the best eligible application; ``None`` when it is not eligible."""
         return self._ranks.get(application_id)
+
+    def explained(self, lang: str = "fr") -> list[tuple[Assessment, int | None, list[tuple[CompiledCriterion, Verdict, str, str | None]]]]:
+        """Every application — the ranked ones best first, then the others — with its rank and
+        each criterion's verdict, reason and advice in ``lang`` (as :meth:`Assessment.reasons`).
+
+        What a full report reads, written in one go with the garbage collector paused: its
+        scans of the many assessments alive would cost more than the sentences.
+        """
+        found: list = []
+        with collector_paused():
+            for rank, group in ((True, self.ranked), (False, self.ineligible)):
+                for number, assessment in enumerate(group, start=1):
+                    found.append((assessment, number if rank else None, _reasons(assessment._evaluator, assessment, lang)))
+        return found
 
     def __iter__(self) -> Iterator[Assessment]:
         yield from self.ranked
@@ -231,6 +246,8 @@ class Evaluator:
         timelines += [p for by_key in overrides.values() for params in by_key.values() for p in params.values()]
         self._breaks = sorted({d for p in timelines for d in p.change_dates})
         self._bound: dict[Any, tuple[tuple, Binding]] = {}
+        #: per criterion: the compiled criterion, its ``explain`` and whether it ranks (what reasons read)
+        self._explainers = tuple((c, c.criterion.explain, c.role == "ranking") for c in compiled)
 
     def parameters(self, compiled: CompiledCriterion, call: str | None = None) -> dict[str, Parameter]:
         """The criterion's parameters for applications to ``call``: the program's, with the call's overrides."""
@@ -266,22 +283,7 @@ class Evaluator:
 
     def assess(self, application: Application) -> Assessment:
         """Judge one application with the parameters in force at its deposit date (and its call's)."""
-        day = application.deposited or self.default_day
-        segment = bisect.bisect_right(self._breaks, day)
-        call = application.call
-        key = (call, segment) if call in self.overrides else segment
-        found = self._bound.get(key)
-        if found is None:
-            found = self._bind(key, day, call if call in self.overrides else None)
-        bound, binding = found
-        ctx = self.ctx
-        verdicts = tuple([evaluate(application, prepared, ctx) for evaluate, prepared in bound])
-        eligible = True
-        for index in self._eligibility:
-            if not verdicts[index].passed:
-                eligible = False
-                break
-        return Assessment(application, verdicts, eligible, day, self, binding)
+        return self.assess_all((application,))[0]
 
     def _sort_key(self, assessment: Assessment) -> tuple:
         """Per ranking criterion: scored first (higher first), else passed first; then deposit, then id."""
@@ -297,18 +299,41 @@ class Evaluator:
         return tuple(key)
 
     def assess_all(self, applications: Iterable[Application]) -> list[Assessment]:
-        """Judge many applications."""
+        """Judge many applications, each with the parameters in force at its deposit date (and its call's)."""
+        default_day, breaks, cache, overrides = self.default_day, self._breaks, self._bound, self.overrides
+        ctx, eligibility, bisect_right = self.ctx, self._eligibility, bisect.bisect_right
+        found = []
         with collector_paused():
-            assess = self.assess
-            return [assess(application) for application in applications]
+            for application in applications:
+                day = application.deposited or default_day
+                key: Any = bisect_right(breaks, day)
+                call = application.call if overrides else None
+                if call is not None and call in overrides:
+                    key = (call, key)
+                else:
+                    call = None
+                bound_now = cache.get(key)
+                if bound_now is None:
+                    bound_now = self._bind(key, day, call)
+                bound, binding = bound_now
+                verdicts = tuple([evaluate(application, prepared, ctx) for evaluate, prepared in bound])
+                eligible = True
+                for index in eligibility:
+                    if not verdicts[index].passed:
+                        eligible = False
+                        break
+                found.append(Assessment(application, verdicts, eligible, day, self, binding))
+        return found
 
     def rank(self, applications: Iterable[Application]) -> Ranking:
         """Judge every application and order the eligible ones."""
         with collector_paused():
-            assessments = self.assess_all(applications)
-            eligible = [a for a in assessments if a.eligible]
+            eligible: list[Assessment] = []
+            ineligible: list[Assessment] = []
+            for assessment in self.assess_all(applications):
+                (eligible if assessment.eligible else ineligible).append(assessment)
             eligible.sort(key=self._sort_key)
-            return Ranking(tuple(eligible), tuple(a for a in assessments if not a.eligible))
+            return Ranking(tuple(eligible), tuple(ineligible))
 
 
 def ranking_explanation(evaluator: Evaluator, lang: str = "fr") -> str:

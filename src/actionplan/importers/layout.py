@@ -17,7 +17,8 @@ Both the text importer and the Word importer reduce their source to the same str
 * the grant-program tables of an Alliance plan: « Priorité d'action #N » with
   « Stratégies/Actions | Échelle | Population ciblée | Année(s) de réalisation » (X
   marks under fiscal years), the summary schedule (« Objectif | Tâches à réaliser |
-  Responsable | Début | Échéance ») and the forecast budget (kept as text).
+  Responsable | Début | Échéance ») and the forecast budget (kept as text, and read with the
+  complementary criteria into the plan's grant ``program``: :mod:`actionplan.importers.program`).
 
 Nothing is dropped silently: text that fits nowhere is reported in ``unplaced`` (with
 its place in the source) and kept in the plan (a note or a context section); choices a
@@ -42,6 +43,7 @@ from ..reports.labels import LABEL_KEYS, STATUS_KEYS, label_text
 from ..schedules import parse_schedule
 from ..territories import default_gazetteer
 from . import ImportContext, ImportResult, SourceError
+from .program import read_budget, read_calls_and_reports, read_chain, recognise_criteria
 from .cells import (
     is_placeholder,
     lead_in_partner,
@@ -277,6 +279,7 @@ class LayoutReader:
         self.subheading: str | None = None
         self.layout: str | None = None
         self.territories = self._plan_territories()
+        self.budget: tuple[list[list[str]], list[str]] | None = None  # a forecast budget's cells and places
 
     # -- entry point ---------------------------------------------------------------------
     def read(self) -> ImportResult:
@@ -905,6 +908,7 @@ class LayoutReader:
         else:
             self._flush(pending)
         self.started = True
+        self.budget = ([[plain_text(c) for c in row.cells] for row in rows], [row.where for row in rows])
         lines = [" | ".join(plain_text(c) for c in row.cells) for row in rows]
         self.context.append({"title": title, "body": [*body, "\n".join(lines)] if body else ["\n".join(lines)],
                              "where": rows[0].where})
@@ -959,7 +963,50 @@ class LayoutReader:
         data["themes"] = [t.data for t in self.themes]
         if self.tasks:
             data["tasks"] = self.tasks
+        program = self._program(data)
+        if program is not None:
+            data["program"] = program
         return data
+
+    def _program(self, data: dict) -> dict | None:
+        """The grant program the plan describes (an Alliance plan: criteria and a forecast budget), or ``None``."""
+        criteria_sections = [s for s in self.context if fold(s["title"]).startswith("criteres") and s["body"]]
+        if self.budget is None and not criteria_sections:
+            return None
+        period = {key: dt.date.fromordinal(day.toordinal()) for key, day in data["period"].items()}  # no YAML alias
+        program: dict[str, Any] = {"id": data["id"], "title": data["title"], "period": period}
+        if data.get("territories"):
+            program["territories"] = list(data["territories"])
+        priorities = [theme["id"] for theme in data["themes"] if theme.get("kind") == "priorite"]
+        if priorities:
+            program["priorities"] = priorities
+        criteria = [c for s in criteria_sections
+                    for c in recognise_criteria(" ".join(s["body"]), s["where"], self._warn)]
+        if criteria:
+            program["criteria"] = criteria
+        chain = read_chain([task.get("tasks", "") for task in self.tasks])
+        if chain is not None:
+            program["chain"] = chain
+        if self.budget is not None:
+            rows, places = self.budget
+            budget = read_budget(rows, places, self._warn)
+            program["budget"] = budget["budget"]
+            if "total" in budget:
+                program["total"] = budget["total"]
+            carry = budget.get("carry_over")
+            if carry:
+                program["note"] = carry
+                end = french_date(carry)
+                if end is not None and end != program["period"]["end"]:
+                    self._warn(places[0], N_("importers.program.end_from_carry_over"), str(end))
+                    program["period"]["end"] = end
+        calls, reports = read_calls_and_reports(self.tasks)
+        if calls:
+            program["calls"] = calls
+        if reports:
+            program["reports"] = reports
+        self._warn("", N_("importers.program.built"), None, criteria=len(criteria), years=len(program.get("budget", {})))
+        return program
 
     def _period(self, title: str) -> tuple[dict, str]:
         given = self.ctx.options.get("year")

@@ -12,10 +12,25 @@ Each criterion returns facts only; its sentences are written by ``explain`` when
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import actionplan
 from actionplan.api import Catalogue, Criterion, Message, Param, ProgramContext, Sentences, Values, Verdict, tn
+
+def _folded(sentence: str) -> str:
+    """Lower case, without accents: « Également, LE PROJET… » → « egalement, le projet… »."""
+    decomposed = unicodedata.normalize("NFKD", sentence.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
+
+
+_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
+
+
+def _count(text: str) -> int | None:
+    return int(text) if text.isdigit() else _WORDS.get(text)
+
 
 #: The plugin's own message catalogue (``locale/<lang>/LC_MESSAGES/actionplan_alliance.po``).
 CATALOGUE = Catalogue("actionplan_alliance", Path(__file__).parent / "locale")
@@ -31,6 +46,19 @@ class ExecutingOrganisations(Criterion):
     reads = ("lead", "partners")
     title = Message("alliance.executing.title")
     parameters = {"minimum": Param(int, default=2, minimum=1, description=Message("alliance.executing.param.minimum"))}
+
+    def recognise(self, sentence: str):
+        """« … impliquer plus d'un organisme dans l'exécution du projet… » → ``{minimum: 2}``."""
+        folded = _folded(sentence)
+        if "organisme" not in folded or "execution" not in folded:
+            return None
+        more = re.search(r"plus d'(un|une|\d+)\s+organisme", folded)
+        count = _count(more.group(1)) if more else None
+        if count is not None:
+            return {"minimum": count + 1}
+        least = re.search(r"(?:au moins|minimum(?: de)?)\s+(\w+)\s+organisme", folded)
+        count = _count(least.group(1)) if least else None
+        return {"minimum": count} if count else None
 
     def prepare(self, values: Values, ctx: ProgramContext) -> int:
         return values.minimum
@@ -95,6 +123,12 @@ class MunicipalitiesInTerritory(Criterion):
     parameters = {"minimum": Param(int, default=5, minimum=1,
                                    description=Message("alliance.municipalities.param.minimum"))}
 
+    def recognise(self, sentence: str):
+        """« … toucher un minimum de 5 municipalités sur le territoire » → ``{minimum: 5}``."""
+        found = re.search(r"(?:minimum(?: de)?|au moins)\s+(\w+)\s+municipalites", _folded(sentence))
+        count = _count(found.group(1)) if found else None
+        return {"minimum": count} if count else None
+
     def prepare(self, values: Values, ctx: ProgramContext) -> int:
         return values.minimum
 
@@ -132,6 +166,14 @@ class MultiplePrioritiesFirst(Criterion):
     role = "ranking"
     title = Message("alliance.priorities.title")
     parameters = {"minimum": Param(int, default=2, minimum=1, description=Message("alliance.priorities.param.minimum"))}
+
+    def recognise(self, sentence: str):
+        """« … des actions à l'égard de plus d'une priorité seront priorisés » → ``{minimum: 2}``."""
+        folded = _folded(sentence)
+        found = re.search(r"plus d'(une|\d+)\s+priorite", folded)
+        if not found or "prioris" not in folded:
+            return None
+        return {"minimum": (_count(found.group(1)) or 1) + 1}
 
     def prepare(self, values: Values, ctx: ProgramContext) -> int:
         return values.minimum
