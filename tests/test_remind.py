@@ -90,7 +90,7 @@ def test_remind_writes_one_message_per_organisation_with_an_address(run, store):
     assert code == 0, err
     assert sorted(p.stem for p in (store / "out").iterdir()) == sorted(ORGANISATIONS_WITH_AN_ADDRESS)
     assert ("ignorée : Communauté de pratique en transport collectif (cdp-transport-collectif) n'a pas d'adresse "
-            "courriel dans le plan (3 rappel(s) non écrit(s))") in out
+            "courriel dans le plan (3 rappels non écrits)") in out
     message = read_eml(store / "out" / "cdp-securite-alimentaire.eml")
     assert message["To"] == "cdp-sa@concertation-horizon.example"
     assert message["From"] == "suivi@concertation-horizon.example"  # the table's own address, without SMTP settings
@@ -136,7 +136,7 @@ def test_send_without_smtp_settings_is_refused_and_nothing_is_written_or_sent(ru
 def test_send_delivers_each_reminder_once(run, store, inbox):
     code, out, err = run("remind", PLAN, "--as-of", "2026-10-01", "-o", "out", "--send", "--by", "Coordination")
     assert code == 0, err
-    assert "5 message(s) envoyé(s) par 127.0.0.1:" in out
+    assert "5 messages envoyés par 127.0.0.1:" in out
     assert sorted(str(m["To"]) for m in inbox.messages) == sorted(
         str(read_eml(p)["To"]) for p in (store / "out").iterdir())
     received = next(m for m in inbox.messages if m["To"] == "cdp-sa@concertation-horizon.example")

@@ -12,7 +12,7 @@ import actionplan
 
 from ..due import DueItem, DueReport, StaleItem, plan_due
 from ..errors import ActionplanError
-from ..i18n import N_, Message, t, tn
+from ..i18n import N_, Message, Plural, t, tn
 from .common import load_plan_with_tracking, parse_date_option
 
 #: The formats ``due`` writes itself; any other comes from a plugin (``actionplan_render_due``).
@@ -189,27 +189,27 @@ def remind_command(state, ref: str, as_of: dt.date, folder: str, *, send: bool, 
         raise ActionplanError(Message("cli.remind.not_a_folder", folder=folder))
     existing = [str(path) for path, _ in targets if path.exists()]
     if existing and not force:
-        raise ActionplanError(Message("cli.remind.exists", path=existing[0], count=len(existing)))
+        raise ActionplanError(Plural("cli.remind.exists", len(existing), path=existing[0]))
     out.mkdir(parents=True, exist_ok=True)
     for path, reminder in targets:
         assert reminder.message is not None
         write_atomic(path, reminder.message.as_bytes())
     ui = state.lang
     for path, reminder in targets:
-        click.echo(t("cli.remind.written", ui, path=str(path), organisation=reminder.organisation.name,
-                     to=str(reminder.message["To"] if reminder.message is not None else ""), count=len(reminder.keys)))
+        click.echo(tn("cli.remind.written", len(reminder.keys), ui, path=str(path), organisation=reminder.organisation.name,
+                      to=str(reminder.message["To"] if reminder.message is not None else "")))
     for reminder in reminders:
         if reminder.message is None and reminder.keys:
-            click.echo(t("cli.remind.skipped", ui, organisation=reminder.organisation.name,
-                         id=reminder.organisation.organisation, count=len(reminder.keys)))
+            click.echo(tn("cli.remind.skipped", len(reminder.keys), ui, organisation=reminder.organisation.name,
+                          id=reminder.organisation.organisation))
         if reminder.already:
-            click.echo(t("cli.remind.already", ui, organisation=reminder.organisation.name, count=reminder.already))
+            click.echo(tn("cli.remind.already", reminder.already, ui, organisation=reminder.organisation.name))
     if not targets:
         click.echo(t("cli.remind.nothing", ui))
     if send and settings is not None and targets:
         with open_store(url) as store:
             sent = send_reminders([r for _, r in targets], settings, store, plan.id, author=author_of(author))
-        click.echo(t("cli.remind.sent", ui, count=len(sent), server=f"{settings.host}:{settings.port}"))
+        click.echo(tn("cli.remind.sent", len(sent), ui, server=f"{settings.host}:{settings.port}"))
 
 
 __all__ = ["plan_and_updates", "remind_command", "render_due", "render_text"]

@@ -37,7 +37,7 @@ from typing import Any
 import attrs
 
 from ..errors import Issue, ScheduleError
-from ..i18n import N_
+from ..i18n import N_, tn
 from ..model.base import fold, slugify
 from ..reports.labels import LABEL_KEYS, STATUS_KEYS, label_text
 from ..schedules import parse_schedule
@@ -294,7 +294,8 @@ class LayoutReader:
             elif plain_text(block.text):
                 self.pending.append(block)
         if status_lines:
-            self._warn("", N_("importers.layout.status_lines_ignored"), count=status_lines)
+            self.warnings.append(Issue("", tn("importers.layout.status_lines_ignored", status_lines, self.ctx.lang),
+                                       severity="warning"))
         self._flush(self.pending)
         self.pending = []
         if not self.themes and not self.tasks:
