@@ -52,8 +52,8 @@ def test_seed_003_has_a_program_section_that_validates_and_matches_the_example()
         ("Premier appel de projets", "Hiver 2019-2020"), ("Autres appels de projets", "Annuellement Automne")]
     assert [str(c.schedule) for c in program.calls] == [str(c.schedule) for c in example.calls]
     assert [(r.title, str(r.due)) for r in program.reports] == [("Suivis et redditions", "À la fin de chaque projet")]
-    assert "(document) : programme de subvention lu dans le document (à vérifier) : 3 critère(s), budget de 4 " \
-           "exercice(s)" in [w.render("fr") for w in result.warnings]
+    assert "(document) : programme de subvention lu dans le document (à vérifier) : 3 critères, budget de 4 " \
+           "exercices" in [w.render("fr") for w in result.warnings]
     # the imported program judges applications as the example does
     example_plan = actionplan.load(EXAMPLE_003)
     apps = actionplan.load(ROOT / "examples" / "alliance-maskoutains-demandes.yaml").applications

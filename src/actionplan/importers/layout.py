@@ -37,7 +37,7 @@ from typing import Any
 import attrs
 
 from ..errors import Issue, ScheduleError
-from ..i18n import N_, tn
+from ..i18n import N_, Plural, tn
 from ..model.base import fold, slugify
 from ..reports.labels import LABEL_KEYS, STATUS_KEYS, label_text
 from ..schedules import parse_schedule
@@ -1006,7 +1006,8 @@ class LayoutReader:
             program["calls"] = calls
         if reports:
             program["reports"] = reports
-        self._warn("", N_("importers.program.built"), None, criteria=len(criteria), years=len(program.get("budget", {})))
+        self._warn("", N_("importers.program.built"), None, criteria=Plural("importers.program.criteria_count", len(criteria)),
+                   years=Plural("importers.program.years_count", len(program.get("budget", {}))))
         return program
 
     def _period(self, title: str) -> tuple[dict, str]:
