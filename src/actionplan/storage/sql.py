@@ -509,8 +509,9 @@ class SqlStore(Store):
                                             m.recorded_by, self._json_in(measurement_data(m)), m.id,
                                             "submitted" if m.submitted else "counted") for m in ready])
         if counted:
-            seqs = [r[0] for r in self._run(cur, "SELECT seq FROM actionplan_measurements WHERE plan_id = ? "
-                                                 "AND seq > ? ORDER BY seq", (plan_id, before)).fetchall()]
+            # by the primary key alone (a range of the newest rows, whatever the history), then this plan's
+            seqs = [r[0] for r in self._run(cur, "SELECT seq, plan_id FROM actionplan_measurements WHERE seq > ? "
+                                                 "ORDER BY seq", (before,)).fetchall() if r[1] == plan_id]
             if len(seqs) != len(ready):  # pragma: no cover - the plan's row lock rules it out
                 raise StoreError(Message("storage.sql.facts_out_of_step", value=self._where(), plan_id=plan_id))
             self._add_facts(cur, plan_id, group_measurements(indicator_kinds(plan),
