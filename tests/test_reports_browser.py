@@ -209,12 +209,10 @@ def test_dashboard_figures_follow_the_filters_and_the_page_reads_on_a_phone(dash
     logement = themes["logement"]
     every = [a for t in progress.themes for o in t.objectives for a in o.actions]
     with_tp = [a for a in every if any(p.organisation == "table-des-partenaires" for p in a.action.partners)]
-    problems = []
+    problems: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS[1:])
+        browser, page = _browser_page(playwright, problems)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
             page.goto(dashboard.as_uri())
             everything = _figures(page)
             assert everything == _expected_figures([i for a in every for i in a.indicators], len(every))
@@ -267,3 +265,73 @@ def test_dashboard_figures_follow_the_filters_and_the_page_reads_on_a_phone(dash
             browser.close()
     assert not problems, problems
     assert (dashboard.parent / "dashboard-390.png").stat().st_size > 20_000
+
+
+def _browser_page(playwright, problems: list[str]):
+    """Chromium and a desktop-sized page whose script errors land in ``problems``."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS[1:])
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    return browser, page
+
+
+@pytest.fixture(scope="module")
+def packed_dashboard(tmp_path_factory) -> Path:
+    """The seed dashboard written as a large plan's is (option pack=yes): long sections compressed, unpacked on demand."""
+    path = tmp_path_factory.mktemp("packed") / "rapport.html"
+    path.write_bytes(render_report(seed_plan(), "html", as_of=AS_OF, lang="fr", options={"pack": "yes"}))
+    return path
+
+
+def _poll(page, predicate) -> None:
+    """Wait (from Python: the page's CSP forbids evaluated strings) until ``predicate()`` holds, 5 s at most."""
+    for _ in range(100):
+        if predicate():
+            return
+        page.wait_for_timeout(50)
+
+
+@pytest.mark.skipif(sync_playwright is None, reason="Playwright is not installed")
+def test_a_packed_dashboard_unpacks_when_filtered_opened_or_jumped_to(dashboard, packed_dashboard):
+    from actionplan.progress import plan_progress
+
+    assert packed_dashboard.stat().st_size < dashboard.stat().st_size / 3
+    progress = plan_progress(seed_plan(), AS_OF)
+    logement = next(t for t in progress.themes if t.theme.id == "logement")
+    every = [a for t in progress.themes for o in t.objectives for a in o.actions]
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser, page = _browser_page(playwright, problems)
+        page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+        try:
+            def shown() -> int:
+                return page.locator("article.action:visible").count()
+
+            page.goto(packed_dashboard.as_uri())
+            page.wait_for_load_state("load")
+            assert page.locator("#filters").is_visible() and shown() == 0  # the overview only, at first
+            assert page.locator("#details [data-unpack]").inner_text() == "Afficher la section"
+            everything = _figures(page)
+            assert everything == _expected_figures([i for a in every for i in a.indicators], len(every))
+
+            page.select_option("#f-theme", "logement")  # filtering unpacks, then filters
+            expected = sum(len(o.actions) for o in logement.objectives)
+            _poll(page, lambda: shown() == expected)
+            assert shown() == expected and not page.locator("[data-unpack]").count()
+            assert _figures(page) == _expected_figures(
+                [i for o in logement.objectives for a in o.actions for i in a.indicators], expected)
+
+            page.goto(packed_dashboard.as_uri())  # a fresh page: the button unpacks every section
+            page.wait_for_load_state("load")
+            page.click("#timeline [data-unpack]")
+            _poll(page, lambda: shown() == len(every))
+            assert shown() == len(every) and page.locator("#timeline tbody tr").count() > 0
+
+            target = every[-1].action.id  # a link to an action still packed: unpacked, then shown
+            page.goto(packed_dashboard.as_uri() + "#action-" + target)
+            page.wait_for_load_state("load")
+            _poll(page, lambda: page.locator(f"#action-{target}").count() == 1)
+            assert page.locator(f"#action-{target}").is_visible()
+        finally:
+            browser.close()
+    assert problems == []

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import base64
 import functools
+import gzip
 import hashlib
 from decimal import Decimal
 from importlib import resources
 
 import attrs
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..model.base import fold
 from ..version import __version__
@@ -73,8 +74,19 @@ def _percent_width(percent: float | None) -> str:
     return f"{max(0.0, min(float(percent or 0), 100.0)):.3f}%"
 
 
+#: A dashboard larger than this (UTF-8 bytes) is written packed (option ``pack=auto``).
+PACK_ABOVE = 2_000_000
+#: The sections whose content is packed: the long lists, not the overview a reader sees first.
+PACKED_SECTIONS = ("attention", "timeline", "details")
+
+
 def render_html(plan, ctx: ReportContext) -> bytes:
-    """The dashboard of ``plan`` at ``ctx.as_of`` in ``ctx.lang``, as UTF-8 bytes."""
+    """The dashboard of ``plan`` at ``ctx.as_of`` in ``ctx.lang``, as UTF-8 bytes.
+
+    A large dashboard (above :data:`PACK_ABOVE`, or with ``pack=yes``) keeps its overview as
+    it is and carries the content of its long sections compressed: the page opens at once and
+    the script unpacks a section when it is opened, filtered, jumped to or printed.
+    """
     script = _asset("dashboard.js")
     variables = _variables(plan, ctx)
     page = _environment().get_template("dashboard.html.j2").render(
@@ -83,7 +95,55 @@ def render_html(plan, ctx: ReportContext) -> bytes:
         script=Markup(script),
         script_hash=_sha256(script),
     )
-    return page.encode("utf-8")
+    payload = page.encode("utf-8")
+    pack = ctx.options.get("pack", "auto")
+    if pack == "yes" or (pack == "auto" and len(payload) > PACK_ABOVE):
+        payload = pack_sections(page, ctx.loc).encode("utf-8")
+    return payload
+
+
+def pack_sections(page: str, loc) -> str:
+    """``page`` with the content of :data:`PACKED_SECTIONS` (after each heading) gzipped, base64 in a data block.
+
+    In its place stands a button that unpacks it (« Afficher la section »); the data block is a
+    ``<script type="application/octet-stream">``, which no browser runs (the page's
+    Content-Security-Policy still lets only the dashboard's own script run).
+    """
+    pieces = []
+    cursor = 0
+    for name in PACKED_SECTIONS:
+        start = page.find(f'<section id="{name}"', cursor)
+        if start < 0:
+            continue
+        heading_end = page.index("</h2>", start) + len("</h2>")
+        end = _section_end(page, start)
+        content = page[heading_end:end]
+        packed = base64.b64encode(gzip.compress(content.encode("utf-8"), 9, mtime=0)).decode("ascii")
+        pieces.append(page[cursor:heading_end])
+        pieces.append(
+            f'<div class="packed" data-packed="{name}"><button type="button" class="packed-open" data-unpack>'
+            f'{escape(loc("report.unpack"))}</button></div>'
+            f'<script type="application/octet-stream" id="packed-{name}">{packed}</script>')
+        cursor = end
+    pieces.append(page[cursor:])
+    return "".join(pieces)
+
+
+def _section_end(page: str, start: int) -> int:
+    """Where the ``<section>`` opening at ``start`` closes (the index of its ``</section>``), nested sections counted."""
+    depth, index = 0, start
+    while True:
+        opening = page.find("<section", index)
+        closing = page.find("</section>", index)
+        if closing < 0:
+            raise ValueError("the dashboard's template left a <section> open")
+        if opening != -1 and opening < closing:
+            depth, index = depth + 1, opening + len("<section")
+            continue
+        depth -= 1
+        if depth == 0:
+            return closing
+        index = closing + len("</section>")
 
 
 @attrs.frozen
@@ -223,6 +283,8 @@ HTML_FORMAT = ReportFormat(
         ReportOption("timeline", "timeline columns: month, quarter, or auto (months up to 24 months)",
                      default="auto", type="choice", choices=("auto", "month", "quarter")),
         ReportOption("mission", "show the plan's mission under the title", default=True, type="bool"),
+        ReportOption("pack", "compress the long sections, unpacked when opened: auto (above 2 MB), yes, no",
+                     default="auto", type="choice", choices=("auto", "yes", "no")),
         SHOW_SOURCE,
     ),
 )

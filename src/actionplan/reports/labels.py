@@ -48,6 +48,7 @@ _LABEL_CODES = (
     N_("report.label.report.attention_none"),
     N_("report.label.report.timeline"),
     N_("report.label.report.details"),
+    N_("report.label.report.unpack"),
     N_("report.label.report.legend"),
     N_("report.label.report.program"),
     N_("report.label.report.pending"),

@@ -256,13 +256,17 @@ def render_plan_workbook(plan: ActionPlan, ctx: ReportContext) -> bytes:
             ws.cell(row=row, column=2).number_format = DATE_FORMATS[lang]
     ws.column_dimensions["B"].width = 80
     names: dict[str, str] = {}
+    taken = used | {s[0] for s in SHEETS.values()} | {s[1] for s in SHEETS.values()} | {_HIDDEN_LISTS}
     for theme in plan.themes:
-        names[theme.id] = _sheet_name(theme.title, used | {s[0] for s in SHEETS.values()} | {s[1] for s in SHEETS.values()}
-                                      | set(names.values()) | {_HIDDEN_LISTS})
+        names[theme.id] = _sheet_name(theme.title, taken)
+        taken.add(names[theme.id])
     sheet("themes", THEME_COLUMNS, [{**{k: getattr(th, k) for k, *_ in THEME_COLUMNS[:-1]}, "sheet": names[th.id]}
                                     for th in plan.themes])
+    rows_of: dict[int, list[dict[str, Any]]] = {id(theme): [] for theme in plan.themes}
+    for th, _, _, row in plan_rows(plan):  # once for the whole plan, not once per theme
+        rows_of[id(th)].append(row)
     for theme in plan.themes:
-        rows = [row for th, _, _, row in plan_rows(plan) if th is theme]
+        rows = rows_of[id(theme)]
         ws = sheet("theme", LAYOUT_COLUMNS, rows, names[theme.id])
         ws.freeze_panes = "C2"
         _merge_down(ws, rows)

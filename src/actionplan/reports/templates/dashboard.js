@@ -8,13 +8,48 @@
   var fields = ["theme", "partner", "territory", "status"];
   var selects = {};
   fields.forEach(function (name) { selects[name] = form.elements[name]; });
-  var items = Array.prototype.slice.call(document.querySelectorAll("[data-filter-item]"));
-  var groups = Array.prototype.slice.call(document.querySelectorAll("[data-filter-group]"));
-  var indicatorRows = Array.prototype.slice.call(document.querySelectorAll("article [data-indicator-status]"));
-  var actions = items.filter(function (el) { return el.tagName === "ARTICLE"; });
+  var items, groups, indicatorRows, actions, empty;
   var count = document.getElementById("filter-count");
-  var empty = document.getElementById("filter-empty");
   var note = document.getElementById("filtered-note");
+
+  function collect() {  // the filtered elements, gathered again once packed sections are unpacked
+    items = Array.prototype.slice.call(document.querySelectorAll("[data-filter-item]"));
+    groups = Array.prototype.slice.call(document.querySelectorAll("[data-filter-group]"));
+    indicatorRows = Array.prototype.slice.call(document.querySelectorAll("article [data-indicator-status]"));
+    actions = items.filter(function (el) { return el.tagName === "ARTICLE"; });
+    empty = document.getElementById("filter-empty");
+  }
+  collect();
+
+  // -- packed sections (a large plan): their content is gzipped in a data block, unpacked on demand --
+  var packed = Array.prototype.slice.call(document.querySelectorAll("[data-packed]"));
+  var unpacking = null;
+
+  function inflate(holder) {
+    var block = document.getElementById("packed-" + holder.getAttribute("data-packed"));
+    var binary = atob(block.textContent);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i += 1) { bytes[i] = binary.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(function (html) {
+      holder.replaceWith(document.createRange().createContextualFragment(html));
+      block.remove();
+    });
+  }
+
+  function unpack() {  // every packed section, once; resolves when they are in the page
+    if (!unpacking) {
+      unpacking = Promise.all(packed.map(inflate)).then(function () {
+        packed = [];
+        collect();
+      });
+    }
+    return unpacking;
+  }
+
+  function whenUnpacked(then) {
+    if (packed.length) { unpack().then(then); } else { then(); }
+  }
 
   function has(list, value) {
     return (" " + (list || "") + " ").indexOf(" " + value + " ") !== -1;
@@ -222,18 +257,37 @@
     });
   }
 
+  function jump() {  // an address naming something still packed (#action-…): unpack, then go there
+    var id = decodeURIComponent(location.hash.replace(/^#/, ""));
+    if (!id || id.indexOf("=") !== -1 || document.getElementById(id) || !packed.length) { return; }
+    unpack().then(function () {
+      var target = document.getElementById(id);
+      if (target) { target.scrollIntoView(); }
+    });
+  }
+
   form.hidden = false;
-  form.addEventListener("change", function () { apply(current()); });
+  form.addEventListener("change", function () { whenUnpacked(function () { apply(current()); }); });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   form.addEventListener("reset", function () {
-    window.setTimeout(function () { apply(current()); }, 0);
+    window.setTimeout(function () { whenUnpacked(function () { apply(current()); }); }, 0);
   });
   window.addEventListener("hashchange", function () {
-    if (location.hash.indexOf("=") === -1) { return; }  // a jump to a section, not a filter
+    if (location.hash.indexOf("=") === -1) { jump(); return; }  // a jump to a section, not a filter
     fields.forEach(function (name) { selects[name].value = ""; });
     fromHash();
-    apply(current());
+    whenUnpacked(function () { apply(current()); });
   });
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target && target.closest && target.closest("[data-unpack]")) { unpack(); }
+  });
+  window.addEventListener("beforeprint", function () { unpack(); });
   fromHash();
-  apply(current());
+  var filtered = fields.some(function (name) { return Boolean(selects[name].value); });
+  if (packed.length && !filtered) {  // the page as written: nothing to hide, the counts are the server's
+    jump();
+  } else {
+    whenUnpacked(function () { apply(current()); });
+  }
 }());
