@@ -263,8 +263,8 @@ def render_plan_workbook(plan: ActionPlan, ctx: ReportContext) -> bytes:
     sheet("themes", THEME_COLUMNS, [{**{k: getattr(th, k) for k, *_ in THEME_COLUMNS[:-1]}, "sheet": names[th.id]}
                                     for th in plan.themes])
     rows_of: dict[int, list[dict[str, Any]]] = {id(theme): [] for theme in plan.themes}
-    for th, _, _, row in plan_rows(plan):  # once for the whole plan, not once per theme
-        rows_of[id(th)].append(row)
+    for th, _, _, values in plan_rows(plan):  # once for the whole plan, not once per theme
+        rows_of[id(th)].append(values)
     for theme in plan.themes:
         rows = rows_of[id(theme)]
         ws = sheet("theme", LAYOUT_COLUMNS, rows, names[theme.id])
