@@ -181,6 +181,32 @@ def test_an_organisations_page_and_feed_list_what_actionplan_due_lists(app, seed
     assert len(uids) == len(set(uids))
 
 
+@pytest.mark.parametrize(("lang", "pattern", "singular"), [
+    ("fr", r"(\d+) (actions?) sur (\d+) (affichées?)", ("action", "affichée")),
+    ("en", r"(\d+) of (\d+) (actions) shown", None),
+])
+def test_the_dashboards_filter_count_agrees_with_its_number(app, seeded_url, lang, pattern, singular):
+    from test_web_security import login
+
+    with actionplan.open_store(seeded_url) as store:
+        plan = store.get(PLAN_ID).document
+    browser = login(app)
+    if lang != "fr":
+        assert browser.get(f"/language/{lang}?next=/").status_code == 303
+    counts = set()
+    for theme in plan.themes:
+        page = unescape(browser.get(f"/plans/{PLAN_ID}?theme={theme.id}").text)
+        found = re.search(pattern, page)
+        assert found, page[page.rfind('filter-count') - 100:][:400]
+        shown = int(found.group(1))
+        assert shown == sum(len(o.actions) for o in theme.objectives)
+        counts.add(shown)
+        if singular is not None:
+            words = (found.group(2), found.group(4))
+            assert words == (singular if shown <= 1 else ("actions", "affichées"))
+    assert len(counts) > 1
+
+
 def test_the_grant_program_pages_show_verdicts_with_their_reasons_and_the_ledger(tmp_path):
     url = f"sqlite:{tmp_path / 'alliance.db'}"
     with actionplan.open_store(url) as store:

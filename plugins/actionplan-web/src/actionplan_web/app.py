@@ -54,6 +54,7 @@ from actionplan.api import (
     replay,
     report_formats,
     t,
+    tn,
 )
 
 from . import records
@@ -187,6 +188,7 @@ def render(request: Request, template_name: str, /, status: int = 200, visitor: 
     loc = ReportContext(as_of=dt.date.today(), lang=lang).loc
     page = environment().get_template(template_name).render(
         _=lambda code, **params: t(code, lang, **params),
+        _n=lambda code, count, **params: tn(code, count, lang, **params),
         lang=lang,
         loc=loc,
         visitor=visitor,
