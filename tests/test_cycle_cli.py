@@ -149,3 +149,102 @@ def test_reports_show_the_pending_updates_apart(run, examples, tmp_path):
     assert 'id="pending"' in html and "CDP SA" in html and "&lt;b&gt;trois&lt;/b&gt;" in html
     # the overview counts only what counts: the submitted 3 is not in the indicator's value
     assert "Mises à jour en attente" not in run("report", f"{PLAN}.yaml", "-f", "markdown", "-o", "-")[1]
+
+
+# -- closing periods, reports of a closed period, the bilan ----------------------------------------
+
+
+@pytest.fixture
+def seeded(run, examples, tmp_path):
+    """The README's store: the seed plan and its illustrative tracking log."""
+    for name in (f"{PLAN}.yaml", f"{PLAN}-suivi.yaml"):
+        shutil.copy(examples / name, tmp_path / name)
+    assert run("save", f"{PLAN}.yaml", f"{PLAN}-suivi.yaml")[0] == 0
+    return tmp_path
+
+
+def test_closing_a_period_freezes_it_and_refuses_its_measurements(run, seeded):
+    code, out, _ = run("close", PLAN, "2026-T2", "--by", "Coordination")
+    assert code == 0
+    assert "Période 2026-T2 du plan concertation-horizon-2026 clôturée (version 1, du 1er avril 2026 au 30 juin 2026)" \
+        in out and "par Coordination" in out and "105 indicateurs figés" in out
+    with open_store("sqlite:actionplan.db") as store:
+        before = store.export()
+    code, _, err = run("track", PLAN, INDICATOR, "1", "--date", "2026-05-20")
+    assert code == 2 and "la période 2026-T2 du plan 'concertation-horizon-2026' est clôturée" in err
+    assert "actionplan reopen concertation-horizon-2026 2026-T2" in err
+    code, _, err = run("close", PLAN, "2026-T2")
+    assert code == 2 and "déjà clôturée (version 1, par Coordination" in err
+    code, _, err = run("--lang", "en", "close", PLAN, "2026-T9")
+    assert code == 2 and "unreadable period" in err and "2026-T2" in err
+    code, _, err = run("reopen", PLAN, "2026-T2", "--reason", " ")
+    assert code == 2 and "demande une raison" in err
+    code, _, err = run("reopen", PLAN, "2026-T3", "--reason", "rien")
+    assert code == 2 and "n'est pas clôturée" in err
+    with open_store("sqlite:actionplan.db") as store:
+        assert store.export() == before  # every refusal left the store as it was
+    assert run("track", PLAN, INDICATOR, "1", "--date", "2026-07-02")[0] == 0  # T3 is open
+
+
+def test_reopening_is_recorded_and_closing_again_gives_version_2(run, seeded):
+    run("close", PLAN, "2026-T2", "--by", "Coordination")
+    code, out, _ = run("reopen", PLAN, "2026-T2", "--reason", "Une TP de mai oubliée", "--by", "Direction")
+    assert code == 0 and "rouverte par Direction (version 1 conservée) : « Une TP de mai oubliée »" in out
+    assert run("track", PLAN, INDICATOR, "1", "--date", "2026-05-20")[0] == 0
+    code, out, _ = run("close", PLAN, "2026-T2", "--by", "Coordination")
+    assert code == 0 and "(version 2," in out
+    code, out, _ = run("history", PLAN, "--limit", "4")
+    assert "period-reopened 2026-T2 v1" in out and "Une TP de mai oubliée" in out and "period-closed 2026-T2 v2" in out
+    with open_store("sqlite:actionplan.db") as store:
+        first, second = store.period_snapshots(PLAN, "2026-T2")
+        assert (first.version, first.reopened_by, second.version, second.closed) == (1, "Direction", 2, True)
+
+
+def test_a_report_of_a_closed_period_renders_from_its_snapshot(run, seeded):
+    run("close", PLAN, "2026-T2", "--by", "Coordination")
+    code, frozen, _ = run("report", PLAN, "--period", "2026-T2", "-f", "markdown", "-o", "-")
+    assert code == 0 and "Chiffres figés\xa0: période 2026-T2 clôturée le" in frozen and "par Coordination" in frozen
+    assert "au 30 juin 2026" in frozen
+    _, live, _ = run("report", PLAN, "--as-of", "2026-06-30", "-f", "markdown", "-o", "-")
+    frozen_line = next(line for line in frozen.splitlines() if "Chiffres figés" in line)
+    assert frozen.replace(frozen_line + "\n\n", "") == live  # the same figures as on the day it closed
+    # new measurements of later periods do not change the closed period's report
+    run("track", PLAN, "va-o1-a1-i1", "3", "--date", "2026-07-15")
+    assert run("report", PLAN, "--period", "2026-T2", "-f", "markdown", "-o", "-")[1] == frozen
+    assert run("report", PLAN, "--period", "2026-T2", "-f", "html", "-o", "t2.html")[0] == 0
+    assert "Chiffres figés" in (seeded / "t2.html").read_text(encoding="utf-8")
+    code, _, err = run("report", PLAN, "--period", "2026-T3", "-f", "markdown", "-o", "-")
+    assert code == 2 and "n'est pas clôturée" in err and "--as-of 2026-09-30" in err
+    code, _, err = run("report", f"{PLAN}.yaml", "--period", "2026-T2", "-f", "markdown", "-o", "-")
+    assert code == 2 and "--period" in err
+
+
+def test_the_bilan_between_two_periods(run, seeded):
+    run("close", PLAN, "2026-T1", "--by", "Coordination")
+    run("close", PLAN, "2026-T2", "--by", "Coordination")
+    code, out, _ = run("bilan", PLAN, "2026-T1", "2026-T2", "-f", "markdown", "-o", "bilan.md")
+    assert code == 0 and "bilan.md" in out
+    text = (seeded / "bilan.md").read_text(encoding="utf-8")
+    assert "## Bilan de 2026-T1 à 2026-T2" in text
+    assert "2026-T1 (du 1er janvier 2026 au 31 mars 2026)\xa0: période clôturée le" in text
+    assert "## Ce qui a été atteint" in text and "## Ce qui a reculé" in text
+    assert "\u202f%" in text or "\xa0%" in text  # French percentages: a no-break space before %
+    with open_store("sqlite:actionplan.db") as store:
+        t1, t2 = store.period_progress(PLAN, "2026-T1"), store.period_progress(PLAN, "2026-T2")
+    from actionplan.api import compare_periods
+
+    bilan = compare_periods(t1, t2)
+    counts = bilan.counts()
+    assert f"| Atteints | {counts['reached']} |" in text and f"| En recul | {counts['slipped']} |" in text
+    assert counts["reached"] > 0 and sum(counts.values()) == 105
+    reached = bilan.of_kind("reached")[0]
+    assert reached.before.status != "achieved" and reached.after.status == "achieved"
+    assert reached.indicator.label in text.split("## Ce qui a été atteint")[1].split("## Ce qui a reculé")[0]
+    # a period not closed is computed at its end, and says so
+    code, out, _ = run("--lang", "en", "bilan", PLAN, "2026-T2", "2026-T3", "-f", "html", "-o", "bilan.html")
+    assert code == 0
+    html = (seeded / "bilan.html").read_text(encoding="utf-8")
+    assert "period not closed, figures computed as of September 30, 2026" in html
+    assert "Bilan from 2026-T2 to 2026-T3" in html and "<script" not in html
+    code, _, err = run("bilan", PLAN, "2026-T1", "2026-T2", "-f", "pdf")
+    assert code == 2 and "format de bilan inconnu : 'pdf'" in err and "html" in err and "markdown" in err

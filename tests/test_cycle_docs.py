@@ -36,3 +36,27 @@ def test_the_review_example_runs(tmp_path):
     assert "CDP SA a soumis la mise à jour" in done.stderr  # the self-approval refused…
     assert "approuvée (« 4 rencontres ») par Coordination" in done.stdout  # …the coordinator's kept
     assert "Traceback" not in done.stderr
+
+
+def test_the_close_example_runs(tmp_path):
+    [done] = run_example("close", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Période 2026-T2 du plan concertation-horizon-2026 clôturée (version 1, du 1er avril 2026 au 30 juin 2026)" \
+        in done.stdout
+    assert "la période 2026-T2 du plan 'concertation-horizon-2026' est clôturée" in done.stderr  # the refused track
+    assert "rouverte par Coordination" in done.stdout and "(version 2," in done.stdout
+    assert "period-reopened 2026-T2 v1" in done.stdout and "period-closed 2026-T2 v2" in done.stdout
+    assert "Chiffres figés" in (tmp_path / "t2.md").read_text(encoding="utf-8")
+    assert "Traceback" not in done.stderr
+
+
+def test_the_bilan_example_runs(tmp_path):
+    [done] = run_example("bilan", tmp_path)
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "bilan.html").read_text(encoding="utf-8")
+    markdown = (tmp_path / "bilan.md").read_text(encoding="utf-8")
+    assert "Bilan de 2026-T1 à 2026-T2" in html and "Ce qui a été atteint" in html and "Ce qui a reculé" in html
+    assert "## Bilan de 2026-T1 à 2026-T2" in markdown
+    assert "Avancement du plan\xa0: 31\xa0% → 63\xa0% (+32 points)." in markdown  # French spacing, Babel percentages
+    assert "period not closed, figures computed as of September 30, 2026" in done.stdout
+    assert "Traceback" not in done.stderr

@@ -123,7 +123,7 @@ def test_dir_store_keeps_one_readable_yaml_document_per_plan(dir_store, tmp_path
         plan.id, "plan", 1, "Marie")
     assert "Plan d'action 2026 — Table d'exemple en développement social" in path.read_text(encoding="utf-8")
     assert files_under(tmp_path / "store") == {"actionplan-store.json", ".lock", "documents", "measurements",
-                                               "events", "documents/table-exemple-2026.yaml"}
+                                               "events", "snapshots", "documents/table-exemple-2026.yaml"}
 
 
 def test_dir_store_ids_with_colons_make_portable_file_names(dir_store, tmp_path):
@@ -282,6 +282,7 @@ def test_a_schema_1_sqlite_store_gains_the_review_columns(db_path):
                       "DROP INDEX actionplan_measurements_update", "DROP INDEX actionplan_measurements_status",
                       "ALTER TABLE actionplan_measurements DROP COLUMN update_id",
                       "ALTER TABLE actionplan_measurements DROP COLUMN status",
+                      "DROP TABLE actionplan_snapshots",
                       "UPDATE actionplan_meta SET value = '1' WHERE key = 'schema_version'"):
         raw(db_path, statement)  # as schema 1 left it
     with open_store(f"sqlite:{db_path}") as store:
@@ -289,7 +290,7 @@ def test_a_schema_1_sqlite_store_gains_the_review_columns(db_path):
         (update_id,) = store.submit_measurements(plan.id, [sample_measurements()[1]])
         assert store.review_update(plan.id, update_id, "approve", author="coordination").counts
         assert len(store.plan_with_measurements(plan.id).find_indicator("taux-participation").measurements) == 1
-    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("3",)]
+    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("4",)]
 
 
 def test_a_schema_2_sqlite_store_gets_its_progress_facts_from_its_measurements(db_path):
@@ -298,13 +299,34 @@ def test_a_schema_2_sqlite_store_gets_its_progress_facts_from_its_measurements(d
         store.save(plan)
         store.append_measurements(plan.id, sample_measurements())
         expected = store.progress_facts(plan.id)
-    for statement in ("DROP TABLE actionplan_measurement_facts",
+    for statement in ("DROP TABLE actionplan_measurement_facts", "DROP TABLE actionplan_snapshots",
                       "UPDATE actionplan_meta SET value = '2' WHERE key = 'schema_version'"):
         raw(db_path, statement)  # as schema 2 left it
     with open_store(f"sqlite:{db_path}") as store:
         assert store.progress_facts(plan.id) == expected
         assert expected.counted == len(sample_measurements()) and expected.groups
-    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("3",)]
+    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("4",)]
+
+
+def test_a_schema_3_sqlite_store_gains_the_snapshots_table_in_place(db_path):
+    plan = sample_plan()
+    with open_store(f"sqlite:{db_path}") as store:
+        store.save(plan)
+        store.append_measurements(plan.id, sample_measurements())
+    for statement in ("DROP INDEX actionplan_snapshots_closed", "DROP TABLE actionplan_snapshots",
+                      "UPDATE actionplan_meta SET value = '3' WHERE key = 'schema_version'"):
+        raw(db_path, statement)  # as schema 3 left it
+    with open_store(f"sqlite:{db_path}") as store:
+        assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("4",)]
+        assert store.period_snapshots(plan.id) == []
+        snapshot = store.close_period(plan.id, "2026-T1", author="coordination")
+        assert snapshot.version == 1 and len(store.measurements(plan.id)) == len(sample_measurements())
+        with pytest.raises(StoreError, match="2026-T1"):
+            store.append_measurement(plan.id, sample_measurements()[0])
+    detail = " ".join(row[-1] for row in raw(
+        db_path, "EXPLAIN QUERY PLAN SELECT period FROM actionplan_snapshots WHERE plan_id = ? AND reopened_at IS NULL",
+        ("p",)))
+    assert "INDEX" in detail  # the closed-period check of every measurement is an indexed lookup
 
 
 @pytest.mark.parametrize("migrations, message", [

@@ -121,6 +121,18 @@ from .reports import labels as _labels
 from .reports.html import DashboardParts, dashboard_parts
 from .reports.labels import Localizer
 from .reports.safety import is_formula_like, markdown_text, neutralise_formula, printable, xml_text
+from .reports.bilan import BilanView, ChangeRow, bilan_context, render_bilan
+from . import snapshots as _snapshots
+from .snapshots import (
+    Bilan,
+    IndicatorChange,
+    PeriodSide,
+    PeriodSnapshot,
+    ThemeChange,
+    compare_periods,
+    freeze,
+    thaw,
+)
 from .reports.view import IndicatorRow, PlanView, display_fraction, measurement_text, territory_namer, theme_fraction
 from .schedules import Period, Recurrence, Schedule, ScheduleContext, parse_schedule
 from .storage import (
@@ -152,6 +164,7 @@ from .storage.backends import (
     validate_measurements,
 )
 from .storage import sql as _sql
+from .storage.sql import snapshot_statements
 from .storage.sql import SqlStore
 from . import storage as _storage
 from .territories import default_gazetteer
@@ -202,7 +215,10 @@ REVIEW_EVENT_KINDS: dict[str, str] = _storage.REVIEW_EVENT_KINDS
 REVIEW_INDEXES: tuple[str, ...] = _sql.REVIEW_INDEXES
 """The SQL indexes of the review columns (schema 2), which a SqlStore backend adds to its ``CREATE`` statements."""
 
-del _cells, _hookimpl, _schedules, _indicators, _labels, _layout, _review, _sql, _storage
+CHANGE_KINDS: tuple[str, ...] = _snapshots.CHANGE_KINDS
+"""What a bilan says of an indicator from one period to the next: reached, slipped, moved, unchanged, new, gone."""
+
+del _cells, _hookimpl, _schedules, _indicators, _labels, _layout, _review, _snapshots, _sql, _storage
 
 __all__ = [
     # -- every plugin: hook markers, documents, errors ------------------------------------
@@ -247,9 +263,12 @@ __all__ = [
     "MeasurementRecord", "Event", "EventRecord", "Backup", "redact_url", "url_path", "json_bytes", "parse_time",
     "prepare_document", "PreparedDocument", "decode_document", "next_version", "check_store_id",
     "check_kept_indicators", "PlanCache", "validate_measurements", "changed_paths", "structure_records",
-    "REVIEW_INDEXES",
+    "REVIEW_INDEXES", "snapshot_statements",
     # -- reviewed updates (a plan's ``review`` policy; Store.updates / review_update) ----------
     "ReviewPolicy", "Update", "UPDATE_STATES", "COUNTED_STATES", "REVIEW_EVENT_KINDS",
+    # -- closed periods and bilans (Store.close_period, actionplan bilan; bilan-* report formats) ---
+    "PeriodSnapshot", "PeriodSide", "freeze", "thaw", "Bilan", "ThemeChange", "IndicatorChange", "CHANGE_KINDS",
+    "compare_periods", "BilanView", "ChangeRow", "bilan_context", "render_bilan",
     # -- grant criteria, evaluation and money (actionplan_register_criteria) ---------------
     "Criterion", "Param", "Values", "ProgramContext", "Verdict", "Text", "Sentences", "plural", "refuse",
     "criteria_registry", "Evaluator", "Assessment", "Ranking", "replay", "Replay", "Dossier", "Ledger",

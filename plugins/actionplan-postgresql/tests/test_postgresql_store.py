@@ -108,13 +108,30 @@ def test_a_schema_1_store_gains_the_review_columns(make_store_url):
         conn.execute("DROP INDEX actionplan_measurements_update")
         conn.execute("DROP INDEX actionplan_measurements_status")
         conn.execute("ALTER TABLE actionplan_measurements DROP COLUMN update_id, DROP COLUMN status")
+        conn.execute("DROP TABLE actionplan_snapshots")
         conn.execute("UPDATE actionplan_meta SET value = '1' WHERE key = 'schema_version'")
     with open_store(url) as store:
         assert [u.status for u in store.updates(sample_plan().id)] == ["counted"]
         (update_id,) = store.submit_measurements(sample_plan().id, [sample_measurements()[1]])
         assert store.review_update(sample_plan().id, update_id, "approve", author="coordination").counts
         assert store.progress_facts(sample_plan().id).counted == 2  # the facts table came with schema 3
-    assert query(url, "SELECT value FROM actionplan_meta") == [("3",)]
+    assert query(url, "SELECT value FROM actionplan_meta") == [("4",)]
+
+
+def test_a_schema_3_store_gains_the_snapshots_table_in_place(make_store_url):
+    url, plan = make_store_url(), sample_plan()
+    with open_store(url) as store:
+        store.save(plan)
+        store.append_measurements(plan.id, sample_measurements())
+    with psycopg.connect(url) as conn:  # as schema 3 left it
+        conn.execute("DROP TABLE actionplan_snapshots")
+        conn.execute("UPDATE actionplan_meta SET value = '3' WHERE key = 'schema_version'")
+    with open_store(url) as store:
+        assert query(url, "SELECT value FROM actionplan_meta") == [("4",)]
+        snapshot = store.close_period(plan.id, "2026-T1", author="coordination")
+        assert snapshot.version == 1 and store.period_snapshots(plan.id) == [snapshot]
+        with pytest.raises(StoreError, match="2026-T1"):
+            store.append_measurement(plan.id, sample_measurements()[0])
 
 
 def test_tables_live_beside_other_applications(make_store_url):

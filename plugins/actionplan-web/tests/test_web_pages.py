@@ -227,3 +227,19 @@ def test_the_grant_program_pages_show_verdicts_with_their_reasons_and_the_ledger
     assert "✓" in text and "✗" in text
     assert "Registre budgétaire" in text and "\u00a0$" in text
     assert browser.get(f"/plans/{PLAN_ID}/program").status_code == 404  # this store has no such plan
+
+
+def test_an_update_dated_in_a_closed_period_is_refused_in_words(app, seeded_url):
+    with actionplan.open_store(seeded_url) as store:
+        store.close_period(PLAN_ID, "2025", author="coordination")
+    try:
+        browser = partner(app, seeded_url, PARTNER_A)
+        before = snapshot(seeded_url)
+        response = submit(browser, INDICATOR_A, value="2", date="2025-06-01")
+        assert response.status_code == 422
+        text = unescape(response.text)
+        assert "la période 2025" in text and "est clôturée" in text and "actionplan reopen" in text
+        assert snapshot(seeded_url) == before  # the store's one check: nothing written
+    finally:
+        with actionplan.open_store(seeded_url) as store:
+            store.reopen_period(PLAN_ID, "2025", reason="fin du test", author="coordination")

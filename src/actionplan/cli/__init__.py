@@ -176,6 +176,8 @@ install_click_translations()
 #: checks the table against what the modules register (add a new built-in command here too).
 BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("actionplan.cli.store_commands", N_("cli.backup.help")),
+    "bilan": ("actionplan.cli.cycle_commands", N_("cli.bilan.help")),
+    "close": ("actionplan.cli.cycle_commands", N_("cli.close.help")),
     "delete": ("actionplan.cli.store_commands", N_("cli.delete.help")),
     "diff": ("actionplan.cli.diff_commands", N_("cli.diff.help")),
     "due": ("actionplan.cli.due_commands", N_("cli.due.help")),
@@ -188,6 +190,7 @@ BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("actionplan.cli.import_commands", N_("cli.init.help")),
     "list": ("actionplan.cli.store_commands", N_("cli.list.help")),
     "remind": ("actionplan.cli.due_commands", N_("cli.remind.help")),
+    "reopen": ("actionplan.cli.cycle_commands", N_("cli.reopen.help")),
     "report": ("actionplan.cli.report_commands", N_("cli.report.help")),
     "restore": ("actionplan.cli.store_commands", N_("cli.restore.help")),
     "review": ("actionplan.cli.cycle_commands", N_("cli.review.help")),

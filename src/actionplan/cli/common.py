@@ -138,7 +138,8 @@ def _store_files(state) -> list[str]:
     if sqlite is not None:
         return [str(sqlite), *(f"{sqlite}{suffix}" for suffix in ("-wal", "-shm", "-journal"))]
     if folder is not None:  # its own files and folders; a report beside them harms nothing
-        return [str(folder / name) for name in ("documents", "measurements", "events", "actionplan-store.json", ".lock")]
+        return [str(folder / name) for name in ("documents", "measurements", "events", "snapshots",
+                                                 "actionplan-store.json", ".lock")]
     return []
 
 

@@ -1,4 +1,5 @@
-"""The year's cycle on the command line: ``review`` (updates waiting for a reviewer).
+"""The year's cycle on the command line: ``review`` (updates waiting for a reviewer), ``close`` and
+``reopen`` (closed periods), ``bilan`` (two periods compared).
 
 They work on the store named by ``--store URL`` (or ``$ACTIONPLAN_STORE``), else on
 ``sqlite:actionplan.db``, through the same store methods the web plugin's review queue uses
@@ -19,9 +20,11 @@ from ..errors import ActionplanError, NotFoundError
 from ..i18n import N_, Message, t, tn
 from ..model import ActionPlan
 from ..reports.labels import localizer
-from ..reports.view import measurement_text, territory_namer
+from ..reports.view import PlanView, measurement_text, territory_namer
+from ..snapshots import compare_periods, thaw
 from ..storage import open_store, redact_url
-from .common import parse_date_option
+from .common import parse_date_option, refuse_overwriting_inputs
+from .report_commands import write_report
 from .store_commands import _console, author_of, escape, store_url, worded
 
 #: The columns of ``actionplan review PLAN``.
@@ -89,6 +92,8 @@ def actionplan_register_commands(cli):
         click.echo(t(code, lang, id=update_id, label=indicator.label if indicator else update.measurement.indicator,
                      by=update.reviewed_by or "—"))
 
+    register_period_commands(cli)
+
 
 def _print_waiting(plan: ActionPlan, waiting, lang: str, where: str) -> None:
     from rich.table import Table
@@ -107,4 +112,81 @@ def _print_waiting(plan: ActionPlan, waiting, lang: str, where: str) -> None:
     console.print(escape(t("cli.review.how", lang, plan=plan.id)))
 
 
-__all__ = ["stored_plan", "waiting_rows"]
+# -- closing periods ------------------------------------------------------------------------------
+
+
+def register_period_commands(cli):
+    @cli.command("close", help=N_("cli.close.help"))
+    @click.argument("plan_id", metavar="PLAN")
+    @click.argument("period", metavar="PERIOD")
+    @click.option("--by", "--author", "author", default=None, help=N_("cli.close.option.author"))
+    @click.pass_obj
+    def close_command(state, plan_id, period, author):
+        """Close a period of a stored plan: freeze its progress as of the period's end."""
+        lang = state.lang
+        with worded(state), open_store(store_url(state)) as store:
+            stored_plan(store, plan_id)
+            snapshot = store.close_period(plan_id, period, author=author_of(author))
+        loc = localizer(lang)
+        progress = thaw(snapshot.data)
+        counts = " · ".join(loc.pair(loc.status(s), loc.number(n)) for s, n in
+                            PlanView(progress.plan, progress, loc).status_counts(progress.rollup) if n)
+        click.echo(t("cli.close.closed", lang, plan=plan_id, period=snapshot.period, version=snapshot.version,
+                     start=loc.date(snapshot.start), end=loc.date(snapshot.end), by=snapshot.closed_by or "—",
+                     count=progress.rollup.total, counts=counts or "—"))
+
+    @cli.command("reopen", help=N_("cli.reopen.help"))
+    @click.argument("plan_id", metavar="PLAN")
+    @click.argument("period", metavar="PERIOD")
+    @click.option("--reason", required=True, help=N_("cli.reopen.option.reason"))
+    @click.option("--by", "--author", "author", default=None, help=N_("cli.close.option.author"))
+    @click.pass_obj
+    def reopen_command(state, plan_id, period, reason, author):
+        """Reopen a closed period, with a reason: measurements dated inside it are accepted again."""
+        lang = state.lang
+        with worded(state), open_store(store_url(state)) as store:
+            stored_plan(store, plan_id)
+            snapshot = store.reopen_period(plan_id, period, reason=reason, author=author_of(author))
+        click.echo(t("cli.reopen.reopened", lang, plan=plan_id, period=snapshot.period, version=snapshot.version,
+                     by=snapshot.reopened_by or "—", reason=snapshot.reopen_reason))
+
+    @cli.command("bilan", help=N_("cli.bilan.help"))
+    @click.argument("plan_id", metavar="PLAN")
+    @click.argument("before", metavar="PERIOD1")
+    @click.argument("after", metavar="PERIOD2")
+    @click.option("--format", "-f", "format_name", default="html", show_default=True, metavar="html|markdown|docx",
+                  help=N_("cli.bilan.option.format_name"))
+    @click.option("--output", "-o", default=None, metavar="FILE", help=N_("cli.bilan.option.output"))
+    @click.option("--lang", "report_lang", type=click.Choice(["fr", "en"]), default=None,
+                  help=N_("cli.report.option.report_lang"))
+    @click.pass_obj
+    def bilan_command(state, plan_id, before, after, format_name, output, report_lang):
+        """The bilan of a plan between two periods: what moved, what was reached, what slipped."""
+        from ..reports import render_bilan
+
+        lang = report_lang or state.lang
+        fmt = bilan_format(format_name)
+        target = output or f"{plan_id}-bilan-{after}{fmt.extension}"
+        refuse_overwriting_inputs(target, (), state)
+        with worded(state), open_store(store_url(state)) as store:
+            stored_plan(store, plan_id)
+            sides = store.period_progress(plan_id, before), store.period_progress(plan_id, after)
+        payload = render_bilan(compare_periods(*sides), fmt, lang=lang)
+        where = write_report(payload, target, target, fmt, state.lang)
+        if where != "-":
+            click.echo(t("cli.report.written", state.lang, path=where, format=fmt.name, size=len(payload)))
+
+
+def bilan_format(name: str):
+    """The bilan format ``name`` names: ``html`` → ``bilan-html`` (the installed ones listed when unknown)."""
+    from ..reports import report_formats
+
+    registry = report_formats()
+    full = name if name.startswith("bilan-") else f"bilan-{name}"
+    if full in registry.names() and "bilan" in registry[full].subjects:
+        return registry[full]
+    known = [n[len("bilan-"):] for n in registry.names() if n.startswith("bilan-") and "bilan" in registry[n].subjects]
+    raise ActionplanError(Message("cli.bilan.unknown_format", format=name, known=", ".join(known)))
+
+
+__all__ = ["bilan_format", "stored_plan", "waiting_rows"]

@@ -63,6 +63,23 @@ def write_report(payload: bytes, output: str | None, default_name: str, fmt, lan
     return str(path)
 
 
+def closed_period(state, ref: str, period: str, as_of, tracking):
+    """(the plan as it was, its frozen progress, the snapshot) of a closed period of the stored plan ``ref``."""
+    from ..model.base import is_valid_id
+    from ..storage import DEFAULT_URL, open_store
+
+    if as_of is not None:
+        raise click.UsageError(t("cli.report.period_and_as_of", state.lang))
+    if tracking or Path(ref).exists() or not is_valid_id(ref):
+        raise ActionplanError(Message("cli.report.period_needs_store", ref=ref))
+    with open_store(getattr(state, "store_url", None) or DEFAULT_URL) as store:
+        side = store.period_progress(ref, period)
+    if side.snapshot is None:
+        raise ActionplanError(Message("storage.periods.not_closed_for_report", plan_id=ref, period=side.label,
+                                      end=side.bounds.end.isoformat()))
+    return side.progress.plan, side.progress, side.snapshot
+
+
 @actionplan.hookimpl
 def actionplan_register_commands(cli):
     @cli.command(help=N_("cli.report.help"))
@@ -74,12 +91,13 @@ def actionplan_register_commands(cli):
     @click.option("--lang", "report_lang", type=click.Choice(["fr", "en"]), default=None,
                   help=N_("cli.report.option.report_lang"))
     @click.option("--as-of", callback=parse_date_option, default=None, help=N_("cli.report.option.as_of"))
+    @click.option("--period", default=None, metavar="PERIOD", help=N_("cli.report.option.period"))
     @click.option("--tracking", "-t", multiple=True, type=click.Path(dir_okay=False),
                   help=N_("cli.report.option.tracking"))
     @click.option("--option", "-O", "options", multiple=True, metavar="NAME=VALUE",
                   help=N_("cli.report.option.options"))
     @click.pass_obj
-    def report(state, ref, format_name, output, report_lang, as_of, tracking, options):
+    def report(state, ref, format_name, output, report_lang, as_of, period, tracking, options):
         """Write a report of a plan: a dashboard, a spreadsheet, a Word table, a calendar…"""
         import datetime as dt
 
@@ -88,12 +106,18 @@ def actionplan_register_commands(cli):
         lang = report_lang or state.lang
         fmt = get_format(format_name)  # an unknown format fails before any work
         fmt.resolve_options(parse_options(options, state.lang), lang)  # so do bad options
-        plan = resolve_plan(state, ref, tracking, for_progress=True, as_of=as_of or dt.date.today())
+        if period is not None:
+            plan, frozen, snapshot = closed_period(state, ref, period, as_of, tracking)
+            pending = []
+        else:
+            plan, frozen, snapshot = resolve_plan(state, ref, tracking, for_progress=True,
+                                                  as_of=as_of or dt.date.today()), None, None
+            pending = pending_updates(state, ref)
         read = [ref if Path(ref).exists() else None, *tracking]
         refuse_overwriting_inputs(output or f"{plan.id}{fmt.extension}", read, state)
         payload = render_report(
             plan, fmt, as_of=as_of or dt.date.today(), lang=lang, options=parse_options(options, state.lang),
-            illustrative=_tracking_is_illustrative(tracking), pending=pending_updates(state, ref),
+            illustrative=_tracking_is_illustrative(tracking), pending=pending, progress=frozen, closed=snapshot,
         )
         where = write_report(payload, output, f"{plan.id}{fmt.extension}", fmt, state.lang)
         if where != "-":

@@ -32,7 +32,7 @@ from ..i18n import Message
 
 __all__ = [
     "OPTION_TYPES", "SHOW_SOURCE", "ReportContext", "ReportFormat", "ReportOption", "build_context", "get_format",
-    "render_report", "report_formats",
+    "render_bilan", "render_report", "report_formats",
 ]
 
 #: Types an option may declare; values given as text (from the command line) are parsed to them.
@@ -171,7 +171,9 @@ class ReportContext:
     :func:`render_report`, else the plan's own (``ActionPlan.program``), else ``None``.
     ``pending`` holds the plan's updates still waiting for review (a store's
     :class:`~actionplan.storage.Update` records, ``status="submitted"``): they do not count in
-    ``progress``, and the formats that can show them do so apart.
+    ``progress``, and the formats that can show them do so apart. ``closed`` is the
+    :class:`~actionplan.snapshots.PeriodSnapshot` the progress was thawed from when the report
+    shows a closed period (``actionplan report PLAN --period 2026-T2``): the formats say so.
     """
 
     as_of: dt.date
@@ -181,6 +183,7 @@ class ReportContext:
     illustrative: bool = False
     program: Any = None
     pending: tuple[Any, ...] = attrs.field(default=(), converter=tuple)
+    closed: Any = None
 
     @property
     def loc(self) -> Localizer:
@@ -206,34 +209,38 @@ def get_format(name: str) -> ReportFormat:
 
 def build_context(plan, *, as_of: dt.date | None = None, lang: str = "fr", options: Mapping[str, Any] | None = None,
                   fmt: ReportFormat | None = None, illustrative: bool = False, program: Any = None,
-                  pending: Iterable[Any] = ()) -> ReportContext:
-    """The context of a report of ``plan``: progress computed at ``as_of`` (default today)."""
+                  pending: Iterable[Any] = (), progress: Any = None, closed: Any = None) -> ReportContext:
+    """The context of a report of ``plan``: progress computed at ``as_of`` (default today).
+
+    ``progress`` given (a closed period's, thawed from its snapshot) is used as it is, as of its own date.
+    """
     if lang not in LOCALES:
         raise ActionplanError(Message("reports.unknown_report_language_expected_one", lang=lang,
                                       LOCALES=', '.join(LOCALES)))
-    as_of = as_of or dt.date.today()
+    as_of = progress.as_of if progress is not None else as_of or dt.date.today()
     resolved = fmt.resolve_options(options, lang) if fmt is not None else MappingProxyType(dict(options or {}))
     return ReportContext(
-        as_of=as_of, lang=lang, options=resolved, progress=plan_progress(plan, as_of),
+        as_of=as_of, lang=lang, options=resolved, progress=progress if progress is not None else plan_progress(plan, as_of),
         illustrative=illustrative or bool(getattr(plan, "illustrative", False)),
         program=program if program is not None else getattr(plan, "program", None),
-        pending=tuple(pending),
+        pending=tuple(pending), closed=closed,
     )
 
 
 def render_report(plan, format: str | ReportFormat, *, as_of: dt.date | None = None, lang: str = "fr",
                   options: Mapping[str, Any] | None = None, illustrative: bool = False, program: Any = None,
-                  pending: Iterable[Any] = ()) -> bytes:
+                  pending: Iterable[Any] = (), progress: Any = None, closed: Any = None) -> bytes:
     """Render ``plan`` in ``format`` (a name or a :class:`ReportFormat`) and return the file's bytes.
 
     ``pending``: updates waiting for review (see :class:`ReportContext`), shown apart by the formats that can.
+    ``progress`` and ``closed``: a closed period's frozen progress and its snapshot (see :func:`build_context`).
     """
     fmt = format if isinstance(format, ReportFormat) else get_format(format)
     if "plan" not in fmt.subjects:
         raise ActionplanError(Message("reports.report_format_does_not_render", name=fmt.name,
                                       value=', '.join(fmt.subjects)))
     ctx = build_context(plan, as_of=as_of, lang=lang, options=options, fmt=fmt, illustrative=illustrative,
-                        program=program, pending=pending)
+                        program=program, pending=pending, progress=progress, closed=closed)
     payload = fmt.render(plan, ctx)
     if isinstance(payload, str):
         raise ActionplanError(Message("reports.report_format_returned_text_not", name=fmt.name))
@@ -241,3 +248,10 @@ def render_report(plan, format: str | ReportFormat, *, as_of: dt.date | None = N
         raise ActionplanError(Message("reports.report_format_returned_not_bytes", name=fmt.name,
                                       name2=type(payload).__name__))
     return bytes(payload)
+
+
+def render_bilan(bilan, format, *, lang: str = "fr", options: Mapping[str, Any] | None = None) -> bytes:
+    """Render a bilan (:func:`actionplan.snapshots.compare_periods`) in a bilan format (``"bilan-html"``…)."""
+    from .bilan import render_bilan as render
+
+    return render(bilan, format, lang=lang, options=options)

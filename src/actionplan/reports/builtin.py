@@ -11,7 +11,8 @@ def actionplan_register_report_formats(register):
     from .csv_report import CSV_FORMAT
     from .html import HTML_FORMAT
     from .json_report import JSON_FORMAT
+    from .bilan import BILAN_HTML_FORMAT, BILAN_MARKDOWN_FORMAT
     from .markdown import MARKDOWN_FORMAT
 
-    for fmt in (HTML_FORMAT, MARKDOWN_FORMAT, CSV_FORMAT, JSON_FORMAT):
+    for fmt in (HTML_FORMAT, MARKDOWN_FORMAT, CSV_FORMAT, JSON_FORMAT, BILAN_HTML_FORMAT, BILAN_MARKDOWN_FORMAT):
         register(fmt)

@@ -27,7 +27,7 @@ from . import SHOW_SOURCE, ReportContext, ReportFormat, ReportOption
 from .labels import LABEL_KEYS, STATUS_KEYS
 from .safety import printable
 from .timeline import build_timeline
-from .view import PlanView, display_fraction, theme_fraction
+from .view import PlanView, display_fraction, frozen_text, theme_fraction
 
 #: Share of the timeline table taken by the action and schedule columns (percent).
 LABEL_COLUMNS = (30.0, 13.0)
@@ -202,6 +202,7 @@ def _variables(plan, ctx: ReportContext) -> dict:
         show_mission=ctx.options.get("mission", True),
         program=ctx.program,
         pending=view.pending_rows(ctx.pending),
+        frozen=frozen_text(ctx) if ctx.closed is not None else "",
         data_lang=Markup(f' lang="{_LANG_TAGS[plan.language]}"') if plan.language != ctx.lang and plan.language in _LANG_TAGS
         else "",
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import SHOW_SOURCE, ReportContext, ReportFormat, ReportOption
 from .safety import markdown_text as md
-from .view import PlanView
+from .view import PlanView, frozen_text
 
 
 def render_markdown(plan, ctx: ReportContext) -> bytes:
@@ -20,6 +20,8 @@ def render_markdown(plan, ctx: ReportContext) -> bytes:
     lines.append("")
     if ctx.illustrative:
         lines += [f"> {md(loc('report.illustrative'))}", ""]
+    if ctx.closed is not None:
+        lines += [f"> {md(frozen_text(ctx))}", ""]
     if plan.mission and ctx.options.get("mission", True):
         lines += [f"## {md(loc('report.mission'))}", "", md(plan.mission), ""]
 

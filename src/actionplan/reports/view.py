@@ -317,3 +317,10 @@ def measurement_text(indicator: Indicator, m: Measurement, loc: Localizer,
     if m.territories:
         return ", ".join((names or str)(t) for t in m.territories)
     return loc("value.none")
+
+
+def frozen_text(ctx) -> str:
+    """« Chiffres figés : période 2026-T2 clôturée le 2 juillet 2026 par … (version 1). » for a closed period's report."""
+    snapshot, loc = ctx.closed, ctx.loc
+    return loc("report.frozen", period=snapshot.period, date=loc.date(snapshot.closed_at.date()),
+               by=snapshot.closed_by or "—", version=loc.number(snapshot.version))

@@ -16,6 +16,9 @@ Every backend offers the same :class:`Store` interface:
 * a measurement may be an *update* waiting for review (the plan's ``review`` policy):
   :meth:`Store.review_update` approves or returns it, :meth:`Store.updates` lists them with
   their state, and :meth:`Store.plan_with_measurements` attaches only those that count;
+* a period of a plan may be **closed** (:meth:`Store.close_period`): its progress is frozen in
+  an immutable, versioned snapshot, and measurements dated inside it are refused until it is
+  reopened with a reason (:meth:`Store.reopen_period`);
 * a **history** tells who changed what and when;
 * :meth:`Store.backup` / :meth:`Store.restore` move a whole store to one JSON or YAML file
   and back, into any backend, losslessly.
@@ -45,6 +48,7 @@ from ..i18n import Message
 from ..model.plan import ActionPlan
 from ..model.review import COUNTED_STATES, UPDATE_STATES
 from ..model.tracking import with_measurements
+from ..snapshots import PeriodSide, PeriodSnapshot, thaw
 from ..plugins import get_plugin_manager
 
 #: The store used when no ``--store`` / ``ACTIONPLAN_STORE`` is given.
@@ -185,12 +189,13 @@ class DocumentRecord:
 
 @attrs.frozen
 class Backup:
-    """Everything in a store: documents (with tombstones), history, measurements, events."""
+    """Everything in a store: documents (with tombstones), history, measurements, events, period snapshots."""
 
     documents: tuple[DocumentRecord, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
     measurements: tuple[MeasurementRecord, ...] = ()
     events: tuple[EventRecord, ...] = ()
+    snapshots: tuple[PeriodSnapshot, ...] = ()
 
 
 # -- the interface ------------------------------------------------------------------------
@@ -384,6 +389,76 @@ class Store(abc.ABC):
         """The review events of a plan, in recording order."""
         return [r for kind in REVIEW_EVENT_KINDS.values() for r in self.event_records(plan_id, kind=kind)]
 
+    # closed periods --------------------------------------------------------------------------
+    def close_period(self, plan_id: str, period: str, *, author: str | None = None) -> PeriodSnapshot:
+        """Close period ``period`` (``2026``, ``2025-2026``, ``2026-T2``…) of a plan: freeze its progress.
+
+        The snapshot (:func:`actionplan.snapshots.freeze` of the plan with the measurements that
+        count, as of the period's last day, with the manual statuses standing then) is kept as the
+        period's next version, and an event ``period-closed`` records who closed it. From then on a
+        measurement dated inside the period (or reported for it) is refused, and so is the approval
+        of an update dated inside it, until :meth:`reopen_period`. Refused with
+        :class:`StoreError`, nothing written: an unreadable label, and a period already closed
+        (reopen it first: closing again then freezes a new version, the earlier ones stay).
+        """
+        raise StoreError(Message("storage.periods.unsupported", url=redact_url(self.url)))
+
+    def reopen_period(self, plan_id: str, period: str, *, reason: str, author: str | None = None,
+                      date: dt.date | None = None) -> PeriodSnapshot:
+        """Reopen a closed period with a ``reason`` (required): event ``period-reopened``; its snapshot stays.
+
+        Refused with :class:`StoreError`, nothing written: a period that is not closed, a blank reason.
+        Returns the snapshot version it reopened, with its reopening filled in.
+        """
+        raise StoreError(Message("storage.periods.unsupported", url=redact_url(self.url)))
+
+    def period_snapshots(self, plan_id: str, period: str | None = None) -> builtins.list[PeriodSnapshot]:
+        """Every snapshot of a plan (of one period), every version, in the order they were taken."""
+        raise StoreError(Message("storage.periods.unsupported", url=redact_url(self.url)))
+
+    def period_snapshot(self, plan_id: str, period: str, version: int | None = None) -> PeriodSnapshot:
+        """One version of a period's snapshot (the latest by default), or :class:`NotFoundError`."""
+        from .backends import not_found
+
+        found = [s for s in self.period_snapshots(plan_id, period) if version is None or s.version == version]
+        if not found:
+            raise not_found(period if version is None else f"{period} v{version}", self.url, "snapshot")
+        return found[-1]
+
+    def closed_periods(self, plan_id: str) -> builtins.list[PeriodSnapshot]:
+        """The periods of a plan closed now: the latest snapshot of each, when not reopened."""
+        latest: dict[str, PeriodSnapshot] = {}
+        for snapshot in self.period_snapshots(plan_id):
+            latest[snapshot.period] = snapshot
+        return [s for s in latest.values() if s.closed]
+
+    def period_progress(self, plan_id: str, period: str) -> PeriodSide:
+        """A period's progress: thawed from its snapshot while it is closed, else computed as of its last day.
+
+        Computed, it uses the measurements that count and the manual statuses standing then
+        (``snapshot`` is then ``None``). A closed period's figures are the ones on record.
+        """
+        from ..progress import manual_statuses, plan_progress
+        from .backends import period_label
+
+        from .backends import document_type_name
+
+        plan = self.get(plan_id).document  # without its measurements: a closed period needs none
+        if not isinstance(plan, ActionPlan):
+            raise StoreError(Message("storage.not_plan", plan_id=plan_id, plan=document_type_name(plan)))
+        label, bounds = period_label(plan_id, plan, period)
+        closed = next((s for s in self.closed_periods(plan_id)
+                       if s.period == label or (s.start, s.end) == (bounds.start, bounds.end)), None)
+        if closed is not None:
+            try:
+                return PeriodSide(closed.period, closed.bounds, thaw(closed.data, f"{plan_id} {closed.period}"), closed)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise StoreError(Message("storage.periods.unreadable_snapshot", plan_id=plan_id, period=closed.period,
+                                         version=closed.version, reason=str(exc))) from None
+        plan = self.plan_with_measurements(plan_id)
+        manual = manual_statuses(plan, self.events(plan_id), as_of=bounds.end)
+        return PeriodSide(label, bounds, plan_progress(plan, bounds.end, manual=manual), None)
+
     def history(self, doc_id: str) -> builtins.list[HistoryEntry]:
         """Everything that happened to a document, oldest first: saves, measurements, events."""
         from .backends import event_history, measurement_history, not_found  # (they build on this module)
@@ -487,5 +562,5 @@ def redact_url(url: str) -> str:
 
 __all__ = [
     "DEFAULT_URL", "REVIEW_EVENT_KINDS", "Backup", "DocumentInfo", "DocumentRecord", "Event", "EventRecord",
-    "HistoryEntry", "MeasurementRecord", "Store", "StoredDocument", "Update", "open_store",
+    "HistoryEntry", "MeasurementRecord", "PeriodSnapshot", "Store", "StoredDocument", "Update", "open_store",
 ]

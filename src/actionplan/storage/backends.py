@@ -21,6 +21,17 @@ from ..model.base import is_valid_id
 from ..model.indicators import Measurement
 from ..model.review import REVIEW_DECISIONS, UPDATE_STATES, review_required
 from ..i18n import N_, Message, Verbatim
+from ..progress import manual_statuses
+from ..schedules.periods import PERIOD_LABEL_FORMS
+from ..snapshots import (
+    PERIOD_CLOSED_EVENT,
+    PERIOD_EVENT_KINDS,
+    PERIOD_REOPENED_EVENT,
+    PeriodSnapshot,
+    check_period_label,
+    freeze,
+    period_bounds,
+)
 from . import (
     MAX_CHANGES_LISTED,
     REVIEW_EVENT_KINDS,
@@ -44,6 +55,7 @@ _WHAT_CODES = {
     "document": N_("storage.what.document"), "plan": N_("storage.what.plan"), "author": N_("storage.what.author"),
     "comment": N_("storage.what.comment"), "history text": N_("storage.what.history_text"),
     "update": N_("storage.what.update"), "note": N_("storage.what.note"),
+    "snapshot": N_("storage.what.snapshot"), "reason": N_("storage.what.reason"),
 }
 
 
@@ -285,11 +297,12 @@ class PlanCache:
 
 
 def validate_measurements(plan_id: str, entry, measurements: Iterable[Measurement],
-                          author: str | None) -> builtins.list[Measurement]:
+                          author: str | None, closed: Iterable[PeriodSnapshot] = ()) -> builtins.list[Measurement]:
     """Check each measurement against its indicator; return them with ``recorded_by`` filled in.
 
     Where the plan requires review, each is marked ``submitted``; a submitted update gets an id.
     Ids must differ within the batch (:func:`check_new_update_ids` checks them against the store).
+    A measurement of a ``closed`` period (the plan's :meth:`~Store.closed_periods`) is refused.
     """
     plan, indicators, places = entry
     submit = review_required(plan)
@@ -314,6 +327,7 @@ def validate_measurements(plan_id: str, entry, measurements: Iterable[Measuremen
         ready.append(measurement)
     if issues:
         raise ValidationError(issues, f"measurements for {plan_id}")
+    check_open_periods(plan_id, ready, closed)
     check_new_update_ids(plan_id, ready, ())
     for index, measurement in enumerate(ready):
         if not _plain_texts(measurement):  # the slow walk only to name what is refused
@@ -327,7 +341,7 @@ def validate_events(events: Iterable[Event], author: str | None) -> builtins.lis
     for index, event in enumerate(events):
         if not isinstance(event, Event):
             raise StoreError(Message("storage.events_expected_event_found", index=index, name=type(event).__name__))
-        if event.kind in _REVIEW_KINDS and not _reviewing.get():
+        if (event.kind in _REVIEW_KINDS or event.kind in PERIOD_EVENT_KINDS) and not _reviewing.get():
             raise StoreError(Message("storage.review.reserved_kind", index=index, kind=event.kind))
         if event.recorded_by is None and author is not None:
             event = attrs.evolve(event, recorded_by=author)
@@ -419,8 +433,12 @@ def derive_updates(plan_id: str, records: Iterable[MeasurementRecord],
                         decided.get(r.measurement.id) if r.measurement.id is not None else None) for r in records]
 
 
-def check_review(plan: Any, update: Update, decision: str, note: str | None, author: str | None) -> None:
-    """Refuse a review that may not be recorded (see :meth:`Store.review_update`)."""
+def check_review(plan: Any, update: Update, decision: str, note: str | None, author: str | None,
+                 closed: Iterable[PeriodSnapshot] = ()) -> None:
+    """Refuse a review that may not be recorded (see :meth:`Store.review_update`).
+
+    Approving an update of a ``closed`` period would change its numbers: refused (returning it is not).
+    """
     if decision not in REVIEW_DECISIONS:
         raise StoreError(Message("storage.review.unknown_decision", decision=decision,
                                  known=", ".join(REVIEW_DECISIONS)))
@@ -441,6 +459,8 @@ def check_review(plan: Any, update: Update, decision: str, note: str | None, aut
         if author == update.submitted_by:
             raise StoreError(Message("storage.review.self_review", id=update.id, author=author,
                                      plan_id=update.plan_id))
+    if decision == "approve":
+        check_open_periods(update.plan_id, [update.measurement], closed)
 
 
 def review_event(update_id: str, decision: str, note: str | None, author: str | None,
@@ -500,9 +520,119 @@ def measurement_history(record: MeasurementRecord) -> HistoryEntry:
 
 def event_history(record: EventRecord) -> HistoryEntry:
     e = record.event
+    if e.kind in _REVIEW_KINDS:
+        change = f"{e.kind} {e.subject} {e.date.isoformat()}"
+    elif e.kind in PERIOD_EVENT_KINDS:
+        change = f"{e.kind} {e.data.get('period', '')} v{e.data.get('version', '')} {e.date.isoformat()}"
+    else:
+        change = f"{e.kind} {e.date.isoformat()}"
     return HistoryEntry(record.doc_id, record.recorded_at, "event", by=e.recorded_by, comment=e.note,
-                        changes=(f"{e.kind} {e.subject} {e.date.isoformat()}" if e.kind in _REVIEW_KINDS else
-                                 f"{e.kind} {e.date.isoformat()}",))
+                        changes=(change,))
+
+
+# -- closed periods -------------------------------------------------------------------------
+
+
+def period_label(plan_id: str, plan: Any, label: object) -> tuple[str, Any]:
+    """A period label checked for ``plan``: (the label as kept, the days it covers); else a clear :class:`StoreError`."""
+    try:
+        text = check_period_label(label)
+        return text, period_bounds(plan, text)
+    except ValueError:
+        raise StoreError(Message("storage.periods.bad_label", plan_id=plan_id, label=str(label)[:80],
+                                 forms=PERIOD_LABEL_FORMS)) from None
+
+
+def check_open_periods(plan_id: str, measurements: Iterable[Measurement], closed: Iterable[PeriodSnapshot]) -> None:
+    """Refuse a measurement dated inside (or reported for) a closed period, naming it and how to reopen it."""
+    closed = builtins.list(closed)
+    if not closed:
+        return
+    for index, measurement in enumerate(measurements):
+        for snapshot in closed:
+            if snapshot.covers(measurement):
+                raise StoreError(Message("storage.periods.closed", plan_id=plan_id, index=index,
+                                         indicator=measurement.indicator or "—", date=measurement.date.isoformat(),
+                                         period=snapshot.period, version=snapshot.version,
+                                         by=snapshot.closed_by or "—", on=snapshot.closed_at.date().isoformat()))
+
+
+def latest_snapshots(snapshots: Iterable[PeriodSnapshot]) -> dict[str, PeriodSnapshot]:
+    """Period label → its latest snapshot version."""
+    latest: dict[str, PeriodSnapshot] = {}
+    for snapshot in snapshots:
+        if snapshot.period not in latest or snapshot.version > latest[snapshot.period].version:
+            latest[snapshot.period] = snapshot
+    return latest
+
+
+def closed_now(snapshots: Iterable[PeriodSnapshot]) -> builtins.list[PeriodSnapshot]:
+    return [s for s in latest_snapshots(snapshots).values() if s.closed]
+
+
+def new_snapshot(plan_id: str, plan_with_measurements: Any, label: str, events: Iterable[Event],
+                 snapshots: Iterable[PeriodSnapshot], author: str | None) -> tuple[PeriodSnapshot, Event]:
+    """The next snapshot of period ``label`` and the event recording it; refused while it is closed.
+
+    ``events`` are the plan's events (for the manual statuses standing at the period's end),
+    ``snapshots`` the plan's snapshots so far (every version).
+    """
+    author = check_text(author, "author")
+    label, bounds = period_label(plan_id, plan_with_measurements, label)
+    snapshots = builtins.list(snapshots)
+    for snapshot in closed_now(snapshots):
+        if snapshot.period == label or (snapshot.start, snapshot.end) == (bounds.start, bounds.end):
+            raise StoreError(Message("storage.periods.already_closed", plan_id=plan_id, period=label,
+                                     version=snapshot.version, by=snapshot.closed_by or "—",
+                                     on=snapshot.closed_at.date().isoformat()))
+    manual = manual_statuses(plan_with_measurements, events, as_of=bounds.end)
+    data = orjson.loads(json_bytes(freeze(plan_with_measurements, label, manual=manual)))  # as stored: plain JSON
+    version = 1 + max((s.version for s in snapshots if s.period == label), default=0)
+    at = now()
+    snapshot = PeriodSnapshot(plan_id, label, version, bounds.start, bounds.end, at, author, data)
+    event = Event(kind=PERIOD_CLOSED_EVENT, date=at.date(), recorded_by=author,
+                  data={"period": label, "version": str(version), "start": bounds.start.isoformat(),
+                        "end": bounds.end.isoformat()})
+    return snapshot, event
+
+
+def reopening(plan_id: str, label: object, snapshots: Iterable[PeriodSnapshot], reason: str | None,
+              author: str | None, date: dt.date | None) -> tuple[PeriodSnapshot, Event]:
+    """The reopened snapshot and the event recording it; refused unless ``label`` is closed and a reason is given."""
+    author, reason = check_text(author, "author"), check_text(reason, "reason")
+    text = str(label).strip() if isinstance(label, str) else str(label)
+    current = next((s for s in closed_now(snapshots) if s.period == text), None)
+    if current is None:
+        raise StoreError(Message("storage.periods.not_closed", plan_id=plan_id, period=text[:80]))
+    if not (reason or "").strip():
+        raise StoreError(Message("storage.periods.reopen_needs_reason", plan_id=plan_id, period=text))
+    at = now()
+    event = Event(kind=PERIOD_REOPENED_EVENT, date=date or at.date(), note=reason, recorded_by=author,
+                  data={"period": text, "version": str(current.version)})
+    return attrs.evolve(current, reopened_at=at, reopened_by=author, reopen_reason=reason), event
+
+
+def snapshot_row_data(snapshot: PeriodSnapshot) -> dict:
+    """A snapshot as plain data (backups, the ``dir:`` store's lines)."""
+    return {"plan": snapshot.plan_id, "period": snapshot.period, "version": snapshot.version,
+            "start": snapshot.start.isoformat(), "end": snapshot.end.isoformat(),
+            "closed_at": time_text(snapshot.closed_at), "closed_by": snapshot.closed_by,
+            "reopened_at": time_text(snapshot.reopened_at) if snapshot.reopened_at else None,
+            "reopened_by": snapshot.reopened_by, "reopen_reason": snapshot.reopen_reason, "data": snapshot.data}
+
+
+def snapshot_from_row_data(data: Mapping[str, Any]) -> PeriodSnapshot:
+    """:func:`snapshot_row_data` read back (``KeyError`` / ``ValueError`` / ``TypeError`` when it does not fit)."""
+    version = data["version"]
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(f"version must be a whole number ≥ 1, not {version!r}")
+    if not isinstance(data["data"], Mapping) or not isinstance(data["period"], str):
+        raise TypeError("a snapshot's period is text and its data a mapping")
+    return PeriodSnapshot(
+        check_store_id(data["plan"], "plan id"), data["period"], version, dt.date.fromisoformat(data["start"]),
+        dt.date.fromisoformat(data["end"]), parse_time(data["closed_at"]), data.get("closed_by"), data["data"],
+        parse_time(data["reopened_at"]) if data.get("reopened_at") else None, data.get("reopened_by"),
+        data.get("reopen_reason"))
 
 
 def removed_records(measurements: int, events: int) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from ..documents import from_data
 from ..errors import Issue, StoreError, ValidationError
 from ..i18n import Message
 from ..model.indicators import Measurement
+from ..snapshots import PeriodSnapshot, check_period_label, thaw
 from ..version import __version__
 from . import (
     BACKUP_FORMAT,
@@ -34,6 +35,8 @@ from .backends import (
     now,
     parse_time,
     prepare_document,
+    snapshot_from_row_data,
+    snapshot_row_data,
     time_text,
     validate_measurements,
 )
@@ -68,6 +71,7 @@ def backup_to_data(backup: Backup, source: str | None = None) -> dict:
                           "measurement": measurement_data(r.measurement)} for r in backup.measurements],
         "events": [{"doc": r.doc_id, "recorded_at": time_text(r.recorded_at), "event": event_data(r.event)}
                    for r in backup.events],
+        "snapshots": [snapshot_row_data(s) for s in backup.snapshots],
     }
 
 
@@ -94,15 +98,18 @@ def backup_from_data(data: Any, source: str | None = None) -> Backup:
     history = _collect(issues, "history", data.get("history", []), _history_record)
     measurements = _collect(issues, "measurements", data.get("measurements", []), _measurement_record)
     events = _collect(issues, "events", data.get("events", []), _event_record)
+    snapshots = _collect(issues, "snapshots", data.get("snapshots", []), _snapshot_record)
     known = {r.info.id for r in documents}
     issues += [Issue(f"history[{i}].doc", Message("backup.history_of_unknown_document"), found=repr(h.doc_id))
                for i, h in enumerate(history) if h.doc_id not in known]
     issues += _check_backup_measurements(measurements, live)
     issues += [Issue(f"events[{i}].doc", Message("backup.event_of_unknown_document"), found=repr(r.doc_id))
                for i, r in enumerate(events) if r.doc_id not in live]
+    issues += [Issue(f"snapshots[{i}].plan", Message("backup.snapshot_of_unknown_plan"), found=repr(s.plan_id))
+               for i, s in enumerate(snapshots) if s.plan_id not in live or live[s.plan_id].info.type != "plan"]
     if issues:
         raise ValidationError(issues, source)
-    return Backup(tuple(documents), tuple(history), tuple(measurements), tuple(events))
+    return Backup(tuple(documents), tuple(history), tuple(measurements), tuple(events), tuple(snapshots))
 
 
 def _collect(issues: builtins.list[Issue], name: str, items: Any, read) -> builtins.list:
@@ -170,6 +177,15 @@ def _measurement_record(item: dict, path: str) -> MeasurementRecord:
 def _event_record(item: dict, path: str) -> EventRecord:
     event = structure(item["event"], Event)
     return EventRecord(check_store_id(item["doc"]), event, parse_time(item["recorded_at"]))
+
+
+def _snapshot_record(item: dict, path: str) -> PeriodSnapshot:
+    snapshot = snapshot_from_row_data(item)
+    check_period_label(snapshot.period)
+    thaw(snapshot.data, source=path)  # a snapshot that does not read back is refused whole
+    for text in (snapshot.closed_by, snapshot.reopened_by, snapshot.reopen_reason):
+        check_text(text, "history text")
+    return snapshot
 
 
 def _check_backup_measurements(records, live: Mapping[str, DocumentRecord]) -> Iterator[Issue]:

@@ -7,6 +7,7 @@ Layout::
       documents/<id>.yaml          one YAML document per plan or program (':' in ids is written %3A)
       measurements/<plan>.jsonl    append-only, one JSON line per measurement
       events/<id>.jsonl            append-only, one JSON line per event
+      snapshots/<plan>.jsonl       append-only, one JSON line per closed period's snapshot
       .lock                        writers take an exclusive lock on it (``flock``)
 
 Each document file holds the document under ``document:``, its version, who saved it when,
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+import attrs
 import orjson
 
 from ..documents import format_for, write_atomic
@@ -33,6 +35,8 @@ from ..errors import StoreError, ValidationError
 from ..hookspecs import hookimpl
 from ..model.base import is_valid_id
 from ..model.indicators import Measurement
+from ..model.tracking import with_measurements
+from ..snapshots import PERIOD_REOPENED_EVENT, PeriodSnapshot
 from . import (
     Backup,
     DocumentInfo,
@@ -47,6 +51,11 @@ from . import (
 )
 from .backends import (
     PlanCache,
+    closed_now,
+    new_snapshot,
+    reopening,
+    snapshot_from_row_data,
+    snapshot_row_data,
     check_new_update_ids,
     check_review,
     recording_reviews,
@@ -92,7 +101,8 @@ class DirStore(Store):
         self.url = url
         self.root = Path(root)
         self.documents_dir = self.root / "documents"
-        self.folders = {"measurements": self.root / "measurements", "events": self.root / "events"}
+        self.folders = {"measurements": self.root / "measurements", "events": self.root / "events",
+                        "snapshots": self.root / "snapshots"}
         self._plans = PlanCache()
         self._envelopes: dict[str, tuple[tuple, dict]] = {}
         self._swept = False
@@ -368,7 +378,8 @@ class DirStore(Store):
         check_store_id(plan_id, "plan id")
         measurements = builtins.list(measurements)
         with self._lock():
-            ready = validate_measurements(plan_id, self._plan_entry(plan_id), measurements, author)
+            ready = validate_measurements(plan_id, self._plan_entry(plan_id), measurements, author,
+                                          closed_now(self._snapshots(plan_id)))
             if any(m.id for m in ready):
                 check_new_update_ids(plan_id, ready, self._update_ids(plan_id))
             at = time_text(now())
@@ -413,7 +424,8 @@ class DirStore(Store):
         author, note = check_text(author, "author"), check_text(note, "note")
         with self._lock():  # the check and the record in one go: a second reviewer sees the first's decision
             plan = self._plan_entry(plan_id)[0]
-            check_review(plan, self.update(plan_id, update_id), decision, note, author)
+            check_review(plan, self.update(plan_id, update_id), decision, note, author,
+                         closed_now(self._snapshots(plan_id)))
             with recording_reviews():
                 event = validate_events([review_event(update_id, decision, note, author, date)], author)[0]
             self._append_event_lines(plan_id, [event])
@@ -425,6 +437,56 @@ class DirStore(Store):
         found = structure_records([data for _, data in rows], Event, f"{self.url}#{doc_id}")
         return [EventRecord(doc_id, e, parse_time(at)) for e, (at, _) in zip(found, rows, strict=True)]
 
+    # -- closed periods ------------------------------------------------------------------
+    def _snapshots(self, plan_id: str) -> builtins.list[PeriodSnapshot]:
+        """Every snapshot of a plan, its reopening read from the plan's ``period-reopened`` events."""
+        lines = self._read_lines(self._records_path("snapshots", plan_id))
+        if not lines:
+            return []
+        reopened: dict[tuple[Any, Any], tuple[str, dict]] = {}
+        for at, data in self._records("events", plan_id, "e", "kind", PERIOD_REOPENED_EVENT, None, None):
+            key = (data.get("data", {}).get("period"), data.get("data", {}).get("version"))
+            reopened.setdefault(key, (at, data))
+        found = []
+        for line in lines:
+            snapshot = snapshot_from_row_data(line["s"])
+            reopening_ = reopened.get((snapshot.period, str(snapshot.version)))
+            if reopening_ is not None:
+                at, data = reopening_
+                snapshot = attrs.evolve(snapshot, reopened_at=parse_time(at), reopened_by=data.get("recorded_by"),
+                                        reopen_reason=data.get("note"))
+            found.append(snapshot)
+        return found
+
+    def close_period(self, plan_id, period, *, author=None):
+        check_store_id(plan_id, "plan id")
+        with self._lock():
+            plan = self._plan_entry(plan_id)[0]
+            counted = [u.measurement for u in self.updates(plan_id) if u.counts]
+            events = self.events(plan_id)
+            snapshot, event = new_snapshot(plan_id, with_measurements(plan, counted), period, events,
+                                           self._snapshots(plan_id), author)
+            line = {"at": time_text(snapshot.closed_at), "s": snapshot_row_data(snapshot)}
+            self._append(self._records_path("snapshots", plan_id), json_bytes(line) + b"\n")
+            with recording_reviews():
+                self._append_event_lines(plan_id, validate_events([event], author))
+        return snapshot
+
+    def reopen_period(self, plan_id, period, *, reason, author=None, date=None):
+        check_store_id(plan_id, "plan id")
+        with self._lock():
+            self._plan_entry(plan_id)
+            reopened, event = reopening(plan_id, period, closed_now(self._snapshots(plan_id)), reason, author, date)
+            with recording_reviews():
+                self._append_event_lines(plan_id, validate_events([event], author))
+            return next(s for s in self._snapshots(plan_id) if (s.period, s.version) == (reopened.period,
+                                                                                          reopened.version))
+
+    def period_snapshots(self, plan_id, period=None):
+        check_store_id(plan_id, "plan id")
+        self._plan_entry(plan_id)
+        return [s for s in self._snapshots(plan_id) if period is None or s.period == period]
+
     # -- whole store ---------------------------------------------------------------------
     def export(self) -> Backup:
         if not self.root.is_dir():
@@ -434,6 +496,7 @@ class DirStore(Store):
             history: builtins.list[HistoryEntry] = []
             measurements: builtins.list[MeasurementRecord] = []
             events: builtins.list[EventRecord] = []
+            snapshots: builtins.list[PeriodSnapshot] = []
             for doc_id in self._ids():
                 envelope = self._envelope(doc_id)
                 if envelope is None:
@@ -443,9 +506,11 @@ class DirStore(Store):
                 if not envelope.get("deleted"):
                     measurements += self.measurement_records(doc_id) if envelope["type"] == "plan" else []
                     events += self.event_records(doc_id)
+                    snapshots += self._snapshots(doc_id) if envelope["type"] == "plan" else []
         return Backup(tuple(documents), tuple(sorted(history, key=lambda h: h.at)),
                       tuple(sorted(measurements, key=lambda r: r.recorded_at)),
-                      tuple(sorted(events, key=lambda r: r.recorded_at)))
+                      tuple(sorted(events, key=lambda r: r.recorded_at)),
+                      tuple(sorted(snapshots, key=lambda s: s.closed_at)))
 
     def import_(self, backup: Backup) -> None:
         written: builtins.list[Path] = []
@@ -463,6 +528,10 @@ class DirStore(Store):
                                                          for r in backup.measurements], written)
                 self._import_lines("events", "e", [(r.doc_id, r.recorded_at, event_data(r.event))
                                                    for r in backup.events], written)
+                self._import_lines("snapshots", "s", [
+                    (s.plan_id, s.closed_at, snapshot_row_data(attrs.evolve(s, reopened_at=None, reopened_by=None,
+                                                                            reopen_reason=None)))
+                    for s in backup.snapshots], written)
             except BaseException:
                 for path in written:
                     path.unlink(missing_ok=True)

@@ -20,7 +20,11 @@ Tables (prefixed ``actionplan_`` so a shared database stays tidy):
   (:mod:`actionplan.storage.facts`): per indicator, day and key, how many, the sums of their
   numbers and the last one recorded, kept in the transaction that records or approves a
   measurement, so :meth:`SqlStore.progress_facts` reads a few thousand rows for a million
-  measurements (schema 3; an older store's groups are computed when it is upgraded).
+  measurements (schema 3; an older store's groups are computed when it is upgraded);
+* ``snapshots``: the closed periods' frozen progress, one row per version of a period
+  (immutable data; ``reopened_*`` is the index of the ``period-reopened`` event, kept in the
+  same transaction), indexed by plan and reopening so the closed-period check costs one
+  indexed query (schema 4).
 """
 
 from __future__ import annotations
@@ -62,8 +66,15 @@ from .facts import (
     merge_groups,
     rate_kinds_changed,
 )
+from ..model.tracking import with_measurements
+from ..progress import MANUAL_STATUS_CLEAR_EVENT, MANUAL_STATUS_EVENT
+from ..snapshots import PeriodSnapshot
 from .backends import (
     PlanCache,
+    closed_now,
+    new_snapshot,
+    period_label,
+    reopening,
     check_new_update_ids,
     check_review,
     check_status,
@@ -103,6 +114,7 @@ TABLES = (
     "actionplan_measurements",
     "actionplan_events",
     "actionplan_measurement_facts",
+    "actionplan_snapshots",
 )
 
 _INFO_COLUMNS = "id, type, version, updated_at, updated_by, title, organisation, deleted"
@@ -117,6 +129,38 @@ _REVIEW_COLUMNS = (
     "ALTER TABLE actionplan_measurements ADD COLUMN update_id TEXT",
     "ALTER TABLE actionplan_measurements ADD COLUMN status TEXT NOT NULL DEFAULT 'counted'",
 )
+#: The closed periods' snapshots (schema 4), written with the column types of a dialect (:func:`snapshot_statements`).
+_SNAPSHOT_TABLE = """CREATE TABLE actionplan_snapshots (
+        seq {serial},
+        plan_id {text} NOT NULL,
+        period {text} NOT NULL,
+        version integer NOT NULL,
+        start_date {date} NOT NULL,
+        end_date {date} NOT NULL,
+        closed_at {time} NOT NULL,
+        closed_by {text},
+        reopened_at {time},
+        reopened_by {text},
+        reopen_reason {text},
+        data {json} NOT NULL,
+        UNIQUE (plan_id, period, version)
+    )"""
+#: Column types of the snapshots table in SQLite (PostgreSQL's are in its plugin).
+SQLITE_SNAPSHOT_TYPES = {"serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "text": "TEXT", "date": "TEXT",
+                         "time": "TEXT", "json": "TEXT"}
+
+
+def snapshot_statements(serial: str, text: str, date: str, time: str, json: str) -> tuple[str, ...]:
+    """The statements creating the snapshots table (schema 4) and its index, in the column types of a dialect.
+
+    ``serial`` is the type of an auto-numbered primary key (``INTEGER PRIMARY KEY AUTOINCREMENT``,
+    ``bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY``); the others those of text, dates,
+    timestamps and JSON.
+    """
+    return (_SNAPSHOT_TABLE.format(serial=serial, text=text, date=date, time=time, json=json),
+            "CREATE INDEX actionplan_snapshots_closed ON actionplan_snapshots (plan_id, reopened_at)")
+
+
 #: How many ids one query looks up at once.
 _ID_BATCH = 500
 
@@ -125,7 +169,7 @@ class SqlStore(Store):
     """A store on a SQL database; subclasses implement the abstract connection methods."""
 
     #: Version of the tables this code writes; a store with a higher one is refused.
-    SCHEMA_VERSION = 3
+    SCHEMA_VERSION = 4
     #: version n → statements upgrading tables from n to n + 1, run in one transaction. From 2 to 3
     #: the facts table (:meth:`_facts_statements`) is created and filled from the measurements.
     MIGRATIONS: dict[int, tuple[str, ...]] = {1: (*_REVIEW_COLUMNS, *REVIEW_INDEXES), 2: ()}
@@ -133,6 +177,8 @@ class SqlStore(Store):
     NUMBER_TYPE = "TEXT"
     DATE_TYPE = "TEXT"
     JSON_TYPE = "TEXT"
+    #: Column types of the snapshots table (schema 4; see :func:`snapshot_statements`).
+    SNAPSHOT_TYPES: dict[str, str] = SQLITE_SNAPSHOT_TYPES
     #: Suffixes that lock the document row in a write transaction (empty where locks are per database).
     FOR_UPDATE = ""
     FOR_SHARE = ""
@@ -264,8 +310,9 @@ class SqlStore(Store):
             self._upgrade(cur, version)
 
     def _upgrade(self, cur, version: int) -> None:
+        migrations = {3: snapshot_statements(**self.SNAPSHOT_TYPES), **self.MIGRATIONS}
         for step in range(version, self.SCHEMA_VERSION):
-            statements = self.MIGRATIONS.get(step)
+            statements = migrations.get(step)
             if statements is None:
                 raise StoreError(Message("storage.sql.uses_store_schema_which_this", value=self._where(),
                                          version=version, step=step, value2=step + 1))
@@ -449,6 +496,7 @@ class SqlStore(Store):
             measured = self._run(cur, "DELETE FROM actionplan_measurements WHERE plan_id = ?", (doc_id,)).rowcount
             self._run(cur, "DELETE FROM actionplan_measurement_facts WHERE plan_id = ?", (doc_id,))
             evented = self._run(cur, "DELETE FROM actionplan_events WHERE doc_id = ?", (doc_id,)).rowcount
+            self._run(cur, "DELETE FROM actionplan_snapshots WHERE plan_id = ?", (doc_id,))
             self._set_territories(cur, doc_id, ())
             self._run(cur, "UPDATE actionplan_documents SET version = ?, title = ?, organisation = ?, data = ?, "
                            "updated_at = ?, updated_by = ?, deleted = ? WHERE id = ?",
@@ -496,7 +544,7 @@ class SqlStore(Store):
         with self._write() as cur:
             # measurements that count change the plan's facts: one such writer per plan at a time
             entry = self._plan_entry(cur, plan_id, self.FOR_UPDATE if counts_now else None)
-            ready = validate_measurements(plan_id, entry, measurements, author)
+            ready = validate_measurements(plan_id, entry, measurements, author, self._closed(cur, plan_id))
             check_new_update_ids(plan_id, ready, self._taken_ids(cur, plan_id, [m.id for m in ready if m.id]))
             self._insert_measurements(cur, plan_id, entry[0], ready, self._time_in(now()))
         return len(ready)
@@ -705,7 +753,8 @@ class SqlStore(Store):
             row = self._update_row(cur, plan_id, update_id, self.FOR_UPDATE)
             if row is None:
                 raise not_found(update_id, self.url, "update")
-            check_review(plan, self._update_from_row(cur, plan_id, update_id, row), decision, note, author)
+            check_review(plan, self._update_from_row(cur, plan_id, update_id, row), decision, note, author,
+                         self._closed(cur, plan_id))
             with recording_reviews():
                 event = validate_events([review_event(update_id, decision, note, author, date)], author)[0]
             self._insert_events(cur, plan_id, [event], self._time_in(now()))
@@ -749,6 +798,85 @@ class SqlStore(Store):
         found = structure_records([self._json_out(r[1]) for r in rows], Event, f"{self._where()}#{doc_id}")
         return [EventRecord(doc_id, e, self._time_out(r[0])) for e, r in zip(found, rows, strict=True)]
 
+    # -- closed periods ------------------------------------------------------------------
+    _SNAPSHOT_COLUMNS = ("plan_id, period, version, start_date, end_date, closed_at, closed_by, reopened_at, "
+                         "reopened_by, reopen_reason")
+
+    def _snapshot(self, row, data) -> PeriodSnapshot:
+        plan_id, period, version, start, end, closed_at, closed_by, reopened_at, reopened_by, reason = row[:10]
+        return PeriodSnapshot(plan_id, period, version, _date_out(start), _date_out(end), self._time_out(closed_at),
+                              closed_by, data, self._time_out(reopened_at) if reopened_at is not None else None,
+                              reopened_by, reason)
+
+    def _snapshot_rows(self, cur, plan_id: str | None, period: str | None = None, *,
+                       with_data: bool = True, closed_only: bool = False) -> builtins.list[PeriodSnapshot]:
+        where, params = [], []
+        if plan_id is not None:
+            where.append("plan_id = ?")
+            params.append(plan_id)
+        if period is not None:
+            where.append("period = ?")
+            params.append(period)
+        if closed_only:
+            where.append("reopened_at IS NULL")
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        columns = self._SNAPSHOT_COLUMNS + (", data" if with_data else "")
+        rows = self._run(cur, f"SELECT {columns} FROM actionplan_snapshots{clause} ORDER BY seq", params).fetchall()
+        return [self._snapshot(r, self._json_out(r[10]) if with_data else {}) for r in rows]
+
+    def _closed(self, cur, plan_id: str) -> builtins.list[PeriodSnapshot]:
+        """The plan's closed periods, without their data: what a measurement is checked against (indexed)."""
+        return closed_now(self._snapshot_rows(cur, plan_id, with_data=False, closed_only=True))
+
+    def _insert_snapshot(self, cur, snapshot: PeriodSnapshot) -> None:
+        self._run(cur, f"INSERT INTO actionplan_snapshots ({self._SNAPSHOT_COLUMNS}, data) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  (snapshot.plan_id, snapshot.period, snapshot.version, self._date_in(snapshot.start),
+                   self._date_in(snapshot.end), self._time_in(snapshot.closed_at), snapshot.closed_by,
+                   self._time_in(snapshot.reopened_at) if snapshot.reopened_at else None, snapshot.reopened_by,
+                   snapshot.reopen_reason, self._json_in(dict(snapshot.data))))
+
+    def close_period(self, plan_id, period, *, author=None):
+        check_store_id(plan_id, "plan id")
+        with self._write() as cur:
+            plan = self._plan_entry(cur, plan_id, self.FOR_UPDATE)[0]  # appends wait until the period is closed
+            marks = ", ".join("?" * len(COUNTED_STATES))
+            end = period_label(plan_id, plan, period)[1].end  # later measurements cannot change progress at the end
+            rows = self._run(cur, "SELECT data FROM actionplan_measurements WHERE plan_id = ? AND status IN "
+                                  f"({marks}) AND date <= ? ORDER BY seq",
+                             [plan_id, *COUNTED_STATES, self._date_in(end)]).fetchall()
+            counted = structure_records([self._json_out(r[0]) for r in rows], Measurement, f"{self._where()}#{plan_id}")
+            rows = self._run(cur, "SELECT data FROM actionplan_events WHERE doc_id = ? AND kind IN (?, ?) ORDER BY seq",
+                             (plan_id, MANUAL_STATUS_EVENT, MANUAL_STATUS_CLEAR_EVENT)).fetchall()
+            events = structure_records([self._json_out(r[0]) for r in rows], Event, f"{self._where()}#{plan_id}")
+            snapshot, event = new_snapshot(plan_id, with_measurements(plan, counted), period, events,
+                                           self._snapshot_rows(cur, plan_id, with_data=False), author)
+            self._insert_snapshot(cur, snapshot)
+            with recording_reviews():
+                ready = validate_events([event], author)
+            self._insert_events(cur, plan_id, ready, self._time_in(snapshot.closed_at))
+        return snapshot
+
+    def reopen_period(self, plan_id, period, *, reason, author=None, date=None):
+        check_store_id(plan_id, "plan id")
+        with self._write() as cur:
+            self._plan_entry(cur, plan_id, self.FOR_UPDATE)
+            reopened, event = reopening(plan_id, period, self._closed(cur, plan_id), reason, author, date)
+            self._run(cur, "UPDATE actionplan_snapshots SET reopened_at = ?, reopened_by = ?, reopen_reason = ? "
+                           "WHERE plan_id = ? AND period = ? AND version = ?",
+                      (self._time_in(reopened.reopened_at), reopened.reopened_by, reopened.reopen_reason, plan_id,
+                       reopened.period, reopened.version))
+            with recording_reviews():
+                ready = validate_events([event], author)
+            self._insert_events(cur, plan_id, ready, self._time_in(reopened.reopened_at))
+            return self._snapshot_rows(cur, plan_id, reopened.period)[-1]
+
+    def period_snapshots(self, plan_id, period=None):
+        check_store_id(plan_id, "plan id")
+        with self._read() as cur:
+            self._check_exists(cur, plan_id, "plan")
+            return self._snapshot_rows(cur, plan_id, period)
+
     # -- whole store ---------------------------------------------------------------------
     def export(self) -> Backup:
         with self._read() as cur:
@@ -772,7 +900,8 @@ class SqlStore(Store):
             rows = self._run(cur, "SELECT doc_id, recorded_at, data FROM actionplan_events ORDER BY seq").fetchall()
             evented = structure_records([self._json_out(r[2]) for r in rows], Event, self._where())
             events = tuple(EventRecord(r[0], e, self._time_out(r[1])) for r, e in zip(rows, evented, strict=True))
-        return Backup(documents, history, measurements, events)
+            snapshots = tuple(self._snapshot_rows(cur, None))
+        return Backup(documents, history, measurements, events, snapshots)
 
     def import_(self, backup: Backup) -> None:
         with self._write() as cur:
@@ -802,4 +931,10 @@ class SqlStore(Store):
                 if is_review_kind(record.event.kind) and record.event.subject is not None:
                     self._set_status(cur, record.doc_id, record.event)
             self._rebuild_facts(cur)
+            for snapshot in backup.snapshots:
+                self._insert_snapshot(cur, snapshot)
 
+
+def _date_out(value: Any) -> dt.date:
+    """A stored date (ISO text or a date) as a date."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)

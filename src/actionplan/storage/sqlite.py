@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import StoreError
 from ..hookspecs import hookimpl
 from . import url_path
-from .sql import REVIEW_INDEXES, SqlStore
+from .sql import REVIEW_INDEXES, SQLITE_SNAPSHOT_TYPES, SqlStore, snapshot_statements
 from ..i18n import N_, Message
 
 #: How long a writer waits for another one before giving up.
@@ -78,6 +78,7 @@ _SCHEMA = (
         data TEXT NOT NULL
     )""",
     "CREATE INDEX actionplan_events_doc ON actionplan_events (doc_id, kind, date)",
+    *snapshot_statements(**SQLITE_SNAPSHOT_TYPES),
 )
 
 

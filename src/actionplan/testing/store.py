@@ -37,6 +37,8 @@ from ..model.base import check_id, check_text
 from ..model.indicators import Measurement
 from ..model.review import ReviewPolicy
 from ..plugins import get_plugin_manager, refresh
+from ..progress import plan_progress
+from ..snapshots import thaw
 from ..storage import REVIEW_EVENT_KINDS, Event, Store
 from . import SAMPLE_PLAN_ID, sample_measurements, sample_plan, sample_plan_data
 
@@ -79,6 +81,7 @@ def snapshot(store: Store) -> dict:
         "measurements": {r.info.id: store.measurement_records(r.info.id) for r in backup.documents
                          if r.info.type == "plan" and not r.info.deleted},
         "events": {r.info.id: store.event_records(r.info.id) for r in backup.documents if not r.info.deleted},
+        "snapshots": backup.snapshots,
     }
 
 
@@ -645,6 +648,135 @@ class StoreConformance:
             with pytest.raises(StoreError, match="already"):
                 copy.review_update(plan.id, ids[0], "approve", author="direction")
             assert copy.review_update(plan.id, ids[2], "approve", author="direction").status == "approved"
+
+    # -- closed periods ------------------------------------------------------------------
+    def test_closing_a_period_freezes_its_progress(self, store, plan):
+        store.save(plan)
+        store.append_measurements(plan.id, sample_measurements(), author="Léa")  # February to June
+        snapshot_ = store.close_period(plan.id, "2026-T1", author="coordination")
+        assert (snapshot_.period, snapshot_.version, snapshot_.closed_by) == ("2026-T1", 1, "coordination")
+        assert (snapshot_.start, snapshot_.end, snapshot_.closed) == (dt.date(2026, 1, 1), dt.date(2026, 3, 31), True)
+        frozen = thaw(snapshot_.data)
+        live = plan_progress(store.plan_with_measurements(plan.id), dt.date(2026, 3, 31))
+        assert [(p.indicator.id, p.status, p.value, p.fraction) for p in frozen.iter_indicators()] == \
+            [(p.indicator.id, p.status, p.value, p.fraction) for p in live.iter_indicators()]
+        assert frozen.indicator("rencontres-tp").value == 1  # the T2 measurements are not in it
+        assert frozen.indicator("projets").value is None
+        assert frozen.as_of == dt.date(2026, 3, 31) and frozen.rollup.counts == live.rollup.counts
+        assert store.period_snapshots(plan.id) == [snapshot_] == store.closed_periods(plan.id)
+        assert store.period_snapshot(plan.id, "2026-T1") == snapshot_
+        assert store.version(plan.id) == 1  # closing never rewrites the plan
+        with pytest.raises(NotFoundError):
+            store.period_snapshot(plan.id, "2026-T2")
+
+    def test_a_measurement_in_a_closed_period_is_refused_until_it_is_reopened(self, store, plan):
+        store.save(plan)
+        store.close_period(plan.id, "2026-T1", author="coordination")
+        late = Measurement(date=dt.date(2026, 3, 15), value=Decimal(1), indicator="rencontres-tp")
+        reported_for = Measurement(date=dt.date(2026, 4, 2), value=Decimal(1), indicator="rencontres-tp",
+                                   period="2026-T1")
+        before = snapshot(store)
+        for refused in (late, reported_for):
+            with pytest.raises(StoreError, match="2026-T1.*(closed|clôturée)"):
+                store.append_measurements(plan.id, [sample_measurements()[5], refused])  # all or none
+        assert snapshot(store) == before
+        store.append_measurement(plan.id, Measurement(date=dt.date(2026, 4, 1), value=Decimal(1),
+                                                      indicator="rencontres-tp"))  # T2 is open
+        with pytest.raises(StoreError, match="reason|raison"):
+            store.reopen_period(plan.id, "2026-T1", reason="  ", author="coordination")
+        reopened = store.reopen_period(plan.id, "2026-T1", reason="Une TP de mars oubliée", author="direction")
+        assert (reopened.reopened_by, reopened.reopen_reason, reopened.closed) == ("direction",
+                                                                                   "Une TP de mars oubliée", False)
+        assert store.closed_periods(plan.id) == []
+        store.append_measurement(plan.id, late)
+        with pytest.raises(StoreError, match="not closed|pas clôturée"):
+            store.reopen_period(plan.id, "2026-T1", reason="encore", author="direction")
+
+    def test_closing_again_needs_a_reopening_and_gives_a_new_version(self, store, plan):
+        store.save(plan)
+        store.append_measurement(plan.id, sample_measurements()[0])
+        first = store.close_period(plan.id, "2026-T1", author="coordination")
+        before = snapshot(store)
+        with pytest.raises(StoreError, match="already closed|déjà clôturée"):
+            store.close_period(plan.id, "2026-T1", author="coordination")
+        with pytest.raises(StoreError, match="already closed|déjà clôturée"):
+            store.close_period(plan.id, "2026-Q1", author="coordination")  # the same days, another label
+        assert snapshot(store) == before
+        store.reopen_period(plan.id, "2026-T1", reason="Correction", author="coordination")
+        store.append_measurement(plan.id, Measurement(date=dt.date(2026, 3, 20), value=Decimal(2),
+                                                      indicator="rencontres-tp"))
+        second = store.close_period(plan.id, "2026-T1", author="coordination")
+        assert second.version == 2 and thaw(second.data).indicator("rencontres-tp").value == 3
+        versions = store.period_snapshots(plan.id, "2026-T1")
+        assert [s.version for s in versions] == [1, 2] and versions[0].data == first.data  # version 1 unchanged
+        assert thaw(versions[0].data).indicator("rencontres-tp").value == 1
+        assert store.period_snapshot(plan.id, "2026-T1", version=1).data == first.data
+        assert store.period_snapshot(plan.id, "2026-T1") == second
+
+    def test_bad_period_labels_and_plans_are_refused(self, store, plan, note_type):
+        store.save(plan)
+        store.save(note_type(id="note-1", title="Note"))
+        before = snapshot(store)
+        for label in ("2026-T5", "printemps", "2026-2028", "../2026", ""):
+            with pytest.raises(StoreError, match="2026-T2"):  # the message lists the forms
+                store.close_period(plan.id, label)
+        with pytest.raises(NotFoundError):
+            store.close_period("plan-absent", "2026")
+        with pytest.raises(StoreError):
+            store.close_period("note-1", "2026")
+        for text in HOSTILE_IDS[:3]:
+            with pytest.raises(StoreError):
+                store.close_period(text, "2026")
+        assert snapshot(store) == before
+
+    def test_an_approval_in_a_closed_period_is_refused(self, store, plan):
+        store.save(self._reviewed_plan(plan))
+        (update_id,) = store.submit_measurements(plan.id, [sample_measurements()[0]], author="partenaire")
+        store.close_period(plan.id, "2026-T1", author="coordination")
+        with pytest.raises(StoreError, match="2026-T1"):
+            store.review_update(plan.id, update_id, "approve", author="coordination")
+        assert store.update(plan.id, update_id).status == "submitted"
+        returned = store.review_update(plan.id, update_id, "return", note="T1 clôturé", author="coordination")
+        assert returned.status == "returned"
+
+    def test_period_events_are_written_by_the_store_only_and_shown_in_history(self, store, plan):
+        store.save(plan, author="coordination")
+        for kind in ("period-closed", "period-reopened"):
+            with pytest.raises(StoreError, match=kind):
+                store.append_event(plan.id, Event(kind=kind, date=dt.date(2026, 4, 1), data={"period": "2026-T1"}))
+        store.close_period(plan.id, "2026-T1", author="coordination")
+        store.reopen_period(plan.id, "2026-T1", reason="Une TP oubliée", author="direction",
+                            date=dt.date(2026, 4, 8))
+        history = store.history(plan.id)
+        assert [(h.action, h.by) for h in history][-2:] == [("event", "coordination"), ("event", "direction")]
+        assert history[-2].changes[0].startswith("period-closed 2026-T1 v1 ")
+        assert history[-1].changes == ("period-reopened 2026-T1 v1 2026-04-08",)
+        assert history[-1].comment == "Une TP oubliée"
+
+    def test_backup_and_restore_keep_the_closed_periods(self, store, make_store_url, tmp_path, plan):
+        store.save(plan)
+        store.append_measurements(plan.id, sample_measurements())
+        store.close_period(plan.id, "2026-T1", author="coordination")
+        store.reopen_period(plan.id, "2026-T1", reason="Correction", author="direction")
+        store.close_period(plan.id, "2026-T1", author="coordination")
+        store.close_period(plan.id, "2026-S1", author="coordination")
+        path = tmp_path / "sauvegarde.json"
+        store.backup(path)
+        with open_store(make_store_url()) as copy:
+            copy.restore(path)
+            assert copy.period_snapshots(plan.id) == store.period_snapshots(plan.id)
+            assert [(s.period, s.version) for s in copy.closed_periods(plan.id)] == [("2026-T1", 2), ("2026-S1", 1)]
+            with pytest.raises(StoreError, match="2026-S1"):
+                copy.append_measurement(plan.id, Measurement(date=dt.date(2026, 5, 1), value=Decimal(1),
+                                                             indicator="rencontres-tp"))
+
+    def test_deleting_a_plan_takes_its_snapshots(self, store, plan):
+        store.save(plan)
+        store.close_period(plan.id, "2026", author="coordination")
+        store.delete(plan.id, expected_version=1)
+        store.save(plan)
+        assert store.period_snapshots(plan.id) == []
+        store.append_measurement(plan.id, sample_measurements()[0])  # nothing closed any more
 
     # -- history -------------------------------------------------------------------------
     def test_history_tells_who_changed_what_and_when(self, store, plan):

@@ -11,6 +11,8 @@ through the ``actionplan`` entry-point group (``office = "actionplan_office"``):
   through the importers of the same names;
 * ``actionplan due PLAN --format ics`` — :mod:`actionplan_office.due_ics`: what each organisation
   owes, as to-dos (the ``actionplan_render_due`` hook).
+* ``bilan-docx`` — the bilan between two periods (``actionplan bilan PLAN A B -f docx``),
+  :mod:`actionplan_office.bilan_word`.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def actionplan_register_importers(register):
 
 @actionplan.hookimpl
 def actionplan_register_report_formats(register):
+    from .bilan_word import BILAN_DOCX_FORMAT
     from .calendar_ics import ICS_FORMAT
     from .plan_workbook import PLAN_CSV_FORMAT, PLAN_WORKBOOK_FORMAT
     from .spreadsheet import XLSX_FORMAT
@@ -58,3 +61,4 @@ def actionplan_register_report_formats(register):
     register(ICS_FORMAT)
     register(PLAN_WORKBOOK_FORMAT)
     register(PLAN_CSV_FORMAT)
+    register(BILAN_DOCX_FORMAT)

@@ -17,7 +17,16 @@ import orjson
 import psycopg
 from psycopg.types.json import Jsonb, set_json_loads
 
-from actionplan.api import REVIEW_INDEXES, Message, SqlStore, StoreError, json_bytes, parse_time, redact_url
+from actionplan.api import (
+    REVIEW_INDEXES,
+    Message,
+    SqlStore,
+    StoreError,
+    json_bytes,
+    parse_time,
+    redact_url,
+    snapshot_statements,
+)
 
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -80,6 +89,10 @@ _SCHEMA = (
     "CREATE INDEX actionplan_events_doc ON actionplan_events (doc_id, kind, date)",
 )
 
+#: The snapshots table's column types here (schema 3; also what the 2 → 3 upgrade creates).
+SNAPSHOT_TYPES = {"serial": "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "text": "text", "date": "date",
+                  "time": "timestamptz", "json": "jsonb"}
+
 
 def _dumps(data: Any) -> str:
     return json_bytes(data).decode("utf-8")
@@ -96,6 +109,7 @@ class PostgresStore(SqlStore):
     NUMBER_TYPE = "numeric"
     DATE_TYPE = "date"
     JSON_TYPE = "jsonb"
+    SNAPSHOT_TYPES = SNAPSHOT_TYPES
 
     def __init__(self, url: str):
         super().__init__(url)
@@ -125,7 +139,7 @@ class PostgresStore(SqlStore):
             raise StoreError(Message("postgresql.error", url=redact_url(self.url), error=_first_line(exc))) from exc
 
     def _schema_statements(self) -> list[str]:
-        return list(_SCHEMA)
+        return [*_SCHEMA, *snapshot_statements(**SNAPSHOT_TYPES)]
 
     def _existing_tables(self, cur) -> set[str]:
         cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
