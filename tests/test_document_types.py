@@ -9,6 +9,7 @@ import attrs
 import pytest
 
 import actionplan
+from actionplan.model.committee import CommitteeDocument
 from actionplan import plugins
 from actionplan.documents import DocumentType, check_document, document_types, to_data
 from actionplan.errors import Issue, PluginError, ValidationError
@@ -53,7 +54,9 @@ def test_the_core_types_are_registered_through_the_hook():
     pm = plugins.make_plugin_manager(load_entrypoints=False)
     types = document_types(pm)
     assert {t.name: t.cls for t in types} == {"plan": ActionPlan, "tracking": TrackingLog,
-                                             "applications": ApplicationsDocument}
+                                             "applications": ApplicationsDocument, "committee": CommitteeDocument}
+    assert types.owner("committee") == "actionplan.grants.committee"
+    assert types["committee"].store_id(CommitteeDocument(program="p-1")) == "p-1.committee"
     assert types.owner("plan") == "actionplan.builtin_types"
     assert types.owner("applications") == "actionplan.grants.checks"
     assert types["applications"].store_id(ApplicationsDocument(program="p-1")) == "p-1.applications"

@@ -14,6 +14,7 @@ from docblocks import worked_example
 
 import actionplan
 from actionplan.errors import ValidationError
+from actionplan.model import committee
 from actionplan.model import grants as model
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "grants.md"
@@ -71,7 +72,9 @@ def test_without_the_plugin_the_program_loads_but_cannot_judge():
 
 CLASSES = [model.GrantProgram, model.CriterionConfig, model.ApprovalChain, model.ApprovalStep, model.CallForProjects,
            model.Deadline, model.Postponement, model.ReportRequirement, model.ApplicationsDocument, model.Application,
-           model.Decision, model.Agreement, model.Payment, model.ReportReceipt]
+           model.Decision, model.Agreement, model.Payment, model.ReportReceipt,
+           committee.ScoringGrid, committee.GridCriterion, committee.Scale, committee.CommitteeDocument,
+           committee.CommitteeMember, committee.Conflict, committee.MemberScores]
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)

@@ -55,6 +55,7 @@ from .grants.criteria import (
     plural,
     refuse,
 )
+from .grants.committee import ApplicationScore, Committee, check_committee
 from .grants.evaluation import Assessment, Evaluator, Ranking
 from .grants.ledger import Ledger
 from .model.grants import (
@@ -76,6 +77,7 @@ from .model.grants import (
     fiscal_year_period,
     total_of,
 )
+from .model.committee import CommitteeDocument, ScoringGrid
 from .importers import ImportContext, Importer, ImportResult, SourceError, resolve_territory
 from .importers import cells as _cells
 from .importers import layout as _layout
@@ -272,6 +274,8 @@ __all__ = [
     # -- grant criteria, evaluation and money (actionplan_register_criteria) ---------------
     "Criterion", "Param", "Values", "ProgramContext", "Verdict", "Text", "Sentences", "plural", "refuse",
     "criteria_registry", "Evaluator", "Assessment", "Ranking", "replay", "Replay", "Dossier", "Ledger",
+    # -- committee scores (program.scoring, type: committee) ---------------------------------
+    "ScoringGrid", "CommitteeDocument", "Committee", "ApplicationScore", "check_committee",
     # -- commands (actionplan_register_commands) -------------------------------------------
     "CliState", "resolve_plan", "load_document_of", "echo_issues",
 ]

@@ -39,7 +39,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "actionplan.importers.text",
     "actionplan.cli.import_commands", "actionplan.cli.diff_commands",
     "actionplan.reports.builtin", "actionplan.cli.report_commands",
-    "actionplan.grants.rules", "actionplan.grants.checks", "actionplan.cli.grant_commands",
+    "actionplan.grants.rules", "actionplan.grants.checks", "actionplan.grants.committee",
+    "actionplan.cli.grant_commands",
 )
 
 #: Set to a comma-separated list of entry-point names to load only those

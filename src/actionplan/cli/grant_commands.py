@@ -1,6 +1,6 @@
 """``actionplan grants``: check and rank applications, the fiscal-year ledger, what waits on whom.
 
-    actionplan grants check PROGRAM APPLICATIONS [--format text|json] [--lang en]
+    actionplan grants check PROGRAM APPLICATIONS [--committee FILE] [--format text|json] [--lang en]
     actionplan grants ledger PROGRAM [APPLICATIONS] [--as-of DATE] [--format text|json]
     actionplan grants pending PROGRAM [APPLICATIONS] [--as-of DATE]
     actionplan grants explain PROGRAM APPLICATIONS ID [--format text|json] [--lang en]
@@ -81,6 +81,35 @@ def load_applications_and_errors(path: str, plan, lang: str):
     return document, [i for i in issues if i.severity == "error"]
 
 
+def load_committee(path: str | None, plan, document, lang: str):
+    """The committee's scores (a ``type: committee`` document checked against the program), or ``None``.
+
+    Without a committee file, a program with a grid reads each application's ``scores`` as one
+    scorer's marks; a program without a grid has no committee scores.
+    """
+    from ..documents import type_name
+    from ..grants.committee import Committee, check_committee
+    from ..model.committee import CommitteeDocument
+
+    if path is None:
+        return Committee(plan.program, document.applications) if plan.program.scoring is not None else None
+    committee = actionplan.load(path)
+    if not isinstance(committee, CommitteeDocument):
+        raise ActionplanError(Message("cli.grant.not_committee", path=path, found=type_name(type(committee))))
+    issues = check_committee(committee, document, plan)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise ValidationError(errors, path)
+    for issue in issues:
+        click.echo(f"{path}: " + t("cli.grant.warning", lang) + f": {issue.render(lang)}", err=True)
+    return Committee(plan.program, document.applications, committee)
+
+
+def _committee_option(function):
+    return click.option("--committee", "committee_file", type=click.Path(dir_okay=False), default=None,
+                        help=N_("cli.grants.option.committee"))(function)
+
+
 def _format_option(function):
     return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                         help=N_("cli.grants.check.option.fmt"))(function)
@@ -119,18 +148,20 @@ def actionplan_register_commands(cli):
     @grants.command("check", help=N_("cli.grants.check.help"))
     @click.argument("program", type=click.Path(dir_okay=False))
     @click.argument("applications", type=click.Path(dir_okay=False))
+    @_committee_option
     @_format_option
     @_lang_option
     @click.option("--as-of", callback=parse_date_option, default=None,
                   help=N_("cli.grants.check.option.as_of"))
     @click.pass_obj
-    def check(state, program, applications, fmt, lang, as_of):
+    def check(state, program, applications, committee_file, fmt, lang, as_of):
         """Judge every application: verdict per criterion, reasons, what would make it pass, ranking."""
         lang = lang or state.lang
         with _in_language(lang):
             plan = load_program(state, program, lang)
             document = load_applications(applications, plan, lang)
-            render_check(plan, document, lang, fmt, as_of)
+            committee = load_committee(committee_file, plan, document, lang)
+            render_check(plan, document, lang, fmt, as_of, committee)
 
     @grants.command("explain", help=N_("cli.grants.explain.help"))
     @click.argument("program", type=click.Path(dir_okay=False))
@@ -207,18 +238,36 @@ def _errors_data(errors, lang: str) -> list[dict[str, str]]:
 # -- check --------------------------------------------------------------------------------------
 
 
-def render_check(plan, document, lang: str, fmt: str, as_of: dt.date | None) -> None:
-    from ..grants.evaluation import Evaluator, as_data, ranking_explanation
+def ranked(plan, document, as_of: dt.date | None, committee=None):
+    """The evaluator, its ranking and, with a committee, that ranking reordered by the committee's scores."""
+    from ..grants.evaluation import Evaluator, Ranking
 
     evaluator = Evaluator(plan.program, plan, default_day=as_of)
     ranking = evaluator.rank(document.applications)
+    if committee is not None:
+        from ..grants.committee import committee_order
+
+        ranking = Ranking(committee_order(ranking, committee, evaluator.ctx.priority_ids), ranking.ineligible)
+    return evaluator, ranking
+
+
+def render_check(plan, document, lang: str, fmt: str, as_of: dt.date | None, committee=None) -> None:
+    from ..grants import committee as scoring
+    from ..grants.evaluation import as_data, ranking_explanation
+
+    evaluator, ranking = ranked(plan, document, as_of, committee)
+    rule = scoring.committee_rule(committee.grid, lang) if committee is not None else ranking_explanation(evaluator, lang)
     if fmt == "json":
+        rows = as_data(ranking, lang)
+        if committee is not None:
+            for row in rows:
+                row["committee"] = scoring.as_data(committee, row["application"])
         _echo_json({
             "program": plan.id,
             "illustrative": document.illustrative,
             "lang": lang,
-            "ranking_rule": ranking_explanation(evaluator, lang),
-            "applications": as_data(ranking, lang),
+            "ranking_rule": rule,
+            "applications": rows,
         })
         return
     names = {o.id: o.name for o in (*plan.organisations, *document.organisations)}
@@ -226,7 +275,9 @@ def render_check(plan, document, lang: str, fmt: str, as_of: dt.date | None) -> 
                   eligible=Plural("cli.grant.eligible_count", len(ranking.ranked))))
     if document.illustrative:
         click.echo(t("cli.grant.illustrative", lang))
-    click.echo(ranking_explanation(evaluator, lang))
+    if committee is not None and committee.document is not None and committee.document.illustrative:
+        click.echo(t("cli.grant.committee_illustrative", lang))
+    click.echo(rule)
     for assessment in ranking:
         app = assessment.application
         rank = ranking.rank_of(app.id)
@@ -242,6 +293,11 @@ def render_check(plan, document, lang: str, fmt: str, as_of: dt.date | None) -> 
                        else f"   {mark} {compiled.title(lang)}{role}: {reason}")
             if advice:
                 click.echo(f"     → {advice}")
+        scored = committee.get(app.id) if committee is not None else None
+        if scored is not None and (scored.members or scored.recusals):
+            click.echo(f"   ★ {scoring.score_line(committee.grid, scored, lang)}")
+            for recusal in scored.recusals:
+                click.echo(f"     ⚠ {scoring.recusal_line(recusal, lang)}")
 
 
 # -- explain ------------------------------------------------------------------------------------

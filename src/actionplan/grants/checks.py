@@ -22,6 +22,7 @@ from ..model.grants import ApplicationsDocument, GrantProgram, fiscal_year_perio
 from ..i18n import N_, Message
 from ..territories import default_gazetteer
 from .chain import replay
+from .committee import check_scoring
 from .criteria import ProgramContext, check_criteria
 
 
@@ -106,6 +107,7 @@ def check_program(plan, gazetteer=None, *, registry=None) -> Iterator[Issue]:
     if not ctx.priorities:
         yield Issue("program.priorities", Message("grants.no_priorities"), severity="warning")
     yield from check_criteria(program, ctx, "program", registry)
+    yield from check_scoring(program)
     yield from _check_chain(program, organisations)
     yield from _check_budget(program)
     yield from _check_calls(program)

@@ -33,6 +33,7 @@ from .base import (
     to_decimal,
     to_decimal_values,
 )
+from .committee import ScoringGrid
 from .organisations import Organisation, Participation
 from .schedules import Period, Schedule
 
@@ -262,7 +263,8 @@ class GrantProgram:
     applications in the order listed. ``budget`` maps fiscal years to envelopes; money
     not committed in a fiscal year carries over to the next ones until ``period.end``,
     then lapses (see :mod:`actionplan.grants.ledger`). ``total``, when given, must equal
-    the sum of the envelopes.
+    the sum of the envelopes. ``scoring`` is the selection committee's grid; with
+    ``partial_funding`` an allocation may fund part of a request when the envelope runs short.
     """
 
     id: str = attrs.field(validator=check_id)
@@ -281,6 +283,8 @@ class GrantProgram:
     reports: tuple[ReportRequirement, ...] = ()
     currency: str = "CAD"
     note: str | None = None
+    scoring: ScoringGrid | None = None  # the selection committee's grid (actionplan.model.committee)
+    partial_funding: bool = False  # may an allocation fund part of a request (grants allocate)
 
     @property
     def budget_total(self) -> Decimal:
