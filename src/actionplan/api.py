@@ -57,6 +57,7 @@ from .grants.criteria import (
 )
 from .grants.committee import ApplicationScore, Committee, check_committee
 from .grants.evaluation import Assessment, Evaluator, Ranking
+from .grants.scoresheet import ScoreSheet, SheetEntry
 from .grants.ledger import Ledger
 from .model.grants import (
     Agreement,
@@ -78,6 +79,7 @@ from .model.grants import (
     total_of,
 )
 from .model.committee import CommitteeDocument, ScoringGrid
+from .reports.score_sheet import ScoreSheetFormat, score_sheet_formats
 from .importers import ImportContext, Importer, ImportResult, SourceError, resolve_territory
 from .importers import cells as _cells
 from .importers import layout as _layout
@@ -276,6 +278,8 @@ __all__ = [
     "criteria_registry", "Evaluator", "Assessment", "Ranking", "replay", "Replay", "Dossier", "Ledger",
     # -- committee scores (program.scoring, type: committee) ---------------------------------
     "ScoringGrid", "CommitteeDocument", "Committee", "ApplicationScore", "check_committee",
+    # -- score sheets (actionplan_register_score_sheet_formats) ------------------------------
+    "ScoreSheetFormat", "ScoreSheet", "SheetEntry", "score_sheet_formats",
     # -- commands (actionplan_register_commands) -------------------------------------------
     "CliState", "resolve_plan", "load_document_of", "echo_issues",
 ]

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # only for the annotations: the hook specs sit below every mo
     from .importers import Importer
     from .model import ActionPlan, Gazetteer, Territory
     from .reports import ReportFormat
+    from .reports.score_sheet import ScoreSheetFormat
     from .storage import Store
 
 PROJECT = "actionplan"
@@ -152,6 +153,30 @@ def actionplan_render_due(report: DueReport, format: str, lang: str) -> bytes | 
     nowhere (the caller writes atomically or prints), every word in ``lang``; return ``None`` for a
     format you do not write, so another plugin may. The first non-``None`` answer wins; with none,
     the command says which plugin to install and exits with code 2.
+    """
+
+
+# -- score sheets -------------------------------------------------------------------------
+
+
+@hookspec
+def actionplan_register_score_sheet_formats(register: Callable[[ScoreSheetFormat], None]) -> None:
+    """Register score-sheet formats (``actionplan grants scores -f NAME``).
+
+    Call ``register(fmt)`` once per format with an :class:`actionplan.api.ScoreSheetFormat`: a
+    ``name`` (``"xlsx"``), a file ``extension`` (``".xlsx"``), a ``description``, a
+    ``media_type`` and ``render(sheet, lang) -> bytes``. ``sheet`` is an
+    :class:`actionplan.api.ScoreSheet`: the program's and the call's titles, the meeting date,
+    ``illustrative``, the ``grid`` (criteria, weights, scale), the committee's ``members`` and
+    one :class:`actionplan.api.SheetEntry` per application in rank order (``rank`` is ``None``
+    for an ineligible one), whose ``cell(member, criterion)`` gives ``("mark", 4)``,
+    ``("na", None)``, ``("recused", None)`` or ``("none", None)`` and ``member_score(member)``
+    the member's own score; ``entry.score`` holds the aggregate per criterion, the score out
+    of 100 and its spread. ``render`` takes every word from ``sheet.labels(lang)``,
+    ``sheet.number``, ``sheet.spread`` and ``sheet.recusal`` (so a sheet never mixes
+    languages), writes nothing itself (the command writes atomically, and replaces a file only
+    with ``--force``) and keeps every text inert in its syntax (escaped HTML, formula-safe
+    cells). A name registered twice is an error naming both plugins. Return value is ignored.
     """
 
 

@@ -38,7 +38,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "actionplan.cli.store_commands", "actionplan.cli.cycle_commands", "actionplan.cli.due_commands",
     "actionplan.importers.text",
     "actionplan.cli.import_commands", "actionplan.cli.diff_commands",
-    "actionplan.reports.builtin", "actionplan.cli.report_commands",
+    "actionplan.reports.builtin", "actionplan.reports.score_sheet", "actionplan.cli.report_commands",
     "actionplan.grants.rules", "actionplan.grants.checks", "actionplan.grants.committee",
     "actionplan.cli.grant_commands",
 )

@@ -1,6 +1,9 @@
 """``actionplan grants``: check and rank applications, the fiscal-year ledger, what waits on whom.
 
     actionplan grants check PROGRAM APPLICATIONS [--committee FILE] [--format text|json] [--lang en]
+    actionplan grants allocate PROGRAM APPLICATIONS [--committee FILE] [--call ID] [--fiscal-year FY]
+                               [--as-of DATE] [--through STEP] [--commit]
+    actionplan grants scores PROGRAM APPLICATIONS [--committee FILE] [--call ID] -f html|xlsx -o FILE [--force]
     actionplan grants ledger PROGRAM [APPLICATIONS] [--as-of DATE] [--format text|json]
     actionplan grants pending PROGRAM [APPLICATIONS] [--as-of DATE]
     actionplan grants explain PROGRAM APPLICATIONS ID [--format text|json] [--lang en]
@@ -179,6 +182,49 @@ def actionplan_register_commands(cli):
             plan = load_program(state, program, lang)
             document = load_applications(applications, plan, lang)
             render_explain(plan, document, applications, application_id, lang, fmt, as_of)
+
+    @grants.command("allocate", help=N_("cli.grants.allocate.help"))
+    @click.argument("program", type=click.Path(dir_okay=False))
+    @click.argument("applications", type=click.Path(dir_okay=False))
+    @_committee_option
+    @click.option("--call", "call_id", default=None, help=N_("cli.grants.allocate.option.call"))
+    @click.option("--fiscal-year", "fiscal_year", default=None, help=N_("cli.grants.allocate.option.fiscal_year"))
+    @click.option("--as-of", callback=parse_date_option, default=None, help=N_("cli.grants.allocate.option.as_of"))
+    @click.option("--through", default=None, help=N_("cli.grants.allocate.option.through"))
+    @click.option("--commit", is_flag=True, default=False, help=N_("cli.grants.allocate.option.commit"))
+    @_format_option
+    @_lang_option
+    @click.pass_obj
+    def allocate_command(state, program, applications, committee_file, call_id, fiscal_year, as_of, through, commit,
+                         fmt, lang):
+        """Fund ranked applications in order within what the fiscal year has left; --commit records it."""
+        lang = lang or state.lang
+        with _in_language(lang):
+            plan = load_program(state, program, lang)
+            document = load_applications(applications, plan, lang)
+            committee = load_committee(committee_file, plan, document, lang)
+            run_allocation(plan, document, applications, committee, call_id, fiscal_year, as_of or dt.date.today(),
+                           through, commit, lang, fmt)
+
+    @grants.command("scores", help=N_("cli.grants.scores.help"))
+    @click.argument("program", type=click.Path(dir_okay=False))
+    @click.argument("applications", type=click.Path(dir_okay=False))
+    @_committee_option
+    @click.option("--call", "call_id", default=None, help=N_("cli.grants.scores.option.call"))
+    @click.option("-f", "--format", "fmt", default="html", show_default=True, help=N_("cli.grants.scores.option.format"))
+    @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+                  help=N_("cli.grants.scores.option.output"))
+    @click.option("--force", is_flag=True, default=False, help=N_("cli.grants.scores.option.force"))
+    @_lang_option
+    @click.pass_obj
+    def scores(state, program, applications, committee_file, call_id, fmt, output, force, lang):
+        """The score sheet of a call: each member's marks, N/A, recusals, the aggregate and the spread."""
+        lang = lang or state.lang
+        with _in_language(lang):
+            plan = load_program(state, program, lang)
+            document = load_applications(applications, plan, lang)
+            committee = load_committee(committee_file, plan, document, lang)
+            write_score_sheet(plan, document, committee, call_id, fmt, output, force, lang)
 
     @grants.command("ledger", help=N_("cli.grants.ledger.help"))
     @_program_report_arguments
@@ -401,6 +447,136 @@ def _shown(value, lang: str) -> str:
         shown = ", ".join(f"{key}: {_shown(item, lang)}" for key, item in value.items() if item is not None)
         return f"({shown})"
     return str(value)
+
+
+# -- allocate -----------------------------------------------------------------------------------
+
+_PROPOSAL_CODES = {"funded": N_("cli.grant.allocation.funded"), "partial": N_("cli.grant.allocation.partial"),
+                   "waitlisted": N_("cli.grant.allocation.waitlisted")}
+_DECISION_NOTES = {"funded": N_("cli.grant.allocation.note.funded"), "partial": N_("cli.grant.allocation.note.partial"),
+                   "waitlisted": N_("cli.grant.allocation.note.waitlisted")}
+
+
+def run_allocation(plan, document, path: str, committee, call_id: str | None, fiscal_year: str | None, day: dt.date,
+                   through: str | None, commit: bool, lang: str, fmt: str) -> None:
+    """Propose (and with ``commit`` record) the funding of one fiscal year; the file is written whole or not at all."""
+    from ..grants.allocation import allocate, decisions_for, record
+    from ..grants.chain import replay
+    from ..model.grants import fiscal_year_of
+
+    program = plan.program
+    if call_id is not None and program.call(call_id) is None:
+        known = ", ".join(c.id for c in program.calls) or "-"
+        raise ActionplanError(Message("cli.grant.allocation.unknown_call", call=call_id, known=known))
+    year = fiscal_year or fiscal_year_of(day)
+    _, ranking = ranked(plan, document, day, committee)
+    state = replay(program, document, as_of=day, organisations=plan.organisations)
+    scores = {a.application.id: (committee.get(a.application.id).score if committee is not None
+                                 and committee.get(a.application.id) is not None else None) for a in ranking.ranked}
+    allocation = allocate(program, state, ranking.ranked, year, day, call=call_id, scores=scores)
+    decisions = []
+    if commit:
+        notes = {status: t(code, "fr") for status, code in _DECISION_NOTES.items()}
+        decisions = decisions_for(program, state, allocation, through=through, notes=notes)
+        updated = record(program, document, decisions, organisations=plan.organisations)
+        actionplan.dump(updated, path)
+    if fmt == "json":
+        _echo_json({
+            "program": plan.id,
+            "fiscal_year": year,
+            "date": day.isoformat(),
+            "call": call_id,
+            "available": _plain_amount(allocation.available),
+            "committed": _plain_amount(allocation.committed()),
+            "remainder": _plain_amount(allocation.remainder),
+            "carried_to": allocation.next_year,
+            "proposals": [{"application": p.application.id, "rank": p.rank,
+                           "score": None if p.score is None else str(p.score), "status": p.status,
+                           "requested": {y: _plain_amount(a) for y, a in p.requested.items()},
+                           "proposed": {y: _plain_amount(a) for y, a in p.proposed.items()}}
+                          for p in allocation.proposals],
+            "recorded": len(decisions),
+        })
+        return
+    render_allocation(plan, allocation, lang)
+    click.echo("")
+    if commit:
+        bodies = ", ".join(dict.fromkeys(program.step(d.body).title for d in decisions))
+        click.echo(tn("cli.grant.allocation.recorded", len(decisions), lang, path=path, bodies=bodies or "-"))
+    else:
+        click.echo(t("cli.grant.allocation.proposal_only", lang))
+
+
+def render_allocation(plan, allocation, lang: str) -> None:
+    from ..grants.money import format_amount, needs_cents
+
+    year = allocation.fiscal_year
+    amounts = [allocation.available, allocation.remainder, *(a for p in allocation.proposals
+                                                             for a in (*p.requested.values(), *p.proposed.values()))]
+    cents = needs_cents(amounts)
+    money = lambda value: format_amount(value, lang, cents=cents)
+    click.echo(t("cli.grant.allocation.title", lang, title=plan.program.title, year=year,
+                  date=allocation.day.isoformat()))
+    click.echo(t("cli.grant.allocation.available", lang, year=year, amount=money(allocation.available)))
+    if not allocation.proposals:
+        click.echo(t("cli.grant.allocation.nothing", lang, year=year))
+        return
+    from ..grants.rules import number
+
+    header = [t("cli.grant.allocation.col.rank", lang), t("cli.grant.allocation.col.application", lang),
+              t("cli.grant.allocation.col.score", lang), t("cli.grant.allocation.col.requested", lang, year=year),
+              t("cli.grant.allocation.col.proposed", lang, year=year), t("cli.grant.allocation.col.total", lang),
+              t("cli.grant.allocation.col.outcome", lang)]
+    table = [header]
+    for p in allocation.proposals:
+        table.append([str(p.rank), p.application.id, "–" if p.score is None else number(p.score, lang),
+                      money(p.requested.get(year, Decimal(0))), money(p.proposed.get(year, Decimal(0))),
+                      money(p.proposed_total), t(_PROPOSAL_CODES[p.status], lang)])
+    table.append([t("cli.grant.total", lang), "", "", money(sum((p.requested.get(year, Decimal(0))
+                                                                 for p in allocation.proposals), Decimal(0))),
+                  money(allocation.committed()), money(sum((p.proposed_total for p in allocation.proposals),
+                                                           Decimal(0))), ""])
+    click.echo(_table(table, right={0, 2, 3, 4, 5}))
+    if allocation.next_year is not None:
+        click.echo(t("cli.grant.allocation.remainder", lang, year=year, amount=money(allocation.remainder),
+                      next=allocation.next_year))
+    else:
+        click.echo(t("cli.grant.allocation.remainder_last", lang, year=year, amount=money(allocation.remainder),
+                      end=plan.program.period.end.isoformat()))
+    if allocation.waitlisted:
+        click.echo(t("cli.grant.allocation.waiting_list", lang,
+                      ids=", ".join(p.application.id for p in allocation.waitlisted)))
+
+
+# -- scores -------------------------------------------------------------------------------------
+
+
+def write_score_sheet(plan, document, committee, call_id: str | None, fmt: str, output: str, force: bool,
+                      lang: str) -> None:
+    """Write the score sheet in ``fmt`` to ``output``, atomically; an existing file only with ``force``."""
+    from pathlib import Path
+
+    from ..documents import write_atomic
+    from ..grants.scoresheet import build_score_sheet
+    from ..reports.score_sheet import score_sheet_formats
+
+    if committee is None:
+        raise ActionplanError(Message("cli.grant.scores.no_grid", program=plan.program.id))
+    if call_id is not None and plan.program.call(call_id) is None:
+        known = ", ".join(c.id for c in plan.program.calls) or "-"
+        raise ActionplanError(Message("cli.grant.allocation.unknown_call", call=call_id, known=known))
+    formats = score_sheet_formats()
+    if fmt not in formats.names():
+        raise ActionplanError(Message("cli.grant.scores.unknown_format", format=fmt,
+                                      known=", ".join(formats.names()) or "-"))
+    target = Path(output)
+    if target.exists() and not force:
+        raise ActionplanError(Message("cli.grant.scores.exists", path=output))
+    _, ranking = ranked(plan, document, None, committee)
+    sheet = build_score_sheet(plan.program, document, committee, ranking.ranked, ranking.ineligible, call=call_id,
+                              organisations=plan.organisations)
+    write_atomic(target, formats[fmt].render(sheet, lang))
+    click.echo(t("cli.grant.scores.written", lang, path=output, count=len(sheet.entries)))
 
 
 # -- ledger -------------------------------------------------------------------------------------

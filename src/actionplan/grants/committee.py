@@ -39,6 +39,8 @@ from ..model.grants import Application, ApplicationsDocument, GrantProgram
 from .rules import number
 
 _HUNDRED = Decimal(100)
+#: The member id of a single scorer's marks (an application's own ``scores``, without a committee file).
+SINGLE_SCORER = "single-scorer"
 _CENT = Decimal("0.01")
 
 
@@ -293,7 +295,7 @@ class Committee:
             for app in applications:
                 if app.scores:
                     parsed = {c.id: app.scores.get(c.id) for c in self.grid.items}
-                    marks[app.id].append(MemberMarks("", t("committee.single_scorer"), parsed,
+                    marks[app.id].append(MemberMarks(SINGLE_SCORER, t("committee.single_scorer"), parsed,
                                                      _weighted(self.grid, parsed)))
         for app in applications:
             self.scores[app.id] = self._score(app.id, tuple(marks.get(app.id, ())), tuple(recusals.get(app.id, ())))

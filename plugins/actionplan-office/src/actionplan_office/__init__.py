@@ -11,8 +11,13 @@ through the ``actionplan`` entry-point group (``office = "actionplan_office"``):
   through the importers of the same names;
 * ``actionplan due PLAN --format ics`` — :mod:`actionplan_office.due_ics`: what each organisation
   owes, as to-dos (the ``actionplan_render_due`` hook).
+<<<<<<< HEAD
 * ``bilan-docx`` — the bilan between two periods (``actionplan bilan PLAN A B -f docx``),
   :mod:`actionplan_office.bilan_word`.
+=======
+* ``xlsx`` score sheets of a selection committee (``actionplan grants scores -f xlsx``),
+  :mod:`actionplan_office.score_sheet`.
+>>>>>>> 565a158 (grants allocate (fund in rank order within the fiscal year, partial funding, waiting list, remainder; --commit through the approval chain, all or none) and grants scores (score sheets: HTML in the core, XLSX in actionplan-office, new hook actionplan_register_score_sheet_formats); docs/grants.md walks through check → allocate → --commit → ledger)
 """
 
 from __future__ import annotations
@@ -46,6 +51,13 @@ def actionplan_register_importers(register):
 
     register(PLAN_WORKBOOK_IMPORTER)
     register(PLAN_CSV_IMPORTER)
+
+
+@actionplan.hookimpl
+def actionplan_register_score_sheet_formats(register):
+    from .score_sheet import XLSX_SCORE_SHEET
+
+    register(XLSX_SCORE_SHEET)
 
 
 @actionplan.hookimpl
