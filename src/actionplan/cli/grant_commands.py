@@ -586,6 +586,7 @@ _COLUMN_CODES = {
     "envelope": N_("cli.grant.col.envelope"), "carried_in": N_("cli.grant.col.carried_in"),
     "committed": N_("cli.grant.col.committed"), "paid": N_("cli.grant.col.paid"),
     "carried_out": N_("cli.grant.col.carried_out"), "lapsed": N_("cli.grant.col.lapsed"),
+    "transferred": N_("cli.grant.col.transferred"),
 }
 _YEAR_STATUS_CODES = {"closed": N_("cli.grant.status.closed"), "current": N_("cli.grant.status.current"),
                       "future": N_("cli.grant.status.future")}
@@ -596,31 +597,53 @@ def render_ledger(plan, ledger, as_of: dt.date, lang: str, fmt: str, errors=()) 
 
     rows = ledger.rows(as_of)
     totals = ledger.totals(as_of)
+    transfers = [m for m in ledger.transfers if m.date <= as_of]
+    # a « Viré » column only for a program that moved money out: other tables stay as they were
+    columns = _COLUMNS if not transfers else (*_COLUMNS[:3], "transferred", *_COLUMNS[3:])
     if fmt == "json":
         _echo_json({
             "program": plan.id,
             "as_of": as_of.isoformat(),
             "currency": plan.program.currency,
             "rows": [{"fiscal_year": r.fiscal_year, "status": r.status,
-                      **{c: _plain_amount(getattr(r, c)) for c in _COLUMNS}} for r in rows],
-            "totals": {k: _plain_amount(getattr(totals, k)) for k in ("total", "committed", "paid", "available", "lapsed")},
+                      **{c: _plain_amount(getattr(r, c)) for c in columns}} for r in rows],
+            "totals": {k: _plain_amount(getattr(totals, k))
+                       for k in ("total", "committed", *(("transferred",) if transfers else ()), "paid", "available",
+                                 "lapsed")},
+            "transfers": [{"date": m.date.isoformat(), "from": m.fiscal_year, "to": m.to,
+                           "amount": _plain_amount(m.amount), "resolution": m.reference} for m in transfers],
             "errors": _errors_data(errors, lang),
         })
         return
-    amounts = [getattr(r, c) for r in rows for c in _COLUMNS]
+    amounts = [getattr(r, c) for r in rows for c in columns]
     cents = needs_cents(amounts)
     money = lambda value: format_amount(value, lang, cents=cents)
-    header = [t("cli.grant.col.year", lang), *(t(_COLUMN_CODES[c], lang) for c in _COLUMNS), t("cli.grant.col.status", lang)]
+    header = [t("cli.grant.col.year", lang), *(t(_COLUMN_CODES[c], lang) for c in columns), t("cli.grant.col.status", lang)]
     table = [header]
     for r in rows:
-        table.append([r.fiscal_year, *(money(getattr(r, c)) for c in _COLUMNS), t(_YEAR_STATUS_CODES[r.status], lang)])
-    table.append([t("cli.grant.total", lang), money(totals.total), "", money(totals.committed), money(totals.paid), "",
-                  money(totals.lapsed), ""])
+        table.append([r.fiscal_year, *(money(getattr(r, c)) for c in columns), t(_YEAR_STATUS_CODES[r.status], lang)])
+    summed = {"envelope": totals.total, "committed": totals.committed, "transferred": totals.transferred,
+              "paid": totals.paid, "lapsed": totals.lapsed}
+    table.append([t("cli.grant.total", lang), *(money(summed[c]) if c in summed else "" for c in columns), ""])
     click.echo(t("cli.grant.ledger_title", lang, title=plan.program.title, date=as_of.isoformat()))
-    click.echo(_table(table, right=set(range(1, 7))))
-    click.echo(t("cli.grant.invariant", lang, committed=money(totals.committed), available=money(totals.available),
-                  lapsed=money(totals.lapsed), total=money(totals.total)))
+    click.echo(_table(table, right=set(range(1, len(columns) + 1))))
+    if transfers:
+        click.echo(t("cli.grant.invariant_transfers", lang, committed=money(totals.committed),
+                      transferred=money(totals.transferred), available=money(totals.available),
+                      lapsed=money(totals.lapsed), total=money(totals.total)))
+    else:
+        click.echo(t("cli.grant.invariant", lang, committed=money(totals.committed), available=money(totals.available),
+                      lapsed=money(totals.lapsed), total=money(totals.total)))
     click.echo(t("cli.grant.carry_rule", lang, end=plan.program.period.end.isoformat()))
+    if transfers:
+        click.echo("")
+        click.echo(t("cli.grant.transfers_title", lang))
+        for m in transfers:
+            reference = t("cli.grant.transfer_resolution", lang, resolution=m.reference) if m.reference else ""
+            click.echo("  " + t("cli.grant.transfer_out", lang, date=m.date.isoformat(), year=m.fiscal_year,
+                                  amount=money(m.amount), resolution=reference))
+            click.echo("  " + t("cli.grant.transfer_in", lang, date=m.date.isoformat(), to=m.to, amount=money(m.amount),
+                                  resolution=reference))
 
 
 def _table(rows: list[list[str]], right: set[int]) -> str:

@@ -311,6 +311,8 @@ def _events(document: ApplicationsDocument, steps: dict[str, int]) -> Iterator[t
         yield (p.date, 2, 0, i), "payments", i, p
     for i, r in enumerate(document.reports):
         yield (r.received, 3, 0, i), "reports", i, r
+    for i, m in enumerate(document.transfers):
+        yield (m.date, 4, 0, i), "transfers", i, m
 
 
 def replay(program: GrantProgram, document: ApplicationsDocument, *, as_of: dt.date | None = None,
@@ -331,6 +333,13 @@ def replay(program: GrantProgram, document: ApplicationsDocument, *, as_of: dt.d
     issues: list[Issue] = []
     for _key, kind, index, event in sorted(_events(document, steps), key=lambda e: e[0]):
         if as_of is not None and _key[0] > as_of:
+            continue
+        if kind == "transfers":  # money moved out of an envelope: the ledger's alone
+            if ledger is not None:
+                try:
+                    ledger.transfer(event.fiscal_year, event.to, event.amount, event.date, event.resolution)
+                except GrantRefusal as exc:
+                    issues.append(Issue(f"{kind}[{index}]", exc.text))
             continue
         dossier = dossiers.get(event.application)
         if dossier is None:

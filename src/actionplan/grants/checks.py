@@ -255,6 +255,11 @@ def check_applications(document: ApplicationsDocument, plan, gazetteer=None, *, 
             if year not in program.budget:
                 issues.append(Issue(f"decisions[{i}].amounts.{year}", Message("grants.no_envelope"),
                                     expected=", ".join(program.budget), found=year))
+    for i, transfer in enumerate(document.transfers):
+        if transfer.fiscal_year not in program.budget:
+            issues.append(Issue(f"transfers[{i}].fiscal_year", Message("grants.no_envelope"),
+                                expected=", ".join(program.budget) or Message("grants.expect.budget_year"),
+                                found=transfer.fiscal_year))
     for i, receipt in enumerate(document.reports):
         if receipt.report not in reports:
             issues.append(_unknown(f"reports[{i}].report", "report required by the program", receipt.report, reports))

@@ -58,6 +58,17 @@ class LedgerPayment:
 
 
 @attrs.frozen
+class LedgerTransfer:
+    """Money moved out of a fiscal year's envelope into another envelope (``to``), on a date."""
+
+    fiscal_year: str
+    to: str
+    amount: Decimal
+    date: dt.date
+    reference: str | None = None
+
+
+@attrs.frozen
 class LedgerRow:
     """One fiscal year of the table.
 
@@ -74,21 +85,23 @@ class LedgerRow:
     paid: Decimal
     carried_out: Decimal
     lapsed: Decimal
+    transferred: Decimal = _ZERO  # moved out to another envelope
 
     @property
     def balance(self) -> Decimal:
-        return self.envelope + self.carried_in - self.committed
+        return self.envelope + self.carried_in - self.committed - self.transferred
 
 
 @attrs.frozen
 class LedgerTotals:
-    """The whole program as of a date: ``committed + available + lapsed == total``."""
+    """The whole program as of a date: ``committed + transferred + available + lapsed == total``."""
 
     total: Decimal
     committed: Decimal
     paid: Decimal
     available: Decimal
     lapsed: Decimal
+    transferred: Decimal = _ZERO
 
 
 def _check_decimal(amount: object, what: str) -> Decimal:
@@ -123,7 +136,9 @@ class Ledger:
         self.end = end
         self.commitments: list[Commitment] = []
         self.payments: list[LedgerPayment] = []
+        self.transfers: list[LedgerTransfer] = []
         self._committed = dict.fromkeys(years, _ZERO)
+        self._transferred = dict.fromkeys(years, _ZERO)
         self._by_application: dict[str, Decimal] = defaultdict(lambda: _ZERO)
         self._paid: dict[str, Decimal] = defaultdict(lambda: _ZERO)
         self._events: dict[str, tuple[list[Commitment], list[LedgerPayment]]] = defaultdict(lambda: ([], []))
@@ -156,7 +171,12 @@ class Ledger:
     def available(self, fiscal_year: str) -> Decimal:
         """The most that can still be charged to ``fiscal_year`` (its envelope plus what was carried in)."""
         index = self.years.index(fiscal_year)
-        return min(self._slack(self._committed)[index:])
+        return min(self._slack(self._charged())[index:])
+
+    def _charged(self, committed: Mapping[str, Decimal] | None = None) -> dict[str, Decimal]:
+        """What each year's envelope has given: its commitments and what was transferred out of it."""
+        committed = self._committed if committed is None else committed
+        return {year: committed[year] + self._transferred[year] for year in self.years}
 
     # -- operations ------------------------------------------------------------------------
 
@@ -179,7 +199,7 @@ class Ledger:
                 raise GrantRefusal(Message("grants.ledger.year_ended", application=application, year=year, day=on))
             wanted[year] += amount
         after = {year: self._committed[year] + wanted[year] for year in self.years}
-        for index, slack in enumerate(self._slack(after)):
+        for index, slack in enumerate(self._slack(self._charged(after))):
             if slack < 0:
                 year = self.years[index]
                 first = next(y for y in self.years if wanted[y])
@@ -221,6 +241,33 @@ class Ledger:
         self._paid[application] += amount
         return payment
 
+    def transfer(self, fiscal_year: str, to: str, amount: Decimal, on: dt.date,
+                 reference: str | None = None) -> LedgerTransfer:
+        """Move ``amount`` out of ``fiscal_year``'s envelope into the envelope ``to`` on ``on``.
+
+        Refused: a year without an envelope or already ended on ``on``, a date outside the
+        program, an envelope with nothing left (« empty »), more than it has left.
+        """
+        _check_decimal(amount, f"{fiscal_year} → {to}")
+        if fiscal_year not in self.envelopes:
+            raise GrantRefusal(Message("grants.ledger.transfer_unknown_year", year=fiscal_year,
+                                       first=self.years[0], last=self.years[-1]))
+        if not self.start <= on <= self.end:
+            raise GrantRefusal(Message("grants.ledger.transfer_outside_period", year=fiscal_year, day=on,
+                                       start=self.start, end=self.end))
+        if fiscal_year_period(fiscal_year).end < on:
+            raise GrantRefusal(Message("grants.ledger.transfer_year_ended", year=fiscal_year, day=on))
+        available = self.available(fiscal_year)
+        if available <= 0:
+            raise GrantRefusal(Message("grants.ledger.transfer_empty", year=fiscal_year, day=on, to=to))
+        if amount > available:
+            raise GrantRefusal(Message("grants.ledger.transfer_beyond", year=fiscal_year, amount=Amount(amount),
+                                       available=Amount(available), to=to))
+        made = LedgerTransfer(fiscal_year, to, amount, on, reference)
+        self._transferred[fiscal_year] += amount
+        self.transfers.append(made)
+        return made
+
     def _payable(self, application: str, on: dt.date) -> Decimal:
         """The most that can be paid on ``on``: at that date and every later one, paid ≤ committed."""
         commitments, payments = self._events[application]
@@ -239,6 +286,10 @@ class Ledger:
         for c in self.commitments:
             if c.date <= as_of:
                 committed[c.fiscal_year] += c.amount
+        transferred = dict.fromkeys(self.years, _ZERO)
+        for m in self.transfers:
+            if m.date <= as_of:
+                transferred[m.fiscal_year] += m.amount
         paid = dict.fromkeys(self.years, _ZERO)
         for p in self.payments:
             if p.date <= as_of:
@@ -248,12 +299,12 @@ class Ledger:
         for index, year in enumerate(self.years):
             period = fiscal_year_period(year)
             status = "closed" if period.end < as_of else ("future" if period.start > as_of else "current")
-            balance = self.envelopes[year] + carried_in - committed[year]
+            balance = self.envelopes[year] + carried_in - committed[year] - transferred[year]
             last = index == len(self.years) - 1
             carried_out = balance if not last else _ZERO
             lapsed = balance if last and ended else _ZERO
             rows.append(LedgerRow(year, status, self.envelopes[year], carried_in, committed[year], paid[year],
-                                  carried_out, lapsed))
+                                  carried_out, lapsed, transferred[year]))
             carried_in = carried_out
         return tuple(rows)
 
@@ -263,4 +314,5 @@ class Ledger:
         committed = sum((r.committed for r in rows), _ZERO)
         lapsed = sum((r.lapsed for r in rows), _ZERO)
         paid = sum((r.paid for r in rows), _ZERO)
-        return LedgerTotals(total, committed, paid, total - committed - lapsed, lapsed)
+        transferred = sum((r.transferred for r in rows), _ZERO)
+        return LedgerTotals(total, committed, paid, total - committed - transferred - lapsed, lapsed, transferred)

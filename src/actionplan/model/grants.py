@@ -383,6 +383,29 @@ class ReportReceipt:
     note: str | None = None
 
 
+def _check_fiscal_year(instance: Any, attribute: attrs.Attribute, value: str) -> None:
+    try:
+        fiscal_year_start(value)
+    except ValueError as exc:
+        raise ValueError(f"{type(instance).__name__}.{attribute.name}: {exc}") from None
+
+
+@attrs.frozen
+class Transfer:
+    """Money moved out of a fiscal year's envelope into another envelope on a date (« sommes résiduelles »).
+
+    ``fiscal_year`` is the envelope of this program it leaves; ``to`` names the envelope it goes
+    to (a regional pool, another program), as the resolution writes it.
+    """
+
+    date: dt.date
+    fiscal_year: str = attrs.field(validator=_check_fiscal_year)
+    to: str = attrs.field(validator=check_text)
+    amount: Decimal = attrs.field(converter=to_decimal, validator=_check_amount)
+    resolution: str | None = None
+    note: str | None = None
+
+
 @attrs.frozen
 class ApplicationsDocument:
     """Applications to a program and what became of them (``type: applications``).
@@ -401,6 +424,7 @@ class ApplicationsDocument:
     agreements: tuple[Agreement, ...] = ()
     payments: tuple[Payment, ...] = ()
     reports: tuple[ReportReceipt, ...] = ()
+    transfers: tuple[Transfer, ...] = ()
 
     def application(self, application_id: str) -> Application | None:
         return next((a for a in self.applications if a.id == application_id), None)
