@@ -118,7 +118,8 @@ def test_the_dashboard_filters_without_javascript_and_switches_to_english(server
     assert "status=late" in page.url
     late = page.locator("article.action").count()
     assert 0 < late < every
-    assert f"{late} action(s) sur {every}" in page.locator(".filter-count").inner_text()
+    words = "action sur {} affichée" if late == 1 else "actions sur {} affichées"
+    assert f"{late} " + words.format(every) in page.locator(".filter-count").inner_text()
     no_sideways_scrolling(page)
     page.get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en-CA"
