@@ -308,3 +308,14 @@ def _edit_indicator(plan, indicator_id, **changes):
 
     return attrs.evolve(plan, themes=tuple(attrs.evolve(t, objectives=tuple(
         attrs.evolve(o, actions=tuple(map(action, o.actions))) for o in t.objectives)) for t in plan.themes))
+
+
+def test_a_sheet_name_cut_at_its_limit_keeps_no_trailing_space():
+    """A title cut at 31 characters right after a space: the reader trims the name it reads from the
+    themes sheet, so the sheet's own name must not end with that space (found by the test above)."""
+    from actionplan_office.spreadsheet import _sheet_name
+
+    title = "9" * 30 + " suite"
+    assert _sheet_name(title, set()) == "9" * 30
+    assert _sheet_name(title, {"9" * 30}) == "9" * 27 + " (2)"
+    assert _sheet_name("'" + "a" * 29 + "' b", set()) == "a" * 29

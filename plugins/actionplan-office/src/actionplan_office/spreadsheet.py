@@ -317,12 +317,18 @@ _LINKING_WORDS = frozenset("et ou de des du d' d’ la le les l' l’ à au aux 
 def _sheet_name(title: str, used: set[str]) -> str:
     """A valid, unique sheet name: at most 31 characters, none of []:*?/\\, no quote at the ends."""
     base = _sheet_base(title)
-    name, n = base[:SHEET_NAME_MAX], 2
+    name, n = _cut(base, SHEET_NAME_MAX), 2
     taken = {u.casefold() for u in used}
     while name.casefold() in taken:
         suffix = f" ({n})"
-        name, n = base[: SHEET_NAME_MAX - len(suffix)] + suffix, n + 1
+        name, n = _cut(base, SHEET_NAME_MAX - len(suffix)) + suffix, n + 1
     return name
+
+
+def _cut(base: str, size: int) -> str:
+    """The first ``size`` characters of a sheet name, without a space or a quote left at its end
+    (a reader that trims the name it finds in a cell must find the sheet again)."""
+    return base[:size].rstrip().rstrip("'").rstrip() or "Feuille"
 
 
 def numbered_sheet_name(number: int, title: str, used: set[str]) -> str:
