@@ -36,8 +36,10 @@ def test_init_never_overwrites(tmp_path):
     target.write_text("déjà là", encoding="utf-8")
     result = run_cli("init", str(target), "--organisation", "X", "--year", "2026")
     assert result.exit_code == 2
-    assert "init n'écrase jamais un fichier" in result.output
+    assert f"{target} existe déjà\u00a0: rien n'a été remplacé (--force pour le remplacer)" in result.output
     assert target.read_text(encoding="utf-8") == "déjà là"
+    assert run_cli("init", str(target), "--organisation", "X", "--year", "2026", "--force").exit_code == 0
+    assert actionplan.load(target).organisation == "x"
 
 
 def test_init_asks_for_what_is_missing_with_defaults(tmp_path):

@@ -552,7 +552,8 @@ def test_cli_report_to_standard_output():
     (("-f", "pdf"), "aucun format de rapport nommé 'pdf'; installés : "),
     (("-f", "csv", "-O", "colour=red"), "le format 'csv' n'a pas d'option 'colour'"),
     (("-f", "csv", "-O", "colour"), "option de format 'colour' : attendu NOM=VALEUR"),
-    (("-f", "html", "-o", "/no/such/folder/r.html"), "/no/such/folder : ce dossier n'existe pas"),
+    (("-f", "html", "-o", "/no/such/folder/r.html"),
+     "/no/such/folder/r.html : écriture impossible (le dossier /no/such/folder n'existe pas)"),
     (("-f", "html", "--as-of", "1er octobre"), "expected a date YYYY-MM-DD"),
 ])
 def test_cli_report_errors_are_clean(args, message, tmp_path, capsys):

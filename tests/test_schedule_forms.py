@@ -513,9 +513,10 @@ def test_what_is_due_this_quarter(horizon):
     texts = dict(zip(ids, ["Au besoin", "À déterminer", "D'ici juin 2026", "D'ici mars 2026", "Dès avril 2026",
                            "Dès janvier 2026", "Fin 2026", "T2 2026", "Q1 2026-2027"]))
     plan = with_schedules(horizon, texts)
-    due, continuous = due_between(plan, date(2026, 4, 1), date(2026, 6, 30), CAL)
-    due_ids = {action.id for _, action in due}
+    due, continuous, whole = due_between(plan, date(2026, 4, 1), date(2026, 6, 30), CAL)
+    due_ids = {item.action.id for item in due}
     ongoing = {action.id for _, action in continuous}
+    assert not set(ids[:9]) & {action.id for _, action in whole}  # each of these has its place above
     assert {ids[2], ids[4], ids[7], ids[8]} <= due_ids  # by June, from April, T2, fiscal T1
     assert ids[5] in ongoing  # started in January: counted with the continuous ones
     assert not {ids[0], ids[1], ids[3], ids[6]} & (due_ids | ongoing)  # unscheduled, by March, late 2026

@@ -273,7 +273,7 @@ def _yaml_dumps(data: Any) -> bytes:
     # ruamel.yaml leaves this option unannotated with the default None ("sort"), so its type is
     # inferred as None; the option takes a bool.
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
-    yaml.width = 100
+    yaml.width = _YAML_WIDTH
     stream = io.StringIO()
     yaml.dump(data, stream)
     return stream.getvalue().encode("utf-8")
@@ -590,13 +590,19 @@ def dump(obj: Any, target: str | os.PathLike, *, format: str | None = None, keep
     updates one value must not erase their notes.
     """
     path = Path(target)
+    write_atomic(path, dump_bytes(obj, path, format=format, keep_comments=keep_comments))
+    return path
+
+
+def dump_bytes(obj: Any, target: str | os.PathLike, *, format: str | None = None, keep_comments: bool = True) -> bytes:
+    """The bytes :func:`dump` writes to ``target``: over an existing YAML file, its comments and layout kept."""
+    path = Path(target)
     fmt = format_for(path, format)
     data = to_data(obj)
     payload = None
     if keep_comments and fmt.name == "yaml" and path.is_file():
         payload = rewrite_yaml(path.read_bytes(), data, _with_defaults(obj))
-    write_atomic(path, payload if payload is not None else fmt.dumps(data))
-    return path
+    return payload if payload is not None else fmt.dumps(data)
 
 
 def _with_defaults(obj: Any) -> dict:
@@ -616,7 +622,6 @@ def rewrite_yaml(old: bytes, data: Any, full: Any = None) -> bytes | None:
 
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap the author's long lines
     yaml.allow_unicode = True
     try:
         text = old.decode("utf-8")
@@ -625,6 +630,9 @@ def rewrite_yaml(old: bytes, data: Any, full: Any = None) -> bytes | None:
         return None
     if not isinstance(document, CommentedMap) or not isinstance(data, dict):
         return None
+    # a file actionplan wrote folds long texts at its width: folded again the same way; else never
+    # re-wrap the author's long lines
+    yaml.width = _YAML_WIDTH if _folds_long_texts(text) else 4096
     # keep the author's list indentation: "key:\n  - item" (offset 2) or "key:\n- item" (offset 0)
     nested = re.search(r"^( *)[^\s#-][^\n]*:[ \t]*\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", text, flags=re.M)
     if nested and len(nested.group(2)) - len(nested.group(1)) == 2:
@@ -632,6 +640,25 @@ def rewrite_yaml(old: bytes, data: Any, full: Any = None) -> bytes | None:
     stream = io.StringIO()
     yaml.dump(_overlay(document, data, full if full is not None else data), stream)
     return stream.getvalue().encode("utf-8")
+
+
+_YAML_WIDTH = 100  # where :func:`_yaml_dumps` folds long texts
+_KEY_VALUE = re.compile(r"^(?P<lead>(?: *- +)* *)[^\s#'\"-][^\n]*?:[ \t]+[^\s|>&*!{\[#][^\n]*$")
+
+
+def _folds_long_texts(text: str) -> bool:
+    """Whether a YAML text continues plain or quoted scalars on the next lines (as :func:`_yaml_dumps`
+    folds them), rather than writing each on one line."""
+    previous = None
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if previous is not None and indent > previous and not line.lstrip().startswith("- "):
+            return True
+        match = _KEY_VALUE.match(line)
+        previous = len(match["lead"]) if match else None  # the key's column
+    return False
 
 
 def _overlay(old: Any, new: Any, full: Any) -> Any:
@@ -712,11 +739,27 @@ def _file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str | os.PathLike, payload: bytes) -> None:
+def _move_unless_exists(tmp: str, path: Path) -> None:
+    """Rename ``tmp`` to ``path`` unless ``path`` exists: a hard link fails on an existing name, atomically."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
+    except OSError:  # a file system without hard links: check, then rename
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
+
+
+def write_atomic(path: str | os.PathLike, payload: bytes, *, replace: bool = True) -> None:
     """Write bytes so that ``path`` holds either its old content or all of the new one.
 
     A failure (missing folder, read-only disk, disk full) is an :class:`ActionplanError` naming
-    ``path``, not the temporary file, and leaves ``path`` as it was.
+    ``path``, not the temporary file, and leaves ``path`` as it was. With ``replace=False`` a
+    file already at ``path`` (even one created while the bytes were written) is never replaced:
+    :class:`FileExistsError` is raised and nothing is written.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -730,13 +773,16 @@ def write_atomic(path: str | os.PathLike, payload: bytes) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            _move_unless_exists(tmp, path)
     except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
-        if isinstance(exc, OSError):
+        if isinstance(exc, OSError) and not isinstance(exc, FileExistsError):
             raise _write_error(path, folder, exc) from None
         raise
     try:  # make the rename itself durable

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 
@@ -153,3 +154,156 @@ def _same_file(a, b) -> bool:
 def _inside(path, folder) -> bool:
     real, root = os.path.realpath(path), os.path.realpath(folder)
     return os.path.commonpath([real, root]) == root
+
+
+# -- where a command writes ------------------------------------------------------------------------
+
+#: ``-o -``: the document goes to standard output.
+STDOUT = "-"
+
+
+def output_option(help_code: str, *, required: bool = False):
+    """``-o/--output FILE|-`` and ``--force``: what every command that writes a document takes.
+
+    ``-`` is standard output; an existing file is replaced only with ``--force`` (see
+    :func:`write_output`).
+    """
+    def decorate(function):
+        function = click.option("--force", is_flag=True, help=N_("cli.common.option.force"))(function)
+        return click.option("-o", "--output", default=None, required=required, metavar="FILE|-",
+                            help=help_code)(function)
+    return decorate
+
+
+def check_output(output, *, inputs=(), state=None, force: bool | None = None) -> None:
+    """Refuse, before any work, an output that would destroy an input of the command or its store,
+    or that cannot be written (a folder, no such folder).
+
+    With ``force=False`` an existing file is refused here too (commands whose document differs
+    each time: a backup, an import); else only when the document is written
+    (:func:`write_output`), where one holding the very same bytes is no loss.
+    """
+    from pathlib import Path
+
+    from ..errors import ActionplanError
+
+    if output is None or str(output) == STDOUT:
+        return
+    refuse_overwriting_inputs(output, inputs, state)
+    path = Path(output)
+    if path.is_dir():
+        raise ActionplanError(Message("cli.common.output_is_folder", path=path))
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():  # as writing would say it, before the work
+        reason = (Message("documents.write.not_a_folder", folder=str(folder)) if folder.exists()
+                  else Message("documents.write.no_folder", folder=str(folder)))
+        raise ActionplanError(Message("documents.write.failed", path=str(path), reason=reason))
+    if force is False and os.path.lexists(path):
+        raise ActionplanError(Message("cli.common.exists", path=path))
+
+
+def write_output(payload: bytes, output, *, force: bool, binary: bool = False, format_name: str = "",
+                 inputs=(), state=None) -> str:
+    """Write ``payload`` to ``output``: ``-`` is standard output, else a file written atomically.
+
+    An existing file is replaced only with ``force`` (one that already holds exactly ``payload``
+    is left as it is: nothing would be lost, and running a command twice still succeeds); a
+    file appearing meanwhile is never replaced without it either. ``binary`` documents are
+    refused on a terminal. Returns ``"-"`` or the path written.
+    """
+    import sys
+    from pathlib import Path
+
+    from ..documents import write_atomic
+    from ..errors import ActionplanError
+
+    if str(output) == STDOUT:
+        if binary and sys.stdout.isatty():
+            raise ActionplanError(Message("cli.report.terminal", format=format_name))
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:  # click's test runner captures text
+            click.echo(payload.decode("utf-8"), nl=False)
+        else:
+            sys.stdout.flush()
+            stream.write(payload)
+            stream.flush()
+        return STDOUT
+    check_output(output, inputs=inputs, state=state)
+    path = Path(output)
+    if _holds(path, payload):
+        return str(path)
+    if os.path.lexists(path) and not force:
+        raise ActionplanError(Message("cli.common.exists", path=path))
+    try:
+        write_atomic(path, payload, replace=force)
+    except FileExistsError:
+        raise ActionplanError(Message("cli.common.exists", path=path)) from None
+    return str(path)
+
+
+def _holds(path, payload: bytes) -> bool:
+    """Whether the regular file ``path`` holds exactly ``payload``."""
+    if not os.path.isfile(path) or os.path.islink(path) or os.path.getsize(path) != len(payload):
+        return False
+    with open(path, "rb") as handle:
+        return handle.read() == payload
+
+
+# -- progress on a terminal ------------------------------------------------------------------------
+
+
+def progress_enabled(stream=None) -> bool:
+    """Whether progress may be drawn on ``stream`` (standard error): it is a terminal and this is not a
+    CI job (``$CI`` set, other than ``0`` / ``false``). Pipes, files and CI logs never get bar text."""
+    import sys
+
+    stream = sys.stderr if stream is None else stream
+    ci = os.environ.get("CI", "").strip().lower()
+    if ci and ci not in ("0", "false", "no"):
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
+
+
+_ACTIVE_PROGRESS: list = []  # the bar being drawn, so work inside work adds a line to it
+
+
+@contextlib.contextmanager
+def progress_bar(description, total: int | None = None):
+    """A progress bar on standard error while the block runs, on a terminal only (:func:`progress_enabled`).
+
+    ``description`` is a :class:`~actionplan.i18n.Message` (or a text); ``total`` the number of
+    steps, else the bar pulses and counts the time. Yields ``advance(steps=1)``, which does
+    nothing when no bar is drawn. The bar is erased when the block ends::
+
+        with progress_bar(Message("cli.progress.report", format="xlsx", plan=plan.id)):
+            payload = render_report(plan, "xlsx")
+    """
+    if not progress_enabled():
+        yield lambda steps=1: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from ..i18n import current_language
+
+    text = description.render(current_language()) if isinstance(description, Message) else str(description)
+    if _ACTIVE_PROGRESS:
+        bar = _ACTIVE_PROGRESS[-1]
+        task = bar.add_task(text, total=total)
+        try:
+            yield lambda steps=1: bar.advance(task, steps)
+        finally:
+            bar.remove_task(task)
+        return
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn()]
+    columns += [MofNCompleteColumn()] if total is not None else []
+    with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+        _ACTIVE_PROGRESS.append(bar)
+        try:
+            task = bar.add_task(text, total=total)
+            yield lambda steps=1: bar.advance(task, steps)
+        finally:
+            _ACTIVE_PROGRESS.pop()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import click
 
@@ -12,6 +11,7 @@ import actionplan
 
 from ..errors import ActionplanError
 from ..i18n import N_, Message
+from .common import STDOUT, check_output, output_option, write_output
 
 _STORED = re.compile(r"^(?P<id>[a-z0-9][a-z0-9._-]*)(?:@(?P<version>\d+))?$")
 
@@ -60,26 +60,19 @@ def actionplan_register_commands(cli):
     @click.argument("new")
     @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True,
                   help=N_("cli.diff.option.format"))
-    @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help=N_("cli.diff.option.output"))
-    @click.option("--force", is_flag=True, help=N_("cli.diff.option.force"))
+    @output_option(N_("cli.diff.option.output"))
     @click.pass_obj
     def diff_command(state, old, new, fmt, output, force):
         """What changed from OLD to NEW: objectives, actions, indicators and targets added, changed, moved, removed."""
         from ..diff import diff_plans
-        from ..documents import write_atomic
-        from .common import refuse_overwriting_inputs
 
+        output = output or STDOUT
+        read = [old if os.path.exists(old) else None, new if os.path.exists(new) else None]
+        check_output(output, inputs=read, state=state)
         payload = render_diff(diff_plans(load_side(state, old), load_side(state, new), old, new), fmt, state.lang)
-        if output is None or output == "-":
-            click.echo(payload.decode("utf-8"), nl=False)
-            return
-        path = Path(output)
-        refuse_overwriting_inputs(path, [old if os.path.exists(old) else None, new if os.path.exists(new) else None],
-                                  state)
-        if path.exists() and not force:
-            raise ActionplanError(Message("cli.diff.exists", path=path))
-        write_atomic(path, payload)
-        click.echo(Message("cli.diff.written", path=path).render(state.lang), err=True)
+        path = write_output(payload, output, force=force, inputs=read, state=state)
+        if path != STDOUT:
+            click.echo(Message("cli.diff.written", path=path).render(state.lang), err=True)
 
 
 __all__ = ["DIFF_FORMATS", "load_side", "render_diff"]

@@ -18,7 +18,7 @@ import actionplan
 from ..errors import ActionplanError, ValidationError
 from ..i18n import N_, Message, Plural, t, tn
 from . import echo_issues
-from .common import load_document_of, refuse_overwriting_inputs
+from .common import STDOUT, check_output, load_document_of, output_option, progress_bar, write_output
 
 
 
@@ -43,11 +43,6 @@ def resolve_territories(values, lang: str) -> list[str]:
     return result
 
 
-def _refuse_existing(path: Path, force: bool, lang: str, code: str = N_("cli.import.exists")) -> None:
-    if path.exists() and not force:
-        raise ActionplanError(Message(code, path=path))
-
-
 def _plan_counts(plan) -> dict[str, Plural]:
     """An imported plan's counts, each with its noun in the singular or the plural (« 2 thèmes, 1 objectif… »)."""
     return {
@@ -60,15 +55,16 @@ def _plan_counts(plan) -> dict[str, Plural]:
 
 
 def render_import(plan, output: Path, source: str, unplaced: int, warnings: int, lang: str) -> bytes:
-    """The imported plan's bytes: YAML gets a comment saying where it came from."""
+    """The imported plan's bytes: YAML (also on standard output, ``-``) gets a comment saying where it came from."""
     from ..documents import format_for, to_data
 
-    fmt = format_for(output)
+    fmt = format_for(name="yaml") if str(output) == STDOUT else format_for(output)
     payload = fmt.dumps(to_data(plan))
     if fmt.name == "yaml":
         header = t("cli.import.header", lang, source=Path(source).name, date=dt.date.today().isoformat(),
                     unplaced=Plural("cli.import.unplaced_count", unplaced),
-                    warnings=Plural("cli.import.warning_count", warnings), path=output.name)
+                    warnings=Plural("cli.import.warning_count", warnings),
+                    path="plan.yaml" if str(output) == STDOUT else output.name)
         payload = header.encode("utf-8") + payload
     return payload
 
@@ -77,8 +73,7 @@ def render_import(plan, output: Path, source: str, unplaced: int, warnings: int,
 def actionplan_register_commands(cli):
     @cli.command("import", help=N_("cli.import.help"))
     @click.argument("source", type=click.Path(dir_okay=False))
-    @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
-                  help=N_("cli.import.option.output"))
+    @output_option(N_("cli.import.option.output"))
     @click.option("--into", "into", default=None, metavar="PLAN_ID", help=N_("cli.import.option.into"))
     @click.option("--dry-run", is_flag=True, help=N_("cli.import.option.dry_run"))
     @click.option("--from", "format_name", default=None, metavar="FORMAT",
@@ -90,12 +85,10 @@ def actionplan_register_commands(cli):
     @click.option("--title", default=None, help=N_("cli.import.option.title"))
     @click.option("--id", "plan_id", default=None, help=N_("cli.import.option.plan_id"))
     @click.option("--strict", is_flag=True, help=N_("cli.import.option.strict"))
-    @click.option("--force", is_flag=True, help=N_("cli.import.option.force"))
     @click.pass_obj
-    def import_command(state, source, output, into, dry_run, format_name, organisation, territories,
-                       year, title, plan_id, strict, force):
+    def import_command(state, source, output, force, into, dry_run, format_name, organisation, territories,
+                       year, title, plan_id, strict):
         """Import a plan from another document (text extraction, Word table); report what could not be placed."""
-        from ..documents import write_atomic
         from ..importers import import_file
 
         lang = state.lang
@@ -104,14 +97,13 @@ def actionplan_register_commands(cli):
         if dry_run and into is None:
             raise ActionplanError(Message("cli.import.into_only"))
         output_path = Path(output) if output is not None else None
-        if output_path is not None:
-            refuse_overwriting_inputs(output_path, [source], state)
-            _refuse_existing(output_path, force, lang)
+        check_output(output, inputs=[source], state=state, force=force)
         options = {key: value for key, value in {
             "organisation": organisation, "year": year, "title": title, "id": plan_id,
             "territories": resolve_territories(territories, lang) if territories else None,
         }.items() if value}
-        plan, result = import_file(source, format=format_name, options=options, lang=lang)
+        with progress_bar(Message("cli.progress.import", source=source)):
+            plan, result = import_file(source, format=format_name, options=options, lang=lang)
         if result.unplaced:
             echo_issues(tn("cli.import.unplaced_title", len(result.unplaced), lang), result.unplaced, lang)
         if result.warnings:
@@ -126,9 +118,9 @@ def actionplan_register_commands(cli):
         assert output_path is not None
         payload = render_import(plan, output_path, source, len(result.unplaced), len(result.warnings), lang)
         actionplan.loads(payload, format="json" if output_path.suffix.lower() == ".json" else "yaml")
-        write_atomic(output_path, payload)
-        click.echo(t("cli.import.imported", lang, path=output_path, source=source,
-                      importer=importer_for(source, format_name).name, **_plan_counts(plan)))
+        where = write_output(payload, output, force=force, inputs=[source], state=state)
+        click.echo(t("cli.import.imported", lang, path=where, source=source,
+                      importer=importer_for(source, format_name).name, **_plan_counts(plan)), err=where == STDOUT)
 
     @cli.command("import-measurements", help=N_("cli.import_measurements.help"))
     @click.argument("source", type=click.Path(dir_okay=False))
@@ -146,36 +138,36 @@ def actionplan_register_commands(cli):
         lang = state.lang
         if output is None and not state.store_url:
             raise ActionplanError(Message("cli.import.no_target"))
-        refuse_overwriting_inputs(output, [source, plan_ref if Path(plan_ref).exists() else None], state)
+        read = [source, plan_ref if Path(plan_ref).exists() else None]
+        check_output(output, inputs=read, state=state)
         plan = resolve_plan(state, plan_ref)
-        log = read_measurements(source, plan, format_name, {"sheet": sheet} if sheet else {}, lang)
-        click.echo(tn("cli.import.measurements", len(log.measurements), lang, source=source, plan=plan.id))
-        if output is not None:
+        with progress_bar(Message("cli.progress.import", source=source)):
+            log = read_measurements(source, plan, format_name, {"sheet": sheet} if sheet else {}, lang)
+        click.echo(tn("cli.import.measurements", len(log.measurements), lang, source=source, plan=plan.id),
+                   err=output == STDOUT)
+        if output == STDOUT:  # the measurements read, as a tracking log
+            write_output(actionplan.dumps(log), STDOUT, force=False)
+        elif output is not None:
             total = append_to_log(Path(output), log, plan, lang)
             click.echo(tn("cli.import.appended_log", len(log.measurements), lang, path=output, total=total))
         else:
             from ..storage import open_store, redact_url
 
-            with open_store(state.store_url) as store:
+            with open_store(state.store_url) as store, progress_bar(Plural("cli.progress.record",
+                                                                             len(log.measurements))):
                 count = store.append_measurements(plan.id, log.measurements, author=author)
             click.echo(tn("cli.import.appended_store", count, lang, store=redact_url(state.store_url)))
 
     @cli.command("schema", help=N_("cli.schema.help"))
-    @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
-                  help=N_("cli.schema.option.output"))
+    @output_option(N_("cli.schema.option.output"))
     @click.pass_obj
-    def schema_command(state, output):
+    def schema_command(state, output, force):
         """The JSON Schema of plan documents, for editors (VS Code YAML: « # yaml-language-server: $schema=… »)."""
-        from ..documents import write_atomic
         from ..schema import schema_bytes
 
-        payload = schema_bytes()
-        if output is None:
-            click.echo(payload.decode("utf-8"), nl=False)
-            return
-        refuse_overwriting_inputs(output, (), state)
-        write_atomic(Path(output), payload)
-        click.echo(t("cli.import.schema_written", state.lang, path=output), err=True)
+        where = write_output(schema_bytes(), output or STDOUT, force=force, state=state)
+        if where != STDOUT:
+            click.echo(t("cli.import.schema_written", state.lang, path=where), err=True)
 
     @cli.command("init", help=N_("cli.init.help"))
     @click.argument("output", required=False, default=None, type=click.Path(dir_okay=False))
@@ -187,16 +179,19 @@ def actionplan_register_commands(cli):
     @click.option("--theme", default=None, help=N_("cli.init.option.theme"))
     @click.option("--interactive/--no-interactive", default=None,
                   help=N_("cli.init.option.interactive"))
+    @click.option("--force", is_flag=True, help=N_("cli.common.option.force"))
     @click.pass_obj
-    def init_command(state, output, init_format, organisation, territories, year, theme, interactive):
+    def init_command(state, output, init_format, organisation, territories, year, theme, interactive, force):
         """Create a new plan file for a round table: one theme, objective, action and indicator, valid at once."""
-        from ..documents import format_for, write_atomic
+        from ..documents import format_for
 
         lang = state.lang
         if init_format is None:
             init_format = "xlsx" if output and Path(output).suffix.lower() == ".xlsx" else "yaml"
-        path = Path(output or f"plan.{init_format}")
-        _refuse_existing(path, False, lang, N_("cli.import.exists_init"))
+        to_stdout = output == STDOUT
+        path = Path(f"plan.{init_format}" if output is None or to_stdout else output)
+        if path.exists() and not force and not to_stdout:  # refused before any question is asked
+            raise ActionplanError(Message("cli.common.exists", path=path))
         workbook = init_format == "xlsx"
         if workbook and path.suffix.lower() != ".xlsx":
             raise ActionplanError(Message("cli.init.xlsx_extension", path=path))
@@ -204,7 +199,7 @@ def actionplan_register_commands(cli):
             workbook_format()  # the plan workbook's format is installed: refused before any question
         else:
             fmt = format_for(path)  # plan.txt: refused before any question is asked
-        refuse_overwriting_inputs(path, (), state)
+        check_output(output or path, state=state)
         ask = sys.stdin.isatty() if interactive is None else interactive
         today = dt.date.today()
         if organisation is None:
@@ -228,9 +223,10 @@ def actionplan_register_commands(cli):
             payload = actionplan.dumps(plan, fmt.name)
             if fmt.name == "yaml":  # JSON has no comments
                 payload = init_header(path, lang).encode("utf-8") + payload
-        _refuse_existing(path, False, lang, N_("cli.import.exists_init"))
-        write_atomic(path, payload)
-        click.echo(t("cli.import.init_written", lang, path=path))
+        where = write_output(payload, STDOUT if to_stdout else path, force=force, binary=workbook, format_name="xlsx",
+                             state=state)
+        if where != STDOUT:
+            click.echo(t("cli.import.init_written", lang, path=where))
 
 
 # -- import into a stored plan ---------------------------------------------------------------------

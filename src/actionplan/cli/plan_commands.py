@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 from decimal import Decimal
 
+import attrs
 import click
 
 import actionplan
@@ -87,25 +88,67 @@ def actionplan_register_commands(cli):
 
 
 
-def due_between(plan, start: dt.date, end: dt.date, ctx):
-    """Actions with a dated part of their schedule falling in [start, end], and the merely continuous ones.
+#: Schedule parts naming a day (an occurrence is that day).
+_DAYS = ("date", "deadline", "relative")
+#: Parts covering a whole year or more (« 2026 », « 2025-2026 »): no day of theirs is this quarter's.
+_WHOLE_YEARS = ("year", "year_span", "fiscal_year")
+#: A block of time this long (1 January → 31 December is 364 days after its start) is a whole year.
+_A_YEAR = 364
 
-    « En continu » is due every day; listing it every quarter would drown what is really due,
-    so continuous-only actions are counted apart, and so are actions started before the window
-    (« Dès janvier 2026 »), listed only in the window of their start. Unscheduled ones
-    (« Au besoin », « À déterminer ») are never due.
+
+@attrs.frozen
+class Due:
+    """An action with something in a quarter: ``when`` is what (``kind``: on, by, from, occurrence, milestone)."""
+
+    theme: object
+    action: object
+    kind: str
+    start: dt.date
+    end: dt.date
+    label: str = ""
+
+
+def due_between(plan, start: dt.date, end: dt.date, ctx):
+    """What falls in [start, end]: (due items, continuous actions, whole-year actions).
+
+    An action is due when its schedule has a day in the window (a date, a deadline, an event's
+    date), an occurrence of a recurrence meeting it (« 2 fois par année », « Chaque mois »), a
+    start in it (« Dès janvier 2026 »), a window shorter than a year ending in it (« Hiver
+    2026 » is due by its last day), or a milestone due in it. « En continu » is due every day
+    and « 2026 » all year: listing those every quarter would drown what is really due, so
+    they are only counted. Unscheduled ones (« Au besoin », « À déterminer ») are never due.
     """
-    due, continuous = [], []
+    from ..model.schedules import Period
+
+    window = Period(start, end)
+    due: list[Due] = []
+    continuous: list[tuple] = []
+    whole: list[tuple] = []
     for theme, _objective, action in plan.iter_actions():
-        if action.schedule is None:
-            continue
-        dated = [p for p in action.schedule.parts if p.kind not in ("continuous", "start")]
-        starts = [p for p in action.schedule.parts if p.kind == "start"]
-        if any(p.occurrences(start, end, ctx) for p in dated) or any(start <= p.date(ctx) <= end for p in starts):
-            due.append((theme, action))
-        elif action.schedule.is_due_between(start, end, ctx):
-            continuous.append((theme, action))
-    return due, continuous
+        found = [Due(theme, action, "milestone", i.due, i.due, i.label) for i in action.indicators
+                 if i.kind == "milestone" and i.due is not None and start <= i.due <= end]
+        parts = action.schedule.parts if action.schedule is not None else ()
+        for part in parts:
+            if part.kind in _DAYS:
+                found += [Due(theme, action, "by" if part.kind == "deadline" else "on", o.end, o.end)
+                          for o in part.occurrences(start, end, ctx)]
+            elif part.kind == "start" and start <= part.date(ctx) <= end:
+                found.append(Due(theme, action, "from", part.date(ctx), part.date(ctx)))
+            elif part.kind == "recurrence":
+                found += [Due(theme, action, "occurrence", o.start, o.end)  # « Une rencontre »: any day of
+                          for o in part.occurrences(ctx.start, ctx.end, ctx)  # the year, as « 2026 »
+                          if o.overlaps(window) and (o.end - o.start).days < _A_YEAR]
+            elif part.kind not in (*_WHOLE_YEARS, "continuous", "start", "unscheduled", "free_text"):
+                bounds = part.bounds(ctx)
+                if bounds is not None and start <= bounds.end <= end and (bounds.end - bounds.start).days < _A_YEAR:
+                    found.append(Due(theme, action, "by", bounds.end, bounds.end))
+        if found:
+            due.extend(dict.fromkeys(found))  # each thing once, in the schedule's order
+        elif any(p.kind == "continuous" or p.kind == "start" and p.date(ctx) <= end for p in parts):
+            continuous.append((theme, action))  # « En continu », « Dès janvier 2026 » once started
+        elif action.schedule is not None and action.schedule.is_due_between(start, end, ctx):
+            whole.append((theme, action))
+    return due, continuous, whole
 
 
 def _percent(fraction: Decimal | None) -> str:
@@ -160,15 +203,41 @@ def render_summary(plan, as_of: dt.date, lang: str) -> None:
     ctx = schedule_context(plan)
     start, end = quarter_bounds(as_of)
     console.print("[bold]" + t("cli.due_title", lang, start=day(start), end=day(end)) + "[/bold]")
-    due, continuous = due_between(plan, start, end, ctx)
+    due, continuous, whole = due_between(plan, start, end, ctx)
     if not due:
         console.print(t("cli.due_none", lang))
-    for theme, action in due:
-        console.print(f"• {escape(action.title)} [dim]({escape(theme.title)} — {escape(action.schedule.text)})[/dim]")
+    listed = Table.grid(padding=(0, 1))
+    for item in due:
+        schedule = f" — {escape(item.action.schedule.text)}" if item.action.schedule is not None else ""
+        listed.add_row("•", f"{escape(item.action.title)} [dim]({escape(item.theme.title)}{schedule} — "
+                            f"{escape(_when(item, day, lang))})[/dim]")
+    console.print(listed)
     if continuous:
         console.print(tn("cli.due_continuous", len(continuous), lang))
+    if whole:
+        console.print(tn("cli.due_whole_year", len(whole), lang))
     late = progress.rollup.late
     if late:
+        where = {i.id: (theme, action) for theme, _objective, action, i in plan.iter_indicators()}
         console.print("[bold]" + t("cli.late_title", lang) + "[/bold]")
+        listed = Table.grid(padding=(0, 1))
         for item in late:
-            console.print(f"• {escape(item.indicator.label)} — " + t(STATUS_CODES[item.status], lang))
+            theme, action = where[item.indicator.id]
+            listed.add_row("•", f"{escape(item.indicator.label)} — " + t(STATUS_CODES[item.status], lang)
+                           + f"\n[dim]{escape(theme.title)} › {escape(action.title)}[/dim]")
+        console.print(listed)
+
+
+def _when(item: Due, day, lang: str) -> str:
+    """What of ``item`` falls in the quarter, in words: « d'ici le 20 mars 2026 », « du 1er juillet au … »."""
+    if item.kind == "milestone" and item.label != day(item.start):
+        return t("cli.due.milestone", lang, label=item.label, day=day(item.start))
+    if item.kind == "milestone":  # « 31 mars 2026 » is the whole label
+        return t("cli.due.milestone_day", lang, day=day(item.start))
+    if item.kind == "occurrence":
+        return t("cli.due.occurrence", lang, start=day(item.start), end=day(item.end))
+    if item.kind == "by":
+        return t("cli.due.by", lang, day=day(item.start))
+    if item.kind == "from":
+        return t("cli.due.from", lang, day=day(item.start))
+    return t("cli.due.on", lang, day=day(item.start))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -11,7 +10,8 @@ import actionplan
 
 from ..errors import ActionplanError
 from ..i18n import N_, Message, t
-from .common import parse_date_option, pending_updates, refuse_overwriting_inputs, resolve_plan
+from .common import (STDOUT, check_output, output_option, parse_date_option, pending_updates, progress_bar,
+                     resolve_plan, write_output)
 
 
 _TEXT_FORMATS = ("text/", "application/json")
@@ -41,28 +41,6 @@ def _tracking_is_illustrative(paths) -> bool:
     return False
 
 
-def write_report(payload: bytes, output: str | None, default_name: str, fmt, lang: str) -> str:
-    """Write ``payload`` atomically to ``output`` (``-``: standard output); return where it went."""
-    from ..documents import write_atomic
-
-    if output == "-":
-        stream = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
-        if not fmt.media_type.startswith(_TEXT_FORMATS) and sys.stdout.isatty():
-            raise ActionplanError(Message("cli.report.terminal", format=fmt.name))
-        if stream is None:  # click's test runner captures text
-            click.echo(payload.decode("utf-8"), nl=False)
-        else:
-            stream.write(payload)
-            stream.flush()
-        return "-"
-    path = Path(output or default_name)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ActionplanError(Message("cli.report.no_folder", folder=folder))
-    write_atomic(path, payload)
-    return str(path)
-
-
 def closed_period(state, ref: str, period: str, as_of, tracking):
     """(the plan as it was, its frozen progress, the snapshot) of a closed period of the stored plan ``ref``."""
     from ..model.base import is_valid_id
@@ -86,8 +64,7 @@ def actionplan_register_commands(cli):
     @click.argument("ref", metavar="FILE|ID")
     @click.option("--format", "-f", "format_name", required=True, metavar="FORMAT",
                   help=N_("cli.report.option.format_name"))
-    @click.option("--output", "-o", default=None, metavar="OUT",
-                  help=N_("cli.report.option.output"))
+    @output_option(N_("cli.report.option.output"))
     @click.option("--lang", "report_lang", type=click.Choice(["fr", "en"]), default=None,
                   help=N_("cli.report.option.report_lang"))
     @click.option("--as-of", callback=parse_date_option, default=None, help=N_("cli.report.option.as_of"))
@@ -97,7 +74,7 @@ def actionplan_register_commands(cli):
     @click.option("--option", "-O", "options", multiple=True, metavar="NAME=VALUE",
                   help=N_("cli.report.option.options"))
     @click.pass_obj
-    def report(state, ref, format_name, output, report_lang, as_of, period, tracking, options):
+    def report(state, ref, format_name, output, force, report_lang, as_of, period, tracking, options):
         """Write a report of a plan: a dashboard, a spreadsheet, a Word table, a calendar…"""
         import datetime as dt
 
@@ -114,13 +91,16 @@ def actionplan_register_commands(cli):
                                                   as_of=as_of or dt.date.today()), None, None
             pending = pending_updates(state, ref)
         read = [ref if Path(ref).exists() else None, *tracking]
-        refuse_overwriting_inputs(output or f"{plan.id}{fmt.extension}", read, state)
-        payload = render_report(
-            plan, fmt, as_of=as_of or dt.date.today(), lang=lang, options=parse_options(options, state.lang),
-            illustrative=_tracking_is_illustrative(tracking), pending=pending, progress=frozen, closed=snapshot,
-        )
-        where = write_report(payload, output, f"{plan.id}{fmt.extension}", fmt, state.lang)
-        if where != "-":
+        output = output or f"{plan.id}{fmt.extension}"
+        check_output(output, inputs=read, state=state)
+        with progress_bar(Message("cli.progress.report", format=fmt.name, plan=plan.id)):
+            payload = render_report(
+                plan, fmt, as_of=as_of or dt.date.today(), lang=lang, options=parse_options(options, state.lang),
+                illustrative=_tracking_is_illustrative(tracking), pending=pending, progress=frozen, closed=snapshot,
+            )
+        where = write_output(payload, output, force=force, binary=not fmt.media_type.startswith(_TEXT_FORMATS),
+                             format_name=fmt.name, inputs=read, state=state)
+        if where != STDOUT:
             click.echo(t("cli.report.written", state.lang, path=where, format=fmt.name, size=len(payload)))
 
     @cli.command(help=N_("cli.formats.help"))

@@ -31,7 +31,7 @@ from ..model import DEFAULT_SCALE, ActionPlan, Measurement, TrackingLog
 from ..model.base import fold
 from ..model.review import review_required
 from ..storage import DEFAULT_URL, open_store, redact_url
-from .common import parse_date_option, refuse_overwriting_inputs
+from .common import STDOUT, check_output, output_option, parse_date_option, progress_bar, write_output
 
 
 #: Answers that mean "done" / "not done" for deliverables and milestones (compared accent- and case-free).
@@ -517,34 +517,27 @@ def actionplan_register_commands(cli):
 
     @cli.command(help=N_("cli.dump.help"))
     @click.argument("doc_id")
-    @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-                  help=N_("cli.dump.option.output"))
+    @output_option(N_("cli.dump.option.output"), required=True)
     @click.option("--no-measurements", is_flag=True, help=N_("cli.dump.option.no_measurements"))
     @click.pass_obj
-    def dump(state, doc_id, output, no_measurements):
+    def dump(state, doc_id, output, force, no_measurements):
         """Write a document of the store to a file (a plan with its measurements)."""
-        from ..documents import format_for, to_data, write_atomic
-
         lang = state.lang
-        refuse_overwriting_inputs(output, (), state)
+        check_output(output, state=state, force=force)
         with worded(state), open_store(store_url(state)) as store:
             stored = store.get(doc_id)
             document, count = stored.document, 0
             if isinstance(document, ActionPlan) and not no_measurements:
                 recorded = store.measurements(doc_id)
                 document, count = store.plan_with_measurements(doc_id), len(recorded)
-        fmt = format_for(output)
-        payload = fmt.dumps(to_data(document))
-        if fmt.name == "yaml":
-            header = (f"# actionplan: {doc_id} version {stored.version} from {redact_url(store_url(state))}\n"
-                      f"# actionplan save {Path(output).name} replaces it only if the store is still at version "
-                      f"{stored.version}.\n")
-            payload = header.encode("utf-8") + payload
-        write_atomic(output, payload)
+        payload = dump_payload(document, output, doc_id, stored.version, redact_url(store_url(state)))
+        where = write_output(payload, output, force=force, state=state)
         if isinstance(stored.document, ActionPlan):
-            click.echo(tn("cli.store.dumped", count, lang, id=doc_id, version=stored.version, path=output))
+            click.echo(tn("cli.store.dumped", count, lang, id=doc_id, version=stored.version, path=where),
+                       err=where == STDOUT)
         else:
-            click.echo(t("cli.store.dumped_doc", lang, id=doc_id, version=stored.version, path=output))
+            click.echo(t("cli.store.dumped_doc", lang, id=doc_id, version=stored.version, path=where),
+                       err=where == STDOUT)
 
     @cli.command(help=N_("cli.delete.help"))
     @click.argument("doc_id")
@@ -560,22 +553,25 @@ def actionplan_register_commands(cli):
         click.echo(t("cli.store.deleted_doc", state.lang, id=doc_id, store=redact_url(store_url(state)), version=version))
 
     @cli.command(help=N_("cli.backup.help"))
-    @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-                  help=N_("cli.backup.option.output"))
+    @output_option(N_("cli.backup.option.output"), required=True)
     @click.pass_obj
-    def backup(state, output):
+    def backup(state, output, force):
         """Write the whole store (documents, measurements, events, history) to one file."""
-        refuse_overwriting_inputs(output, (), state)
-        with worded(state), open_store(store_url(state)) as store:
-            snapshot = store.backup(output)
-        click.echo(t("cli.store.backed_up", state.lang, store=redact_url(store_url(state)), path=output, **_counts(snapshot)))
+        check_output(output, state=state, force=force)
+        with worded(state), open_store(store_url(state)) as store, \
+                progress_bar(Message("cli.progress.backup", store=redact_url(store_url(state)))):
+            payload, snapshot = store.backup_bytes("json" if output == STDOUT else None, output)
+        where = write_output(payload, output, force=force, state=state)
+        click.echo(t("cli.store.backed_up", state.lang, store=redact_url(store_url(state)), path=where,
+                     **_counts(snapshot)), err=where == STDOUT)
 
     @cli.command(help=N_("cli.restore.help"))
     @click.argument("file", type=click.Path(dir_okay=False))
     @click.pass_obj
     def restore(state, file):
         """Load a backup into an empty store (any backend): all of it, or nothing."""
-        with worded(state), open_store(store_url(state)) as store:
+        with worded(state), open_store(store_url(state)) as store, \
+                progress_bar(Message("cli.progress.restore", path=file, store=redact_url(store_url(state)))):
             restored = store.restore(file)
         click.echo(t("cli.store.restored", state.lang, store=redact_url(store_url(state)), path=file, **_counts(restored)))
 
@@ -592,6 +588,25 @@ def worded(state):
         if getattr(exc, "doc_id", None) is None:
             raise
         raise ActionplanError(Message("cli.store.not_found", id=exc.doc_id, store=redact_url(store_url(state)))) from None
+
+
+def dump_payload(document, output: str, doc_id: str, version: int, url: str) -> bytes:
+    """What ``dump`` writes: over an existing YAML file its comments and layout stay (:func:`actionplan.documents.dump_bytes`),
+    under a first line naming the version written (the one ``save`` checks), replacing an older such line.
+    """
+    from ..documents import dump_bytes, format_for
+
+    if output == STDOUT:
+        payload, name, fmt = actionplan.dumps(document), f"{doc_id}.yaml", "yaml"
+    else:
+        payload, name, fmt = dump_bytes(document, output), Path(output).name, format_for(output).name
+    if fmt != "yaml":
+        return payload
+    while DUMP_HEADER.match(payload) or payload.startswith(b"# actionplan save "):
+        payload = payload.split(b"\n", 1)[1] if b"\n" in payload else b""
+    header = (f"# actionplan: {doc_id} version {version} from {url}\n"
+              f"# actionplan save {name} replaces it only if the store is still at version {version}.\n")
+    return header.encode("utf-8") + payload
 
 
 def _counts(backup) -> dict[str, Plural]:

@@ -484,19 +484,25 @@ class Store(abc.ABC):
 
     def backup(self, target: str | os.PathLike) -> Backup:
         """Write the whole store to one JSON or YAML file (by extension), atomically; return what it holds."""
+        payload, snapshot = self.backup_bytes(path=target)
+        write_atomic(Path(target), payload)
+        return snapshot
+
+    def backup_bytes(self, format: str | None = None, path: str | os.PathLike | None = None) -> tuple[bytes, Backup]:
+        """The whole store as the bytes of a backup file in ``format`` (else the one ``path``'s extension
+        names, else JSON), and what it holds: what :meth:`backup` writes, for a stream.
+        """
         from .backends import big_ints_as_text  # backends and backup build on this module's types
         from .backup import backup_to_data
 
-        path = Path(target)
-        fmt = format_for(path)
+        fmt = format_for(path, format) if path is not None or format is not None else format_for(name="json")
         snapshot = self.export()
         data = backup_to_data(snapshot, source=redact_url(self.url))
         try:
             payload = fmt.dumps(data)
         except TypeError:  # a whole number beyond 64 bits: JSON keeps it as text, exactly
             payload = fmt.dumps(big_ints_as_text(data))
-        write_atomic(path, payload)
-        return snapshot
+        return payload, snapshot
 
     def restore(self, source: str | os.PathLike) -> Backup:
         """Load a backup file into this empty store: checked first, then written all at once."""
