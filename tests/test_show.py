@@ -52,8 +52,8 @@ def test_the_seed_plans_quarter_lists_occurrences_and_counts_the_rest(run, examp
     bullets = [line for line in due.splitlines() if line.startswith("• ")]
     assert len(bullets) == 1 and bullets[0].startswith("• Mise à jour de la plateforme ensemble logement")
     assert "une occurrence du 1er juillet 2026 au 31 décembre 2026" in " ".join(due.split())
-    assert "… et 30 action(s) en continu." in due
-    assert "… et 41 action(s) prévue(s) sur toute l'année" in due
+    assert "… et 30 actions en continu." in due
+    assert "… et 41 actions prévues sur toute l'année" in due
     winter = due_section(run("show", *SEED, "--as-of", "2026-02-15")[1])
     flat = " ".join(winter.split())
     assert "• Tenue de l'AGA (Vie associative — 2026 — jalon le 31 mars 2026)" in flat
@@ -90,7 +90,7 @@ def test_what_each_kind_of_schedule_puts_in_a_quarter(run, tmp_path):  # noqa: F
                  "• Sondage (Logement — Automne 2026 — d'ici le 20 décembre 2026)",
                  "• Rapport (Logement — d'ici décembre 2026 — d'ici le 31 décembre 2026)",
                  "• Assemblée (Logement — 2026 — jalon « AGA tenue » le 10 décembre 2026)",
-                 "… et 1 action(s) en continu.", "… et 1 action(s) prévue(s) sur toute l'année"):
+                 "… et 1 action en continu.", "… et 1 action prévue sur toute l'année"):
         assert line in fall, line
     for absent in ("Bilan d'hiver", "Veille", "Accueil", "Soutien"):
         assert absent not in fall
@@ -100,5 +100,5 @@ def test_what_each_kind_of_schedule_puts_in_a_quarter(run, tmp_path):  # noqa: F
         assert absent not in winter
     english = " ".join(run("--lang", "en", "show", "plan.yaml", "--as-of", "2026-11-01")[1].split())
     assert "• Forum (Logement — 15 novembre 2026 — on November 15, 2026)" in english
-    assert "… and 1 continuous action(s)." in english
-    assert "… and 1 action(s) planned over the whole year" in english
+    assert "… and 1 continuous action." in english
+    assert "… and 1 action planned over the whole year" in english

@@ -163,14 +163,14 @@ STDOUT = "-"
 
 
 def output_option(help_code: str, *, required: bool = False):
-    """``-o/--output FILE|-`` and ``--force``: what every command that writes a document takes.
+    """``-o/--output OUT`` and ``--force``: what every command that writes a document takes.
 
     ``-`` is standard output; an existing file is replaced only with ``--force`` (see
     :func:`write_output`).
     """
     def decorate(function):
         function = click.option("--force", is_flag=True, help=N_("cli.common.option.force"))(function)
-        return click.option("-o", "--output", default=None, required=required, metavar="FILE|-",
+        return click.option("-o", "--output", default=None, required=required, metavar="OUT",
                             help=help_code)(function)
     return decorate
 
