@@ -23,8 +23,8 @@ from ..reports.labels import localizer
 from ..reports.view import PlanView, measurement_text, territory_namer
 from ..snapshots import compare_periods, thaw
 from ..storage import open_store, redact_url
-from .common import parse_date_option, refuse_overwriting_inputs
-from .report_commands import write_report
+from .common import STDOUT, check_output, output_option, parse_date_option, write_output
+from .report_commands import _TEXT_FORMATS
 from .store_commands import _console, author_of, escape, store_url, worded
 
 #: The columns of ``actionplan review PLAN``.
@@ -156,24 +156,25 @@ def register_period_commands(cli):
     @click.argument("after", metavar="PERIOD2")
     @click.option("--format", "-f", "format_name", default="html", show_default=True, metavar="html|markdown|docx",
                   help=N_("cli.bilan.option.format_name"))
-    @click.option("--output", "-o", default=None, metavar="FILE", help=N_("cli.bilan.option.output"))
+    @output_option(N_("cli.bilan.option.output"))
     @click.option("--lang", "report_lang", type=click.Choice(["fr", "en"]), default=None,
                   help=N_("cli.report.option.report_lang"))
     @click.pass_obj
-    def bilan_command(state, plan_id, before, after, format_name, output, report_lang):
+    def bilan_command(state, plan_id, before, after, format_name, output, force, report_lang):
         """The bilan of a plan between two periods: what moved, what was reached, what slipped."""
         from ..reports import render_bilan
 
         lang = report_lang or state.lang
         fmt = bilan_format(format_name)
         target = output or f"{plan_id}-bilan-{after}{fmt.extension}"
-        refuse_overwriting_inputs(target, (), state)
+        check_output(target, state=state)
         with worded(state), open_store(store_url(state)) as store:
             stored_plan(store, plan_id)
             sides = store.period_progress(plan_id, before), store.period_progress(plan_id, after)
         payload = render_bilan(compare_periods(*sides), fmt, lang=lang)
-        where = write_report(payload, target, target, fmt, state.lang)
-        if where != "-":
+        where = write_output(payload, target, force=force, binary=not fmt.media_type.startswith(_TEXT_FORMATS),
+                             format_name=fmt.name, state=state)
+        if where != STDOUT:
             click.echo(t("cli.report.written", state.lang, path=where, format=fmt.name, size=len(payload)))
 
 
