@@ -49,7 +49,8 @@ METAVARS = {
     "APPLICATIONS": N_("cli.metavar.applications"), "NAME": N_("cli.metavar.name"), "FILE": N_("cli.metavar.file"),
     "FILES": N_("cli.metavar.files"), "OUTPUT": N_("cli.metavar.output"), "INDICATOR_ID": N_("cli.metavar.indicator_id"),
     "VALUE": N_("cli.metavar.value"), "DOC_ID": N_("cli.metavar.doc_id"), "OLD": N_("cli.metavar.old"),
-    "NEW": N_("cli.metavar.new"),
+    "NEW": N_("cli.metavar.new"), "PERIOD": N_("cli.metavar.period"), "PERIOD1": N_("cli.metavar.period1"),
+    "PERIOD2": N_("cli.metavar.period2"),
 }
 
 

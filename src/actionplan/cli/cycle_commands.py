@@ -131,9 +131,9 @@ def register_period_commands(cli):
         progress = thaw(snapshot.data)
         counts = " · ".join(loc.pair(loc.status(s), loc.number(n)) for s, n in
                             PlanView(progress.plan, progress, loc).status_counts(progress.rollup) if n)
-        click.echo(t("cli.close.closed", lang, plan=plan_id, period=snapshot.period, version=snapshot.version,
-                     start=loc.date(snapshot.start), end=loc.date(snapshot.end), by=snapshot.closed_by or "—",
-                     count=progress.rollup.total, counts=counts or "—"))
+        click.echo(tn("cli.close.closed", progress.rollup.total, lang, plan=plan_id, period=snapshot.period,
+                      version=snapshot.version, start=loc.date(snapshot.start), end=loc.date(snapshot.end),
+                      by=snapshot.closed_by or "—", counts=counts or "—"))
 
     @cli.command("reopen", help=N_("cli.reopen.help"))
     @click.argument("plan_id", metavar="PLAN")
