@@ -152,7 +152,8 @@ def test_the_diff_command_between_files_and_stored_plans(tmp_path, plan):
     stored = run("--store", store, "diff", "concertation-horizon-2026@1", str(edited))
     assert stored.exit_code == 0 and "2 changements" in stored.output
     old = run("--store", store, "diff", "concertation-horizon-2026@3", str(edited))
-    assert old.exit_code == 2 and "version 1" in old.output and "Traceback" not in old.output
+    assert old.exit_code == 2 and "Traceback" not in old.output
+    assert "concertation-horizon-2026 n'a pas de version 3 (la version actuelle est la 1" in " ".join(old.output.split())
     unknown = run("--store", store, "diff", "nothing-here", str(edited))
     assert unknown.exit_code == 2 and "nothing-here" in unknown.output
 

@@ -282,7 +282,7 @@ def test_a_schema_1_sqlite_store_gains_the_review_columns(db_path):
                       "DROP INDEX actionplan_measurements_update", "DROP INDEX actionplan_measurements_status",
                       "ALTER TABLE actionplan_measurements DROP COLUMN update_id",
                       "ALTER TABLE actionplan_measurements DROP COLUMN status",
-                      "DROP TABLE actionplan_snapshots",
+                      "DROP TABLE actionplan_snapshots", "DROP TABLE actionplan_versions",
                       "UPDATE actionplan_meta SET value = '1' WHERE key = 'schema_version'"):
         raw(db_path, statement)  # as schema 1 left it
     with open_store(f"sqlite:{db_path}") as store:
@@ -290,7 +290,7 @@ def test_a_schema_1_sqlite_store_gains_the_review_columns(db_path):
         (update_id,) = store.submit_measurements(plan.id, [sample_measurements()[1]])
         assert store.review_update(plan.id, update_id, "approve", author="coordination").counts
         assert len(store.plan_with_measurements(plan.id).find_indicator("taux-participation").measurements) == 1
-    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("4",)]
+    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("5",)]
 
 
 def test_a_schema_2_sqlite_store_gets_its_progress_facts_from_its_measurements(db_path):
@@ -300,12 +300,13 @@ def test_a_schema_2_sqlite_store_gets_its_progress_facts_from_its_measurements(d
         store.append_measurements(plan.id, sample_measurements())
         expected = store.progress_facts(plan.id)
     for statement in ("DROP TABLE actionplan_measurement_facts", "DROP TABLE actionplan_snapshots",
+                      "DROP TABLE actionplan_versions",
                       "UPDATE actionplan_meta SET value = '2' WHERE key = 'schema_version'"):
         raw(db_path, statement)  # as schema 2 left it
     with open_store(f"sqlite:{db_path}") as store:
         assert store.progress_facts(plan.id) == expected
         assert expected.counted == len(sample_measurements()) and expected.groups
-    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("4",)]
+    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("5",)]
 
 
 def test_a_schema_3_sqlite_store_gains_the_snapshots_table_in_place(db_path):
@@ -314,10 +315,11 @@ def test_a_schema_3_sqlite_store_gains_the_snapshots_table_in_place(db_path):
         store.save(plan)
         store.append_measurements(plan.id, sample_measurements())
     for statement in ("DROP INDEX actionplan_snapshots_closed", "DROP TABLE actionplan_snapshots",
+                      "DROP TABLE actionplan_versions",
                       "UPDATE actionplan_meta SET value = '3' WHERE key = 'schema_version'"):
         raw(db_path, statement)  # as schema 3 left it
     with open_store(f"sqlite:{db_path}") as store:
-        assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("4",)]
+        assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("5",)]
         assert store.period_snapshots(plan.id) == []
         snapshot = store.close_period(plan.id, "2026-T1", author="coordination")
         assert snapshot.version == 1 and len(store.measurements(plan.id)) == len(sample_measurements())

@@ -12,7 +12,7 @@ import pytest
 from actionplan_postgresql.store import PostgresStore
 
 from actionplan import open_store
-from actionplan.api import Measurement, Store, StoreError, ValidationError
+from actionplan.api import Measurement, NotFoundError, Store, StoreError, ValidationError
 from actionplan.testing import sample_measurements, sample_plan
 from actionplan.testing.store import snapshot
 
@@ -109,13 +109,14 @@ def test_a_schema_1_store_gains_the_review_columns(make_store_url):
         conn.execute("DROP INDEX actionplan_measurements_status")
         conn.execute("ALTER TABLE actionplan_measurements DROP COLUMN update_id, DROP COLUMN status")
         conn.execute("DROP TABLE actionplan_snapshots")
+        conn.execute("DROP TABLE actionplan_versions")
         conn.execute("UPDATE actionplan_meta SET value = '1' WHERE key = 'schema_version'")
     with open_store(url) as store:
         assert [u.status for u in store.updates(sample_plan().id)] == ["counted"]
         (update_id,) = store.submit_measurements(sample_plan().id, [sample_measurements()[1]])
         assert store.review_update(sample_plan().id, update_id, "approve", author="coordination").counts
         assert store.progress_facts(sample_plan().id).counted == 2  # the facts table came with schema 3
-    assert query(url, "SELECT value FROM actionplan_meta") == [("4",)]
+    assert query(url, "SELECT value FROM actionplan_meta") == [("5",)]
 
 
 def test_a_schema_3_store_gains_the_snapshots_table_in_place(make_store_url):
@@ -125,13 +126,35 @@ def test_a_schema_3_store_gains_the_snapshots_table_in_place(make_store_url):
         store.append_measurements(plan.id, sample_measurements())
     with psycopg.connect(url) as conn:  # as schema 3 left it
         conn.execute("DROP TABLE actionplan_snapshots")
+        conn.execute("DROP TABLE actionplan_versions")
         conn.execute("UPDATE actionplan_meta SET value = '3' WHERE key = 'schema_version'")
     with open_store(url) as store:
-        assert query(url, "SELECT value FROM actionplan_meta") == [("4",)]
+        assert query(url, "SELECT value FROM actionplan_meta") == [("5",)]
         snapshot = store.close_period(plan.id, "2026-T1", author="coordination")
         assert snapshot.version == 1 and store.period_snapshots(plan.id) == [snapshot]
         with pytest.raises(StoreError, match="2026-T1"):
             store.append_measurement(plan.id, sample_measurements()[0])
+
+
+def test_saved_versions_are_read_back_and_a_schema_4_store_keeps_its_current_one(make_store_url):
+    import attrs
+
+    url = make_store_url()
+    first = sample_plan()
+    second = attrs.evolve(first, title="Plan révisé")
+    with open_store(url) as store:
+        store.save(first)
+        store.save(second, expected_version=1)
+        assert store.get_version(first.id, 1).document == first and store.get_version(first.id, 1).version == 1
+        assert store.get_version(first.id, 2).document == second
+    with psycopg.connect(url) as conn:  # as schema 4 left it
+        conn.execute("DROP TABLE actionplan_versions")
+        conn.execute("UPDATE actionplan_meta SET value = '4' WHERE key = 'schema_version'")
+    with open_store(url) as store:
+        assert store.get_version(first.id, 2).document == second
+        with pytest.raises(NotFoundError, match="has no version 1"):
+            store.get_version(first.id, 1)
+    assert query(url, "SELECT doc_id, version FROM actionplan_versions") == [(first.id, 2)]
 
 
 def test_tables_live_beside_other_applications(make_store_url):

@@ -31,10 +31,8 @@ def load_side(state, ref: str):
     with open_store(url) as store:
         if store.version(match["id"]) is None:
             raise ActionplanError(Message("cli.diff.unknown", ref=ref, store=redact_url(url)))
-        stored = store.get(match["id"])
-    wanted = match["version"]
-    if wanted is not None and int(wanted) != stored.version:
-        raise ActionplanError(Message("cli.diff.old_version", ref=ref, version=stored.version, id=match["id"]))
+        wanted = match["version"]
+        stored = store.get(match["id"]) if wanted is None else store.get_version(match["id"], int(wanted))
     if not isinstance(stored.document, ActionPlan):
         raise ActionplanError(Message("cli.diff.not_a_plan", ref=ref))
     return stored.document

@@ -272,6 +272,18 @@ class Store(abc.ABC):
         """Release connections and locks. The store may not be used afterwards."""
 
     # built on the above ------------------------------------------------------------------
+    def get_version(self, doc_id: str, version: int) -> StoredDocument:
+        """The document ``doc_id`` as it was saved at ``version`` (:class:`NotFoundError` when the store
+        does not hold that version). This default knows only the current version; stores that keep
+        every saved version (the SQL ones) read older ones back.
+        """
+        from .backends import version_not_kept  # backends builds on this module's types: imported here
+
+        current = self.get(doc_id)
+        if version != current.info.version:
+            raise version_not_kept(doc_id, version, current.info.version, self.url)
+        return current
+
     def info(self, doc_id: str) -> DocumentInfo:
         return self.get(doc_id).info
 

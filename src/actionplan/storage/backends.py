@@ -83,6 +83,12 @@ def not_found(doc_id: str, url: str, what: str = "document") -> NotFoundError:
     return error
 
 
+def version_not_kept(doc_id: str, version: int, current: int, url: str) -> NotFoundError:
+    """The error for a version of a document the store does not hold (never saved, or from before it kept versions)."""
+    return NotFoundError(Message("storage.version_not_kept", doc_id=doc_id, version=version, current=current,
+                                 url=redact_url(url)))
+
+
 def check_text(value: str | None, what: str | Message, what_in_french: str | None = None) -> str | None:
     """Text a store keeps verbatim: anything but NUL characters and unpaired surrogates."""
     if value is None:

@@ -12,6 +12,8 @@ Tables (prefixed ``actionplan_`` so a shared database stays tidy):
   a deleted document stays as a tombstone so its version numbers and history go on);
 * ``document_territories``: territories of each document, indexed, for "plans of this MRC";
 * ``history``: one row per create / update / delete, with who, when and the paths changed;
+* ``versions``: every saved version of each document (its content as JSON text), so an older
+  one can be read back (:meth:`SqlStore.get_version`, ``actionplan diff PLAN@1 PLAN@2``; schema 5);
 * ``measurements`` and ``events``: append-only records, indexed by plan, indicator and date.
   A measurement row also keeps its update id and review state (``status``: counted, submitted,
   approved, returned), an index over the review events kept in the same transaction as each
@@ -37,6 +39,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import orjson
 
 from ..errors import ConflictError, StoreError
@@ -95,6 +98,7 @@ from .backends import (
     measurement_data,
     next_version,
     not_found,
+    version_not_kept,
     now,
     parse_time,
     prepare_document,
@@ -115,6 +119,7 @@ TABLES = (
     "actionplan_events",
     "actionplan_measurement_facts",
     "actionplan_snapshots",
+    "actionplan_versions",
 )
 
 _INFO_COLUMNS = "id, type, version, updated_at, updated_by, title, organisation, deleted"
@@ -125,6 +130,14 @@ REVIEW_INDEXES = (
     "WHERE update_id IS NOT NULL",
     "CREATE INDEX actionplan_measurements_status ON actionplan_measurements (plan_id, status, seq)",
 )
+#: The table of saved versions (schema 5), in SQL every dialect here reads alike: its content is JSON text.
+VERSIONS_TABLE = (
+    "CREATE TABLE actionplan_versions (doc_id TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL, "
+    "PRIMARY KEY (doc_id, version))",
+)
+#: Upgrading to schema 5: the versions table, holding each document's current version from then on.
+_KEEP_CURRENT_VERSIONS = ("INSERT INTO actionplan_versions (doc_id, version, data) SELECT id, version, CAST(data AS TEXT) "
+                          "FROM actionplan_documents WHERE data IS NOT NULL AND NOT deleted",)
 _REVIEW_COLUMNS = (
     "ALTER TABLE actionplan_measurements ADD COLUMN update_id TEXT",
     "ALTER TABLE actionplan_measurements ADD COLUMN status TEXT NOT NULL DEFAULT 'counted'",
@@ -169,10 +182,11 @@ class SqlStore(Store):
     """A store on a SQL database; subclasses implement the abstract connection methods."""
 
     #: Version of the tables this code writes; a store with a higher one is refused.
-    SCHEMA_VERSION = 4
+    SCHEMA_VERSION = 5
     #: version n → statements upgrading tables from n to n + 1, run in one transaction. From 2 to 3
     #: the facts table (:meth:`_facts_statements`) is created and filled from the measurements.
-    MIGRATIONS: dict[int, tuple[str, ...]] = {1: (*_REVIEW_COLUMNS, *REVIEW_INDEXES), 2: ()}
+    MIGRATIONS: dict[int, tuple[str, ...]] = {1: (*_REVIEW_COLUMNS, *REVIEW_INDEXES), 2: (),
+                                              4: (*VERSIONS_TABLE, *_KEEP_CURRENT_VERSIONS)}
     #: Column types of the facts table in the backend's dialect: sums, days, the last measurement.
     NUMBER_TYPE = "TEXT"
     DATE_TYPE = "TEXT"
@@ -302,7 +316,7 @@ class SqlStore(Store):
         self._lock_schema(cur)
         version = self._schema_version(cur)
         if version is None:
-            for statement in [*self._schema_statements(), *self._facts_statements()]:
+            for statement in [*self._schema_statements(), *self._facts_statements(), *VERSIONS_TABLE]:
                 self._run(cur, statement)
             self._run(cur, "INSERT INTO actionplan_meta (key, value) VALUES (?, ?)",
                       ("schema_version", str(self.SCHEMA_VERSION)))
@@ -398,6 +412,8 @@ class SqlStore(Store):
                                "data = ?, updated_at = ?, updated_by = ?, deleted = ? WHERE id = ?",
                           (*values, False, prepared.id))
             self._set_territories(cur, prepared.id, prepared.territories)
+            self._run(cur, "INSERT INTO actionplan_versions (doc_id, version, data) VALUES (?, ?, ?)",
+                      (prepared.id, version, json_bytes(prepared.data).decode("utf-8")))
             self._add_history(cur, HistoryEntry(prepared.id, at, "update" if live else "create", version, author,
                                                 comment, changed_paths(old_data, prepared.data) if live else ()))
             if rebuild:  # an indicator became a rate, or stopped being one: its groups change
@@ -449,6 +465,18 @@ class SqlStore(Store):
             info = self._info(row, self._territories(cur, doc_id))
         document = decode_document(self._json_out(row[8]), f"{self._where()}#{doc_id}")
         return StoredDocument(document, info)
+
+    def get_version(self, doc_id: str, version: int) -> StoredDocument:
+        current = self.get(doc_id)
+        if version == current.info.version:
+            return current
+        with self._read() as cur:
+            row = self._one(cur, "SELECT data FROM actionplan_versions WHERE doc_id = ? AND version = ?",
+                            (doc_id, version))
+        if row is None:
+            raise version_not_kept(doc_id, version, current.info.version, self.url)
+        document = decode_document(orjson.loads(row[0]), f"{self._where()}#{doc_id}@{version}")
+        return StoredDocument(document, attrs.evolve(current.info, version=version))
 
     def info(self, doc_id: str) -> DocumentInfo:
         check_store_id(doc_id)
