@@ -10,9 +10,9 @@ from pathlib import Path
 
 import attrs
 import pytest
+from cli_runs import run
 
 import actionplan
-from actionplan.cli import main
 from actionplan.grants.allocation import allocate, decisions_for, record
 from actionplan.grants.chain import replay
 from actionplan.grants.committee import Committee, committee_order
@@ -29,12 +29,6 @@ def files(tmp_path):
         shutil.copy(EXAMPLES / name, tmp_path / name)
     return tuple(str(tmp_path / name) for name in NAMES)
 
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def allocate_args(files, *extra):

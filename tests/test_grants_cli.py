@@ -7,21 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from actionplan.cli import main
+from cli_runs import run
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PLAN = str(EXAMPLES / "alliance-maskoutains-2019-2023.yaml")
 APPS = str(EXAMPLES / "alliance-maskoutains-demandes.yaml")
 NBSP = "\xa0"
 
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def test_check_in_french_gives_verdicts_reasons_advice_and_ranking(capsys):

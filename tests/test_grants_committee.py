@@ -9,9 +9,9 @@ from pathlib import Path
 
 import attrs
 import pytest
+from cli_runs import run
 
 import actionplan
-from actionplan.cli import main
 from actionplan.grants.committee import Committee, check_committee, committee_order
 from actionplan.grants.evaluation import Evaluator
 from actionplan.model.committee import CommitteeDocument, CommitteeMember, Conflict, MemberScores
@@ -21,12 +21,6 @@ PLAN = str(EXAMPLES / "alliance-maskoutains-2019-2023.yaml")
 APPS = str(EXAMPLES / "alliance-maskoutains-appel-2020.yaml")
 COMMITTEE = str(EXAMPLES / "alliance-maskoutains-comite-2020.yaml")
 
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 @pytest.fixture(scope="module")

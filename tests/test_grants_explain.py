@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_runs import run
 
 import actionplan
 from actionplan.api import Application, Evaluator, Participation
 from actionplan.checks import check_plan
-from actionplan.cli import main
 from actionplan.errors import ValidationError
 from actionplan.grants.trace import TRACE_VERSION, trace
 
@@ -23,12 +23,6 @@ CALL = ('    - id: appels-automne\n      title: "Autres appels de projets, si de
         '      schedule: "Annuellement Automne"\n')
 FOUR = ("mun:saint-hyacinthe", "mun:saint-pie", "mun:saint-damase", "mun:la-presentation")
 
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def plan_with(threshold: str | None = None, call_params: str | None = None):

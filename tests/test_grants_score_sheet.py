@@ -7,8 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from actionplan.cli import main
+from cli_runs import run
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 NAMES = ("alliance-maskoutains-2019-2023.yaml", "alliance-maskoutains-appel-2020.yaml",
@@ -21,12 +20,6 @@ def files(tmp_path):
         shutil.copy(EXAMPLES / name, tmp_path / name)
     return tuple(str(tmp_path / name) for name in NAMES)
 
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def scores(files, fmt: str, output: Path, *extra: str) -> list[str]:

@@ -9,8 +9,8 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from cli_runs import run
 
-from actionplan.cli import main
 from actionplan.errors import GrantRefusal
 from actionplan.grants.ledger import Ledger
 
@@ -54,12 +54,6 @@ def test_a_transfer_from_an_empty_envelope_or_beyond_it_is_refused_and_changes_n
     with pytest.raises(GrantRefusal):
         book.commit("b", {"2022-2023": D(1)}, dt.date(2022, 4, 3))
 
-
-def run(capsys, *args: str):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 @pytest.fixture

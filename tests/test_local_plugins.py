@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runs import run
 from click.testing import CliRunner
 
 from actionplan import plugins
-from actionplan.cli import main, make_cli
+from actionplan.cli import make_cli
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 APPLICATIONS = str(EXAMPLES / "alliance-maskoutains-demandes.yaml")
@@ -76,12 +77,6 @@ def workdir(local_plugins):
 def invoke(*args: str):
     return CliRunner().invoke(make_cli(), list(args), catch_exceptions=False)
 
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return info.value.code, out, err
 
 
 def test_without_the_plugin_the_program_names_the_missing_criterion(workdir, capsys):
