@@ -170,6 +170,7 @@ from .storage.backends import (
 from .storage import sql as _sql
 from .storage.sql import snapshot_statements
 from .storage.sql import SqlStore
+from .storage.facts import FactGroup, ProgressFacts, Totals, fact_key, facts_for, group_measurements, merge_groups
 from . import storage as _storage
 from .territories import default_gazetteer
 from .territories.table import TableOptions as TerritoryTableOptions
@@ -268,6 +269,8 @@ __all__ = [
     "prepare_document", "PreparedDocument", "decode_document", "next_version", "check_store_id",
     "check_kept_indicators", "PlanCache", "validate_measurements", "changed_paths", "structure_records",
     "REVIEW_INDEXES", "snapshot_statements",
+    # -- progress from aggregates (Store.progress_facts) -------------------------------------
+    "ProgressFacts", "FactGroup", "Totals", "facts_for", "group_measurements", "merge_groups", "fact_key",
     # -- reviewed updates (a plan's ``review`` policy; Store.updates / review_update) ----------
     "ReviewPolicy", "Update", "UPDATE_STATES", "COUNTED_STATES", "REVIEW_EVENT_KINDS",
     # -- closed periods and bilans (Store.close_period, actionplan bilan; bilan-* report formats) ---
