@@ -83,9 +83,9 @@ def test_xlsx_has_a_summary_and_a_sheet_per_theme_with_real_cells(seed):
     assert tp["Statut"].value == "En bonne voie" and tp["Statut"].fill.fgColor.rgb.endswith("E1ECFA")
     start = tp["Début"]
     assert start.is_date and start.value.date() == dt.date(2026, 1, 1)
-    assert start.number_format == '[$-C0C]d"er" mmmm yyyy'  # « 1er janvier 2026 » whatever the reader's settings
+    assert start.number_format == '[$-C0C]d"er" mmm yyyy'  # « 1er janv. 2026 » whatever the reader's settings
     assert tp["Dernière mesure"].value.date() == dt.date(2026, 9, 17)
-    assert tp["Dernière mesure"].number_format == "[$-C0C]d mmmm yyyy"  # « 17 septembre 2026 »
+    assert tp["Dernière mesure"].number_format == "[$-C0C]d mmm yyyy"  # « 17 sept. 2026 »
     assert rows["va-o2-a1-i1"]["Statut"].value == "En retard"
 
 
@@ -111,6 +111,53 @@ def test_xlsx_prints_one_page_wide_with_titles_and_readable_names(seed):
     assert {"ap-header", "ap-wrap", "ap-integer", "ap-status-late"} <= styles  # named styles, not cell-by-cell fonts
 
 
+def test_xlsx_theme_sheets_print_readable_one_page_wide(seed):
+    """Column widths sized to content and the long texts wrapped: a theme sheet fits the landscape page at about
+    70 % (it was 45 %), so fit-to-width prints it readable; rows are as tall as their wrapped texts."""
+    from actionplan_office.spreadsheet import (
+        DIGIT_PIXELS, INDICATOR_COLUMNS, LINE_HEIGHT, MAX_LINES, PAGE_WIDTH_INCHES, TEXT_WIDTH_MAX, wrapped_lines,
+    )
+
+    workbook = open_xlsx(render_report(seed, "xlsx", as_of=AS_OF, lang="fr"))
+    scales = {}
+    for sheet in workbook.worksheets[1:]:
+        assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == "$1:$1"
+        widths = [sheet.column_dimensions[chr(ord("A") + i)].width for i in range(len(INDICATOR_COLUMNS))]
+        printable = (PAGE_WIDTH_INCHES - sheet.page_margins.left - sheet.page_margins.right) * 96
+        scales[sheet.title] = min(1.0, printable / (sum(widths) * DIGIT_PIXELS))  # what fit-to-width prints at
+        assert all(width <= TEXT_WIDTH_MAX + 2 for width in widths), (sheet.title, widths)
+        for row in sheet.iter_rows(min_row=2):
+            for (_, kind, _), cell in zip(INDICATOR_COLUMNS, row):
+                if kind == "text":
+                    assert cell.alignment.wrap_text, (sheet.title, cell.coordinate)  # long texts wrap
+            height = sheet.row_dimensions[row[0].row].height
+            texts = [(c.value, sheet.column_dimensions[c.column_letter].width) for c in row if isinstance(c.value, str)]
+            lines = max(wrapped_lines(text, width) for text, width in texts)
+            assert height >= LINE_HEIGHT * min(lines, MAX_LINES) - 0.01, (sheet.title, row[0].row)
+    assert min(scales.values()) >= 0.65, scales
+    assert sorted(scales.values())[len(scales) // 2] >= 0.69, scales  # most at 70 %
+    # Before: fixed widths summing to 322 digits, printed at 42 % whatever the content.
+
+
+def test_xlsx_column_widths_shrink_the_long_texts_to_fit_the_page():
+    from actionplan_office.spreadsheet import fitted_widths, print_width_budget, text_width
+
+    headers = ["Action", "Id", "Notes"]
+    kinds = [("text", 1.0), ("fixed", 0), ("text", 0.5)]
+    long = "Mobilisation des acteurs territoriaux de l'ouest de la Montérégie " * 3
+    rows = [[long, "log-o2-a1-i2", long], ["Court", "x", "Bref"]]
+    budget = 40.0
+    widths = fitted_widths(headers, kinds, rows, budget)
+    assert abs(sum(widths) - budget) <= 0.3  # shrunk to the budget, no further
+    assert widths[1] >= text_width("log-o2-a1-i2")  # an id is never wrapped
+    assert widths[0] > widths[2]  # the larger share gets more of the room
+    assert min(widths[0], widths[2]) >= text_width("Montérégie")  # no word cut in the middle
+    roomy = fitted_widths(headers, kinds, [["Court", "x", "Bref"]], budget)
+    assert sum(roomy) < budget and roomy[0] < 10  # short contents: narrow columns
+    assert print_width_budget(0.70) == pytest.approx((11 - 0.6) * 96 / 0.70 / 7)
+
+
 def test_xlsx_sheet_names_are_cut_at_a_word_and_unique():
     from actionplan_office.spreadsheet import cut_at_word, numbered_sheet_name
 
@@ -131,7 +178,7 @@ def test_xlsx_in_english(seed):
     assert workbook.sheetnames[0] == "Overview"
     assert workbook["Overview"]["A2"].value == "Status as of October 1, 2026"
     sheet = workbook[workbook.sheetnames[1]]
-    assert sheet["A1"].value == "Specific objective" and sheet["O2"].number_format == "[$-1009]mmmm d, yyyy"
+    assert sheet["A1"].value == "Specific objective" and sheet["O2"].number_format == "[$-1009]mmm d, yyyy"
 
 
 def test_xlsx_grant_program_sheet_has_money_cells(alliance):

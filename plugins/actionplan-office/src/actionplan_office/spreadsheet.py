@@ -47,6 +47,7 @@ from .reproducible import reproducible
 MAX_CELL = 32767  # Excel's limit on the characters of a cell
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
+BODY_FONT = Font(name="Calibri", size=11)
 STATUS_FILLS = {
     status: PatternFill("solid", fgColor=colour) for status, colour in
     {"achieved": "DCF3E4", "on_track": "E1ECFA", "at_risk": "FCEFCB", "late": "FDE3E0", "not_started": "ECEEF2"}.items()
@@ -56,18 +57,40 @@ TOP_WRAPPED = Alignment(vertical="top", wrap_text=True)  # shared by the plan wo
 DATE_FORMATS = {"fr": "[$-C0C]d mmmm yyyy", "en": "[$-1009]mmmm d, yyyy"}
 #: French writes the first of a month « 1er octobre 2026 »: those cells get their own format.
 FIRST_DAY_FORMATS = {"fr": '[$-C0C]d"er" mmmm yyyy', "en": DATE_FORMATS["en"]}
+#: The board workbook's dates, months abbreviated (« 17 sept. 2026 », « 1er janv. 2026 »): three date columns
+#: of a theme sheet then leave the page's width to the texts.
+SHORT_DATE_FORMATS = {"fr": "[$-C0C]d mmm yyyy", "en": "[$-1009]mmm d, yyyy"}
+SHORT_FIRST_DAY_FORMATS = {"fr": '[$-C0C]d"er" mmm yyyy', "en": SHORT_DATE_FORMATS["en"]}
 MONEY_FORMATS = {"fr": '#,##0.00\\ "$"', "en": '"$"#,##0.00'}
 PERCENT_FORMAT = "0%"
 #: Whole numbers show no decimal separator (« 4 », never « 4, »); the others show one or two decimals.
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0#"
 
+#: The theme sheets' columns: header key and what the column holds, which says how it is sized (see
+#: :func:`fitted_widths`): ``text`` wraps at words and shrinks to fit the page (the number is its share of
+#: the room: the action's title gets more than the schedule's), ``word`` holds a few words and wraps to its
+#: longest, ``fixed`` (ids, numbers, percentages, dates) is as wide as its widest value.
 INDICATOR_COLUMNS = (
-    ("col.objective", 26), ("col.action", 30), ("col.indicator_id", 12), ("col.indicator", 28), ("col.kind", 14),
-    ("col.unit", 11), ("col.target_num", 9), ("col.target", 16), ("col.value_num", 9), ("col.value", 16),
-    ("col.progress", 12), ("col.expected_pct", 12), ("col.status", 12), ("col.schedule", 16), ("col.start", 17),
-    ("col.end", 17), ("col.last_measured", 17), ("col.partners", 28), ("col.territories", 20),
+    ("col.objective", "text", 1.0), ("col.action", "text", 1.2), ("col.indicator_id", "fixed", 0),
+    ("col.indicator", "text", 1.1), ("col.kind", "word", 0), ("col.unit", "word", 0), ("col.target_num", "fixed", 0),
+    ("col.target", "text", 0.7), ("col.value_num", "fixed", 0), ("col.value", "text", 0.7),
+    ("col.progress", "fixed", 0), ("col.expected_pct", "fixed", 0), ("col.status", "word", 0),
+    ("col.schedule", "text", 0.7), ("col.start", "fixed", 0), ("col.end", "fixed", 0), ("col.last_measured", "fixed", 0),
+    ("col.partners", "text", 0.9), ("col.territories", "text", 0.7),
 )
+
+#: Printed: landscape Letter (11 inches wide) with these side margins (inches), at 96 pixels an inch.
+PAGE_WIDTH_INCHES = 11.0
+SIDE_MARGIN_INCHES = 0.3
+#: The scale the theme sheets are sized to print at, one page wide: the long texts wrap in narrower
+#: columns until the sheet fits the page at this scale (fit-to-width then prints it at this scale or above).
+PRINT_SCALE = 0.70
+#: A column width is counted in widths of a digit of the default font (Calibri 11: 7 pixels).
+DIGIT_PIXELS = 7
+#: The widest a wrapped text column grows to when the page has room, and the narrowest it shrinks to.
+TEXT_WIDTH_MAX = 40.0
+TEXT_WIDTH_MIN = 11.0
 
 
 def put(ws, row: int, column: int, value, number_format: str | None = None):
@@ -131,17 +154,19 @@ class _Styles:
             "ap-integer": {"alignment": top, "number_format": INTEGER_FORMAT},
             "ap-decimal": {"alignment": top, "number_format": DECIMAL_FORMAT},
             "ap-percent": {"alignment": top, "number_format": PERCENT_FORMAT},
-            "ap-date": {"alignment": top, "number_format": DATE_FORMATS[lang]},
-            "ap-date-first": {"alignment": top, "number_format": FIRST_DAY_FORMATS[lang]},
+            "ap-date": {"alignment": top, "number_format": SHORT_DATE_FORMATS[lang]},
+            "ap-date-first": {"alignment": top, "number_format": SHORT_FIRST_DAY_FORMATS[lang]},
             "ap-money": {"number_format": MONEY_FORMATS[lang]},
             "ap-total": {"font": bold},
             "ap-total-integer": {"font": bold, "number_format": INTEGER_FORMAT},
             "ap-total-percent": {"font": bold, "number_format": PERCENT_FORMAT},
             "ap-total-money": {"font": bold, "number_format": MONEY_FORMATS[lang]},
-            **{f"ap-status-{status}": {"alignment": top, "fill": fill} for status, fill in STATUS_FILLS.items()},
+            **{f"ap-status-{status}": {"alignment": wrapped, "fill": fill} for status, fill in STATUS_FILLS.items()},
         }
         for name, attributes in specs.items():
-            workbook.add_named_style(NamedStyle(name=name, **attributes))
+            # Every style names its font: a style without one is shown in the reader's fallback font (a serif in
+            # LibreOffice), wider than the columns are sized for.
+            workbook.add_named_style(NamedStyle(name=name, **{"font": BODY_FONT, **attributes}))
 
     def cell(self, ws, value, style: str | None = None):
         """A streamed cell: text always as text (formula-safe), numbers and dates as themselves, in ``style``."""
@@ -201,7 +226,7 @@ def _summary_sheet(ws, view: PlanView, ctx: ReportContext, styles: _Styles) -> N
     for number, theme in enumerate([*progress.themes, None], start=5):
         rollup = progress.rollup if theme is None else theme.rollup
         if theme is not None:
-            ws.row_dimensions[number].height = 15 * min(_lines(theme.theme.title, widths[0]), MAX_LINES)
+            ws.row_dimensions[number].height = LINE_HEIGHT * min(wrapped_lines(theme.theme.title, widths[0]), MAX_LINES)
         achieved = (Decimal(rollup.counts.get("achieved", 0)) / rollup.total) if rollup.total else None
         prefix = "ap-total-" if theme is None else "ap-"
         ws.append([
@@ -215,15 +240,9 @@ def _summary_sheet(ws, view: PlanView, ctx: ReportContext, styles: _Styles) -> N
 
 
 def _theme_sheet(ws, view: PlanView, theme, ctx: ReportContext, styles: _Styles) -> None:
+    """One row per indicator; the columns sized to their content so the sheet prints readable, one page wide."""
     loc, cell = ctx.loc, styles.cell
-    widths = [width for _, width in INDICATOR_COLUMNS]
-    rows = sum(len(action.indicators) for objective in theme.objectives for action in objective.actions)
-    _columns(ws, widths)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(INDICATOR_COLUMNS))}{rows + 1}"
-    _page_setup(ws, title_rows="1:1")
-    _header(ws, 1, styles, [loc(key) for key, _ in INDICATOR_COLUMNS], widths)
-    number = 2
+    rows = []
     for objective in theme.objectives:
         for action in objective.actions:
             a = action.action
@@ -231,23 +250,32 @@ def _theme_sheet(ws, view: PlanView, theme, ctx: ReportContext, styles: _Styles)
             partners, territories = view.partners_text(a), view.territories_text(a)
             for ip in action.indicators:
                 indicator, bounds = ip.indicator, ip.bounds
-                texts = (objective.objective.title, a.title, indicator.label, partners, territories)
-                lines = max(_lines(text, width) for text, width in zip(texts, WRAPPED_WIDTHS))
-                ws.row_dimensions[number].height = 15 * min(lines, MAX_LINES)  # spreadsheets do not size wrapped rows
-                ws.append([
-                    cell(ws, objective.objective.title, "ap-wrap"), cell(ws, a.title, "ap-wrap"),
-                    cell(ws, indicator.id, "ap-text"), cell(ws, indicator.label, "ap-wrap"),
-                    cell(ws, loc.kind(indicator.kind), "ap-wrap"), cell(ws, indicator.unit or "", "ap-wrap"),
-                    cell(ws, ip.target if ip.target is not None else indicator.target),
-                    cell(ws, view.target_text(ip), "ap-wrap"), cell(ws, ip.value), cell(ws, view.value_text(ip), "ap-wrap"),
-                    cell(ws, display_fraction(ip), "ap-percent"), cell(ws, ip.expected, "ap-percent"),
-                    cell(ws, loc.status(ip.status), f"ap-status-{ip.status}"), cell(ws, schedule, "ap-wrap"),
-                    cell(ws, bounds.start if bounds else None), cell(ws, bounds.end if bounds else None),
-                    cell(ws, ip.latest.date if ip.latest is not None else None),
-                    cell(ws, partners, "ap-wrap"), cell(ws, territories, "ap-wrap"),
-                ])
-                ws.row_dimensions.pop(number, None)  # written with its row; the streamed sheet keeps no rows
-                number += 1
+                rows.append((
+                    (objective.objective.title, "ap-wrap"), (a.title, "ap-wrap"), (indicator.id, "ap-wrap"),
+                    (indicator.label, "ap-wrap"), (loc.kind(indicator.kind), "ap-wrap"), (indicator.unit or "", "ap-wrap"),
+                    (ip.target if ip.target is not None else indicator.target, None), (view.target_text(ip), "ap-wrap"),
+                    (ip.value, None), (view.value_text(ip), "ap-wrap"),
+                    (display_fraction(ip), "ap-percent"), (ip.expected, "ap-percent"),
+                    (loc.status(ip.status), f"ap-status-{ip.status}"), (schedule, "ap-wrap"),
+                    (bounds.start if bounds else None, None), (bounds.end if bounds else None, None),
+                    (ip.latest.date if ip.latest is not None else None, None),
+                    (partners, "ap-wrap"), (territories, "ap-wrap"),
+                ))
+    headers = [loc(key) for key, *_ in INDICATOR_COLUMNS]
+    shown_rows = [[_shown(value, loc) for value, _ in row] for row in rows]
+    widths = fitted_widths(headers, [(kind, share) for _, kind, share in INDICATOR_COLUMNS], shown_rows)
+    _columns(ws, widths)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(INDICATOR_COLUMNS))}{len(rows) + 1}"
+    _page_setup(ws, title_rows="1:1")
+    _header(ws, 1, styles, headers, widths)
+    for number, row in enumerate(rows, start=2):
+        # Spreadsheets do not size a row to its wrapped texts when they open a file (LibreOffice keeps the
+        # default height): each row is given the height of its tallest wrapped cell.
+        lines = max(wrapped_lines(shown, width) for shown, width in zip(shown_rows[number - 2], widths))
+        ws.row_dimensions[number].height = LINE_HEIGHT * min(lines, MAX_LINES)
+        ws.append([cell(ws, value, style) for value, style in row])
+        ws.row_dimensions.pop(number, None)  # written with its row; the streamed sheet keeps no rows
     ws.close()  # the sheet's stream is complete: its temporary file is closed now, not at the save
 
 
@@ -269,16 +297,93 @@ def _program_sheet(ws, program, ctx: ReportContext, styles: _Styles) -> None:
     ws.close()
 
 
-#: The long text columns (objective, action, indicator, partners, territories) and their widths.
-WRAPPED = (1, 2, 4, 18, 19)
-WRAPPED_WIDTHS = tuple(INDICATOR_COLUMNS[column - 1][1] for column in WRAPPED)
-MAX_LINES = 15
+def _shown(value, loc) -> str:
+    """A cell's value as the spreadsheet shows it, to size its column: dates in words, shares in percent."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.date):
+        return loc.date(value, "medium")  # « 17 sept. 2026 », « 1er oct. 2026 », as the short formats show them
+    if isinstance(value, Decimal) and value <= 1 and not _whole(value):
+        return f"{value * 100:.0f} %"
+    return f"{value:,}"
 
 
-def _lines(text: str, width: int) -> int:
-    """Lines a wrapped text takes in a column ``width`` wide (an estimate: Calibri's letters average 0.85 of a digit)."""
-    per_line = max(int(width * 1.15) - 2, 1)
-    return sum(max(1, -(-len(part) // per_line)) for part in text.splitlines() or [""])
+#: Advance widths of Calibri's letters, in widths of a digit (the unit of a column's width); others count as one.
+_NARROW = dict.fromkeys(" \u00a0\u202f.,:;'’!|", 0.45) | dict.fromkeys("ijlIfJ()[]-–«»", 0.55) | dict.fromkeys("rtsz", 0.75)
+_WIDE = dict.fromkeys("mw", 1.5) | dict.fromkeys("MW", 1.75) | dict.fromkeys("ABCDGHKNOQRUVXY&%", 1.2)
+_LETTER_WIDTHS = _NARROW | _WIDE | dict.fromkeys("acegknovxy", 0.9)
+#: Header cells are bold: a little wider.
+_BOLD = 1.08
+#: A cell's padding, in digit widths.
+_PADDING = 1.4
+
+
+def text_width(text: str) -> float:
+    """The width of ``text`` on one line in Calibri 11, in widths of a digit (an estimate, to size columns)."""
+    widths = _LETTER_WIDTHS
+    return sum(widths.get(letter, 1.0) for letter in text)
+
+
+#: Where a line may break: spaces, not the no-break spaces of French typography (« 4 rencontres », « 75 % »).
+_BREAKS = re.compile(r"[ \t\r\n]+")
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in _BREAKS.split(text) if word]
+
+
+def _longest_word(text: str) -> float:
+    return max((text_width(word) for word in _words(text)), default=0.0)
+
+
+def print_width_budget(scale: float = PRINT_SCALE) -> float:
+    """The sum of column widths (in digit widths) that prints one page wide on landscape Letter at ``scale``."""
+    printable_pixels = (PAGE_WIDTH_INCHES - 2 * SIDE_MARGIN_INCHES) * 96
+    return printable_pixels / scale / DIGIT_PIXELS
+
+
+def fitted_widths(headers: list[str], kinds: list[tuple[str, float]], rows: list[list[str]],
+                  budget: float | None = None) -> list[float]:
+    """Column widths sized to their content, the long texts wrapped so the sheet fits ``budget`` (digit widths).
+
+    ``kinds`` gives each column's kind and share (see :data:`INDICATOR_COLUMNS`). Headers wrap at words: a column
+    is at least as wide as its header's longest word. A ``fixed`` column is as wide as its widest value, a
+    ``word`` column as its longest word; a ``text`` column as its longest text up to :data:`TEXT_WIDTH_MAX`,
+    then the ``text`` columns shrink together, each in proportion to its share, until the sheet fits the
+    budget — none below its longest word capped at :data:`TEXT_WIDTH_MIN`. When even that does not fit, the
+    application's fit-to-width scales the page down further.
+    """
+    budget = print_width_budget() if budget is None else budget
+    columns = list(zip(*rows)) if rows else [() for _ in headers]
+    widths, floors, shares = [], [], {}
+    for index, (header, (kind, share), values) in enumerate(zip(headers, kinds, columns)):
+        least = _longest_word(header) * _BOLD
+        if kind == "fixed":
+            width = floor = max([least, *map(text_width, values)])
+        elif kind == "word":
+            width = floor = max([least, *map(_longest_word, values)])
+        else:
+            width = max(least, min(max(map(text_width, values), default=0.0), TEXT_WIDTH_MAX))
+            floor = min(width, max(least, min(max(map(_longest_word, values), default=0.0), TEXT_WIDTH_MIN)))
+            shares[index] = share
+        widths.append(width + _PADDING)
+        floors.append(floor + _PADDING)
+
+    def fitted(level: float) -> list[float]:
+        return [max(floors[i], min(widths[i], level * shares[i])) if i in shares else widths[i]
+                for i in range(len(widths))]
+
+    if sum(widths) > budget and shares:
+        # The level L such that each text column, min(its width, max(its floor, L × its share)), lets the sheet
+        # fit: found by bisection (the sum grows with L).
+        low, high = 0.0, max(widths[i] / shares[i] for i in shares)
+        for _ in range(40):
+            level = (low + high) / 2
+            low, high = (level, high) if sum(fitted(level)) <= budget else (low, level)
+        widths = fitted(low)
+    return [round(width, 1) for width in widths]
 
 
 def _columns(ws, widths) -> None:
@@ -288,8 +393,36 @@ def _columns(ws, widths) -> None:
 
 def _header(ws, row: int, styles: _Styles, titles, widths) -> None:
     """The header row (row ``row``, the next one the stream writes): wrapped titles, as tall as the longest."""
-    ws.row_dimensions[row].height = 15 * max(_lines(t, w) for t, w in zip(titles, widths))
+    ws.row_dimensions[row].height = LINE_HEIGHT * max(wrapped_lines(t, w, bold=True) for t, w in zip(titles, widths))
     ws.append([styles.cell(ws, title, "ap-header") for title in titles])
+
+
+#: The height of a line of Calibri 11 in points (Excel's; LibreOffice's lines are a little tighter), and the
+#: most lines a row is given (Excel's rows are at most 409 points tall).
+LINE_HEIGHT = 14.5
+MAX_LINES = 28
+
+
+def wrapped_lines(text: str, width: float, *, bold: bool = False) -> int:
+    """The lines ``text`` takes wrapped at words in a column ``width`` wide (digit widths): an estimate."""
+    room = max(width - 1.0, 1.0)  # a little more room than the columns were sized with: no row cut short
+    factor = _BOLD if bold else 1.0
+    space = _LETTER_WIDTHS[" "] * factor
+    count = 0
+    for paragraph in text.splitlines() or [""]:
+        count += 1
+        used = 0.0
+        for word in _words(paragraph):
+            size = text_width(word) * factor
+            if used and used + space + size > room:
+                count += 1
+                used = 0.0
+            if size > room:  # a word wider than the column breaks where it must
+                extra = int(size // room)
+                count += extra
+                size -= extra * room
+            used += (space if used else 0.0) + size
+    return count
 
 
 def _page_setup(ws, *, title_rows: str) -> None:
@@ -299,7 +432,8 @@ def _page_setup(ws, *, title_rows: str) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.3, footer=0.3)
+    ws.page_margins = PageMargins(left=SIDE_MARGIN_INCHES, right=SIDE_MARGIN_INCHES, top=0.5, bottom=0.6, header=0.3,
+                                  footer=0.3)
     ws.print_options.gridLines = True
     ws.print_title_rows = title_rows
     ws.oddFooter.center.text = "&A — &P / &N"  # the sheet's name, the page and the page count
