@@ -261,6 +261,9 @@ def test_dashboard_figures_follow_the_filters_and_the_page_reads_on_a_phone(dash
             page.select_option("#f-theme", "logement")
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
             page.screenshot(path=str(dashboard.parent / "dashboard-390-logement.png"), full_page=True)
+            page.set_viewport_size({"width": 360, "height": 780})  # the narrower phones too
+            page.goto(dashboard.as_uri())
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         finally:
             browser.close()
     assert not problems, problems
@@ -311,6 +314,10 @@ def test_a_packed_dashboard_unpacks_when_filtered_opened_or_jumped_to(dashboard,
             page.wait_for_load_state("load")
             assert page.locator("#filters").is_visible() and shown() == 0  # the overview only, at first
             assert page.locator("#details [data-unpack]").inner_text() == "Afficher la section"
+            from actionplan.reports.labels import localizer
+
+            every_shown = localizer("fr")("filter.shown", shown=len(every), total=len(every))
+            assert page.locator("#filter-count").inner_text() == every_shown  # counted before anything is unpacked
             everything = _figures(page)
             assert everything == _expected_figures([i for a in every for i in a.indicators], len(every))
 
@@ -318,6 +325,8 @@ def test_a_packed_dashboard_unpacks_when_filtered_opened_or_jumped_to(dashboard,
             expected = sum(len(o.actions) for o in logement.objectives)
             _poll(page, lambda: shown() == expected)
             assert shown() == expected and not page.locator("[data-unpack]").count()
+            assert page.locator("#filter-count").inner_text() == localizer("fr")("filter.shown", shown=expected,
+                                                                                  total=len(every))
             assert _figures(page) == _expected_figures(
                 [i for o in logement.objectives for a in o.actions for i in a.indicators], expected)
 

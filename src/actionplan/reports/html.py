@@ -188,6 +188,7 @@ def _variables(plan, ctx: ReportContext) -> dict:
         timeline_years=_years(timeline),
         timeline_groups=_by_theme(timeline),
         facets=_facets(view),
+        action_count=sum(len(objective.actions) for theme in ctx.progress.themes for objective in theme.objectives),
         filters=_filter_choices(view),
         statuses=STATUS_KEYS,
         labels=LABEL_KEYS,

@@ -217,8 +217,9 @@
     });
     var shown = actions.filter(function (el) { return !el.hidden; }).length;
     if (count) {
+      var written = kpis ? number : String;  // « 7 400 » as the page writes its numbers
       count.textContent = count.getAttribute("data-template")
-        .replace("{shown}", String(shown)).replace("{total}", String(actions.length));
+        .replace("{shown}", written(shown)).replace("{total}", written(actions.length));
     }
     var active = fields.some(function (name) { return Boolean(state[name]); });
     if (empty) { empty.hidden = shown !== 0; }
