@@ -355,6 +355,18 @@ class Criterion:
     def evaluate(self, application: Application, prepared: Any, ctx: ProgramContext) -> Verdict:
         raise NotImplementedError(f"{type(self).__name__}.evaluate")
 
+    def evaluate_all(self, applications: Sequence[Application], prepared: Any, ctx: ProgramContext) -> list[Verdict]:
+        """The verdict of each of ``applications`` (all judged with the same ``prepared`` values), in order.
+
+        The evaluator calls this once per set of parameters in force, with every application
+        judged under it. The default calls :meth:`evaluate` for each; override it to judge
+        them in one loop (and to share one verdict between applications whose facts are the
+        same: verdicts and their facts are read, never modified). It must give what
+        :meth:`evaluate` gives for each application, one verdict per application.
+        """
+        evaluate = self.evaluate
+        return [evaluate(application, prepared, ctx) for application in applications]
+
     def recognise(self, sentence: str) -> Mapping[str, Any] | None:
         """The parameters of this criterion that a rule written in a source document states, or ``None``.
 
@@ -374,6 +386,17 @@ class Criterion:
         reason = text_of(verdict.reason, lang)
         advice = text_of(verdict.advice, lang) if verdict.advice is not None else None
         return reason, advice
+
+    def explain_all(self, verdicts: Sequence[Verdict], ctx: ProgramContext, lang: str = "fr") -> list[tuple[str, str | None]]:
+        """:meth:`explain` of each of ``verdicts``, in order: what a full report reads.
+
+        The evaluator hands it the verdicts that left their ``reason`` to be written (the
+        others' own texts are read). The default calls :meth:`explain` for each; override it
+        to write many at a time (once per set of facts the sentences depend on, say). It must
+        give what :meth:`explain` gives for each verdict, one (reason, advice) per verdict.
+        """
+        explain = self.explain
+        return [explain(verdict, ctx, lang) for verdict in verdicts]
 
 
 # -- the registry of installed criteria --------------------------------------------------------

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from ..collector import collector_paused
-from ..errors import Issue, ValidationError
+from ..errors import Issue, PluginError, ValidationError
 from ..i18n import Message
 from .criteria import (
     Criterion,
@@ -139,14 +140,55 @@ def _reasons(evaluator: Evaluator, assessment: Assessment,
     application that is not eligible (it is not ranked, so how to rank higher does not apply)."""
     ctx, eligible = evaluator.ctx, assessment.eligible
     found = []
-    for (compiled, explain, ranking), verdict in zip(evaluator._explainers, assessment.verdicts):
+    for (compiled, criterion, ranking), verdict in zip(evaluator._explainers, assessment.verdicts):
         if verdict.reason is None:
-            reason, advice = explain(verdict, ctx, lang)
+            reason, advice = criterion.explain(verdict, ctx, lang)
         else:
-            reason = text_of(verdict.reason, lang)
-            advice = text_of(verdict.advice, lang) if verdict.advice is not None else None
+            reason, advice = _own_sentences(verdict, lang)
         found.append((compiled, verdict, reason, None if ranking and not eligible else advice))
     return found
+
+
+def _own_sentences(verdict: Verdict, lang: str) -> tuple[str, str | None]:
+    """The reason and advice a verdict wrote itself."""
+    return text_of(verdict.reason, lang), text_of(verdict.advice, lang) if verdict.advice is not None else None
+
+
+def _explained_columns(evaluator: Evaluator, ordered: Sequence[Assessment],
+                       lang: str) -> list[list[tuple[CompiledCriterion, Verdict, str, str | None]]]:
+    """Per criterion, for each of ``ordered``: (criterion, verdict, reason, advice), as
+    :func:`_reasons` gives them one application at a time.
+
+    A verdict shared by many applications (criteria may share one between applications whose
+    facts are the same) is explained once, and its line is shared too.
+    """
+    ctx = evaluator.ctx
+    columns = []
+    for index, (compiled, criterion, ranking) in enumerate(evaluator._explainers):
+        verdicts = [a.verdicts[index] for a in ordered]
+        distinct = list({id(v): v for v in verdicts}.values())
+        pending = [v for v in distinct if v.reason is None]  # the others wrote their own sentences
+        texts = criterion.explain_all(pending, ctx, lang) if pending else []
+        if len(texts) != len(pending):
+            raise PluginError(f"criterion {compiled.config.criterion!r}: explain_all gave {len(texts)} explanations "
+                              f"for {len(pending)} verdicts")
+        if len(pending) != len(distinct):
+            written = iter(texts)
+            texts = [next(written) if v.reason is None else _own_sentences(v, lang) for v in distinct]
+        if len(distinct) == len(verdicts):  # every application its own verdict
+            if ranking:  # no ranking advice to an application that is not ranked
+                columns.append([(compiled, verdict, reason, advice if a.eligible else None)
+                                for a, verdict, (reason, advice) in zip(ordered, verdicts, texts)])
+            else:
+                columns.append([(compiled, verdict, reason, advice) for verdict, (reason, advice) in zip(verdicts, texts)])
+            continue
+        lines = {id(v): (compiled, v, reason, advice) for v, (reason, advice) in zip(distinct, texts)}
+        if ranking:
+            unranked = {key: (line[:3] + (None,) if line[3] is not None else line) for key, line in lines.items()}
+            columns.append([(lines if a.eligible else unranked)[id(v)] for a, v in zip(ordered, verdicts)])
+        else:
+            columns.append([lines[id(v)] for v in verdicts])
+    return columns
 
 
 @attrs.frozen
@@ -170,15 +212,24 @@ class Ranking:
         """Every application — the ranked ones best first, then the others — with its rank and
         each criterion's verdict, reason and advice in ``lang`` (as :meth:`Assessment.reasons`).
 
-        What a full report reads, written in one go with the garbage collector paused: its
-        scans of the many assessments alive would cost more than the sentences.
+        What a full report reads, written criterion by criterion for all the applications at
+        once (:meth:`Criterion.explain_all <actionplan.grants.criteria.Criterion.explain_all>`).
         """
-        found: list = []
+        ordered = self.ranked + self.ineligible
+        if not ordered:
+            return []
+        evaluators = {a._evaluator for a in ordered}
+        if len(evaluators) > 1:  # assessments of several evaluators: each explained by its own
+            return [(a, rank, _reasons(a._evaluator, a, lang)) for a, rank in zip(ordered, self._numbers())]
+        [evaluator] = evaluators
         with collector_paused():
-            for rank, group in ((True, self.ranked), (False, self.ineligible)):
-                for number, assessment in enumerate(group, start=1):
-                    found.append((assessment, number if rank else None, _reasons(assessment._evaluator, assessment, lang)))
-        return found
+            columns = _explained_columns(evaluator, ordered, lang)
+            rows = map(list, zip(*columns)) if columns else ([] for _ in ordered)
+            return list(zip(ordered, self._numbers(), rows))
+
+    def _numbers(self) -> Iterator[int | None]:
+        yield from range(1, len(self.ranked) + 1)
+        yield from itertools.repeat(None, len(self.ineligible))
 
     def __iter__(self) -> Iterator[Assessment]:
         yield from self.ranked
@@ -188,8 +239,8 @@ class Ranking:
         return len(self.ranked) + len(self.ineligible)
 
 
-def _undefined(parameter: Parameter, day: dt.date):
-    """A criterion whose parameter has no value on ``day`` (not yet, or no more): it cannot pass, and says why."""
+def _undefined(parameter: Parameter, day: dt.date) -> Verdict:
+    """The verdict of a criterion whose parameter has no value on ``day`` (not yet, or no more): it cannot pass, and says why."""
     name, since = parameter.name, parameter.defined_from()
     if since is not None and day < since:
         verdict = Verdict(False, {"undefined_parameter": name, "defined_from": since, "date": day},
@@ -200,7 +251,7 @@ def _undefined(parameter: Parameter, day: dt.date):
         verdict = Verdict(False, {"undefined_parameter": name, "defined_until": until, "date": day},
                           Message("grants.criterion.parameter_ended", name=name, until=until, day=day),
                           Message("grants.criterion.parameter_ended.advice", name=name, day=day))
-    return lambda application, prepared, ctx: verdict
+    return verdict
 
 
 class Evaluator:
@@ -246,8 +297,8 @@ class Evaluator:
         timelines += [p for by_key in overrides.values() for params in by_key.values() for p in params.values()]
         self._breaks = sorted({d for p in timelines for d in p.change_dates})
         self._bound: dict[Any, tuple[tuple, Binding]] = {}
-        #: per criterion: the compiled criterion, its ``explain`` and whether it ranks (what reasons read)
-        self._explainers = tuple((c, c.criterion.explain, c.role == "ranking") for c in compiled)
+        #: per criterion: the compiled criterion, the criterion and whether it ranks (what reasons read)
+        self._explainers = tuple((c, c.criterion, c.role == "ranking") for c in compiled)
 
     def parameters(self, compiled: CompiledCriterion, call: str | None = None) -> dict[str, Parameter]:
         """The criterion's parameters for applications to ``call``: the program's, with the call's overrides."""
@@ -255,8 +306,9 @@ class Evaluator:
         return {**compiled.params, **own} if own else compiled.params
 
     def _bind(self, key: Any, day: dt.date, call: str | None) -> tuple[tuple, Binding]:
-        """Each criterion with its parameters in force on ``day``, prepared once for the whole segment."""
-        bound = []
+        """Each criterion with its parameters in force on ``day``, prepared once for the whole segment:
+        (the criterion, or the verdict of a parameter not defined that day, and what it prepared)."""
+        bound: list[tuple[Criterion | Verdict, Any]] = []
         entries = []
         for compiled in self.criteria:
             params = self.parameters(compiled, call)
@@ -267,7 +319,7 @@ class Evaluator:
                 bound.append((_undefined(params[missing], day), None))
                 continue
             values = Values({name: entry.value for name, entry in used.items() if entry is not None})
-            bound.append((compiled.criterion.evaluate, compiled.criterion.prepare(values, self.ctx)))
+            bound.append((compiled.criterion, compiled.criterion.prepare(values, self.ctx)))
         self._bound[key] = result = (tuple(bound), Binding(call, tuple(entries)))
         return result
 
@@ -282,48 +334,96 @@ class Evaluator:
         return found
 
     def assess(self, application: Application) -> Assessment:
-        """Judge one application with the parameters in force at its deposit date (and its call's)."""
-        return self.assess_all((application,))[0]
+        """Judge one application with the parameters in force at its deposit date (and its call's).
 
-    def _sort_key(self, assessment: Assessment) -> tuple:
-        """Per ranking criterion: scored first (higher first), else passed first; then deposit, then id."""
-        verdicts = assessment.verdicts
-        key: list[Any] = []
-        for index in self._ranking:
-            verdict = verdicts[index]
-            if verdict.score is not None:
-                key += (0, -verdict.score)
+        One criterion call each (:meth:`Criterion.evaluate <actionplan.grants.criteria.Criterion.evaluate>`);
+        :meth:`assess_all` judges many at a time and gives the same assessments.
+        """
+        day, key, call = self._segment(application)
+        bound, binding = self._bound.get(key) or self._bind(key, day, call)
+        ctx = self.ctx
+        verdicts = tuple([on if type(on) is Verdict else on.evaluate(application, prepared, ctx)  # type: ignore[union-attr]
+                          for on, prepared in bound])
+        eligible = all(verdicts[index].passed for index in self._eligibility)
+        return Assessment(application, verdicts, eligible, day, self, binding)
+
+    def _segment(self, application: Application) -> tuple[dt.date, Any, str | None]:
+        """The day whose parameters apply, the key of the binding in force then, the call whose overrides apply."""
+        day = application.deposited or self.default_day
+        key: Any = bisect.bisect_right(self._breaks, day)
+        call = application.call if self.overrides else None
+        if call is not None and call in self.overrides:
+            return day, (call, key), call
+        return day, key, None
+
+    def _judged(self, applications: Iterable[Application]) -> list[tuple[list[int], list[Assessment]]]:
+        """The applications in groups judged with the same parameters: each group's places in
+        ``applications`` and its assessments; every criterion judges a whole group at once (``evaluate_all``)."""
+        default_day, breaks, overrides, bisect_right = self.default_day, self._breaks, self.overrides, bisect.bisect_right
+        groups: dict[Any, tuple[dt.date, str | None, list[Application], list[dt.date], list[int]]] = {}
+        for place, application in enumerate(applications):
+            day = application.deposited or default_day
+            key: Any = bisect_right(breaks, day)
+            call = application.call if overrides else None
+            if call is not None and call in overrides:
+                key = (call, key)
             else:
-                key += (1, 0 if verdict.passed else 1)
-        key += (assessment.day, assessment.application.id)
-        return tuple(key)
+                call = None
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = (day, call, [], [], [])
+            group[2].append(application)
+            group[3].append(day)
+            group[4].append(place)
+        found = []
+        ctx, eligibility = self.ctx, self._eligibility
+        for key, (day, call, members, days, places) in groups.items():
+            bound, binding = self._bound.get(key) or self._bind(key, day, call)
+            columns = []
+            for compiled, (on, prepared) in zip(self.criteria, bound):
+                if type(on) is Verdict:  # a parameter not defined on these days: the same verdict for all
+                    columns.append([on] * len(members))
+                    continue
+                column = on.evaluate_all(members, prepared, ctx)  # type: ignore[union-attr]
+                if len(column) != len(members):
+                    raise PluginError(f"criterion {compiled.config.criterion!r}: evaluate_all gave {len(column)} "
+                                      f"verdicts for {len(members)} applications")
+                columns.append(column)
+            rows = zip(*columns) if columns else (() for _ in members)
+            flags: Iterable[bool]
+            if not eligibility:
+                flags = itertools.repeat(True)
+            else:
+                flags = [v.passed for v in columns[eligibility[0]]]
+                for index in eligibility[1:]:
+                    flags = [ok and v.passed for ok, v in zip(flags, columns[index])]
+            found.append((places, [Assessment(application, verdicts, ok, on_day, self, binding)
+                                    for application, verdicts, ok, on_day in zip(members, rows, flags, days)]))
+        return found
 
     def assess_all(self, applications: Iterable[Application]) -> list[Assessment]:
-        """Judge many applications, each with the parameters in force at its deposit date (and its call's)."""
-        default_day, breaks, cache, overrides = self.default_day, self._breaks, self._bound, self.overrides
-        ctx, eligibility, bisect_right = self.ctx, self._eligibility, bisect.bisect_right
-        found = []
+        """Judge many applications, each with the parameters in force at its deposit date (and its call's):
+        the same assessments as :meth:`assess` of each, in the same order."""
         with collector_paused():
-            for application in applications:
-                day = application.deposited or default_day
-                key: Any = bisect_right(breaks, day)
-                call = application.call if overrides else None
-                if call is not None and call in overrides:
-                    key = (call, key)
-                else:
-                    call = None
-                bound_now = cache.get(key)
-                if bound_now is None:
-                    bound_now = self._bind(key, day, call)
-                bound, binding = bound_now
-                verdicts = tuple([evaluate(application, prepared, ctx) for evaluate, prepared in bound])
-                eligible = True
-                for index in eligibility:
-                    if not verdicts[index].passed:
-                        eligible = False
-                        break
-                found.append(Assessment(application, verdicts, eligible, day, self, binding))
-        return found
+            groups = self._judged(applications)
+            if len(groups) <= 1:
+                return groups[0][1] if groups else []
+            found: list[Any] = [None] * sum(len(places) for places, _ in groups)
+            for places, assessments in groups:
+                for place, assessment in zip(places, assessments):
+                    found[place] = assessment
+            return found
+
+    def _sort_keys(self, eligible: Sequence[Assessment]) -> list[tuple]:
+        """Per ranking criterion: scored first (higher first), else passed first; then deposit, then id."""
+        parts: list[Iterable[Any]] = []
+        for index in self._ranking:
+            verdicts = [a.verdicts[index] for a in eligible]
+            parts.append([0 if v.score is not None else 1 for v in verdicts])
+            parts.append([-v.score if v.score is not None else (0 if v.passed else 1) for v in verdicts])
+        parts.append([a.day for a in eligible])
+        parts.append([a.application.id for a in eligible])
+        return list(zip(*parts))
 
     def rank(self, applications: Iterable[Application]) -> Ranking:
         """Judge every application and order the eligible ones."""
@@ -332,8 +432,9 @@ class Evaluator:
             ineligible: list[Assessment] = []
             for assessment in self.assess_all(applications):
                 (eligible if assessment.eligible else ineligible).append(assessment)
-            eligible.sort(key=self._sort_key)
-            return Ranking(tuple(eligible), tuple(ineligible))
+            keys = self._sort_keys(eligible)
+            order = sorted(range(len(eligible)), key=keys.__getitem__)
+            return Ranking(tuple([eligible[i] for i in order]), tuple(ineligible))
 
 
 def ranking_explanation(evaluator: Evaluator, lang: str = "fr") -> str:

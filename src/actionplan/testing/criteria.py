@@ -237,6 +237,21 @@ class CriterionConformance:
             assert (_verdict_data(assessment), english_first) == alone[assessment.application.id], (
                 f"{assessment.application.id}: another verdict or sentence when judged with the others")
 
+    def test_judging_many_at_once_agrees_with_one_at_a_time(self, criterion, sample, valid):
+        """``evaluate_all`` and ``explain_all`` (what the evaluator calls for many applications)
+        give what ``evaluate`` and ``explain`` give for each one, sentences and advice included."""
+        evaluator = self.evaluator(sample, valid)
+        applications = self.applications(sample)
+        alone = [evaluator.assess(application) for application in applications]
+        together = evaluator.assess_all(applications)
+        assert [_verdict_data(a) for a in together] == [_verdict_data(a) for a in alone], (
+            f"evaluate_all and evaluate disagree with {dict(valid)}")
+        ranking = evaluator.rank(applications)
+        for lang in LANGUAGES:
+            many = {a.application.id: [line[2:] for line in lines] for a, _, lines in ranking.explained(lang)}
+            one = {a.application.id: [line[2:] for line in a.reasons(lang)] for a in alone}
+            assert many == one, f"explain_all and explain disagree in {lang} with {dict(valid)}"
+
     # -- parameters ------------------------------------------------------------------------
     def test_valid_parameters_are_accepted(self, criterion, sample):
         for params in self.valid_params:

@@ -32,6 +32,38 @@ def _count(text: str) -> int | None:
     return int(text) if text.isdigit() else _WORDS.get(text)
 
 
+#: A verdict made from its five fields at once (``Verdict(…)`` without its keyword handling).
+_verdict = tuple.__new__
+
+
+def _shared(applications, field: str, judge) -> list[Verdict]:
+    """``judge(value)`` of each application's ``field`` (a tuple), called once per value:
+    applications with the same value share its verdict."""
+    judged: dict[tuple, Verdict] = {}
+    found = []
+    for application in applications:
+        value = getattr(application, field)
+        if type(value) is not tuple:
+            value = tuple(value)
+        verdict = judged.get(value)
+        if verdict is None:
+            verdict = judged[value] = judge(value)
+        found.append(verdict)
+    return found
+
+
+def _written(verdicts, keys, write) -> list[tuple[str, str | None]]:
+    """``write(verdict)`` of each verdict, called once per key (what the sentences depend on)."""
+    memo: dict = {}
+    found = []
+    for verdict, key in zip(verdicts, keys):
+        texts = memo.get(key)
+        if texts is None:
+            texts = memo[key] = write(verdict)
+        found.append(texts)
+    return found
+
+
 #: The plugin's own message catalogue (``locale/<lang>/LC_MESSAGES/actionplan_alliance.po``).
 CATALOGUE = Catalogue("actionplan_alliance", Path(__file__).parent / "locale")
 
@@ -64,27 +96,33 @@ class ExecutingOrganisations(Criterion):
         return values.minimum
 
     def evaluate(self, application, minimum: int, ctx: ProgramContext) -> Verdict:
-        executing = {application.lead}
-        listed = 1
-        supporting = None
-        for partner in application.partners:
-            role = partner.role
-            if role == "executing":
-                executing.add(partner.organisation)
-                listed += 1
-            elif role == "support":
-                if supporting is None:
-                    supporting = set()
-                supporting.add(partner.organisation)
-        count = len(executing)
-        facts = {
-            "executing": tuple(sorted(executing)),
-            "count": count,
-            "minimum": minimum,
-            "support_letters": len(supporting - executing) if supporting else 0,
-            "counted_once": listed - count,
-        }
-        return Verdict(count >= minimum, facts)
+        return self.evaluate_all((application,), minimum, ctx)[0]
+
+    def evaluate_all(self, applications, minimum: int, ctx: ProgramContext) -> list[Verdict]:
+        found = []
+        for application in applications:
+            executing = {application.lead}
+            listed = 1
+            supporting = None
+            for partner in application.partners:
+                role = partner.role
+                if role == "executing":
+                    executing.add(partner.organisation)
+                    listed += 1
+                elif role == "support":
+                    if supporting is None:
+                        supporting = set()
+                    supporting.add(partner.organisation)
+            count = len(executing)
+            facts = {
+                "executing": tuple(sorted(executing)),
+                "count": count,
+                "minimum": minimum,
+                "support_letters": len(supporting - executing) if supporting else 0,
+                "counted_once": listed - count,
+            }
+            found.append(_verdict(Verdict, (count >= minimum, facts, None, None, None)))
+        return found
 
     def __init__(self):
         self._sentences = Sentences()
@@ -93,6 +131,11 @@ class ExecutingOrganisations(Criterion):
         f = verdict.facts
         key = (lang, verdict.passed, f["count"], f["minimum"], f["support_letters"], f["counted_once"])
         return self._sentences.get(key) or self._sentences.put(key, self._write(verdict, lang))
+
+    def explain_all(self, verdicts, ctx: ProgramContext, lang: str = "fr") -> list[tuple[str, str | None]]:
+        keys = [(v.passed, (f := v.facts)["count"], f["minimum"], f["support_letters"], f["counted_once"])
+                for v in verdicts]
+        return _written(verdicts, keys, lambda verdict: self._write(verdict, lang))
 
     def _write(self, verdict: Verdict, lang: str) -> tuple[str, str | None]:
         f = verdict.facts
@@ -133,10 +176,19 @@ class MunicipalitiesInTerritory(Criterion):
         return values.minimum
 
     def evaluate(self, application, minimum: int, ctx: ProgramContext) -> Verdict:
-        inside, outside = ctx.reach(application.territories)
-        count = len(inside)
-        facts = {"municipalities": count, "minimum": minimum, "outside_territory": len(outside), "reached": inside}
-        return Verdict(count >= minimum, facts)
+        return self.evaluate_all((application,), minimum, ctx)[0]
+
+    def evaluate_all(self, applications, minimum: int, ctx: ProgramContext) -> list[Verdict]:
+        """One verdict per set of territories named (applications naming the same share it)."""
+        reach = ctx.reach
+
+        def judge(territories: tuple[str, ...]) -> Verdict:
+            inside, outside = reach(territories)
+            count = len(inside)
+            facts = {"municipalities": count, "minimum": minimum, "outside_territory": len(outside), "reached": inside}
+            return _verdict(Verdict, (count >= minimum, facts, None, None, None))
+
+        return _shared(applications, "territories", judge)
 
     def __init__(self):
         self._sentences = Sentences()
@@ -146,6 +198,11 @@ class MunicipalitiesInTerritory(Criterion):
         territory = ctx.territory_name()
         key = (lang, verdict.passed, f["municipalities"], f["minimum"], f["outside_territory"], territory)
         return self._sentences.get(key) or self._sentences.put(key, self._write(verdict, territory, lang))
+
+    def explain_all(self, verdicts, ctx: ProgramContext, lang: str = "fr") -> list[tuple[str, str | None]]:
+        territory = ctx.territory_name()
+        keys = [(v.passed, (f := v.facts)["municipalities"], f["minimum"], f["outside_territory"]) for v in verdicts]
+        return _written(verdicts, keys, lambda verdict: self._write(verdict, territory, lang))
 
     def _write(self, verdict: Verdict, territory: str, lang: str) -> tuple[str, str | None]:
         f = verdict.facts
@@ -179,13 +236,22 @@ class MultiplePrioritiesFirst(Criterion):
         return values.minimum
 
     def evaluate(self, application, minimum: int, ctx: ProgramContext) -> Verdict:
+        return self.evaluate_all((application,), minimum, ctx)[0]
+
+    def evaluate_all(self, applications, minimum: int, ctx: ProgramContext) -> list[Verdict]:
+        """One verdict per number of the program's priorities (applications acting on as many share it)."""
         known = ctx.priority_ids
-        priorities = application.priorities
-        if len(priorities) < 2:
-            count = 1 if priorities and priorities[0] in known else 0
-        else:
+        by_count: dict[int, Verdict] = {}
+
+        def judge(priorities: tuple[str, ...]) -> Verdict:
             count = len(known.intersection(priorities))
-        return Verdict(count >= minimum, {"priorities": count, "minimum": minimum})
+            verdict = by_count.get(count)
+            if verdict is None:
+                verdict = by_count[count] = _verdict(Verdict, (count >= minimum, {"priorities": count, "minimum": minimum},
+                                                              None, None, None))
+            return verdict
+
+        return _shared(applications, "priorities", judge)
 
     def __init__(self):
         self._sentences = Sentences()
@@ -194,6 +260,10 @@ class MultiplePrioritiesFirst(Criterion):
         f = verdict.facts
         key = (lang, verdict.passed, f["priorities"], f["minimum"])
         return self._sentences.get(key) or self._sentences.put(key, self._write(verdict, lang))
+
+    def explain_all(self, verdicts, ctx: ProgramContext, lang: str = "fr") -> list[tuple[str, str | None]]:
+        keys = [(v.passed, (f := v.facts)["priorities"], f["minimum"]) for v in verdicts]
+        return _written(verdicts, keys, lambda verdict: self._write(verdict, lang))
 
     def _write(self, verdict: Verdict, lang: str) -> tuple[str, str | None]:
         f = verdict.facts
