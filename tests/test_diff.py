@@ -220,14 +220,20 @@ def test_import_into_previews_then_saves_a_version_keeping_every_measurement(tmp
     assert "Aucun changement" in again.output
 
 
-@needs_seed
-def test_import_into_refuses_to_drop_a_measured_indicator(tmp_path):
-    store = _stored_import(tmp_path)
+def _seed_without_relevance(tmp_path):
+    """The seed's text without the indicator « Pertinence pour les partenaires » (sa-o2-a2-i1, measured once)."""
     text = SEED.read_text(encoding="utf-8")
     lines = [line.replace("→ Pertinence pour les partenaires → ", "") if COUNT in line else line
              for line in text.splitlines()]
     source = tmp_path / "fewer.txt"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return source
+
+
+@needs_seed
+def test_import_into_refuses_to_drop_a_measured_indicator(tmp_path):
+    store = _stored_import(tmp_path)
+    source = _seed_without_relevance(tmp_path)
     measured = actionplan.load(TRACKING)
     assert any(m.indicator == "sa-o2-a2-i1" for m in measured.measurements)
     refused = run("--store", store, "import", str(source), "--into", "concertation-horizon-2026",
@@ -237,6 +243,60 @@ def test_import_into_refuses_to_drop_a_measured_indicator(tmp_path):
 
     with open_store(store) as opened:
         assert opened.get("concertation-horizon-2026").version == 1
+
+
+@needs_seed
+def test_import_into_with_allow_removal_keeps_the_measurements_out_of_progress(tmp_path):
+    store = _stored_import(tmp_path)
+    source = _seed_without_relevance(tmp_path)
+    measured = [m for m in actionplan.load(TRACKING).measurements if m.indicator == "sa-o2-a2-i1"]
+    args = ["--store", store, "import", str(source), "--into", "concertation-horizon-2026",
+            "--organisation", "Concertation Horizon", "--allow-removal"]
+    dry = run(*args, "--dry-run")
+    assert len(measured) == 1
+    kept = "sa-o2-a2-i1\u00a0: retiré avec sa 1 mesure, gardée dans le magasin (elle ne compte plus)"
+    assert dry.exit_code == 0 and kept in dry.output and "rien n'est enregistré" in dry.output, dry.output
+    from actionplan.storage import open_store
+
+    with open_store(store) as opened:
+        assert opened.get("concertation-horizon-2026").version == 1
+    applied = run(*args)
+    assert applied.exit_code == 0 and kept in applied.output and "version 2" in applied.output, applied.output
+    with open_store(store) as opened:
+        assert len(opened.measurement_records("concertation-horizon-2026")) == 130  # none dropped
+        [event] = opened.events("concertation-horizon-2026", kind="indicator-removed")
+        assert (event.subject, event.data["measurements"], event.data["version"]) == (
+            "sa-o2-a2-i1", str(len(measured)), "2")
+        plan = opened.plan_with_measurements("concertation-horizon-2026")
+        assert "sa-o2-a2-i1" not in {i.id for *_, i in plan.iter_indicators()}
+    shown = run("--store", store, "show", "concertation-horizon-2026", "--as-of", "2026-10-01")
+    assert shown.exit_code == 0, shown.output
+    history = run("--store", store, "history", "concertation-horizon-2026", "--limit", "3")
+    assert "indicator-removed sa-o2-a2-i1 v2" in history.output
+    english = run("--lang", "en", "--store", store, "import", str(source), "--into", "concertation-horizon-2026",
+                  "--organisation", "Concertation Horizon")
+    assert english.exit_code == 0, english.output  # the removal was recorded once: no --allow-removal needed
+    with open_store(store) as opened:
+        assert len(opened.events("concertation-horizon-2026", kind="indicator-removed")) == 1
+
+
+def test_allow_removal_goes_with_into_only(tmp_path):
+    result = run("import", str(EXAMPLE), "-o", str(tmp_path / "x.yaml"), "--allow-removal")
+    assert result.exit_code == 2 and "--allow-removal ne va qu'avec --into" in result.output
+
+
+def test_save_with_allow_removal(tmp_path):
+    store = f"sqlite:{tmp_path / 'plans.db'}"
+    assert run("--store", store, "save", str(EXAMPLE), str(TRACKING)).exit_code == 0
+    data = actionplan.load(EXAMPLE)
+    fewer = _replace_action(data, "sa-o2-a2", lambda a: [attrs.evolve(
+        a, indicators=tuple(i for i in a.indicators if i.id != "sa-o2-a2-i1"))])
+    path = tmp_path / "plan.yaml"
+    actionplan.dump(fewer, path)
+    refused = run("--store", store, "save", str(path), "--expect-version", "1")
+    assert refused.exit_code == 2 and "--allow-removal" in refused.output, refused.output
+    saved = run("--store", store, "save", str(path), "--expect-version", "1", "--allow-removal")
+    assert saved.exit_code == 0 and "version 2" in saved.output, saved.output
 
 
 def test_import_needs_an_output_or_a_plan_to_update(tmp_path):

@@ -397,7 +397,7 @@ def test_a_document_of_the_wrong_type_is_named_not_a_traceback(run, plan_file, t
 def test_dates_outside_what_schedules_reach_are_refused_on_the_command_line(run, plan_file):
     """``show --as-of 9999-12-31`` crashed computing the quarter after it."""
     code, _, err = run("show", "plan.yaml", "--as-of", "9999-12-31")
-    assert code == 2 and "expected a date in the years 2 to 9998, found '9999-12-31'" in err
+    assert code == 2 and "attendu une date des années 2 à 9998, trouvé '9999-12-31'" in err
     assert run("show", "plan.yaml", "--as-of", "9998-12-31")[0] == 0
 
 

@@ -554,7 +554,7 @@ def test_cli_report_to_standard_output():
     (("-f", "csv", "-O", "colour"), "option de format 'colour' : attendu NOM=VALEUR"),
     (("-f", "html", "-o", "/no/such/folder/r.html"),
      "/no/such/folder/r.html : écriture impossible (le dossier /no/such/folder n'existe pas)"),
-    (("-f", "html", "--as-of", "1er octobre"), "expected a date YYYY-MM-DD"),
+    (("-f", "html", "--as-of", "1er octobre"), "attendu une date AAAA-MM-JJ, trouvé '1er octobre'"),
 ])
 def test_cli_report_errors_are_clean(args, message, tmp_path, capsys):
     from actionplan.cli import main

@@ -154,10 +154,13 @@ from .storage import (
     url_path,
 )
 from .storage.backends import (
+    INDICATOR_REMOVED_EVENT as _INDICATOR_REMOVED_EVENT,
     PlanCache,
     PreparedDocument,
     changed_paths,
     check_kept_indicators,
+    removal_events,
+    removed_indicators,
     check_store_id,
     decode_document,
     json_bytes,
@@ -217,6 +220,9 @@ COUNTED_STATES: tuple[str, ...] = _review.COUNTED_STATES
 REVIEW_EVENT_KINDS: dict[str, str] = _storage.REVIEW_EVENT_KINDS
 """A review decision (approve, return) → the kind of the store event that records it, its subject the update id."""
 
+INDICATOR_REMOVED_EVENT: str = _INDICATOR_REMOVED_EVENT
+"""The event a plan's save records for each indicator removed while it had measurements (``allow_removal``)."""
+
 REVIEW_INDEXES: tuple[str, ...] = _sql.REVIEW_INDEXES
 """The SQL indexes of the review columns (schema 2), which a SqlStore backend adds to its ``CREATE`` statements."""
 
@@ -267,7 +273,7 @@ __all__ = [
     "Store", "SqlStore", "DocumentInfo", "StoredDocument", "DocumentRecord", "HistoryEntry",
     "MeasurementRecord", "Event", "EventRecord", "Backup", "redact_url", "url_path", "json_bytes", "parse_time",
     "prepare_document", "PreparedDocument", "decode_document", "next_version", "check_store_id",
-    "check_kept_indicators", "PlanCache", "validate_measurements", "changed_paths", "structure_records",
+    "check_kept_indicators", "removed_indicators", "removal_events", "INDICATOR_REMOVED_EVENT", "PlanCache", "validate_measurements", "changed_paths", "structure_records",
     "REVIEW_INDEXES", "snapshot_statements",
     # -- progress from aggregates (Store.progress_facts) -------------------------------------
     "ProgressFacts", "FactGroup", "Totals", "facts_for", "group_measurements", "merge_groups", "fact_key",

@@ -22,6 +22,7 @@ def lang_option(function):
 
 def parse_date_option(ctx, param, value):
     """click callback: an ISO date option."""
+    from ..i18n import current_language, t
     from ..model.base import MAX_YEAR, MIN_YEAR
 
     if value is None:
@@ -29,9 +30,10 @@ def parse_date_option(ctx, param, value):
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"expected a date YYYY-MM-DD, found {value!r}") from None
+        raise click.BadParameter(t("cli.option.bad_date", current_language(), value=value)) from None
     if not MIN_YEAR <= day.year <= MAX_YEAR:  # schedules look a year beyond the dates they are given
-        raise click.BadParameter(f"expected a date in the years {MIN_YEAR} to {MAX_YEAR}, found {value!r}")
+        raise click.BadParameter(t("cli.option.date_out_of_range", current_language(), value=value,
+                                   first=MIN_YEAR, last=MAX_YEAR))
     return day
 
 

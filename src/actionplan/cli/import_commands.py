@@ -76,6 +76,7 @@ def actionplan_register_commands(cli):
     @output_option(N_("cli.import.option.output"))
     @click.option("--into", "into", default=None, metavar="PLAN_ID", help=N_("cli.import.option.into"))
     @click.option("--dry-run", is_flag=True, help=N_("cli.import.option.dry_run"))
+    @click.option("--allow-removal", is_flag=True, help=N_("cli.import.option.allow_removal"))
     @click.option("--from", "format_name", default=None, metavar="FORMAT",
                   help=N_("cli.import.option.format_name"))
     @click.option("--organisation", default=None, help=N_("cli.import.option.organisation"))
@@ -86,8 +87,8 @@ def actionplan_register_commands(cli):
     @click.option("--id", "plan_id", default=None, help=N_("cli.import.option.plan_id"))
     @click.option("--strict", is_flag=True, help=N_("cli.import.option.strict"))
     @click.pass_obj
-    def import_command(state, source, output, force, into, dry_run, format_name, organisation, territories,
-                       year, title, plan_id, strict):
+    def import_command(state, source, output, force, into, dry_run, allow_removal, format_name, organisation,
+                       territories, year, title, plan_id, strict):
         """Import a plan from another document (text extraction, Word table); report what could not be placed."""
         from ..importers import import_file
 
@@ -96,6 +97,8 @@ def actionplan_register_commands(cli):
             raise ActionplanError(Message("cli.import.output_or_into"))
         if dry_run and into is None:
             raise ActionplanError(Message("cli.import.into_only"))
+        if allow_removal and into is None:
+            raise ActionplanError(Message("cli.import.allow_removal_into_only"))
         output_path = Path(output) if output is not None else None
         check_output(output, inputs=[source], state=state, force=force)
         options = {key: value for key, value in {
@@ -113,7 +116,7 @@ def actionplan_register_commands(cli):
         from ..importers import importer_for
 
         if into is not None:
-            import_into(state, plan, into, source, dry_run=dry_run)
+            import_into(state, plan, into, source, dry_run=dry_run, allow_removal=allow_removal)
             return
         assert output_path is not None
         payload = render_import(plan, output_path, source, len(result.unplaced), len(result.warnings), lang)
@@ -232,12 +235,13 @@ def actionplan_register_commands(cli):
 # -- import into a stored plan ---------------------------------------------------------------------
 
 
-def import_into(state, imported, plan_id: str, source: str, *, dry_run: bool) -> None:
+def import_into(state, imported, plan_id: str, source: str, *, dry_run: bool, allow_removal: bool = False) -> None:
     """Show what ``imported`` changes in the stored plan ``plan_id``; unless ``dry_run``, save it as a new version.
 
     Matched items keep the stored ids (so their measurements stay attached); an indicator that
-    would disappear while it has measurements is refused before the store is asked (the
-    store never drops measurements), naming the indicator and its number of measurements.
+    would disappear while it has measurements is refused before the store is asked, naming the
+    indicator and its number of measurements, unless ``allow_removal``: then its measurements
+    stay in the store and no longer count (the store records the removal as an event).
     """
     import attrs
 
@@ -266,17 +270,21 @@ def import_into(state, imported, plan_id: str, source: str, *, dry_run: bool) ->
             key = record.measurement.indicator or ""
             recorded[key] = recorded.get(key, 0) + 1
         lost = [i for i in diff.removed_indicators() if recorded.get(i)]
-        if lost:
+        if lost and not allow_removal:
             raise ValidationError([Issue(i, Plural("cli.import.into_measured", recorded[i]),
                                          hint=Message("cli.import.into_measured.hint")) for i in lost], plan_id)
+        for indicator in lost:
+            click.echo(tn("cli.import.into_measurements_kept", recorded[indicator], lang, indicator=indicator))
         if dry_run:
             click.echo(t("cli.import.into_dry_run", lang, id=plan_id))
             return
         if not diff:
             click.echo(t("cli.import.into_unchanged", lang, id=plan_id, version=stored.version))
             return
+        # allow_removal is passed only when asked, so a third-party store written before it still saves
+        removal = {"allow_removal": True} if lost else {}
         version = store.save(new, expected_version=stored.version, author=author_of(None),
-                             comment=t("cli.import.into_comment", lang, source=Path(source).name))
+                             comment=t("cli.import.into_comment", lang, source=Path(source).name), **removal)
     click.echo(t("cli.import.into_saved", lang, id=plan_id, version=version, store=redact_url(url)))
 
 

@@ -129,7 +129,7 @@ def expected_version_of(path: Path, doc_id: str) -> int | None:
 
 
 def save_file(store, path: str, expect_version: int | None, author: str | None, comment: str | None,
-              lang: str, given_id: str | None = None, document=None) -> None:
+              lang: str, given_id: str | None = None, document=None, allow_removal: bool = False) -> None:
     """Save a file (``document``: its content, already loaded): its document (unless unchanged), and
     measurements the store does not hold yet."""
     from ..documents import document_types
@@ -152,21 +152,27 @@ def save_file(store, path: str, expect_version: int | None, author: str | None, 
     if current is not None and store.get(doc_id).document == document:
         click.echo(t("cli.store.unchanged", lang, id=doc_id, store=redact_url(store.url), version=current))
     else:
-        save_document(store, document, doc_id, path, current, expect_version, author, comment, lang)
+        save_document(store, document, doc_id, path, current, expect_version, author, comment, lang,
+                      allow_removal)
     if measurements:
         new, known = record_new(store, doc_id, measurements, author)
         click.echo(tn("cli.store.recorded_new", new, lang, known=Plural("cli.store.known", known), plan=doc_id))
 
 
 def save_document(store, document, doc_id: str, path: str, current: int | None, expect_version: int | None,
-                  author: str | None, comment: str | None, lang: str) -> None:
-    """Save one document, never over a version the person did not start from."""
+                  author: str | None, comment: str | None, lang: str, allow_removal: bool = False) -> None:
+    """Save one document, never over a version the person did not start from.
+
+    ``allow_removal``: a plan may drop indicators that have measurements (they stay in the store
+    and no longer count); passed to the store only when asked, so older third-party stores still save.
+    """
     where = redact_url(store.url)
     expected = expect_version if expect_version is not None else expected_version_of(Path(path), doc_id)
     if current is not None and expected is None:
         raise ActionplanError(Message("cli.store.exists", id=doc_id, store=where, version=current))
     try:
-        version = store.save(document, expected_version=expected, author=author, comment=comment, doc_id=doc_id)
+        version = store.save(document, expected_version=expected, author=author, comment=comment, doc_id=doc_id,
+                             **({"allow_removal": True} if allow_removal else {}))
     except ConflictError as exc:
         raise ActionplanError(Message("cli.store.conflict", id=doc_id, expected=exc.expected_version,
                                 current=exc.current_version if exc.current_version is not None else "—")) from None
@@ -416,15 +422,17 @@ def actionplan_register_commands(cli):
     @click.option("--comment", "-m", default=None, help=N_("cli.save.option.comment"))
     @click.option("--id", "given_id", default=None, metavar="ID",
                   help=N_("cli.save.option.given_id"))
+    @click.option("--allow-removal", is_flag=True, help=N_("cli.save.option.allow_removal"))
     @click.pass_obj
-    def save(state, files, expect_version, author, comment, given_id):
+    def save(state, files, expect_version, author, comment, given_id, allow_removal):
         """Save plan or program files to the store; a tracking log's measurements are recorded."""
         if given_id is not None and len(files) > 1:
-            raise click.UsageError("--id names one document: give one FILE")
+            raise click.UsageError(t("cli.save.id_one_file", state.lang))
         documents = [actionplan.load(path) for path in files]  # all checked before any is saved
         with worded(state), open_store(store_url(state)) as store:
             for path, document in zip(files, documents):
-                save_file(store, path, expect_version, author_of(author), comment, state.lang, given_id, document)
+                save_file(store, path, expect_version, author_of(author), comment, state.lang, given_id, document,
+                          allow_removal)
 
     @cli.command("list", help=N_("cli.list.help"))
     @click.option("--type", "type_", default=None, help=N_("cli.list.option.type_"))

@@ -28,11 +28,14 @@ class TrackingLog:
     note: str | None = None
 
 
-def with_measurements(plan: ActionPlan, measurements: Iterable[Measurement]) -> ActionPlan:
+def with_measurements(plan: ActionPlan, measurements: Iterable[Measurement], *,
+                      skip_unknown: bool = False) -> ActionPlan:
     """The plan with ``measurements`` appended to their indicators (by ``indicator`` id).
 
     Measurements naming an unknown indicator raise ``KeyError``; check a log first with
-    :func:`actionplan.checks.check_tracking`.
+    :func:`actionplan.checks.check_tracking`. With ``skip_unknown`` they are left out instead:
+    a store keeps the measurements of an indicator removed from its plan (``allow_removal``),
+    and they no longer count.
     """
     by_indicator: dict[str | None, list[Measurement]] = defaultdict(list)
     for measurement in measurements:
@@ -41,7 +44,12 @@ def with_measurements(plan: ActionPlan, measurements: Iterable[Measurement]) -> 
         return plan
     known = {i.id for *_, i in plan.iter_indicators()}
     unknown = set(by_indicator) - known
-    if unknown:
+    if unknown and skip_unknown:
+        for indicator in unknown:
+            del by_indicator[indicator]
+        if not by_indicator:
+            return plan
+    elif unknown:
         raise KeyError(f"unknown indicators: {', '.join(sorted(map(str, unknown)))}")
 
     def evolve_action(action):

@@ -212,13 +212,20 @@ class Store(abc.ABC):
     # documents ---------------------------------------------------------------------------
     @abc.abstractmethod
     def save(self, document: Any, *, expected_version: int | None = None, author: str | None = None,
-             comment: str | None = None, doc_id: str | None = None) -> int:
+             comment: str | None = None, doc_id: str | None = None, allow_removal: bool = False) -> int:
         """Save ``document``; return its new version.
 
         ``expected_version`` is the version the change was made from, ``None`` to create a new
         document. Anything else raises :class:`ConflictError`; nothing is overwritten. The
         document is stored under the id its document type gives (its ``id``; ``<program>.applications``
         for an applications file); ``doc_id`` names one for a document type without an id (a tracking log).
+
+        A new version of a plan that drops an indicator with recorded measurements is refused
+        (:class:`ValidationError`) unless ``allow_removal``: then the measurements stay in the store
+        (history, backups) but no longer count, and an ``indicator-removed`` event records, per
+        indicator, how many it keeps, in which version, by whom (see
+        :func:`~actionplan.storage.backends.check_kept_indicators`). A later version that brings the
+        indicator back (same id) counts them again.
         """
 
     @abc.abstractmethod
@@ -317,7 +324,7 @@ class Store(abc.ABC):
         plan = self.get(plan_id).document
         if not isinstance(plan, ActionPlan):
             raise StoreError(Message("storage.not_plan", plan_id=plan_id, plan=document_type_name(plan)))
-        return with_measurements(plan, self.counted_measurements(plan_id))
+        return with_measurements(plan, self.counted_measurements(plan_id), skip_unknown=True)
 
     def progress_facts(self, plan_id: str, *, as_of: dt.date | None = None):
         """What progress needs of a plan's counted measurements: a :class:`~actionplan.storage.facts.ProgressFacts`.

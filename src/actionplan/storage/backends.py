@@ -215,16 +215,42 @@ def check_same_type(doc_id: str, stored_type: str, new_type: str, live: bool) ->
                                  new_type=new_type))
 
 
-def check_kept_indicators(plan_id: str, plan: Any, recorded: Iterable[str]) -> None:
-    """A plan may not drop an indicator that has recorded measurements."""
+#: The event a plan's save records for each indicator removed while it had measurements
+#: (``allow_removal``); its measurements stay in the store and no longer count.
+INDICATOR_REMOVED_EVENT = "indicator-removed"
+
+
+def removed_indicators(records: Iterable[EventRecord]) -> set[str]:
+    """The indicators whose removal (with their measurements kept) ``records`` of a plan record."""
+    return {r.event.subject for r in records if r.event.kind == INDICATOR_REMOVED_EVENT and r.event.subject}
+
+
+def check_kept_indicators(plan_id: str, plan: Any, recorded: Iterable[str], *, removed: Iterable[str] = (),
+                          allow_removal: bool = False) -> builtins.list[str]:
+    """A plan may not drop an indicator that has recorded measurements, unless ``allow_removal``.
+
+    ``recorded`` are the indicators with measurements in the store, ``removed`` those whose removal
+    was already allowed (:func:`removed_indicators`). Returns the indicators this save removes
+    (sorted); the backend records an :data:`INDICATOR_REMOVED_EVENT` for each
+    (:func:`removal_events`).
+    """
     present = {indicator.id for *_, indicator in plan.iter_indicators()}
-    missing = sorted(set(recorded) - present)
-    if missing:
+    missing = sorted(set(recorded) - present - set(removed))
+    if missing and not allow_removal:
         raise ValidationError(
             [Issue("themes", Message("storage.indicator_has_measurements"), found=repr(i),
                    hint=Message("storage.indicator_has_measurements.hint")) for i in missing],
             plan_id,
         )
+    return missing
+
+
+def removal_events(removed: Iterable[str], counts: Mapping[str, int], version: int, at: dt.datetime,
+                   author: str | None, comment: str | None) -> builtins.list[Event]:
+    """One :data:`INDICATOR_REMOVED_EVENT` per removed indicator: how many measurements it keeps, in which version."""
+    return [Event(INDICATOR_REMOVED_EVENT, at.date(), note=comment, recorded_by=author, subject=indicator,
+                  data={"measurements": str(counts.get(indicator, 0)), "version": str(version)})
+            for indicator in removed]
 
 
 def changed_paths(old: Any, new: Any, path: str = "", limit: int = MAX_CHANGES_LISTED) -> tuple[str, ...]:
@@ -347,6 +373,8 @@ def validate_events(events: Iterable[Event], author: str | None) -> builtins.lis
     for index, event in enumerate(events):
         if not isinstance(event, Event):
             raise StoreError(Message("storage.events_expected_event_found", index=index, name=type(event).__name__))
+        if event.kind == INDICATOR_REMOVED_EVENT:
+            raise StoreError(Message("storage.removed_indicator_reserved_kind", index=index, kind=event.kind))
         if (event.kind in _REVIEW_KINDS or event.kind in PERIOD_EVENT_KINDS) and not _reviewing.get():
             raise StoreError(Message("storage.review.reserved_kind", index=index, kind=event.kind))
         if event.recorded_by is None and author is not None:
@@ -530,6 +558,8 @@ def event_history(record: EventRecord) -> HistoryEntry:
         change = f"{e.kind} {e.subject} {e.date.isoformat()}"
     elif e.kind in PERIOD_EVENT_KINDS:
         change = f"{e.kind} {e.data.get('period', '')} v{e.data.get('version', '')} {e.date.isoformat()}"
+    elif e.kind == INDICATOR_REMOVED_EVENT:
+        change = f"{e.kind} {e.subject} v{e.data.get('version', '')} ({e.data.get('measurements', '')}) {e.date.isoformat()}"
     else:
         change = f"{e.kind} {e.date.isoformat()}"
     return HistoryEntry(record.doc_id, record.recorded_at, "event", by=e.recorded_by, comment=e.note,

@@ -27,6 +27,7 @@ from . import (
     MeasurementRecord,
 )
 from .backends import (
+    INDICATOR_REMOVED_EVENT,
     PlanCache,
     check_store_id,
     check_text,
@@ -102,7 +103,7 @@ def backup_from_data(data: Any, source: str | None = None) -> Backup:
     known = {r.info.id for r in documents}
     issues += [Issue(f"history[{i}].doc", Message("backup.history_of_unknown_document"), found=repr(h.doc_id))
                for i, h in enumerate(history) if h.doc_id not in known]
-    issues += _check_backup_measurements(measurements, live)
+    issues += _check_backup_measurements(measurements, live, events)
     issues += [Issue(f"events[{i}].doc", Message("backup.event_of_unknown_document"), found=repr(r.doc_id))
                for i, r in enumerate(events) if r.doc_id not in live]
     issues += [Issue(f"snapshots[{i}].plan", Message("backup.snapshot_of_unknown_plan"), found=repr(s.plan_id))
@@ -188,13 +189,18 @@ def _snapshot_record(item: dict, path: str) -> PeriodSnapshot:
     return snapshot
 
 
-def _check_backup_measurements(records, live: Mapping[str, DocumentRecord]) -> Iterator[Issue]:
+def _check_backup_measurements(records, live: Mapping[str, DocumentRecord], events) -> Iterator[Issue]:
+    """Each measurement checked against its plan; those of an indicator the plan removed with
+    ``allow_removal`` (an ``indicator-removed`` event in the backup) are kept as they are."""
     entries: dict[str, Any] = {}
+    removed = {(r.doc_id, r.event.subject) for r in events if r.event.kind == INDICATOR_REMOVED_EVENT}
     for index, record in enumerate(records):
         path = f"measurements[{index}]"
         doc = live.get(record.plan_id)
         if doc is None or doc.info.type != "plan":
             yield Issue(f"{path}.plan", Message("backup.measurement_of_unknown_plan"), found=repr(record.plan_id))
+            continue
+        if (record.plan_id, record.measurement.indicator) in removed:
             continue
         if record.plan_id not in entries:
             entries[record.plan_id] = PlanCache().put(record.plan_id, doc.info.version, from_data(doc.data))

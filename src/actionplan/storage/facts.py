@@ -156,7 +156,9 @@ def merge_groups(a: FactGroup, b: FactGroup) -> FactGroup:
 def facts_for(plan: ActionPlan, groups: Iterable[FactGroup], *, as_of: dt.date | None = None, counted: int = 0,
               submitted: int = 0, returned: int = 0) -> ProgressFacts:
     """The facts of ``plan`` from its groups (those dated after ``as_of`` left out), in recording order."""
-    kept = tuple(sorted((g for g in groups if as_of is None or g.date <= as_of), key=lambda g: g.last_seq))
+    present = {indicator.id for *_, indicator in plan.iter_indicators()}  # not those of removed indicators
+    kept = tuple(sorted((g for g in groups if (as_of is None or g.date <= as_of) and g.indicator in present),
+                        key=lambda g: g.last_seq))
     standing = with_measurements(plan, [m for g in kept for m in g.measurements()])
     return ProgressFacts(standing, kept, as_of, counted, submitted, returned)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,10 @@ from .backends import (
     recording_reviews,
     review_event,
     changed_paths,
+    INDICATOR_REMOVED_EVENT,
     check_kept_indicators,
+    removal_events,
+    removed_indicators,
     check_same_type,
     check_store_id,
     check_text,
@@ -238,7 +242,8 @@ class DirStore(Store):
         return envelope
 
     # -- documents -----------------------------------------------------------------------
-    def save(self, document, *, expected_version=None, author=None, comment=None, doc_id=None) -> int:
+    def save(self, document, *, expected_version=None, author=None, comment=None, doc_id=None,
+             allow_removal=False) -> int:
         prepared = prepare_document(document, doc_id)
         author, comment = check_text(author, "author"), check_text(comment, "comment")
         with self._lock():
@@ -248,11 +253,16 @@ class DirStore(Store):
             live = current is not None
             version = next_version(prepared.id, expected_version, envelope["version"] if envelope is not None else None, live)
             old_data = None
+            removed: builtins.list[str] = []
+            recorded: dict[str, int] = {}
             if current is not None:
                 check_same_type(prepared.id, current["type"], prepared.type, live)
                 old_data = current["document"]
                 if prepared.type == "plan":
-                    check_kept_indicators(prepared.id, document, self._recorded_indicators(prepared.id))
+                    recorded = self._recorded_indicators(prepared.id)
+                    removed = check_kept_indicators(
+                        prepared.id, document, recorded, allow_removal=allow_removal,
+                        removed=removed_indicators(self.event_records(prepared.id, kind=INDICATOR_REMOVED_EVENT)))
             else:
                 self._purge_records(prepared.id)  # left by a deletion that a crash interrupted
             entry = HistoryEntry(prepared.id, at, "update" if live else "create", version, author, comment,
@@ -261,6 +271,8 @@ class DirStore(Store):
             info = DocumentInfo(prepared.id, prepared.type, version, at, author, prepared.title,
                                 prepared.organisation, prepared.territories)
             self._write_envelope(info, prepared.data, history)
+            # after the plan: should this write fail, the next save asks for allow_removal again
+            self._append_event_lines(prepared.id, removal_events(removed, recorded, version, at, author, comment))
         return version
 
     def get(self, doc_id: str) -> StoredDocument:
@@ -358,8 +370,10 @@ class DirStore(Store):
         for kind in self.folders:
             self._records_path(kind, doc_id).unlink(missing_ok=True)
 
-    def _recorded_indicators(self, plan_id: str) -> set[str]:
-        return {line["m"].get("indicator") for line in self._read_lines(self._records_path("measurements", plan_id))}
+    def _recorded_indicators(self, plan_id: str) -> dict[str, int]:
+        """The plan's indicators with measurements, and how many each has."""
+        return dict(Counter(line["m"].get("indicator")
+                            for line in self._read_lines(self._records_path("measurements", plan_id))))
 
     def _plan_entry(self, plan_id: str):
         envelope = self._envelope(plan_id)
@@ -464,7 +478,7 @@ class DirStore(Store):
             plan = self._plan_entry(plan_id)[0]
             counted = [u.measurement for u in self.updates(plan_id) if u.counts]
             events = self.events(plan_id)
-            snapshot, event = new_snapshot(plan_id, with_measurements(plan, counted), period, events,
+            snapshot, event = new_snapshot(plan_id, with_measurements(plan, counted, skip_unknown=True), period, events,
                                            self._snapshots(plan_id), author)
             line = {"at": time_text(snapshot.closed_at), "s": snapshot_row_data(snapshot)}
             self._append(self._records_path("snapshots", plan_id), json_bytes(line) + b"\n")

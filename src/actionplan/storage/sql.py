@@ -88,6 +88,7 @@ from .backends import (
     review_event,
     review_status,
     changed_paths,
+    INDICATOR_REMOVED_EVENT,
     check_kept_indicators,
     check_same_type,
     check_store_id,
@@ -102,6 +103,7 @@ from .backends import (
     now,
     parse_time,
     prepare_document,
+    removal_events,
     removed_records,
     structure_records,
     validate_events,
@@ -380,7 +382,8 @@ class SqlStore(Store):
         return redact_url(self.url)
 
     # -- documents -----------------------------------------------------------------------
-    def save(self, document, *, expected_version=None, author=None, comment=None, doc_id=None) -> int:
+    def save(self, document, *, expected_version=None, author=None, comment=None, doc_id=None,
+             allow_removal=False) -> int:
         prepared = prepare_document(document, doc_id)
         author, comment = check_text(author, "author"), check_text(comment, "comment")
         with self._write() as cur:
@@ -391,12 +394,17 @@ class SqlStore(Store):
             version = next_version(prepared.id, expected_version, current, live)
             old_data = None
             rebuild = False
+            removed: builtins.list[str] = []
+            recorded: dict[str, int] = {}
             if live:
                 check_same_type(prepared.id, row[1], prepared.type, live)
                 old_data = self._json_out(self._one(cur, "SELECT data FROM actionplan_documents WHERE id = ?",
                                                     (prepared.id,))[0])
                 if prepared.type == "plan":
-                    check_kept_indicators(prepared.id, document, self._recorded_indicators(cur, prepared.id))
+                    recorded = self._recorded_indicators(cur, prepared.id)
+                    removed = check_kept_indicators(prepared.id, document, recorded,
+                                                    removed=self._removed_indicators(cur, prepared.id),
+                                                    allow_removal=allow_removal)
                     rebuild = rate_kinds_changed(old_data, document)
             values = (prepared.type, version, prepared.title, prepared.organisation, self._json_in(prepared.data),
                       self._time_in(at), author)
@@ -418,16 +426,26 @@ class SqlStore(Store):
                                                 comment, changed_paths(old_data, prepared.data) if live else ()))
             if rebuild:  # an indicator became a rate, or stopped being one: its groups change
                 self._rebuild_facts(cur, prepared.id, document)
+            if removed:
+                self._insert_events(cur, prepared.id, removal_events(removed, recorded, version, at, author, comment),
+                                    self._time_in(at))
         return version
 
     def _current_version(self, cur, doc_id: str) -> int | None:
         row = self._one(cur, "SELECT version, deleted FROM actionplan_documents WHERE id = ?", (doc_id,))
         return row[0] if row and not row[1] else None
 
-    def _recorded_indicators(self, cur, plan_id: str) -> builtins.list[str]:
-        rows = self._run(cur, "SELECT DISTINCT indicator_id FROM actionplan_measurements WHERE plan_id = ?",
-                         (plan_id,)).fetchall()
-        return [r[0] for r in rows]
+    def _recorded_indicators(self, cur, plan_id: str) -> dict[str, int]:
+        """The plan's indicators with measurements, and how many each has."""
+        rows = self._run(cur, "SELECT indicator_id, COUNT(*) FROM actionplan_measurements WHERE plan_id = ? "
+                              "GROUP BY indicator_id", (plan_id,)).fetchall()
+        return {r[0]: int(r[1]) for r in rows}
+
+    def _removed_indicators(self, cur, plan_id: str) -> set[str]:
+        rows = self._run(cur, "SELECT recorded_at, data FROM actionplan_events WHERE doc_id = ? AND kind = ?",
+                         (plan_id, INDICATOR_REMOVED_EVENT)).fetchall()
+        events = structure_records([self._json_out(r[1]) for r in rows], Event, f"{self._where()}#{plan_id}")
+        return {e.subject for e in events if e.subject}
 
     def _set_territories(self, cur, doc_id: str, territories: Iterable[str]) -> None:
         self._run(cur, "DELETE FROM actionplan_document_territories WHERE doc_id = ?", (doc_id,))
@@ -877,7 +895,7 @@ class SqlStore(Store):
             rows = self._run(cur, "SELECT data FROM actionplan_events WHERE doc_id = ? AND kind IN (?, ?) ORDER BY seq",
                              (plan_id, MANUAL_STATUS_EVENT, MANUAL_STATUS_CLEAR_EVENT)).fetchall()
             events = structure_records([self._json_out(r[0]) for r in rows], Event, f"{self._where()}#{plan_id}")
-            snapshot, event = new_snapshot(plan_id, with_measurements(plan, counted), period, events,
+            snapshot, event = new_snapshot(plan_id, with_measurements(plan, counted, skip_unknown=True), period, events,
                                            self._snapshot_rows(cur, plan_id, with_data=False), author)
             self._insert_snapshot(cur, snapshot)
             with recording_reviews():

@@ -412,6 +412,62 @@ class StoreConformance:
         data["themes"][0]["objectives"][0]["actions"][0]["indicators"] = without_unmeasured
         assert store.save(from_data(data), expected_version=1) == 2
 
+    def _without_participants(self):
+        from ..documents import from_data
+
+        data = sample_plan_data()
+        action = data["themes"][0]["objectives"][0]["actions"][0]
+        action["indicators"] = [i for i in action["indicators"] if i["id"] != "participants"]
+        return from_data(data)
+
+    def test_a_measured_indicator_is_removed_when_allowed_and_its_measurements_kept(self, store, plan):
+        store.save(plan)
+        store.append_measurements(plan.id, sample_measurements(), author="Marie")
+        kept = [m for m in store.measurements(plan.id) if m.indicator == "participants"]
+        assert kept
+        before = store.measurements(plan.id)
+        assert store.save(self._without_participants(), expected_version=1, author="Jean", comment="révision",
+                          allow_removal=True) == 2
+        assert store.measurements(plan.id) == before  # nothing dropped
+        [event] = store.events(plan.id, kind="indicator-removed")
+        assert (event.subject, event.data, event.recorded_by, event.note) == (
+            "participants", {"measurements": str(len(kept)), "version": "2"}, "Jean", "révision")
+        full = store.plan_with_measurements(plan.id)
+        attached = [m for *_, indicator in full.iter_indicators() for m in indicator.measurements]
+        assert sorted(attached, key=repr) == sorted((m for m in before if m.indicator != "participants"), key=repr)
+        facts = store.progress_facts(plan.id)
+        assert "participants" not in {g.indicator for g in facts.groups}
+        assert plan_progress(facts.plan, dt.date(2026, 12, 31)) == plan_progress(full, dt.date(2026, 12, 31))
+        # the removal is recorded once: the next version saves without allow_removal
+        assert store.save(self._without_participants(), expected_version=2) == 3
+        with pytest.raises(ValidationError, match="participants"):  # not recordable any more
+            store.append_measurement(plan.id, kept[0])
+        # brought back (same id), the indicator counts its measurements again
+        assert store.save(plan, expected_version=3) == 4
+        assert store.plan_with_measurements(plan.id) == store.plan_with_measurements(plan.id)
+        again = [m for *_, i in store.plan_with_measurements(plan.id).iter_indicators() if i.id == "participants"
+                 for m in i.measurements]
+        assert sorted(again, key=repr) == sorted(kept, key=repr)
+
+    def test_removal_events_are_written_by_the_store_only(self, store, plan):
+        store.save(plan)
+        with pytest.raises(StoreError, match="indicator-removed"):
+            store.append_event(plan.id, Event(kind="indicator-removed", date=dt.date(2026, 5, 1), subject="participants"))
+        assert store.events(plan.id) == []
+
+    def test_backup_and_restore_keep_the_measurements_of_a_removed_indicator(self, store, make_store_url, tmp_path,
+                                                                             plan):
+        store.save(plan)
+        store.append_measurements(plan.id, sample_measurements())
+        store.save(self._without_participants(), expected_version=1, allow_removal=True)
+        path = tmp_path / "sauvegarde.json"
+        store.backup(path)
+        with open_store(make_store_url()) as copy:
+            copy.restore(path)
+            assert copy.measurements(plan.id) == store.measurements(plan.id)
+            assert copy.plan_with_measurements(plan.id) == store.plan_with_measurements(plan.id)
+            assert copy.events(plan.id) == store.events(plan.id)
+
     # -- events --------------------------------------------------------------------------
     def test_events_are_appended_and_queried(self, store, plan):
         store.save(plan)
