@@ -248,3 +248,23 @@ def test_the_bilan_between_two_periods(run, seeded):
     assert "Bilan from 2026-T2 to 2026-T3" in html and "<script" not in html
     code, _, err = run("bilan", PLAN, "2026-T1", "2026-T2", "-f", "pdf")
     assert code == 2 and "format de bilan inconnu : 'pdf'" in err and "html" in err and "markdown" in err
+
+
+def test_updates_of_a_removed_indicator_are_not_listed_and_cannot_be_approved(run, examples, tmp_path):
+    path = reviewed_plan(examples, tmp_path, distinct=False)
+    assert run("save", f"{PLAN}.yaml")[0] == 0
+    code, out, _ = run("track", PLAN, INDICATOR, "2", "--date", "2026-11-20", "--by", "CDP SA")
+    update_id = re.search(r"mise à jour (u-[0-9a-f]{12}) attend", out).group(1)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if f"{{id: {INDICATOR}," not in line]  # the indicator's line taken out
+    assert len(kept) == len(lines) - 1
+    path.write_text("".join(kept), encoding="utf-8")
+    code, out, err = run("save", f"{PLAN}.yaml", "--expect-version", "1", "--allow-removal")
+    assert code == 0, err
+    code, out, _ = run("review", PLAN)
+    assert code == 0
+    assert "1 mise à jour en attente porte sur un indicateur retiré du plan" in out and update_id not in out
+    code, _, err = run("review", PLAN, update_id, "--approve")
+    assert code == 2 and f"l'indicateur {INDICATOR}, retiré du plan" in err
+    code, out, _ = run("review", PLAN, update_id, "--return", "Indicateur retiré du plan")
+    assert code == 0 and "renvoyée" in out

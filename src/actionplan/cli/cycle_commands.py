@@ -48,6 +48,8 @@ def waiting_rows(plan: ActionPlan, updates, lang: str) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for update in updates:
         m = update.measurement
+        if (m.indicator or "") not in where:  # of an indicator removed from the plan: it can no longer count
+            continue
         indicator, action = where[m.indicator or ""]
         rows.append((update.id or "", f"{indicator.label} ({indicator.id})", action.title,
                      measurement_text(indicator, m, loc, names), loc.date(m.date, "medium"), update.submitted_by or "",
@@ -99,6 +101,11 @@ def _print_waiting(plan: ActionPlan, waiting, lang: str, where: str) -> None:
     from rich.table import Table
 
     console = _console()
+    present = {i.id for *_, i in plan.iter_indicators()}
+    removed = [u for u in waiting if (u.measurement.indicator or "") not in present]
+    waiting = [u for u in waiting if (u.measurement.indicator or "") in present]
+    if removed:
+        console.print(escape(tn("cli.review.of_removed_indicators", len(removed), lang, plan=plan.id)))
     if not waiting:
         console.print(escape(t("cli.review.none", lang, plan=plan.id, store=where)))
         return

@@ -495,6 +495,10 @@ def check_review(plan: Any, update: Update, decision: str, note: str | None, aut
                                      plan_id=update.plan_id))
     if decision == "approve":
         check_open_periods(update.plan_id, [update.measurement], closed)
+        indicator = update.measurement.indicator
+        if indicator not in {i.id for *_, i in plan.iter_indicators()}:  # removed with allow_removal
+            raise StoreError(Message("storage.review.indicator_removed", id=update.id, indicator=indicator,
+                                     plan_id=update.plan_id))
 
 
 def review_event(update_id: str, decision: str, note: str | None, author: str | None,

@@ -449,6 +449,18 @@ class StoreConformance:
                  for m in i.measurements]
         assert sorted(again, key=repr) == sorted(kept, key=repr)
 
+    def test_an_update_of_a_removed_indicator_cannot_be_approved_only_returned(self, store, plan):
+        store.save(self._reviewed_plan(plan))
+        [one] = [m for m in sample_measurements() if m.indicator == "participants"]
+        [first, second] = store.submit_measurements(
+            plan.id, [one, attrs.evolve(one, date=one.date + dt.timedelta(days=1))], author="partenaire")
+        store.save(self._reviewed_plan(self._without_participants()), expected_version=1, allow_removal=True)
+        with pytest.raises(StoreError, match="participants"):
+            store.review_update(plan.id, first, "approve", author="coordination")
+        assert store.update(plan.id, first).status == "submitted"
+        assert store.review_update(plan.id, second, "return", note="indicateur retiré",
+                                   author="coordination").status == "returned"
+
     def test_removal_events_are_written_by_the_store_only(self, store, plan):
         store.save(plan)
         with pytest.raises(StoreError, match="indicator-removed"):
