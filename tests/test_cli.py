@@ -78,7 +78,7 @@ def test_bad_option_value_is_a_usage_error(tmp_path, minimal_plan_text):
     path = tmp_path / "plan.yaml"
     path.write_text(minimal_plan_text, encoding="utf-8")
     result = run("show", str(path), "--as-of", "demain")
-    assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+    assert result.returncode == 2 and "attendu une date AAAA-MM-JJ, trouvé 'demain'" in result.stderr
 
 
 def test_common_errors_in_french_and_english():
