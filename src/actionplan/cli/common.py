@@ -30,9 +30,9 @@ def parse_date_option(ctx, param, value):
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(t("cli.option.bad_date", current_language(), value=value)) from None
+        raise click.BadParameter(t("cli.date.bad", current_language(), value=value)) from None
     if not MIN_YEAR <= day.year <= MAX_YEAR:  # schedules look a year beyond the dates they are given
-        raise click.BadParameter(t("cli.option.date_out_of_range", current_language(), value=value,
+        raise click.BadParameter(t("cli.date.out_of_range", current_language(), value=value,
                                    first=MIN_YEAR, last=MAX_YEAR))
     return day
 
