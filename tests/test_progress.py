@@ -750,3 +750,27 @@ def test_calendar_years_for_a_plan_without_fiscal_years():
     minimum = ind("minimum", m(date(2025, 6, 1), 1), target=D(1), per="year")
     result = prog(minimum, date(2025, 12, 31), ctx=spans, schedule=parse_schedule("2025-2026"))
     assert result.target == D(2) and result.status != "achieved"
+
+
+def test_plan_progress_judges_each_indicator_as_indicator_progress_does():
+    """plan_progress reads each distinct schedule once for all the actions sharing it (and their indicators):
+    every indicator's result is still the one indicator_progress gives it alone."""
+    from pathlib import Path
+
+    from actionplan.cli.common import load_plan_with_tracking
+    from actionplan.progress import schedule_context
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    plan = load_plan_with_tracking(examples / "concertation-horizon-2026.yaml",
+                                   [examples / "concertation-horizon-2026-suivi.yaml"])
+    as_of = dt.date(2026, 10, 1)
+    ctx = schedule_context(plan)
+    found = {p.indicator.id: p for p in plan_progress(plan, as_of).iter_indicators()}
+    shared: dict[str, dict[str, int]] = {}
+    for _theme, _objective, action, indicator in plan.iter_indicators():
+        alone = indicator_progress(indicator, as_of, schedule=action.schedule, ctx=ctx, reporting=plan.reporting)
+        assert found[indicator.id] == alone, indicator.id
+        if action.schedule is not None:
+            shared.setdefault(action.schedule.text, {})[action.id] = id(action.schedule)
+    # « 2026 » is the schedule of 30 actions, one parsed schedule: what plan_progress reads once
+    assert len(shared["2026"]) == 30 and len(set(shared["2026"].values())) == 1

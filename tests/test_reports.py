@@ -11,6 +11,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
+import attrs
 import pytest
 
 import actionplan
@@ -486,6 +487,27 @@ def test_json_holds_the_plain_plan_and_its_progress():
     assert indicator["id"] == "sa-o2-a2-i2" and indicator["status"] == "on_track" and indicator["status_label"] == "On track"
     assert indicator["value"] == 3 and indicator["target"] == 4 and indicator["fraction"] == "0.75"
     assert sum(data["progress"]["rollup"]["counts"].values()) == sum(1 for _ in plan.iter_indicators())
+
+
+def test_json_written_theme_by_theme_is_the_whole_report_written_at_once():
+    """render_json writes each theme's data in its place (so a large plan's plain data is never held whole):
+    the bytes are exactly those of the whole report data written at once, hostile text included."""
+    import orjson
+
+    from actionplan.convert import unstructure
+    from actionplan.reports import build_context, get_format
+    from actionplan.reports.json_report import JSON_OPTIONS, render_json, report_data
+
+    plan = seed_plan()
+    one_theme = attrs.evolve(plan, themes=plan.themes[:1])
+    for subject in (plan, hostile_plan(), one_theme):
+        for lang in ("fr", "en"):
+            ctx = build_context(subject, as_of=AS_OF, lang=lang, fmt=get_format("json"))
+            whole = orjson.dumps(unstructure(report_data(subject, ctx)), option=JSON_OPTIONS)
+            assert render_json(subject, ctx) == whole, (subject.id, lang)
+    data = json.loads(render_json(plan, build_context(plan, as_of=AS_OF, fmt=get_format("json"))))
+    assert [t["id"] for t in data["plan"]["themes"]] == [t["id"] for t in data["progress"]["themes"]] \
+        == [t.id for t in plan.themes]
 
 
 # -- the seed's tracking data ----------------------------------------------------------------------------------

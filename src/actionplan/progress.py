@@ -217,6 +217,9 @@ def plan_progress(plan: ActionPlan, as_of: dt.date, *, ctx: ScheduleContext | No
     if ctx is None:
         ctx = schedule_context(plan)
     manual = manual or {}
+    # An action's schedule judged once per distinct schedule (texts are parsed once each, so actions that
+    # read « 2026 » share one): the bounds and their elapsed share, not recomputed for each indicator.
+    judged: dict[int, tuple[Schedule | None, Period | None, Decimal | None]] = {}
     themes = []
     for theme in plan.themes:
         objectives = []
@@ -225,9 +228,12 @@ def plan_progress(plan: ActionPlan, as_of: dt.date, *, ctx: ScheduleContext | No
             for action in objective.actions:
                 weight = _weight(theme.weight) * _weight(objective.weight) * _weight(action.weight)
                 found = []
+                known = judged.get(id(action.schedule))
+                if known is None or known[0] is not action.schedule:
+                    bounds = _schedule_bounds(action.schedule, ctx)
+                    known = judged[id(action.schedule)] = (action.schedule, bounds, expected_fraction(bounds, as_of))
                 for indicator in action.indicators:
-                    item = indicator_progress(indicator, as_of, schedule=action.schedule, ctx=ctx,
-                                              reporting=plan.reporting)
+                    item = _indicator_progress(indicator, as_of, ctx, plan.reporting, known[1], known[2])
                     if weight != _ONE or indicator.id in manual:
                         item = attrs.evolve(item, weight=weight, manual=manual.get(indicator.id))
                     found.append(item)
@@ -309,6 +315,12 @@ def indicator_progress(
     own ``reporting`` overrides it.
     """
     as_of = _plain_date(as_of)
+    bounds = _schedule_bounds(schedule, ctx)
+    return _indicator_progress(indicator, as_of, ctx, reporting, bounds, expected_fraction(bounds, as_of))
+
+
+def _schedule_bounds(schedule: Schedule | None, ctx: ScheduleContext | None) -> Period | None:
+    """What an indicator of an action with ``schedule`` is judged against (see :func:`indicator_progress`)."""
     bounds: Period | None = None
     if schedule is not None:
         if ctx is None:
@@ -316,6 +328,13 @@ def indicator_progress(
         bounds = schedule.bounds(ctx)
     if bounds is None and ctx is not None and not (schedule is not None and schedule.unscheduled):
         bounds = Period(ctx.start, ctx.end)
+    return bounds
+
+
+def _indicator_progress(indicator: Indicator, as_of: dt.date, ctx: ScheduleContext | None,
+                        reporting: Reporting | None, bounds: Period | None,
+                        expected: Decimal | None) -> IndicatorProgress:
+    """:func:`indicator_progress` with its schedule's ``bounds`` and their ``expected`` share already known."""
     measurements = _counted(indicator.measurements, as_of)
     fiscal = bool(ctx is not None and ctx.fiscal_years)
     settings = indicator.reporting.over(reporting) if indicator.reporting is not None else reporting
@@ -328,7 +347,8 @@ def indicator_progress(
             measurements = [m for m in measurements if _in_period(m, label, bounds)]
         else:
             measurements = [m for m in measurements if m.date <= bounds.end]
-    judge = _Judge(indicator, as_of, bounds, expected_fraction(bounds, as_of), fiscal, tolerance, label)
+        expected = expected_fraction(bounds, as_of)
+    judge = _Judge(indicator, as_of, bounds, expected, fiscal, tolerance, label)
     result = _KINDS[indicator.kind](judge, measurements)
     return attrs.evolve(result, period=label, reason=f"{label}: {result.reason}") if label is not None else result
 

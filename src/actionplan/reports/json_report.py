@@ -9,51 +9,111 @@ floating point), as in the documents.
 
 from __future__ import annotations
 
+import itertools
+import uuid
+from decimal import Decimal
+
+import cattrs
 import orjson
 
-from ..convert import unstructure
+from ..convert import _make_converter, unstructure
 from ..documents import to_data
+from ..model.plan import Theme
 from ..version import __version__
 from . import ReportContext, ReportFormat
 
 FORMAT_VERSION = 1
 
 
+#: How the report is written: indented two spaces, a newline at the end.
+JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+
+
 def render_json(plan, ctx: ReportContext) -> bytes:
+    """The report as JSON, written theme by theme.
+
+    The plain data of a whole large plan is a tree of dicts and lists as large as the plan: held at once,
+    the garbage collector walks it again and again while it is built (10 times the plan took 12 times
+    the time). So the report is written first with a placeholder for each theme (of the plan and of the
+    progress), then each theme's data is made plain, written and let go in its place. The bytes are those
+    of writing the whole :func:`report_data` at once (``tests/test_reports.py`` compares them).
+    """
+    skeleton = orjson.dumps(report_data(plan, ctx, placeholders=True), default=_plain, option=JSON_OPTIONS)
+    gaps = skeleton.split(_PLACEHOLDER_JSON)
+    if len(gaps) != len(plan.themes) + len(ctx.progress.themes) + 1:  # plan text holding it (never): all at once
+        return orjson.dumps(report_data(plan, ctx), default=_plain, option=JSON_OPTIONS)
+    themes = itertools.chain((to_data(theme) for theme in plan.themes),
+                             (_theme_progress(theme, ctx.loc) for theme in ctx.progress.themes))
+    pieces = [gaps[0]]
+    for data, gap in zip(themes, gaps[1:]):  # each theme's plain data made, written, let go
+        indent = b"\n" + b" " * (len(pieces[-1]) - pieces[-1].rfind(b"\n") - 1)  # the placeholder's own
+        pieces += [orjson.dumps(data, default=_plain, option=orjson.OPT_INDENT_2).replace(b"\n", indent), gap]
+    return b"".join(pieces)
+
+
+#: Stands for a theme in the report's first pass (see :func:`render_json`); no plan text holds it.
+_PLACEHOLDER = f"actionplan-theme-{uuid.uuid4().hex}"
+_PLACEHOLDER_JSON = orjson.dumps(_PLACEHOLDER)
+
+
+def _plain(value):
+    """What orjson cannot write itself: the decimals of the progress, written as the documents write them."""
+    if isinstance(value, Decimal):
+        return unstructure(value)
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+def report_data(plan, ctx: ReportContext, *, placeholders: bool = False) -> dict:
+    """The report's content: ``report`` (what and when), ``plan`` (:func:`~actionplan.documents.to_data`) and
+    ``progress`` (decimals and dates as they are; :func:`render_json` writes them). With ``placeholders``,
+    :data:`_PLACEHOLDER` stands in the place of each theme's data, in the plan and in the progress."""
     progress, loc = ctx.progress, ctx.loc
-    data = {
+    plan_data = _without_themes(plan) if placeholders else to_data(plan)
+    return {
         "report": {
             "format": "actionplan-report", "version": FORMAT_VERSION, "generator": f"actionplan {__version__}",
             "as_of": ctx.as_of, "lang": ctx.lang, "illustrative": ctx.illustrative,
         },
-        "plan": to_data(plan),
+        "plan": plan_data,
         "progress": {
             "rollup": _rollup(progress.rollup, loc),
-            "themes": [
-                {
-                    "id": theme.theme.id,
-                    "rollup": _rollup(theme.rollup, loc),
-                    "objectives": [
-                        {
-                            "id": objective.objective.id,
-                            "rollup": _rollup(objective.rollup, loc),
-                            "actions": [
-                                {
-                                    "id": action.action.id,
-                                    "rollup": _rollup(action.rollup, loc),
-                                    "indicators": [_indicator(ip, loc) for ip in action.indicators],
-                                }
-                                for action in objective.actions
-                            ],
-                        }
-                        for objective in theme.objectives
-                    ],
-                }
-                for theme in progress.themes
-            ],
+            "themes": [_PLACEHOLDER if placeholders else _theme_progress(theme, loc) for theme in progress.themes],
         },
     }
-    return orjson.dumps(unstructure(data), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+
+def _theme_progress(theme, loc) -> dict:
+    return {
+        "id": theme.theme.id,
+        "rollup": _rollup(theme.rollup, loc),
+        "objectives": [
+            {
+                "id": objective.objective.id,
+                "rollup": _rollup(objective.rollup, loc),
+                "actions": [
+                    {
+                        "id": action.action.id,
+                        "rollup": _rollup(action.rollup, loc),
+                        "indicators": [_indicator(ip, loc) for ip in action.indicators],
+                    }
+                    for action in objective.actions
+                ],
+            }
+            for objective in theme.objectives
+        ],
+    }
+
+
+def _without_themes(plan) -> dict:
+    """:func:`~actionplan.documents.to_data` of ``plan`` with :data:`_PLACEHOLDER` in the place of each theme."""
+    global _skeleton
+    if _skeleton is None:
+        _skeleton = _make_converter(detailed=False)  # the documents' converter, but for themes
+        _skeleton.register_unstructure_hook(Theme, lambda theme: _PLACEHOLDER)
+    return _skeleton.unstructure(plan)
+
+
+_skeleton: cattrs.Converter | None = None
 
 
 def _rollup(rollup, loc) -> dict:

@@ -263,7 +263,8 @@ def _theme_sheet(ws, view: PlanView, theme, ctx: ReportContext, styles: _Styles)
                 ))
     headers = [loc(key) for key, *_ in INDICATOR_COLUMNS]
     shown_rows = [[_shown(value, loc) for value, _ in row] for row in rows]
-    widths = fitted_widths(headers, [(kind, share) for _, kind, share in INDICATOR_COLUMNS], shown_rows)
+    measure = _Measure()
+    widths = fitted_widths(headers, [(kind, share) for _, kind, share in INDICATOR_COLUMNS], shown_rows, measure=measure)
     _columns(ws, widths)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(INDICATOR_COLUMNS))}{len(rows) + 1}"
@@ -272,7 +273,7 @@ def _theme_sheet(ws, view: PlanView, theme, ctx: ReportContext, styles: _Styles)
     for number, row in enumerate(rows, start=2):
         # Spreadsheets do not size a row to its wrapped texts when they open a file (LibreOffice keeps the
         # default height): each row is given the height of its tallest wrapped cell.
-        lines = max(wrapped_lines(shown, width) for shown, width in zip(shown_rows[number - 2], widths))
+        lines = max(map(measure.wrapped, shown_rows[number - 2], widths))
         ws.row_dimensions[number].height = LINE_HEIGHT * min(lines, MAX_LINES)
         ws.append([cell(ws, value, style) for value, style in row])
         ws.row_dimensions.pop(number, None)  # written with its row; the streamed sheet keeps no rows
@@ -320,10 +321,16 @@ _BOLD = 1.08
 _PADDING = 1.4
 
 
+#: Each width of :data:`_LETTER_WIDTHS` gets a marker character: a text translated to markers is measured by
+#: counting them (in C), not by looking its letters up one by one.
+_WIDTH_MARKERS = {width: chr(0xE000 + n) for n, width in enumerate(sorted(set(_LETTER_WIDTHS.values())))}
+_TO_MARKERS = str.maketrans({letter: _WIDTH_MARKERS[width] for letter, width in _LETTER_WIDTHS.items()})
+
+
 def text_width(text: str) -> float:
     """The width of ``text`` on one line in Calibri 11, in widths of a digit (an estimate, to size columns)."""
-    widths = _LETTER_WIDTHS
-    return sum(widths.get(letter, 1.0) for letter in text)
+    marked = text.translate(_TO_MARKERS)
+    return len(text) + sum((width - 1.0) * marked.count(marker) for width, marker in _WIDTH_MARKERS.items())
 
 
 #: Where a line may break: spaces, not the no-break spaces of French typography (« 4 rencontres », « 75 % »).
@@ -334,8 +341,30 @@ def _words(text: str) -> list[str]:
     return [word for word in _BREAKS.split(text) if word]
 
 
-def _longest_word(text: str) -> float:
-    return max((text_width(word) for word in _words(text)), default=0.0)
+class _Measure:
+    """Widths of texts and words, each distinct one measured once: a sheet repeats its objectives' and actions'
+    titles on every indicator's row, and its words (« de », « des », « partenaires ») everywhere."""
+
+    def __init__(self) -> None:
+        self.widths: dict[str, float] = {}
+        self.lines: dict[tuple[str, float, bool], int] = {}
+
+    def width(self, text: str) -> float:
+        try:
+            return self.widths[text]
+        except KeyError:
+            width = self.widths[text] = text_width(text)
+            return width
+
+    def longest_word(self, text: str) -> float:
+        return max((self.width(word) for word in _words(text)), default=0.0)
+
+    def wrapped(self, text: str, width: float, bold: bool = False) -> int:
+        try:
+            return self.lines[text, width, bold]
+        except KeyError:
+            lines = self.lines[text, width, bold] = wrapped_lines(text, width, bold=bold, measure=self)
+            return lines
 
 
 def print_width_budget(scale: float = PRINT_SCALE) -> float:
@@ -345,7 +374,7 @@ def print_width_budget(scale: float = PRINT_SCALE) -> float:
 
 
 def fitted_widths(headers: list[str], kinds: list[tuple[str, float]], rows: list[list[str]],
-                  budget: float | None = None) -> list[float]:
+                  budget: float | None = None, measure: _Measure | None = None) -> list[float]:
     """Column widths sized to their content, the long texts wrapped so the sheet fits ``budget`` (digit widths).
 
     ``kinds`` gives each column's kind and share (see :data:`INDICATOR_COLUMNS`). Headers wrap at words: a column
@@ -356,17 +385,19 @@ def fitted_widths(headers: list[str], kinds: list[tuple[str, float]], rows: list
     application's fit-to-width scales the page down further.
     """
     budget = print_width_budget() if budget is None else budget
+    measure = measure or _Measure()
+    text_width, longest_word = measure.width, measure.longest_word
     columns = list(zip(*rows)) if rows else [() for _ in headers]
     widths, floors, shares = [], [], {}
     for index, (header, (kind, share), values) in enumerate(zip(headers, kinds, columns)):
-        least = _longest_word(header) * _BOLD
+        least = longest_word(header) * _BOLD
         if kind == "fixed":
             width = floor = max([least, *map(text_width, values)])
         elif kind == "word":
-            width = floor = max([least, *map(_longest_word, values)])
+            width = floor = max([least, *map(longest_word, values)])
         else:
             width = max(least, min(max(map(text_width, values), default=0.0), TEXT_WIDTH_MAX))
-            floor = min(width, max(least, min(max(map(_longest_word, values), default=0.0), TEXT_WIDTH_MIN)))
+            floor = min(width, max(least, min(max(map(longest_word, values), default=0.0), TEXT_WIDTH_MIN)))
             shares[index] = share
         widths.append(width + _PADDING)
         floors.append(floor + _PADDING)
@@ -403,17 +434,20 @@ LINE_HEIGHT = 14.5
 MAX_LINES = 28
 
 
-def wrapped_lines(text: str, width: float, *, bold: bool = False) -> int:
+def wrapped_lines(text: str, width: float, *, bold: bool = False, measure: _Measure | None = None) -> int:
     """The lines ``text`` takes wrapped at words in a column ``width`` wide (digit widths): an estimate."""
     room = max(width - 1.0, 1.0)  # a little more room than the columns were sized with: no row cut short
     factor = _BOLD if bold else 1.0
+    width_of = (measure or _Measure()).width
+    if "\n" not in text and width_of(text) * factor <= room:
+        return 1  # most cells: one line
     space = _LETTER_WIDTHS[" "] * factor
     count = 0
     for paragraph in text.splitlines() or [""]:
         count += 1
         used = 0.0
         for word in _words(paragraph):
-            size = text_width(word) * factor
+            size = width_of(word) * factor
             if used and used + space + size > room:
                 count += 1
                 used = 0.0
