@@ -489,6 +489,28 @@ def test_json_holds_the_plain_plan_and_its_progress():
     assert sum(data["progress"]["rollup"]["counts"].values()) == sum(1 for _ in plan.iter_indicators())
 
 
+def test_the_dashboard_written_piece_by_piece_is_the_page_rendered_at_once():
+    """render_html streams the template into one buffer and draws the timeline theme by theme: the page is
+    Jinja's ``render`` of the same variables, and the rows are those of the whole timeline."""
+    from markupsafe import Markup
+
+    from actionplan.reports import build_context
+    from actionplan.reports.html import _asset, _environment, _sha256, _variables, render_html
+    from actionplan.reports.timeline import build_timeline
+    from actionplan.reports.view import PlanView
+
+    for subject in (seed_plan(), hostile_plan()):
+        ctx = build_context(subject, as_of=AS_OF, lang="fr", fmt=get_format("html"), options={"pack": "no"})
+        script = _asset("dashboard.js")
+        whole = _environment().get_template("dashboard.html.j2").render(
+            **_variables(subject, ctx), css=Markup(_asset("dashboard.css")), script=Markup(script),
+            script_hash=_sha256(script))
+        assert render_html(subject, ctx) == whole.encode("utf-8")
+        view = PlanView(subject, ctx.progress, ctx.loc)
+        drawn = [row for _theme, rows in _variables(subject, ctx)["timeline_groups"] for row in rows]
+        assert drawn == list(build_timeline(view).rows) and drawn
+
+
 def test_json_written_theme_by_theme_is_the_whole_report_written_at_once():
     """render_json writes each theme's data in its place (so a large plan's plain data is never held whole):
     the bytes are exactly those of the whole report data written at once, hostile text included."""

@@ -68,19 +68,27 @@ class Timeline:
 
 def build_timeline(view: PlanView, scale: str = "auto") -> Timeline:
     """The timeline of every action of ``view``'s plan over the plan's period."""
+    frame = timeline_frame(view, scale)
+    rows = tuple(row for theme in view.progress.themes for row in theme_rows(view, frame, theme))
+    return attrs.evolve(frame, rows=rows)
+
+
+def timeline_frame(view: PlanView, scale: str = "auto") -> Timeline:
+    """The timeline's window, scale, columns and report date, without its rows (:func:`theme_rows` makes them)."""
     window = view.plan.period
     if scale == "auto":
         months = (window.end.year - window.start.year) * 12 + window.end.month - window.start.month + 1
         scale = "month" if months <= MONTHLY_UP_TO else "quarter"
-    rows = tuple(
-        _row(view, window, theme, action)
-        for theme in view.progress.themes
-        for objective in theme.objectives
-        for action in objective.actions
-    )
     as_of = view.progress.as_of
     today = _offset(window, as_of, 0.5) if window.contains(as_of) else None
-    return Timeline(window, scale, tuple(_columns(view, window, scale)), rows, today)
+    return Timeline(window, scale, tuple(_columns(view, window, scale)), (), today)
+
+
+def theme_rows(view: PlanView, timeline: Timeline, theme: ThemeProgress) -> tuple[TimelineRow, ...]:
+    """The timeline rows of one theme's actions: a page can draw a large plan's timeline theme by theme,
+    never holding every row at once."""
+    return tuple(_row(view, timeline.window, theme, action) for objective in theme.objectives
+                 for action in objective.actions)
 
 
 def _row(view: PlanView, window: Period, theme: ThemeProgress, action: ActionProgress) -> TimelineRow:
