@@ -12,6 +12,7 @@ noisy run is visible.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import os
@@ -19,7 +20,7 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 
@@ -66,6 +67,25 @@ class Timing:
 #: The garbage-collector policies a benchmark may time under, the same for every library compared:
 #: ``on`` (the collector runs, as in any program) and ``paused`` (disabled during each timed call).
 GC_POLICIES = ("on", "paused")
+
+
+@contextlib.contextmanager
+def gc_policy_for_all(policy: str, *modules: Any) -> Iterator[None]:
+    """The same collector policy for actionplan as for its peers: under ``on``, actionplan's own
+    pause of the collector (``collector_paused``, as each of ``modules`` imported it) is switched
+    off, so it runs with the collector as the peers do; under ``paused`` the harness pauses it
+    around every function's call (:func:`measure_side_by_side`) and nothing is changed."""
+    if policy not in GC_POLICIES:
+        raise ValueError(f"gc_policy must be one of {GC_POLICIES}, not {policy!r}")
+    saved = [module.collector_paused for module in modules]
+    if policy == "on":
+        for module in modules:
+            module.collector_paused = contextlib.nullcontext
+    try:
+        yield
+    finally:
+        for module, original in zip(modules, saved):
+            module.collector_paused = original
 
 
 def measure(fn: Callable[[], Any], *, repeats: int = 7, min_seconds: float = 0.0, warmup: int = 1,

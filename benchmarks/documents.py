@@ -26,7 +26,6 @@ import contextlib
 import datetime as dt
 import random
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
@@ -36,6 +35,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import orjson
+import _table
 from _table import GC_POLICIES, Row, measure_side_by_side, ratio_row, timing_row
 
 try:
@@ -524,18 +524,11 @@ LOAD_MSGSPEC_TARGET = 3.0
 DUMP_PYDANTIC_TARGET = 1.0
 
 
-@contextlib.contextmanager
-def gc_policy_for_all(policy: str) -> Iterator[None]:
+def gc_policy_for_all(policy: str) -> contextlib.AbstractContextManager[None]:
     """The same collector policy for every library: under ``on``, actionplan's own pause of the
     collector while it loads (``collector_paused``) is switched off, so it runs as the peers do;
     under ``paused`` the harness pauses it around every library's call (``measure_side_by_side``)."""
-    saved = documents_module.collector_paused
-    if policy == "on":
-        documents_module.collector_paused = contextlib.nullcontext
-    try:
-        yield
-    finally:
-        documents_module.collector_paused = saved
+    return _table.gc_policy_for_all(policy, documents_module)
 
 
 def rows(quick: bool) -> list[Row]:

@@ -17,6 +17,11 @@ moment of the machine slows both alike):
   write without actionplan. Its output is checked equal to the library's, text for text,
   before anything is timed. Target: actionplan within 1.5× of the loop.
 
+Under one collector policy for both sides, each in turn (docs/benchmarks.md): ``GC on`` (the
+collector runs; actionplan's own pause of it while it judges is switched off) and ``GC
+paused`` (paused around each timed call of either). Then, without a target since it is not
+like for like, as a program gets it: actionplan pausing the collector itself, the loop not.
+
 Also: judging and ranking alone (reasons written on demand) in applications per second, and
 the fiscal-year ledger committing and paying for 1 000 approved applications.
 
@@ -35,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from _table import Row, main, measure, measure_side_by_side, ratio_row, timing_row
+from _table import GC_POLICIES, Row, gc_policy_for_all, main, measure, measure_side_by_side, ratio_row, timing_row
 
 GROUP = "grants"
 TARGET = 100_000  # applications per second
@@ -184,6 +189,7 @@ def library_rows(explained) -> list[tuple]:
 
 
 def rows(quick: bool) -> list[Row]:
+    from actionplan.grants import evaluation
     from actionplan.grants.evaluation import Evaluator
     from actionplan.grants.ledger import Ledger
 
@@ -209,11 +215,35 @@ def rows(quick: bool) -> list[Row]:
         first = next(i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b) if len(ours) == len(theirs) else 0
         raise AssertionError(f"the hand-written loop and actionplan differ (row {first}): "
                              f"{theirs[first] if theirs else None!r} != {ours[first] if ours else None!r}")
+    del ours, theirs
     result = rank()
     eligible = len(result.ranked)
     timing = measure(rank, repeats=repeats)
     rate = count / timing.best
-    side = measure_side_by_side({"actionplan": actionplan_explained, "loop": loop}, repeats=repeats)
+    operation = f"eligibility + ranking + French reasons, {count:,}"
+    note = f"same verdicts, order and {3 * count:,} reasons (checked equal); {eligible:,} eligible"
+    found = []
+    for policy in GC_POLICIES:  # one collector policy for both sides, each in turn (docs/benchmarks.md)
+        group = f"{GROUP}, GC {policy}"
+        with gc_policy_for_all(policy, evaluation):
+            side = measure_side_by_side({"actionplan": actionplan_explained, "loop": loop}, repeats=repeats,
+                                        gc_policy=policy)
+        ratio = ratio_row(group, f"{operation}: actionplan / hand-written loop", side["actionplan"], side["loop"], LIMIT)
+        found += [
+            timing_row(group, f"{operation}: actionplan", side["actionplan"]),
+            timing_row(group, f"{operation}: hand-written loop", side["loop"]),
+            Row(group, ratio.name, ratio.value, ratio.unit, ratio=ratio.ratio, target=ratio.target, ok=ratio.ok,
+                note=note + ("; actionplan's own pause of the collector switched off" if policy == "on" else "")),
+        ]
+    # As a program gets it: actionplan pauses the collector while it judges and explains (it makes
+    # no cycles), the loop runs with it; not like for like, so no target.
+    shipped = measure_side_by_side({"actionplan": actionplan_explained, "loop": loop}, repeats=repeats)
+    found += [
+        timing_row(GROUP, f"{operation} (pausing its own collector): actionplan", shipped["actionplan"]),
+        timing_row(GROUP, f"{operation}: hand-written loop", shipped["loop"]),
+        ratio_row(GROUP, f"{operation}, actionplan pausing its own collector / loop with it on", shipped["actionplan"],
+                  shipped["loop"]),
+    ]
 
     approved = [a.application for a in result.ranked[:1000]]
 
@@ -228,13 +258,8 @@ def rows(quick: bool) -> list[Row]:
 
     ledger_timing = measure(ledger_run, repeats=repeats)
     ledger_rate = len(approved) / ledger_timing.best
-    operation = f"eligibility + ranking + French reasons, {count:,}"
-    ratio = ratio_row(GROUP, f"{operation}: actionplan / hand-written loop", side["actionplan"], side["loop"], LIMIT)
     return [
-        timing_row(GROUP, f"{operation}: actionplan", side["actionplan"]),
-        timing_row(GROUP, f"{operation}: hand-written loop", side["loop"]),
-        Row(GROUP, ratio.name, ratio.value, ratio.unit, ratio=ratio.ratio, target=ratio.target, ok=ratio.ok,
-            note=f"same verdicts, order and {3 * count:,} reasons (checked equal); {eligible:,} eligible"),
+        *found,
         Row(GROUP, f"eligibility + ranking, {count:,} applications", rate, "apps/s",
             target=f"≥ {TARGET:,}", ok=rate >= TARGET,
             note=f"{timing.best_ms:.0f} ms best, median {timing.median_ms:.0f} ms of {timing.repeats}; "

@@ -159,3 +159,22 @@ def test_the_benchmark_postgresql_server_is_durable():
         settings = {name: conn.execute(f"SHOW {name}").fetchone()[0]
                     for name in ("fsync", "synchronous_commit", "full_page_writes")}
     assert settings == {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
+
+
+def test_the_grants_benchmark_runs_the_evaluator_with_the_collector_under_gc_on():
+    import gc
+
+    _table = _table_module()
+    from actionplan.grants import evaluation
+
+    original = evaluation.collector_paused
+    with _table.gc_policy_for_all("on", evaluation):
+        with evaluation.collector_paused():
+            assert gc.isenabled()  # the evaluator judges with the collector running, as the loop does
+    assert evaluation.collector_paused is original
+    with _table.gc_policy_for_all("paused", evaluation):
+        assert evaluation.collector_paused is original
+    with pytest.raises(ValueError, match="gc_policy"):
+        with _table.gc_policy_for_all("sometimes", evaluation):
+            pass
+    assert "gc_policy_for_all(policy, evaluation)" in (BENCHMARKS / "grants.py").read_text(encoding="utf-8")

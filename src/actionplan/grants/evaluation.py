@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -154,19 +155,21 @@ def _own_sentences(verdict: Verdict, lang: str) -> tuple[str, str | None]:
     return text_of(verdict.reason, lang), text_of(verdict.advice, lang) if verdict.advice is not None else None
 
 
-def _explained_columns(evaluator: Evaluator, ordered: Sequence[Assessment],
+def _explained_columns(evaluator: Evaluator, ordered: Sequence[Assessment], ranked: int,
                        lang: str) -> list[list[tuple[CompiledCriterion, Verdict, str, str | None]]]:
-    """Per criterion, for each of ``ordered``: (criterion, verdict, reason, advice), as
-    :func:`_reasons` gives them one application at a time.
+    """Per criterion, for each of ``ordered`` (usually: ``ranked`` eligible ones, then ineligible
+    ones): (criterion, verdict, reason, advice), as :func:`_reasons` gives them one at a time.
 
     A verdict shared by many applications (criteria may share one between applications whose
     facts are the same) is explained once, and its line is shared too.
     """
     ctx = evaluator.ctx
+    flags = [a.eligible for a in ordered]
+    split = flags == [True] * ranked + [False] * (len(ordered) - ranked)  # the eligible ones first, as rank() gives
     columns = []
-    for index, (compiled, criterion, ranking) in enumerate(evaluator._explainers):
-        verdicts = [a.verdicts[index] for a in ordered]
-        distinct = list({id(v): v for v in verdicts}.values())
+    for (compiled, criterion, ranking), verdicts in zip(evaluator._explainers, zip(*[a.verdicts for a in ordered])):
+        ids = list(map(id, verdicts))
+        distinct = list(dict(zip(ids, verdicts)).values())
         pending = [v for v in distinct if v.reason is None]  # the others wrote their own sentences
         texts = criterion.explain_all(pending, ctx, lang) if pending else []
         if len(texts) != len(pending):
@@ -175,19 +178,22 @@ def _explained_columns(evaluator: Evaluator, ordered: Sequence[Assessment],
         if len(pending) != len(distinct):
             written = iter(texts)
             texts = [next(written) if v.reason is None else _own_sentences(v, lang) for v in distinct]
-        if len(distinct) == len(verdicts):  # every application its own verdict
+        if len(distinct) == len(verdicts) and (not ranking or split):  # every application its own verdict
+            column = [(compiled, v, reason, advice) for v, (reason, advice) in zip(verdicts, texts)]
             if ranking:  # no ranking advice to an application that is not ranked
-                columns.append([(compiled, verdict, reason, advice if a.eligible else None)
-                                for a, verdict, (reason, advice) in zip(ordered, verdicts, texts)])
-            else:
-                columns.append([(compiled, verdict, reason, advice) for verdict, (reason, advice) in zip(verdicts, texts)])
+                column[ranked:] = [(c, v, reason, None) for c, v, reason, _ in column[ranked:]]
+            columns.append(column)
             continue
         lines = {id(v): (compiled, v, reason, advice) for v, (reason, advice) in zip(distinct, texts)}
-        if ranking:
-            unranked = {key: (line[:3] + (None,) if line[3] is not None else line) for key, line in lines.items()}
-            columns.append([(lines if a.eligible else unranked)[id(v)] for a, v in zip(ordered, verdicts)])
+        if not ranking:
+            columns.append(list(map(lines.__getitem__, ids)))
+            continue
+        # no ranking advice to an application that is not ranked
+        unranked = {key: (line[:3] + (None,) if line[3] is not None else line) for key, line in lines.items()}
+        if split:
+            columns.append([*map(lines.__getitem__, ids[:ranked]), *map(unranked.__getitem__, ids[ranked:])])
         else:
-            columns.append([lines[id(v)] for v in verdicts])
+            columns.append([(lines if ok else unranked)[key] for ok, key in zip(flags, ids)])
     return columns
 
 
@@ -198,14 +204,14 @@ class Ranking:
     ranked: tuple[Assessment, ...]
     ineligible: tuple[Assessment, ...]
 
-    _ranks: dict[str, int] = attrs.field(init=False, eq=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        ranks = {a.application.id: rank for rank, a in enumerate(self.ranked, start=1)}
-        object.__setattr__(self, "_ranks", ranks)
+    _ranks: dict[str, int] | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def rank_of(self, application_id: str) -> int | None:
         """1 for the best eligible application; ``None`` when it is not eligible."""
+        if self._ranks is None:  # made when first asked: a full report reads the ranks in order instead
+            ranks = {a.application.id: rank for rank, a in enumerate(self.ranked, start=1)}
+            object.__setattr__(self, "_ranks", ranks)
+            return ranks.get(application_id)
         return self._ranks.get(application_id)
 
     def explained(self, lang: str = "fr") -> list[tuple[Assessment, int | None, list[tuple[CompiledCriterion, Verdict, str, str | None]]]]:
@@ -218,18 +224,15 @@ class Ranking:
         ordered = self.ranked + self.ineligible
         if not ordered:
             return []
+        numbers = itertools.chain(range(1, len(self.ranked) + 1), itertools.repeat(None, len(self.ineligible)))
         evaluators = {a._evaluator for a in ordered}
         if len(evaluators) > 1:  # assessments of several evaluators: each explained by its own
-            return [(a, rank, _reasons(a._evaluator, a, lang)) for a, rank in zip(ordered, self._numbers())]
+            return [(a, rank, _reasons(a._evaluator, a, lang)) for a, rank in zip(ordered, numbers)]
         [evaluator] = evaluators
         with collector_paused():
-            columns = _explained_columns(evaluator, ordered, lang)
+            columns = _explained_columns(evaluator, ordered, len(self.ranked), lang)
             rows = map(list, zip(*columns)) if columns else ([] for _ in ordered)
-            return list(zip(ordered, self._numbers(), rows))
-
-    def _numbers(self) -> Iterator[int | None]:
-        yield from range(1, len(self.ranked) + 1)
-        yield from itertools.repeat(None, len(self.ineligible))
+            return list(zip(ordered, numbers, rows))
 
     def __iter__(self) -> Iterator[Assessment]:
         yield from self.ranked
@@ -356,29 +359,34 @@ class Evaluator:
             return day, (call, key), call
         return day, key, None
 
-    def _judged(self, applications: Iterable[Application]) -> list[tuple[list[int], list[Assessment]]]:
+    def _judged(self, applications: Sequence[Application]) -> list[tuple[Sequence[int], list[Assessment]]]:
         """The applications in groups judged with the same parameters: each group's places in
         ``applications`` and its assessments; every criterion judges a whole group at once (``evaluate_all``)."""
-        default_day, breaks, overrides, bisect_right = self.default_day, self._breaks, self.overrides, bisect.bisect_right
-        groups: dict[Any, tuple[dt.date, str | None, list[Application], list[dt.date], list[int]]] = {}
-        for place, application in enumerate(applications):
-            day = application.deposited or default_day
-            key: Any = bisect_right(breaks, day)
-            call = application.call if overrides else None
-            if call is not None and call in overrides:
-                key = (call, key)
-            else:
-                call = None
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = (day, call, [], [], [])
-            group[2].append(application)
-            group[3].append(day)
-            group[4].append(place)
-        found = []
+        default_day, overrides = self.default_day, self.overrides
+        days = [application.deposited or default_day for application in applications]
+        keys: list[Any] = list(map(functools.partial(bisect.bisect_right, self._breaks), days))
+        if overrides:  # applications to a call that overrides parameters: a group of their own
+            calls = [application.call for application in applications]
+            keys = [(call, key) if call in overrides else key for call, key in zip(calls, keys)]
+        groups: dict[Any, Sequence[int]] = {}
+        if len(set(keys)) == 1:
+            groups[keys[0]] = range(len(applications))
+        else:
+            lists: dict[Any, list[int]] = {}
+            for place, key in enumerate(keys):
+                places = lists.get(key)
+                if places is None:
+                    places = lists[key] = []
+                places.append(place)
+            groups.update(lists)
+        found: list[tuple[Sequence[int], list[Assessment]]] = []
         ctx, eligibility = self.ctx, self._eligibility
-        for key, (day, call, members, days, places) in groups.items():
-            bound, binding = self._bound.get(key) or self._bind(key, day, call)
+        for key, group in groups.items():
+            if isinstance(group, range):
+                members, group_days = applications, days
+            else:
+                members, group_days = [applications[i] for i in group], [days[i] for i in group]
+            bound, binding = self._bound.get(key) or self._bind(key, group_days[0], key[0] if type(key) is tuple else None)
             columns = []
             for compiled, (on, prepared) in zip(self.criteria, bound):
                 if type(on) is Verdict:  # a parameter not defined on these days: the same verdict for all
@@ -389,7 +397,7 @@ class Evaluator:
                     raise PluginError(f"criterion {compiled.config.criterion!r}: evaluate_all gave {len(column)} "
                                       f"verdicts for {len(members)} applications")
                 columns.append(column)
-            rows = zip(*columns) if columns else (() for _ in members)
+            rows = zip(*columns) if columns else itertools.repeat(())
             flags: Iterable[bool]
             if not eligibility:
                 flags = itertools.repeat(True)
@@ -397,18 +405,21 @@ class Evaluator:
                 flags = [v.passed for v in columns[eligibility[0]]]
                 for index in eligibility[1:]:
                     flags = [ok and v.passed for ok, v in zip(flags, columns[index])]
-            found.append((places, [Assessment(application, verdicts, ok, on_day, self, binding)
-                                    for application, verdicts, ok, on_day in zip(members, rows, flags, days)]))
+            found.append((group, list(map(Assessment, members, rows, flags, group_days, itertools.repeat(self),
+                                           itertools.repeat(binding)))))
         return found
 
     def assess_all(self, applications: Iterable[Application]) -> list[Assessment]:
         """Judge many applications, each with the parameters in force at its deposit date (and its call's):
         the same assessments as :meth:`assess` of each, in the same order."""
+        applications = applications if isinstance(applications, list | tuple) else list(applications)
+        if not applications:
+            return []
         with collector_paused():
             groups = self._judged(applications)
-            if len(groups) <= 1:
-                return groups[0][1] if groups else []
-            found: list[Any] = [None] * sum(len(places) for places, _ in groups)
+            if len(groups) == 1:
+                return groups[0][1]
+            found: list[Any] = [None] * len(applications)
             for places, assessments in groups:
                 for place, assessment in zip(places, assessments):
                     found[place] = assessment
@@ -428,10 +439,9 @@ class Evaluator:
     def rank(self, applications: Iterable[Application]) -> Ranking:
         """Judge every application and order the eligible ones."""
         with collector_paused():
-            eligible: list[Assessment] = []
-            ineligible: list[Assessment] = []
-            for assessment in self.assess_all(applications):
-                (eligible if assessment.eligible else ineligible).append(assessment)
+            judged = self.assess_all(applications)
+            eligible = [a for a in judged if a.eligible]
+            ineligible = [a for a in judged if not a.eligible]
             keys = self._sort_keys(eligible)
             order = sorted(range(len(eligible)), key=keys.__getitem__)
             return Ranking(tuple([eligible[i] for i in order]), tuple(ineligible))

@@ -54,14 +54,9 @@ def _shared(applications, field: str, judge) -> list[Verdict]:
 
 def _written(verdicts, keys, write) -> list[tuple[str, str | None]]:
     """``write(verdict)`` of each verdict, called once per key (what the sentences depend on)."""
-    memo: dict = {}
-    found = []
-    for verdict, key in zip(verdicts, keys):
-        texts = memo.get(key)
-        if texts is None:
-            texts = memo[key] = write(verdict)
-        found.append(texts)
-    return found
+    keys = list(keys)
+    texts = {key: write(verdict) for key, verdict in dict(zip(keys, verdicts)).items()}
+    return list(map(texts.__getitem__, keys))
 
 
 #: The plugin's own message catalogue (``locale/<lang>/LC_MESSAGES/actionplan_alliance.po``).
