@@ -23,7 +23,7 @@ def test_check_in_french_gives_verdicts_reasons_advice_and_ranking(capsys):
     assert "(données illustratives : organismes et projets fictifs)" in out
     order = [line.split(" — ")[0] for line in out.splitlines() if line[:1].isdigit() or line.startswith("–")]
     assert order == ["1. d-01", "2. d-06", "3. d-08", "4. d-02", "– d-03", "– d-04", "– d-05", "– d-07"]
-    assert "→ ajouter 1 organisme impliqué dans l'exécution; les lettres d'appui ne comptent pas" in out
+    assert "→ ajouter 1 organisme impliqué dans l'exécution\u00a0; les lettres d'appui ne comptent pas" in out
     assert "→ rejoindre 2 municipalités de plus sur le territoire (Les Maskoutains)" in out
     assert "2 municipalités hors du territoire ne comptent pas" in out
     assert "1 organisme nommé deux fois compte une fois" in out

@@ -40,12 +40,12 @@ def test_check_shows_the_committee_scores_the_recusal_and_ranks_by_score(capsys)
     order = [line.split(" — ")[0] for line in out.splitlines() if line[:1].isdigit() or line.startswith("–")]
     # a-04 and a-02 tie at 75,33: a-04 acts on two priorities (the first tie-break)
     assert order == ["1. a-01", "2. a-03", "3. a-04", "4. a-02", "5. a-05", "6. a-06", "– a-07", "– a-08"]
-    assert "★ Note du comité : 88,67 / 100 (moyenne de 3 membres; écart de 88 à 90)" in out
-    assert "★ Note du comité : 86 / 100 (moyenne de 2 membres; écart de 84 à 88)" in out
+    assert "★ Note du comité : 88,67 / 100 (moyenne de 3 membres\u00a0; écart de 88 à 90)" in out
+    assert "★ Note du comité : 86 / 100 (moyenne de 2 membres\u00a0; écart de 84 à 88)" in out
     assert ("⚠ Récusation : Luc Bouchard (fictif), conflit d'intérêts déclaré le 2020-02-20 (siège au conseil "
-            "d'administration de l'organisme porteur); ne note pas cette demande") in out
+            "d'administration de l'organisme porteur)\u00a0; ne note pas cette demande") in out
     assert out.count("Récusation") == 1
-    assert "à égalité : le plus de priorités du programme; dépôt le plus tôt" in out
+    assert "à égalité : le plus de priorités du programme\u00a0; dépôt le plus tôt" in out
 
 
 def test_check_in_english_and_json_give_exact_decimals(capsys):

@@ -152,9 +152,9 @@ def test_explain_prints_a_verdict_trace_in_french(capsys):
         "d-04 — Aide aux devoirs en milieu rural (Maison de la famille Les Petits Pas (fictif))",
         "Verdict : non admissible — critère non rempli : Au moins 5 municipalités du territoire"]
     assert "Jugée avec les paramètres en vigueur le 5 février 2020, sa date de dépôt." in lines
-    assert ("    paramètre minimum = 5 — en vigueur depuis le 1er avril 2019; fixé par le programme "
+    assert ("    paramètre minimum = 5 — en vigueur depuis le 1er avril 2019\u00a0; fixé par le programme "
             "(program.criteria[1].params.minimum.values[0])") in lines
-    assert "    faits : municipalities = 3; minimum = 5; outside_territory = 2; reached = mun:saint-barnabe-sud, " \
+    assert "    faits : municipalities = 3\u00a0; minimum = 5\u00a0; outside_territory = 2\u00a0; reached = mun:saint-barnabe-sud, " \
            "mun:saint-jude, mun:saint-louis" in lines
     assert "    → rejoindre 2 municipalités de plus sur le territoire (Les Maskoutains)" in lines
     assert "  territories = mun:saint-jude, mun:saint-louis, mun:saint-barnabe-sud, mun:beauharnois, mun:candiac" in lines
@@ -180,7 +180,7 @@ def test_explain_in_english_and_as_versioned_json(capsys):
 def test_explain_an_unknown_id_is_a_clear_error(capsys):
     code, out, err = run(capsys, "grants", "explain", PLAN, APPS, "d-4")
     assert code == 2 and out == "" and "Traceback" not in err
-    assert err.strip() == (f"actionplan: {APPS} : aucune demande 'd-4'; les demandes sont : d-01, d-02, d-03, d-04, "
+    assert err.strip() == (f"actionplan: {APPS} : aucune demande 'd-4'\u00a0; les demandes sont : d-01, d-02, d-03, d-04, "
                            "d-05, d-06, d-07, d-08 (vouliez-vous dire 'd-04' ?)")
     code, _, err = run(capsys, "--lang", "en", "grants", "explain", PLAN, APPS, "zzz")
     assert code == 2 and err.strip().startswith(f"actionplan: {APPS}: no application 'zzz'; the applications are: d-01")

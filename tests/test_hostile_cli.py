@@ -144,7 +144,7 @@ def test_an_impossible_date_is_text_reported_at_its_path():
     """``2026-02-30`` matched YAML's timestamp pattern and crashed the loader (ValueError)."""
     with pytest.raises(ValidationError) as info:
         actionplan.loads(PLAN.replace("start: 2026-01-01", "start: 2026-02-30"))
-    assert french(info.value) == ["period.start : type incorrect; attendu : une date (AAAA-MM-JJ), "
+    assert french(info.value) == ["period.start : type incorrect\u00a0; attendu : une date (AAAA-MM-JJ), "
                                   "trouvé : le texte '2026-02-30'"]
 
 

@@ -188,7 +188,7 @@ def test_issues_carry_a_code_and_render_in_each_language():
     issue = Issue("themes[0]", Message("cli.valid", source="x"), expected="a", found=Message("issue.document"))
     assert issue.code == "cli.valid" and issue.params == {"source": "x"}
     assert issue.message == "x: valid"
-    assert issue.render("fr") == "themes[0] : x : valide; attendu : a, trouvé : (document)"
+    assert issue.render("fr") == "themes[0] : x : valide\u00a0; attendu : a, trouvé : (document)"
     assert str(issue) == "themes[0]: x: valid; expected a, found (document)"
     error = ValidationError([issue, issue], "p.yaml")
     assert error.message("fr").splitlines()[0] == "p.yaml : 2 erreurs"

@@ -45,8 +45,8 @@ def test_french_lines_have_no_english_left(issues):
 
 def test_french_rendering_of_known_messages(issues):
     lines = "\n".join(issue.render("fr") for issue in issues)
-    assert "clé inconnue; attendu : un des champs de Action, trouvé : 'titel' (vouliez-vous dire 'title' ?)" in lines
-    assert "type incorrect; attendu : un nombre, trouvé : le texte 'quatre'" in lines
+    assert "clé inconnue\u00a0; attendu : un des champs de Action, trouvé : 'titel' (vouliez-vous dire 'title' ?)" in lines
+    assert "type incorrect\u00a0; attendu : un nombre, trouvé : le texte 'quatre'" in lines
     assert "identifiant d'indicateur en double" in lines
     assert "organisme inconnu" in lines and "territoire inconnu" in lines
     assert "un indicateur de type jalon exige due" in lines
@@ -64,7 +64,7 @@ def test_every_issue_of_the_checks_carries_a_code(issues):
 def test_a_plain_text_passes_through_as_written():
     issue = Issue("program.x", "notre règle maison", expected="quelque chose", found="autre chose")
     assert issue.code is None
-    assert issue.render("fr") == "program.x : notre règle maison; attendu : quelque chose, trouvé : autre chose"
+    assert issue.render("fr") == "program.x : notre règle maison\u00a0; attendu : quelque chose, trouvé : autre chose"
 
 
 def test_every_indicator_kind_has_its_description_in_both_languages():
@@ -78,8 +78,8 @@ def test_every_indicator_kind_has_its_description_in_both_languages():
 
 
 @pytest.mark.parametrize("text, french", [
-    ("2026-2025", "la période 2026-2025 est à rebours; écrivez d'abord l'année la plus ancienne (2025-2026)"),
-    ("Automne 2019-2020", "seul l'hiver s'étend sur deux années; nommez une année pour l'automne (p. ex. 2020)"),
+    ("2026-2025", "la période 2026-2025 est à rebours\u00a0; écrivez d'abord l'année la plus ancienne (2025-2026)"),
+    ("Automne 2019-2020", "seul l'hiver s'étend sur deux années\u00a0; nommez une année pour l'automne (p. ex. 2020)"),
     ("31 février 2026", "il n'y a pas de jour 31 au mois 2 de 2026"),
     ("bientôt", "illisible : 'bientôt'"),
     ("Hiver", "une saison ou un mois demande une année"),

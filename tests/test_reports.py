@@ -593,7 +593,7 @@ def test_cli_report_to_standard_output():
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("-f", "pdf"), "aucun format de rapport nommé 'pdf'; installés : "),
+    (("-f", "pdf"), "aucun format de rapport nommé 'pdf'\u00a0; installés : "),
     (("-f", "csv", "-O", "colour=red"), "le format 'csv' n'a pas d'option 'colour'"),
     (("-f", "csv", "-O", "colour"), "option de format 'colour' : attendu NOM=VALEUR"),
     (("-f", "html", "-o", "/no/such/folder/r.html"),

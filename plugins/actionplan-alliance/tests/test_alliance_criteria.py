@@ -54,8 +54,8 @@ def test_letters_of_support_do_not_count(evaluator):
     assert not verdict.passed and not result.eligible
     assert verdict.facts["support_letters"] == 2 and verdict.facts["count"] == 1
     reason, advice = result.explain("executing_organisations")
-    assert reason == "1 organisme impliqué dans l'exécution (minimum 2); 2 lettres d'appui non comptées."
-    assert advice == "ajouter 1 organisme impliqué dans l'exécution; les lettres d'appui ne comptent pas"
+    assert reason == "1 organisme impliqué dans l'exécution (minimum 2)\u00a0; 2 lettres d'appui non comptées."
+    assert advice == "ajouter 1 organisme impliqué dans l'exécution\u00a0; les lettres d'appui ne comptent pas"
     assert result.explain("executing_organisations", "en")[1] == (
         "add 1 organisation involved in carrying out the project; letters of support do not count")
 
@@ -67,7 +67,7 @@ def test_no_word_about_letters_of_support_to_an_application_without_any(evaluato
     assert result.explain("executing_organisations", "en")[1] == "add 1 organisation involved in carrying out the project"
     one_letter = evaluator.assess(application(partners=(("b", "support"),)))
     assert one_letter.explain("executing_organisations")[1] == (
-        "ajouter 1 organisme impliqué dans l'exécution; la lettre d'appui ne compte pas")
+        "ajouter 1 organisme impliqué dans l'exécution\u00a0; la lettre d'appui ne compte pas")
     assert one_letter.explain("executing_organisations", "en")[1] == (
         "add 1 organisation involved in carrying out the project; the letter of support does not count")
 
@@ -104,7 +104,7 @@ def test_municipalities_elsewhere_do_not_count(evaluator):
     assert not verdict.passed
     assert verdict.facts["municipalities"] == 3 and verdict.facts["outside_territory"] == 12  # 11 of Roussillon + 1
     reason, advice = result.explain("municipalities_in_territory")
-    assert reason.endswith("; 12 municipalités hors du territoire ne comptent pas.")
+    assert reason.endswith("\u00a0; 12 municipalités hors du territoire ne comptent pas.")
     assert advice == "rejoindre 2 municipalités de plus sur le territoire (Les Maskoutains)"
     assert result.explain("municipalities_in_territory", "en")[1] == (
         "reach 2 more municipalities of the territory (Les Maskoutains)")
@@ -113,7 +113,7 @@ def test_municipalities_elsewhere_do_not_count(evaluator):
 def test_one_municipality_elsewhere_is_singular(evaluator):
     result = evaluator.assess(application(territories=FIVE[:4] + ("mun:candiac",)))
     assert result.verdict("municipalities_in_territory").facts["outside_territory"] == 1
-    assert result.explain("municipalities_in_territory")[0].endswith("; 1 municipalité hors du territoire ne compte pas.")
+    assert result.explain("municipalities_in_territory")[0].endswith("\u00a0; 1 municipalité hors du territoire ne compte pas.")
     assert result.explain("municipalities_in_territory", "en")[0].endswith(
         "; 1 municipality outside the territory does not count.")
 

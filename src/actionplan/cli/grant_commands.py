@@ -402,7 +402,7 @@ def render_explain(plan, document, path: str, application_id: str, lang: str, fm
             click.echo("    " + _parameter_line(parameter, lang))
         if item["reads"]:
             click.echo("    " + t("cli.grant.trace.reads", lang, fields=", ".join(item["reads"])))
-        facts = "; ".join(f"{key} = {_shown(value, lang)}" for key, value in item["facts"].items())
+        facts = t("list.semicolon", lang).join(f"{key} = {_shown(value, lang)}" for key, value in item["facts"].items())
         click.echo("    " + t("cli.grant.trace.facts", lang, facts=facts or "-"))
         click.echo("    " + t("cli.grant.trace.reason", lang, reason=item["reason"]))
         if item["advice"]:
@@ -429,7 +429,7 @@ def _parameter_line(parameter: dict, lang: str) -> str:
         when = t("cli.grant.trace.undated", lang)
     origin = {"call": N_("cli.grant.trace.from_call"), "program": N_("cli.grant.trace.from_program"),
               "default": N_("cli.grant.trace.default")}[parameter["source"]]
-    text += f" — {when}; " + t(origin, lang)
+    text += f" — {when}" + t("list.semicolon", lang) + t(origin, lang)
     if parameter["path"]:
         text += f" ({parameter['path']})"
     return text

@@ -308,7 +308,7 @@ def _row_measurement(plan, plan_id, indicators, row, column, today, source, line
         return parse_measurement(indicator, cell("value") or "", when, lang, **fields)
     except ValidationError as exc:
         raise ActionplanError(Message("cli.track.from_row", source=source, line=line,
-                                      error="; ".join(i.render(lang) for i in exc.issues))) from None
+                                      error=t("list.semicolon", lang).join(i.render(lang) for i in exc.issues))) from None
     except ActionplanError as exc:
         raise ActionplanError(Message("cli.track.from_row", source=source, line=line,
                                       error=exc.message(lang))) from None

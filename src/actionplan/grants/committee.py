@@ -374,7 +374,8 @@ _AGGREGATE_CODES = {"mean": N_("committee.aggregate.mean"), "median": N_("commit
 def committee_rule(grid: ScoringGrid, lang: str) -> str:
     """How the committee's ranking is made: « Les demandes admissibles d'abord, classées selon : … »."""
     aggregate = t(_AGGREGATE_CODES[grid.aggregate], lang)
-    ties = "; ".join(t(_TIE_BREAK_CODES[name], lang) for name in grid.tie_breaks if name in _TIE_BREAK_CODES)
+    ties = t("list.semicolon", lang).join(t(_TIE_BREAK_CODES[name], lang) for name in grid.tie_breaks
+                                          if name in _TIE_BREAK_CODES)
     return t("committee.ranking_rule", lang, aggregate=aggregate, ties=ties or "-")
 
 

@@ -272,6 +272,7 @@ _LABEL_CODES = (
     N_("report.label.ics.recurrence"),
     N_("report.label.ics.recurrence_due"),
     N_("report.label.ics.span"),
+    N_("report.label.ics.separator"),
     N_("report.label.ics.todo"),
     N_("report.label.ics.opens"),
     N_("report.label.ics.report"),

@@ -143,7 +143,8 @@ def _action(writer: _Writer, view: PlanView, action, ctx: ReportContext, categor
             writer.event(uid, loc("ics.start", label=a.title), [part.date(sctx)], "\n".join(base), category)
         elif part.kind == "recurrence":
             periods = part.occurrences(plan_period.start, plan_period.end, sctx)
-            spans = "; ".join(loc("ics.span", start=loc.date(p.start), end=loc.date(p.end)) for p in periods)
+            spans = loc("ics.separator").join(loc("ics.span", start=loc.date(p.start), end=loc.date(p.end))
+                                              for p in periods)
             writer.event(uid, loc("ics.recurrence", label=a.title), [p.end for p in periods],
                          "\n".join([*base, loc("ics.recurrence_due", periods=spans)]), category)
         elif part.kind in _WINDOWS and todos:
