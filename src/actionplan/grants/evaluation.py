@@ -26,7 +26,7 @@ import attrs
 
 from ..collector import collector_paused
 from ..errors import Issue, PluginError, ValidationError
-from ..i18n import Message
+from ..i18n import Message, t
 from .criteria import (
     Criterion,
     DatedValue,
@@ -450,11 +450,8 @@ class Evaluator:
 def ranking_explanation(evaluator: Evaluator, lang: str = "fr") -> str:
     """One sentence saying how the ranking is made, from the program's ranking criteria."""
     names = [c.title(lang) for c in evaluator.criteria if c.role == "ranking"]
-    if lang == "en":
-        order = "; then ".join(names + ["earlier deposit"])
-        return f"Eligible applications first, ordered by: {order}."
-    order = "; puis ".join(names + ["dépôt le plus tôt"])
-    return f"Les demandes admissibles d'abord, classées selon : {order}."
+    order = t("grants.ranking.then", lang).join(names + [t("grants.ranking.earlier_deposit", lang)])
+    return t("grants.ranking.rule", lang, order=order)
 
 
 def as_data(ranking: Ranking, lang: str = "fr") -> list[dict[str, Any]]:
