@@ -1,17 +1,21 @@
-"""Who owes what (``actionplan due``): the same plan with 1 000 and with 100 000 measurements.
+"""Who owes what (``actionplan due``) and what waits for review (``actionplan review``): the same
+plan with 1 000 and with 100 000 measurements.
 
-Target (issue 9): ``due`` on a plan with 100 000 measurements runs within 2× of the same on
-1 000 (ratio ≤ 2.0).
+Targets (issue 9): ``due`` and ``review`` on a plan with 100 000 measurements run within 2× of
+the same on 1 000 (ratio ≤ 2.0), measured as the **command's work from a store**: opening it,
+reading what the command needs, computing. ``due`` asks the store what it reads
+(``Store.due``: per indicator and ended reporting period, whether an update stands for it, the
+latest update's date, the latest counted « done », the returned updates' notes — indexed queries
+on SQLite and PostgreSQL); the ``review`` listing reads the updates waiting, through the status
+index. Both targets are timed on SQLite, and on PostgreSQL when its binaries are installed (a
+throwaway durable server).
 
 The plan: 1 000 indicators (500 actions of two indicators, 25 organisations responsible for
-them), reported each quarter, stale after 90 days, as of 15 December (three quarters owed).
-The updates are what ``Store.updates`` gives (counted, a few submitted and returned), spread over
-the year and the indicators. Two figures:
-
-* ``plan_due`` itself (what ``due`` computes once the updates are read), the small and the large
-  set timed in turns — the target;
-* the whole command's work from a SQLite store (reading the plan and its updates, then
-  ``plan_due``), shown with its ratio and no target: reading 100 000 records is linear in them.
+them), reported each quarter, stale after 90 days, as of 15 December (three quarters owed). The
+updates are spread over the year and the indicators; one in 100 is returned by a reviewer, and
+20 wait for review whatever the size (the review listing's output stays the same). Shown beside,
+without a target: ``plan_due`` on the updates already read (a pass over every update, linear by
+nature), and the earlier way, reading every update then ``plan_due``.
 
 Run alone: ``python benchmarks/due.py [--quick]`` (quick: 20 000 measurements, fewer repeats).
 """
@@ -52,6 +56,8 @@ SMALL = 1_000
 TARGET = 2.0
 AS_OF = dt.date(2026, 12, 15)
 ORGANISATIONS = 25
+#: Updates waiting for review, whatever the size.
+WAITING = 20
 
 
 def bench_plan(actions: int = 500) -> ActionPlan:
@@ -77,64 +83,127 @@ def bench_plan(actions: int = 500) -> ActionPlan:
 
 
 def updates(plan: ActionPlan, count: int, seed: int = 9) -> list[Update]:
-    """``count`` updates over the year, every indicator in turn; one in 50 submitted, one in 100 returned."""
+    """``count`` updates over the year, every indicator in turn; one in 100 returned, 20 waiting for review."""
     rng = random.Random(seed)
     ids = [i.id for *_, i in plan.iter_indicators()]
     recorded = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    waiting = set(rng.sample(range(count), WAITING))
     found = []
     for k in range(count):
         indicator = ids[rng.randrange(len(ids))]
         day = plan.period.start + dt.timedelta(days=rng.randrange(330))
         value = {"done": False} if indicator.endswith("i1") else {"value": Decimal(1)}
-        status = "returned" if k % 100 == 0 else "submitted" if k % 50 == 0 else "counted"
+        status = "submitted" if k in waiting else "returned" if k % 100 == 0 else "counted"
         found.append(Update(plan.id, f"u{k}" if status != "counted" else None,
-                            Measurement(day, indicator=indicator, **value), status, recorded,
+                            Measurement(day, indicator=indicator, id=f"u{k}" if status != "counted" else None,
+                                        submitted=status != "counted", **value), status, recorded,
                             review_note="à corriger" if status == "returned" else None))
     return found
 
 
-def _store(folder: Path, plan: ActionPlan, count: int) -> str:
-    url = f"sqlite:{folder}/due-{count}.db"
+def fill(url: str, plan: ActionPlan, count: int) -> str:
+    """A store holding ``plan`` and its ``count`` updates (the returned ones returned by a reviewer)."""
     with actionplan.open_store(url) as store:
         store.save(plan)
-        measurements = [u.measurement for u in updates(plan, count)]
+        made = updates(plan, count)
         for start in range(0, count, 10_000):
-            store.append_measurements(plan.id, measurements[start:start + 10_000])
+            store.append_measurements(plan.id, [u.measurement for u in made[start:start + 10_000]])
+        for u in made:
+            if u.status == "returned":
+                assert u.id is not None
+                store.review_update(plan.id, u.id, "return", note=u.review_note, author="coordination")
     return url
 
 
+def due_command(url: str, plan_id: str):
+    """``actionplan due PLAN --as-of …``'s work: open the store, ask it (``Store.due``)."""
+    def run():
+        with actionplan.open_store(url) as store:
+            return store.due(plan_id, AS_OF)
+    return run
+
+
+def review_command(url: str, plan_id: str):
+    """``actionplan review PLAN``'s work: open the store, read the plan and the updates waiting, lay out the rows."""
+    from actionplan.cli.cycle_commands import waiting_rows
+
+    def run():
+        with actionplan.open_store(url) as store:
+            plan = store.get(plan_id).document
+            return waiting_rows(plan, store.updates(plan_id, status="submitted"), "fr")
+    return run
+
+
+def every_update(url: str, plan: ActionPlan):
+    """The earlier way: read every update, then ``plan_due`` on them (shown for comparison)."""
+    def run():
+        with actionplan.open_store(url) as store:
+            return plan_due(store.get(plan.id).document, AS_OF, updates=store.updates(plan.id))
+    return run
+
+
+def _size(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def store_rows(backend: str, small_url: str, large_url: str, plan: ActionPlan, large: int,
+               repeats: int) -> list[Row]:
+    """The targets on one backend: due and the review listing, small and large timed in turns."""
+    small_report, large_report = due_command(small_url, plan.id)(), due_command(large_url, plan.id)()
+    expected = plan_due(plan, AS_OF, updates=updates(plan, large))
+    assert large_report.to_data() == expected.to_data(), f"{backend}: Store.due differs from plan_due"
+    assert small_report.to_data() == plan_due(plan, AS_OF, updates=updates(plan, SMALL)).to_data()
+    timed = measure_side_by_side({"due small": due_command(small_url, plan.id),
+                                  "due large": due_command(large_url, plan.id),
+                                  "review small": review_command(small_url, plan.id),
+                                  "review large": review_command(large_url, plan.id)}, repeats=repeats)
+    times = large // SMALL
+    return [
+        timing_row(GROUP, f"{backend}: due (Store.due), {_size(SMALL)} measurements", timed["due small"]),
+        timing_row(GROUP, f"{backend}: due (Store.due), {_size(large)} measurements", timed["due large"]),
+        ratio_row(GROUP, f"{backend}: due, {times}× the measurements", timed["due large"], timed["due small"], TARGET),
+        timing_row(GROUP, f"{backend}: review listing, {_size(SMALL)} measurements", timed["review small"]),
+        timing_row(GROUP, f"{backend}: review listing, {_size(large)} measurements", timed["review large"]),
+        ratio_row(GROUP, f"{backend}: review listing, {times}× the measurements", timed["review large"],
+                  timed["review small"], TARGET),
+    ]
+
+
 def rows(quick: bool) -> list[Row]:
+    from storage import postgres
+
     large = 20_000 if quick else 100_000
     repeats = 5 if quick else 9
     plan = bench_plan()
     small_updates, large_updates = updates(plan, SMALL), updates(plan, large)
     counts = plan_due(plan, AS_OF, updates=large_updates).counts()
+    result: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="actionplan-bench-due-") as tmp, postgres() as (server, why_not):
+        folder = Path(tmp)
+        small_url = fill(f"sqlite:{folder}/due-small.db", plan, SMALL)
+        large_url = fill(f"sqlite:{folder}/due-large.db", plan, large)
+        result += store_rows("sqlite", small_url, large_url, plan, large, repeats)
+        if server is not None:
+            result += store_rows("postgresql", fill(server.new_store_url(), plan, SMALL),
+                                 fill(server.new_store_url(), plan, large), plan, large, repeats)
+        else:
+            result.append(Row(GROUP, "postgresql: due and review", None, "", note=f"skipped: {why_not}"))
+        before = measure_side_by_side({"small": every_update(small_url, plan), "large": every_update(large_url, plan)},
+                                      repeats=max(3, repeats // 3))
+        result += [
+            timing_row(GROUP, f"sqlite: every update read + plan_due (before), {_size(large)}", before["large"]),
+            ratio_row(GROUP, f"sqlite: every update read + plan_due, {large // SMALL}× (no target: linear)",
+                      before["large"], before["small"]),
+        ]
     pure = measure_side_by_side({
         "small": lambda: plan_due(plan, AS_OF, updates=small_updates),
         "large": lambda: plan_due(plan, AS_OF, updates=large_updates),
     }, repeats=repeats)
-    result = [
-        timing_row(GROUP, f"plan_due, {SMALL:,} measurements".replace(",", " "), pure["small"]),
-        timing_row(GROUP, f"plan_due, {large:,} measurements".replace(",", " "), pure["large"]),
-        ratio_row(GROUP, f"plan_due {large // SMALL}× the measurements / {SMALL}", pure["large"], pure["small"],
-                  TARGET),
-    ]
-    with tempfile.TemporaryDirectory(prefix="actionplan-bench-due-") as tmp:
-        small_url, large_url = _store(Path(tmp), plan, SMALL), _store(Path(tmp), plan, large)
-
-        def command(url: str):
-            def run():
-                with actionplan.open_store(url) as store:
-                    return plan_due(store.get(plan.id).document, AS_OF, updates=store.updates(plan.id))
-            return run
-
-        whole = measure_side_by_side({"small": command(small_url), "large": command(large_url)},
-                                     repeats=max(3, repeats // 2))
     result += [
-        timing_row(GROUP, f"store + plan_due (SQLite), {SMALL:,}".replace(",", " "), whole["small"]),
-        timing_row(GROUP, f"store + plan_due (SQLite), {large:,}".replace(",", " "), whole["large"]),
-        ratio_row(GROUP, f"store + plan_due {large // SMALL}× / {SMALL} (reading is linear; no target)",
-                  whole["large"], whole["small"]),
+        timing_row(GROUP, f"plan_due on updates already read, {_size(SMALL)}", pure["small"]),
+        timing_row(GROUP, f"plan_due on updates already read, {_size(large)}", pure["large"]),
+        ratio_row(GROUP, f"plan_due on updates already read, {large // SMALL}× (no target: one pass over them)",
+                  pure["large"], pure["small"]),
         Row(GROUP, "items owed (large)", None, "",
             note=f"{counts['late']} late, {counts['due']} due, {counts['stale']} stale; 1 000 indicators"),
     ]

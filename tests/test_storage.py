@@ -282,7 +282,7 @@ def test_a_schema_1_sqlite_store_gains_the_review_columns(db_path):
                       "DROP INDEX actionplan_measurements_update", "DROP INDEX actionplan_measurements_status",
                       "ALTER TABLE actionplan_measurements DROP COLUMN update_id",
                       "ALTER TABLE actionplan_measurements DROP COLUMN status",
-                      "DROP TABLE actionplan_snapshots", "DROP TABLE actionplan_versions",
+                      "DROP TABLE actionplan_snapshots", "DROP TABLE actionplan_versions", "DROP INDEX actionplan_measurements_period",
                       "UPDATE actionplan_meta SET value = '1' WHERE key = 'schema_version'"):
         raw(db_path, statement)  # as schema 1 left it
     with open_store(f"sqlite:{db_path}") as store:
@@ -290,7 +290,7 @@ def test_a_schema_1_sqlite_store_gains_the_review_columns(db_path):
         (update_id,) = store.submit_measurements(plan.id, [sample_measurements()[1]])
         assert store.review_update(plan.id, update_id, "approve", author="coordination").counts
         assert len(store.plan_with_measurements(plan.id).find_indicator("taux-participation").measurements) == 1
-    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("5",)]
+    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("6",)]
 
 
 def test_a_schema_2_sqlite_store_gets_its_progress_facts_from_its_measurements(db_path):
@@ -300,13 +300,13 @@ def test_a_schema_2_sqlite_store_gets_its_progress_facts_from_its_measurements(d
         store.append_measurements(plan.id, sample_measurements())
         expected = store.progress_facts(plan.id)
     for statement in ("DROP TABLE actionplan_measurement_facts", "DROP TABLE actionplan_snapshots",
-                      "DROP TABLE actionplan_versions",
+                      "DROP TABLE actionplan_versions", "DROP INDEX actionplan_measurements_period",
                       "UPDATE actionplan_meta SET value = '2' WHERE key = 'schema_version'"):
         raw(db_path, statement)  # as schema 2 left it
     with open_store(f"sqlite:{db_path}") as store:
         assert store.progress_facts(plan.id) == expected
         assert expected.counted == len(sample_measurements()) and expected.groups
-    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("5",)]
+    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("6",)]
 
 
 def test_a_schema_3_sqlite_store_gains_the_snapshots_table_in_place(db_path):
@@ -315,11 +315,11 @@ def test_a_schema_3_sqlite_store_gains_the_snapshots_table_in_place(db_path):
         store.save(plan)
         store.append_measurements(plan.id, sample_measurements())
     for statement in ("DROP INDEX actionplan_snapshots_closed", "DROP TABLE actionplan_snapshots",
-                      "DROP TABLE actionplan_versions",
+                      "DROP TABLE actionplan_versions", "DROP INDEX actionplan_measurements_period",
                       "UPDATE actionplan_meta SET value = '3' WHERE key = 'schema_version'"):
         raw(db_path, statement)  # as schema 3 left it
     with open_store(f"sqlite:{db_path}") as store:
-        assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("5",)]
+        assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("6",)]
         assert store.period_snapshots(plan.id) == []
         snapshot = store.close_period(plan.id, "2026-T1", author="coordination")
         assert snapshot.version == 1 and len(store.measurements(plan.id)) == len(sample_measurements())
@@ -329,6 +329,27 @@ def test_a_schema_3_sqlite_store_gains_the_snapshots_table_in_place(db_path):
         db_path, "EXPLAIN QUERY PLAN SELECT period FROM actionplan_snapshots WHERE plan_id = ? AND reopened_at IS NULL",
         ("p",)))
     assert "INDEX" in detail  # the closed-period check of every measurement is an indexed lookup
+
+
+def test_a_schema_5_sqlite_store_gains_the_index_due_reads_periods_through(db_path):
+    import attrs
+
+    from actionplan.api import Reporting, plan_due
+
+    plan = attrs.evolve(sample_plan(), reporting=Reporting(frequency="quarterly", due_days=30))
+    with open_store(f"sqlite:{db_path}") as store:
+        store.save(plan)
+        store.append_measurements(plan.id, [attrs.evolve(m, period="2026-T1") for m in sample_measurements()])
+    raw(db_path, "DROP INDEX actionplan_measurements_period")
+    raw(db_path, "UPDATE actionplan_meta SET value = '5' WHERE key = 'schema_version'")  # as schema 5 left it
+    with open_store(f"sqlite:{db_path}") as store:
+        as_of = dt.date(2026, 10, 1)
+        assert store.due(plan.id, as_of).to_data() == plan_due(plan, as_of, updates=store.updates(plan.id)).to_data()
+    assert raw(db_path, "SELECT value FROM actionplan_meta WHERE key = 'schema_version'") == [("6",)]
+    detail = " ".join(row[-1] for row in raw(
+        db_path, "EXPLAIN QUERY PLAN SELECT 1 FROM actionplan_measurements WHERE plan_id = ? AND indicator_id = ? "
+                 "AND json_extract(data, '$.period') = ? AND date <= ?", ("p", "i", "2026-T1", "2026-10-01")))
+    assert "actionplan_measurements_period" in detail  # an update naming its period is found by the index
 
 
 @pytest.mark.parametrize("migrations, message", [

@@ -35,6 +35,7 @@ def test_a_schema_4_store_is_upgraded_keeping_its_current_versions(tmp_path):
         store.save(attrs.evolve(plan, title="Plan révisé"), expected_version=1)
     with sqlite3.connect(db) as conn:  # as schema 4 left it
         conn.execute("DROP TABLE actionplan_versions")
+        conn.execute("DROP INDEX actionplan_measurements_period")
         conn.execute("UPDATE actionplan_meta SET value = '4' WHERE key = 'schema_version'")
     with open_store(f"sqlite:{db}") as store:
         assert store.get_version(plan.id, 2).document.title == "Plan révisé"
@@ -43,7 +44,7 @@ def test_a_schema_4_store_is_upgraded_keeping_its_current_versions(tmp_path):
         store.save(attrs.evolve(plan, title="Troisième"), expected_version=2)
         assert store.get_version(plan.id, 2).document.title == "Plan révisé"
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT value FROM actionplan_meta").fetchall() == [("5",)]
+        assert conn.execute("SELECT value FROM actionplan_meta").fetchall() == [("6",)]
         assert conn.execute("SELECT version FROM actionplan_versions ORDER BY version").fetchall() == [(2,), (3,)]
 
 

@@ -27,7 +27,7 @@ from .checks import plan_gazetteer
 from .cli import CliState, echo_issues
 from .cli.common import load_document_of, resolve_plan
 from .documents import DocumentFormat, DocumentType, write_atomic
-from .due import DueItem, DueReport, OrganisationDue, StaleItem, plan_due
+from .due import DueItem, DueQuery, DueReport, OrganisationDue, Reported, StaleItem, due_query, plan_due, reported_from_updates
 from .i18n import N_, Catalogue, Message, Plural, Verbatim, current_language, t, tn
 from .errors import (
     ActionplanError,
@@ -256,6 +256,7 @@ __all__ = [
     "ObjectiveProgress", "ActionProgress", "IndicatorProgress", "TerritoryProgress", "Rollup",
     # -- who owes what: due, late and stale updates (actionplan due / remind, actionplan_render_due) --
     "plan_due", "DueReport", "OrganisationDue", "DueItem", "StaleItem", "Reporting",
+    "due_query", "DueQuery", "Reported", "reported_from_updates",
     # -- report formats (actionplan_register_report_formats) -------------------------------
     "ReportFormat", "ReportContext", "ReportOption", "SHOW_SOURCE", "render_report", "report_formats",
     "PlanView", "IndicatorRow", "Localizer", "STATUS_KEYS", "display_fraction", "theme_fraction",

@@ -18,7 +18,9 @@ with examples, in ``docs/progress.md`` ("Who owes what: due, late, stale"); in s
 * the organisation that owes an update is ``reporting.reporter``, else the action's ``lead``
   partners, else its ``responsible`` partners, else the plan's own organisation.
 
-Entry point: :func:`plan_due`.
+Entry point: :func:`plan_due`. What it reads of the updates is asked as a :class:`DueQuery`
+(:func:`due_query`) and answered per indicator as :class:`Reported`, by one pass over the updates
+(:func:`reported_from_updates`) or by a store's indexed queries (:meth:`actionplan.storage.Store.due_facts`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -40,8 +43,9 @@ from .model.review import COUNTED_STATES
 from .schedules import Period, ScheduleContext
 from .schedules.periods import reporting_periods
 
-__all__ = ["DUE_FORMAT", "DUE_FORMAT_VERSION", "DUE_STATES", "REPORTER_ROLES", "DueItem", "DueReport",
-           "OrganisationDue", "StaleItem", "plan_due", "reporters"]
+__all__ = ["DUE_FORMAT", "DUE_FORMAT_VERSION", "DUE_STATES", "REPORTER_ROLES", "DueItem", "DueQuery", "DueReport",
+           "OrganisationDue", "Reported", "StaleItem", "done_value", "due_query", "plan_due", "reported_from_updates",
+           "reporters"]
 
 #: The states of an update owed for a period: ``due`` (not yet past its due date) or ``late``.
 DUE_STATES = ("due", "late")
@@ -182,32 +186,41 @@ def reporters(plan: ActionPlan, action: Action, settings: Reporting | None) -> t
     return (plan.organisation,) if plan.organisation else ()
 
 
-class _Reported:
-    """What was reported for one indicator up to ``as_of``: period labels, dates, returned notes."""
+@attrs.frozen
+class DueQuery:
+    """What :func:`plan_due` asks of a plan's updates (:func:`due_query`), so a store can answer it alone.
 
-    __slots__ = ("labels", "dates", "latest", "returned", "done")
+    ``periods`` maps each indicator that may owe something at ``as_of`` to its reporting periods
+    that ended before ``as_of`` (label, days), in order (empty for an indicator only watched for
+    staleness); ``done`` names those of them that are deliverables or milestones, whose latest
+    counted « done » ends what they owe.
+    """
 
-    def __init__(self) -> None:
-        self.labels: set[str] = set()
-        self.dates: list[dt.date] = []  # of updates naming no period, sorted before use
-        self.latest: dt.date | None = None
-        self.returned: list[tuple[Measurement, str]] = []
-        self.done: tuple[dt.date, Measurement] | None = None  # the latest counted done / not done
-
-    def covers(self, label: str, bounds: Period) -> bool:
-        if label in self.labels:
-            return True
-        at = bisect.bisect_left(self.dates, bounds.start)
-        return at < len(self.dates) and self.dates[at] <= bounds.end
-
-    def returned_note(self, label: str, bounds: Period) -> str | None:
-        for m, note in reversed(self.returned):
-            if (m.period == label) if m.period is not None else bounds.contains(m.date):
-                return note
-        return None
+    as_of: dt.date
+    periods: Mapping[str, tuple[tuple[str, Period], ...]] = attrs.field(factory=dict)
+    done: frozenset[str] = frozenset()
 
 
-def _done_value(m: Measurement) -> bool | None:
+@attrs.frozen
+class Reported:
+    """What was reported for one indicator up to the query's ``as_of`` (updates dated later left out).
+
+    ``covered``: the labels of the asked periods that an update stands for (one naming the period,
+    or naming none and dated within it) that was not returned (counted, approved or waiting for
+    review); ``latest``: the date of the latest such update; ``done``: for a deliverable or a
+    milestone, the « done » of its latest counted update that says (``None``: none says);
+    ``returned``: for an asked period not covered, the note of the latest returned update for it
+    (``""`` when the reviewer wrote none).
+    """
+
+    covered: frozenset[str] = frozenset()
+    latest: dt.date | None = None
+    done: bool | None = None
+    returned: Mapping[str, str] = attrs.field(factory=dict)
+
+
+def done_value(m: Measurement) -> bool | None:
+    """What a measurement says of « done »: its ``done``, else whether its value is positive (``None``: nothing)."""
     if m.done is not None:
         return m.done
     if m.value is not None:
@@ -215,49 +228,67 @@ def _done_value(m: Measurement) -> bool | None:
     return None
 
 
-def _collect(plan: ActionPlan, as_of: dt.date, updates: Iterable[Any] | None) -> dict[str, _Reported]:
-    """One pass over the updates (or the plan's measurements): what was reported, per indicator.
+def reported_from_updates(query: DueQuery, updates: Iterable[Any]) -> dict[str, Reported]:
+    """The answer to ``query`` from a plan's updates in recording order: one pass over them.
 
-    The loop is the only part of :func:`plan_due` that grows with the number of measurements, so it
-    does as little as it can per update: a date comparison, a dict lookup, an append.
+    Each update has ``measurement`` (naming its indicator), ``status`` and ``review_note``
+    (:class:`actionplan.storage.Update`). What a store answers without reading every update must
+    equal this (the store conformance kit compares them). The loop is the only part that grows with
+    the number of updates, so it does as little as it can per update.
     """
-    if updates is None:
-        updates = [_Attached(m if m.indicator is not None else attrs.evolve(m, indicator=indicator.id),
-                             "submitted" if m.submitted else "counted")
-                   for *_, indicator in plan.iter_indicators() for m in indicator.measurements]
-    found: dict[str, _Reported] = {}
-    done_kinds = {i.id for *_, i in plan.iter_indicators() if i.kind in _DONE_KINDS}
-    get = found.get
+    as_of, asked, done_kinds = query.as_of, query.periods, query.done
+    labels: dict[str, set[str]] = {}
+    dates: dict[str, list[dt.date]] = {}
+    latest: dict[str, dt.date] = {}
+    returned: dict[str, list[tuple[Measurement, str]]] = {}
+    done: dict[str, tuple[dt.date, Measurement]] = {}
     for update in updates:
         m = update.measurement
         day = m.date
-        if day > as_of:
-            continue
         indicator_id = m.indicator
-        reported = get(indicator_id)
-        if reported is None:
-            if indicator_id is None:
-                continue
-            reported = found[indicator_id] = _Reported()
+        if day > as_of or indicator_id not in asked:
+            continue
         status = update.status
         if status == "returned":
-            reported.returned.append((m, getattr(update, "review_note", None) or ""))
+            returned.setdefault(indicator_id, []).append((m, getattr(update, "review_note", None) or ""))
             continue
         if m.period is None:
-            reported.dates.append(day)
+            dates.setdefault(indicator_id, []).append(day)
         else:
-            reported.labels.add(m.period)
-            if reported.latest is None or day > reported.latest:
-                reported.latest = day
-        if indicator_id in done_kinds and status in COUNTED_STATES and (reported.done is None or day >= reported.done[0]):
-            if m.done is not None or m.value is not None:
-                reported.done = (day, m)
-    for reported in found.values():
-        if reported.dates:
-            reported.dates.sort()
-            if reported.latest is None or reported.dates[-1] > reported.latest:
-                reported.latest = reported.dates[-1]
+            labels.setdefault(indicator_id, set()).add(m.period)
+        if indicator_id not in latest or day > latest[indicator_id]:
+            latest[indicator_id] = day
+        if indicator_id in done_kinds and status in COUNTED_STATES and (m.done is not None or m.value is not None):
+            known = done.get(indicator_id)
+            if known is None or day >= known[0]:
+                done[indicator_id] = (day, m)
+    found: dict[str, Reported] = {}
+    for indicator_id, periods in asked.items():
+        named, days = labels.get(indicator_id, set()), sorted(dates.get(indicator_id, ()))
+        covered = set()
+        for label, bounds in periods:
+            at = bisect.bisect_left(days, bounds.start)
+            if label in named or (at < len(days) and days[at] <= bounds.end):
+                covered.add(label)
+        notes = {}
+        for label, bounds in periods:
+            if label in covered:
+                continue
+            for m, note in reversed(returned.get(indicator_id, ())):
+                if (m.period == label) if m.period is not None else bounds.contains(m.date):
+                    notes[label] = note
+                    break
+        last = done.get(indicator_id)
+        found[indicator_id] = Reported(frozenset(covered), latest.get(indicator_id),
+                                       done_value(last[1]) if last is not None else None, notes)
     return found
+
+
+def _attached(plan: ActionPlan) -> list[Any]:
+    """The measurements attached to a plan as updates (no review events: counted or submitted)."""
+    return [_Attached(m if m.indicator is not None else attrs.evolve(m, indicator=indicator.id),
+                      "submitted" if m.submitted else "counted")
+            for *_, indicator in plan.iter_indicators() for m in indicator.measurements]
 
 
 @attrs.frozen
@@ -282,31 +313,18 @@ def _window(plan: ActionPlan, action: Action, ctx: ScheduleContext) -> Period | 
     return whole.intersection(bounds)
 
 
-def plan_due(plan: ActionPlan, as_of: dt.date, *, updates: Iterable[Any] | None = None,
-             organisation: str | None = None) -> DueReport:
-    """The updates of ``plan`` due, late and stale at ``as_of``, per organisation (see the module's rules).
-
-    ``updates`` are the plan's updates with their review state, each with ``measurement`` (naming its
-    indicator), ``status`` (:data:`~actionplan.model.review.UPDATE_STATES`) and ``review_note`` — what
-    :meth:`actionplan.storage.Store.updates` gives; without them, the measurements attached to the plan
-    are taken (those marked ``submitted`` as waiting for review). ``organisation`` keeps only that
-    organisation's items; an id the plan does not know raises :class:`~actionplan.errors.ActionplanError`
-    naming it (and the closest known id). Organisations come in the plan's order; ones owing nothing are
-    left out, except the one asked for.
-    """
-    if isinstance(as_of, dt.datetime):
-        as_of = as_of.date()
-    known = {o.id: o for o in plan.organisations}
+def _check_organisation(plan: ActionPlan, organisation: str | None) -> None:
+    known = {o.id for o in plan.organisations}
     if organisation is not None and organisation not in known and organisation != plan.organisation:
         close = difflib.get_close_matches(organisation, list(known), n=1)
         raise ActionplanError(Message("due.unknown_organisation", organisation=organisation, plan=plan.id,
                                       hint=close[0] if close else "—", known=len(known)))
+
+
+def _owing(plan: ActionPlan, as_of: dt.date, organisation: str | None) -> Iterator[tuple]:
+    """Each indicator that may owe something at ``as_of``: (theme, action, indicator, settings, owners,
+    window, its periods ended before ``as_of``)."""
     ctx = ScheduleContext(plan.period.start, plan.period.end, fiscal_years=plan.fiscal_years)
-    reported = _collect(plan, as_of, updates)
-    nothing = _Reported()
-    owed_due: dict[str, list[DueItem]] = {}
-    owed_late: dict[str, list[DueItem]] = {}
-    owed_stale: dict[str, list[StaleItem]] = {}
     grids: dict[tuple[str, Period], list[tuple[str, Period]]] = {}
     for theme, _objective, action, indicator in plan.iter_indicators():
         settings = indicator.reporting.over(plan.reporting) if indicator.reporting is not None else plan.reporting
@@ -320,28 +338,69 @@ def plan_due(plan: ActionPlan, as_of: dt.date, *, updates: Iterable[Any] | None 
         window = _window(plan, action, ctx)
         if window is None or window.start >= as_of:
             continue
-        mine = reported.get(indicator.id, nothing)
-        if indicator.kind in _DONE_KINDS and mine.done is not None and _done_value(mine.done[1]):
-            continue  # delivered: nothing more to report
+        ended: tuple[tuple[str, Period], ...] = ()
         if settings.frequency is not None:
             key = (settings.frequency, window)
             grid = grids.get(key)
             if grid is None:
                 grid = grids[key] = reporting_periods(settings.frequency, window, fiscal_years=plan.fiscal_years)
-            due_days = settings.due_days if settings.due_days is not None else DEFAULT_DUE_DAYS
-            for label, bounds in grid:
-                if bounds.end >= as_of:
-                    break  # still running: its update is not owed yet
-                if mine.covers(label, bounds):
-                    continue
-                due = bounds.end + dt.timedelta(days=due_days)
-                late = as_of > due
-                note = mine.returned_note(label, bounds) if mine.returned else None
-                target = owed_late if late else owed_due
-                for owner in owners:
-                    target.setdefault(owner, []).append(DueItem(
-                        owner, theme, action, indicator, label, bounds, due, "late" if late else "due",
-                        (as_of - due).days if late else 0, note))
+            ended = tuple(itertools.takewhile(lambda period: period[1].end < as_of, grid))
+        yield theme, action, indicator, settings, owners, window, ended
+
+
+def due_query(plan: ActionPlan, as_of: dt.date, *, organisation: str | None = None) -> DueQuery:
+    """What :func:`plan_due` needs to know of ``plan``'s updates at ``as_of`` (for ``organisation`` only, if given)."""
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    _check_organisation(plan, organisation)
+    periods, done = {}, set()
+    for _theme, _action, indicator, _settings, _owners, _window_, ended in _owing(plan, as_of, organisation):
+        periods[indicator.id] = ended
+        if indicator.kind in _DONE_KINDS:
+            done.add(indicator.id)
+    return DueQuery(as_of, periods, frozenset(done))
+
+
+def plan_due(plan: ActionPlan, as_of: dt.date, *, updates: Iterable[Any] | None = None,
+             organisation: str | None = None, reported: Mapping[str, Reported] | None = None) -> DueReport:
+    """The updates of ``plan`` due, late and stale at ``as_of``, per organisation (see the module's rules).
+
+    ``updates`` are the plan's updates with their review state, each with ``measurement`` (naming its
+    indicator), ``status`` (:data:`~actionplan.model.review.UPDATE_STATES`) and ``review_note`` — what
+    :meth:`actionplan.storage.Store.updates` gives; without them, the measurements attached to the plan
+    are taken (those marked ``submitted`` as waiting for review). ``reported`` is, instead, a store's
+    answer to :func:`due_query` (:meth:`actionplan.storage.Store.due_facts`), which reads no update it
+    does not need. ``organisation`` keeps only that organisation's items; an id the plan does not know
+    raises :class:`~actionplan.errors.ActionplanError` naming it (and the closest known id).
+    Organisations come in the plan's order; ones owing nothing are left out, except the one asked for.
+    """
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
+    _check_organisation(plan, organisation)
+    if reported is None:
+        reported = reported_from_updates(due_query(plan, as_of, organisation=organisation),
+                                         _attached(plan) if updates is None else updates)
+    known = {o.id: o for o in plan.organisations}
+    nothing = Reported()
+    owed_due: dict[str, list[DueItem]] = {}
+    owed_late: dict[str, list[DueItem]] = {}
+    owed_stale: dict[str, list[StaleItem]] = {}
+    for theme, action, indicator, settings, owners, window, ended in _owing(plan, as_of, organisation):
+        mine = reported.get(indicator.id, nothing)
+        if indicator.kind in _DONE_KINDS and mine.done:
+            continue  # delivered: nothing more to report
+        due_days = settings.due_days if settings.due_days is not None else DEFAULT_DUE_DAYS
+        for label, bounds in ended:
+            if label in mine.covered:
+                continue
+            due = bounds.end + dt.timedelta(days=due_days)
+            late = as_of > due
+            note = mine.returned.get(label)
+            target = owed_late if late else owed_due
+            for owner in owners:
+                target.setdefault(owner, []).append(DueItem(
+                    owner, theme, action, indicator, label, bounds, due, "late" if late else "due",
+                    (as_of - due).days if late else 0, note))
         if settings.stale_after is not None:
             since = mine.latest if mine.latest is not None else window.start
             days = (as_of - since).days

@@ -110,13 +110,14 @@ def test_a_schema_1_store_gains_the_review_columns(make_store_url):
         conn.execute("ALTER TABLE actionplan_measurements DROP COLUMN update_id, DROP COLUMN status")
         conn.execute("DROP TABLE actionplan_snapshots")
         conn.execute("DROP TABLE actionplan_versions")
+        conn.execute("DROP INDEX actionplan_measurements_period")
         conn.execute("UPDATE actionplan_meta SET value = '1' WHERE key = 'schema_version'")
     with open_store(url) as store:
         assert [u.status for u in store.updates(sample_plan().id)] == ["counted"]
         (update_id,) = store.submit_measurements(sample_plan().id, [sample_measurements()[1]])
         assert store.review_update(sample_plan().id, update_id, "approve", author="coordination").counts
         assert store.progress_facts(sample_plan().id).counted == 2  # the facts table came with schema 3
-    assert query(url, "SELECT value FROM actionplan_meta") == [("5",)]
+    assert query(url, "SELECT value FROM actionplan_meta") == [("6",)]
 
 
 def test_a_schema_3_store_gains_the_snapshots_table_in_place(make_store_url):
@@ -127,9 +128,10 @@ def test_a_schema_3_store_gains_the_snapshots_table_in_place(make_store_url):
     with psycopg.connect(url) as conn:  # as schema 3 left it
         conn.execute("DROP TABLE actionplan_snapshots")
         conn.execute("DROP TABLE actionplan_versions")
+        conn.execute("DROP INDEX actionplan_measurements_period")
         conn.execute("UPDATE actionplan_meta SET value = '3' WHERE key = 'schema_version'")
     with open_store(url) as store:
-        assert query(url, "SELECT value FROM actionplan_meta") == [("5",)]
+        assert query(url, "SELECT value FROM actionplan_meta") == [("6",)]
         snapshot = store.close_period(plan.id, "2026-T1", author="coordination")
         assert snapshot.version == 1 and store.period_snapshots(plan.id) == [snapshot]
         with pytest.raises(StoreError, match="2026-T1"):
@@ -149,6 +151,7 @@ def test_saved_versions_are_read_back_and_a_schema_4_store_keeps_its_current_one
         assert store.get_version(first.id, 2).document == second
     with psycopg.connect(url) as conn:  # as schema 4 left it
         conn.execute("DROP TABLE actionplan_versions")
+        conn.execute("DROP INDEX actionplan_measurements_period")
         conn.execute("UPDATE actionplan_meta SET value = '4' WHERE key = 'schema_version'")
     with open_store(url) as store:
         assert store.get_version(first.id, 2).document == second

@@ -20,23 +20,23 @@ CORE_FORMATS = ("text", "json")
 FORMATS = ("text", "json", "ics")
 
 
-def plan_and_updates(state, ref: str):
-    """The plan ``ref`` names and its updates with their review state: a file (its measurements, no
-    review events: ``None``), else a plan id in the store (the bare plan and ``Store.updates``)."""
-    from ..model import ActionPlan
+def due_report(state, ref: str, as_of: dt.date, *, organisation: str | None = None) -> tuple[DueReport, bool]:
+    """What the plan ``ref`` names owes at ``as_of``, and whether it came from the store: a file (its
+    measurements, no review events), else a plan id in the store (``Store.due``: the store answers what
+    due reads with indexed queries, not every update)."""
     from ..model.base import is_valid_id
     from ..errors import NotFoundError
     from ..storage import DEFAULT_URL, open_store, redact_url
 
     if os.path.exists(ref) or not is_valid_id(ref):
-        return load_plan_with_tracking(ref), None
+        return plan_due(load_plan_with_tracking(ref), as_of, organisation=organisation), False
     url = getattr(state, "store_url", None) or DEFAULT_URL
     try:
         with open_store(url) as store:
-            plan = store.get(ref).document
-            if not isinstance(plan, ActionPlan):
-                raise ActionplanError(Message("cli.store.not_plan", id=ref, type=store.info(ref).type))
-            return plan, store.updates(ref)
+            info = store.info(ref)
+            if info.type != "plan":
+                raise ActionplanError(Message("cli.store.not_plan", id=ref, type=info.type))
+            return store.due(ref, as_of, organisation=organisation), True
     except NotFoundError:
         raise ActionplanError(Message("cli.common.no_such_file_no_plan", ref=ref, shown=redact_url(url))) from None
 
@@ -126,8 +126,7 @@ def actionplan_register_commands(cli):
         """Who owes which update by when: due, late and stale updates, per organisation."""
         import sys
 
-        plan, updates = plan_and_updates(state, ref)
-        report = plan_due(plan, as_of or dt.date.today(), updates=updates, organisation=organisation)
+        report, _stored = due_report(state, ref, as_of or dt.date.today(), organisation=organisation)
         payload = render_due(report, fmt, report_lang or state.lang)
         stream = getattr(sys.stdout, "buffer", None)
         if stream is None:  # click's test runner captures text
@@ -168,14 +167,14 @@ def remind_command(state, ref: str, as_of: dt.date, folder: str, *, send: bool, 
     settings = smtp_settings(os.environ)
     if send and settings is None:
         raise ActionplanError(Message("cli.remind.no_smtp"))
-    plan, updates = plan_and_updates(state, ref)
-    if send and updates is None:
+    report, stored = due_report(state, ref, as_of)
+    if send and not stored:
         raise ActionplanError(Message("cli.remind.send_needs_store", ref=ref))
+    plan = report.plan
     lang = lang or plan.language
-    report = plan_due(plan, as_of, updates=updates)
     already: dict[str, set[str]] = {}
     url = getattr(state, "store_url", None) or DEFAULT_URL
-    if updates is not None:
+    if stored:
         with open_store(url) as store:
             events = store.events(plan.id, kind="reminder-sent")
         already = {o.organisation: reminded_keys(events, o.organisation) for o in report.organisations}
@@ -212,4 +211,4 @@ def remind_command(state, ref: str, as_of: dt.date, folder: str, *, send: bool, 
         click.echo(tn("cli.remind.sent", len(sent), ui, server=f"{settings.host}:{settings.port}"))
 
 
-__all__ = ["plan_and_updates", "remind_command", "render_due", "render_text"]
+__all__ = ["due_report", "remind_command", "render_due", "render_text"]

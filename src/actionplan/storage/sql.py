@@ -59,6 +59,7 @@ from . import (
     Update,
     redact_url,
 )
+from ..due import Reported, done_value
 from ..model.review import COUNTED_STATES
 from .facts import (
     FactGroup,
@@ -184,7 +185,7 @@ class SqlStore(Store):
     """A store on a SQL database; subclasses implement the abstract connection methods."""
 
     #: Version of the tables this code writes; a store with a higher one is refused.
-    SCHEMA_VERSION = 5
+    SCHEMA_VERSION = 6
     #: version n → statements upgrading tables from n to n + 1, run in one transaction. From 2 to 3
     #: the facts table (:meth:`_facts_statements`) is created and filled from the measurements.
     MIGRATIONS: dict[int, tuple[str, ...]] = {1: (*_REVIEW_COLUMNS, *REVIEW_INDEXES), 2: (),
@@ -193,6 +194,10 @@ class SqlStore(Store):
     NUMBER_TYPE = "TEXT"
     DATE_TYPE = "TEXT"
     JSON_TYPE = "TEXT"
+    #: A field of a measurement row's JSON ``data`` as text, in the backend's dialect (``{table}``: ``m.`` or
+    #: nothing): the period an update names, indexed (schema 6), and its « done ».
+    PERIOD_FIELD = "json_extract({table}data, '$.period')"
+    DONE_FIELD = "json_extract({table}data, '$.done')"
     #: Column types of the snapshots table (schema 4; see :func:`snapshot_statements`).
     SNAPSHOT_TYPES: dict[str, str] = SQLITE_SNAPSHOT_TYPES
     #: Suffixes that lock the document row in a write transaction (empty where locks are per database).
@@ -318,7 +323,8 @@ class SqlStore(Store):
         self._lock_schema(cur)
         version = self._schema_version(cur)
         if version is None:
-            for statement in [*self._schema_statements(), *self._facts_statements(), *VERSIONS_TABLE]:
+            for statement in [*self._schema_statements(), *self._facts_statements(), *VERSIONS_TABLE,
+                              *self._due_statements()]:
                 self._run(cur, statement)
             self._run(cur, "INSERT INTO actionplan_meta (key, value) VALUES (?, ?)",
                       ("schema_version", str(self.SCHEMA_VERSION)))
@@ -326,7 +332,7 @@ class SqlStore(Store):
             self._upgrade(cur, version)
 
     def _upgrade(self, cur, version: int) -> None:
-        migrations = {3: snapshot_statements(**self.SNAPSHOT_TYPES), **self.MIGRATIONS}
+        migrations = {3: snapshot_statements(**self.SNAPSHOT_TYPES), 5: tuple(self._due_statements()), **self.MIGRATIONS}
         for step in range(version, self.SCHEMA_VERSION):
             statements = migrations.get(step)
             if statements is None:
@@ -687,6 +693,82 @@ class SqlStore(Store):
             groups = self._fact_groups(cur, plan_id, rows)
         return facts_for(entry[0], groups, as_of=as_of, counted=int(counted), submitted=int(states.get("submitted", 0)),
                          returned=int(states.get("returned", 0)))
+
+    # -- what due needs ------------------------------------------------------------------
+    #: How many asked rows one query carries (four parameters each).
+    _DUE_BATCH = 200
+
+    def _due_statements(self) -> builtins.list[str]:
+        """The index ``due`` reads the period an update names through (schema 6), in the backend's dialect."""
+        period = self.PERIOD_FIELD.format(table="")
+        return [f"CREATE INDEX actionplan_measurements_period ON actionplan_measurements (plan_id, indicator_id, "
+                f"({period}), date) WHERE ({period}) IS NOT NULL"]
+
+    def _asked(self, cur, columns: str, rows: builtins.list[tuple], select: str, params: builtins.list):
+        """Run ``select`` over ``rows`` given as a ``WITH asked(columns) AS (VALUES …)`` table, in batches."""
+        found: builtins.list[tuple] = []
+        width = len(columns.split(","))
+        marks = "(" + ", ".join("?" * width) + ")"
+        for start in range(0, len(rows), self._DUE_BATCH):
+            batch = rows[start:start + self._DUE_BATCH]
+            values = ", ".join([marks] * len(batch))
+            found += self._run(cur, f"WITH asked({columns}) AS (VALUES {values}) {select}",
+                               [*(v for row in batch for v in row), *params]).fetchall()
+        return found
+
+    def due_facts(self, plan_id, query):
+        check_store_id(plan_id, "plan id")
+        period = self.PERIOD_FIELD.format(table="m.")
+        done = self.DONE_FIELD.format(table="m.")
+        as_of = self._date_in(query.as_of)
+        with self._read() as cur:
+            self._check_exists(cur, plan_id, "plan")
+            ids = [(i,) for i in query.periods]
+            latest = dict(self._asked(cur, "indicator_id", ids, (
+                "SELECT a.indicator_id, (SELECT m.date FROM actionplan_measurements m WHERE m.plan_id = ? AND "
+                "m.indicator_id = a.indicator_id AND m.date <= ? AND m.status <> 'returned' "
+                "ORDER BY m.date DESC LIMIT 1) FROM asked a"), [plan_id, as_of]))
+            marks = ", ".join("?" * len(COUNTED_STATES))
+            done_rows = self._asked(cur, "indicator_id", [(i,) for i in query.periods if i in query.done], (
+                "SELECT a.indicator_id, (SELECT m.data FROM actionplan_measurements m WHERE m.plan_id = ? AND "
+                f"m.indicator_id = a.indicator_id AND m.date <= ? AND m.status IN ({marks}) AND "
+                f"(({done}) IS NOT NULL OR m.value IS NOT NULL) ORDER BY m.date DESC, m.seq DESC LIMIT 1) "
+                "FROM asked a"), [plan_id, as_of, *COUNTED_STATES])
+            asked = [(i, label, self._date_in(bounds.start), self._date_in(bounds.end))
+                     for i, periods in query.periods.items() for label, bounds in periods]
+            covered = self._asked(cur, "indicator_id, label, start_date, end_date", asked, (
+                "SELECT a.indicator_id, a.label FROM asked a WHERE EXISTS (SELECT 1 FROM actionplan_measurements m "
+                "WHERE m.plan_id = ? AND m.indicator_id = a.indicator_id AND m.date >= a.start_date AND "
+                f"m.date <= a.end_date AND m.date <= ? AND m.status <> 'returned' AND ({period}) IS NULL) "
+                "OR EXISTS (SELECT 1 FROM actionplan_measurements m WHERE m.plan_id = ? AND "
+                f"m.indicator_id = a.indicator_id AND ({period}) = a.label AND m.date <= ? AND "
+                "m.status <> 'returned')"), [plan_id, as_of, plan_id, as_of])
+            seen = set(covered)
+            open_ = [row for row in asked if (row[0], row[1]) not in seen]
+            returned: builtins.list[tuple] = []
+            if open_ and self._one(cur, "SELECT 1 FROM actionplan_measurements WHERE plan_id = ? AND status = ? "
+                                        "LIMIT 1", (plan_id, "returned")) is not None:
+                returned = [r for r in self._asked(cur, "indicator_id, label, start_date, end_date", open_, (
+                    "SELECT a.indicator_id, a.label, (SELECT m.update_id FROM actionplan_measurements m WHERE "
+                    "m.plan_id = ? AND m.indicator_id = a.indicator_id AND m.status = 'returned' AND m.date <= ? AND "
+                    f"((({period}) IS NULL AND m.date >= a.start_date AND m.date <= a.end_date) OR "
+                    f"({period}) = a.label) ORDER BY m.seq DESC LIMIT 1) FROM asked a"), [plan_id, as_of])
+                            if r[2] is not None]
+            reviews = (first_reviews(self._review_rows(cur, plan_id, sorted({r[2] for r in returned})))
+                       if returned else {})
+        lasts = structure_records([self._json_out(r[1]) for r in done_rows if r[1] is not None], Measurement,
+                                  f"{self._where()}#{plan_id}")
+        done_of = dict(zip([r[0] for r in done_rows if r[1] is not None], lasts, strict=True))
+        labels: dict[str, set[str]] = {}
+        for indicator_id, label in covered:
+            labels.setdefault(indicator_id, set()).add(label)
+        notes: dict[str, dict[str, str]] = {}
+        for indicator_id, label, update_id in returned:
+            review = reviews.get(update_id)
+            notes.setdefault(indicator_id, {})[label] = (review.event.note if review is not None else None) or ""
+        return {i: Reported(frozenset(labels.get(i, ())), self._date_out(latest[i]) if latest.get(i) else None,
+                            done_value(done_of[i]) if i in done_of else None, notes.get(i, {}))
+                for i in query.periods}
 
     def _taken_ids(self, cur, plan_id: str, ids: builtins.list[str]) -> builtins.list[str]:
         """Which of ``ids`` the plan's updates already use."""

@@ -592,6 +592,42 @@ class StoreConformance:
         store.save(plan)
         assert store.progress_facts(plan.id).groups == () and store.progress_facts(plan.id).counted == 0
 
+    # -- what due reads ------------------------------------------------------------------
+    def test_due_facts_agree_with_every_update(self, store, plan):
+        from ..due import due_query, plan_due
+        from ..model.reporting import Reporting
+
+        plan = attrs.evolve(plan, reporting=Reporting(frequency="monthly", due_days=10, stale_after=20))
+        store.save(plan)
+        many = self._many_measurements(300, seed=21)
+        named = [attrs.evolve(m, period=f"2026-{m.date.month:02d}") for m in many[:40]]  # periods named
+        store.append_measurements(plan.id, many[40:200], author="Léa")
+        store.append_measurements(plan.id, named, author="Léa")
+        submitted = store.submit_measurements(plan.id, many[200:], author="partenaire")
+        for update_id in submitted[:30]:
+            store.review_update(plan.id, update_id, "approve", author="coordination")
+        for n, update_id in enumerate(submitted[30:60]):
+            store.review_update(plan.id, update_id, "return", note=f"À corriger {n}",
+                                author="coordination")
+        sent_back = store.submit_measurements(plan.id, [
+            Measurement(dt.date(2026, 3, 9), done=True, indicator="aga"),  # the milestone is not delivered by it
+            Measurement(dt.date(2026, 6, 15), value=Decimal(4), indicator="participants"),
+            Measurement(dt.date(2026, 6, 20), value=Decimal(5), indicator="participants", period="2026-07")],
+            author="partenaire")
+        for update_id in sent_back:
+            store.review_update(plan.id, update_id, "return", note=f"Pièce manquante {update_id}", author="coordination")
+        updates = store.updates(plan.id)
+        for as_of in (dt.date(2026, 1, 20), dt.date(2026, 3, 5), dt.date(2026, 4, 2), dt.date(2026, 12, 31)):
+            for organisation in (None, "table-exemple", "cdc-maskoutains"):
+                query = due_query(plan, as_of, organisation=organisation)
+                assert store.due_facts(plan.id, query) == Store.due_facts(store, plan.id, query), (as_of, organisation)
+                report = store.due(plan.id, as_of, organisation=organisation)
+                assert report.to_data() == plan_due(plan, as_of, updates=updates, organisation=organisation).to_data()
+        owed = {i.key: i.returned for i in store.due(plan.id, dt.date(2026, 12, 31)).organisations[0].late}
+        assert owed["participants/2026-06"] == f"Pièce manquante {sent_back[1]}"
+        assert owed["participants/2026-07"] == f"Pièce manquante {sent_back[2]}"
+        assert owed["participants/2026-08"] is None
+
     # -- reviewed updates ----------------------------------------------------------------
     @staticmethod
     def _reviewed_plan(plan, distinct: bool = False):

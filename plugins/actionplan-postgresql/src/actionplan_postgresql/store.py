@@ -109,6 +109,8 @@ class PostgresStore(SqlStore):
     NUMBER_TYPE = "numeric"
     DATE_TYPE = "date"
     JSON_TYPE = "jsonb"
+    PERIOD_FIELD = "{table}data->>'period'"
+    DONE_FIELD = "{table}data->>'done'"
     SNAPSHOT_TYPES = SNAPSHOT_TYPES
 
     def __init__(self, url: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
 import attrs
@@ -23,8 +23,10 @@ from actionplan.api import (
     Measurement,
     NotFoundError,
     ReportContext,
+    Reported,
     StoreError,
     ValidationError,
+    due_query,
     measurement_text,
     plan_due,
     t,
@@ -134,16 +136,17 @@ class DueItem:
 
 
 def due_items(plan: ActionPlan, organisation: str, as_of: dt.date, submit: bool,
-              updates: Iterable | None = None) -> list[DueItem]:
+              updates: Iterable | None = None, *, reported: Mapping[str, Reported] | None = None) -> list[DueItem]:
     """What ``organisation`` owes at ``as_of``, earliest first.
 
     The reporting cadence's due, late and stale updates come from the core's :func:`plan_due`
-    (the same rules as ``actionplan due``, given the store's ``updates`` with their review state);
+    (the same rules as ``actionplan due``, given the store's answer to its query, ``reported``:
+    ``Store.due_facts``, or else the plan's ``updates`` with their review state);
     the milestones of the organisation's actions that carry their own date and are not yet done
     are added, so the calendar feed keeps them.
     """
     items: list[DueItem] = []
-    report = plan_due(plan, as_of, updates=updates, organisation=organisation)
+    report = plan_due(plan, as_of, updates=updates, organisation=organisation, reported=reported)
     owed = report.organisation(organisation)
     if owed is not None:
         for item in (*owed.late, *owed.due):
@@ -172,11 +175,13 @@ def organisation_extras(site: Site, visitor: Visitor, plan: ActionPlan, organisa
     """The organisation page's due items and updates waiting for (or sent back by) review."""
     submit = visitor.coordinator or visitor.organisation == organisation
     pending: dict[str, list[UpdateView]] = {}
-    for update in update_views(site, plan, loc, indicators=indicator_ids):
-        if update.status in ("submitted", "returned"):
-            pending.setdefault(update.indicator.id, []).append(update)
-    updates = site.store.updates(plan.id)
-    return {"due": due_items(plan, organisation, as_of, submit, updates), "pending": pending, "may_submit": submit}
+    waiting = [*update_views(site, plan, loc, status="submitted", indicators=indicator_ids),
+               *update_views(site, plan, loc, status="returned", indicators=indicator_ids)]  # by the status index
+    for update in sorted(waiting, key=lambda u: u.recorded_at):
+        pending.setdefault(update.indicator.id, []).append(update)
+    reported = site.store.due_facts(plan.id, due_query(plan, as_of, organisation=organisation))
+    return {"due": due_items(plan, organisation, as_of, submit, reported=reported), "pending": pending,
+            "may_submit": submit}
 
 
 # -- the update form ------------------------------------------------------------------------------------
@@ -319,16 +324,19 @@ def review_decision(site: Site, request: Request, form: FormData | None) -> Resp
 
 
 def calendar_events(plan: ActionPlan, organisation: str | None, lang: str, as_of: dt.date,
-                    updates: Iterable | None = None) -> list[tuple[dt.date, str, str]]:
+                    updates: Iterable | None = None, *,
+                    reported: Mapping[str, Reported] | None = None) -> list[tuple[dt.date, str, str]]:
     """(date, summary, uid seed) of the feed: the updates owed (due and late, by the core's
     :func:`plan_due`, one per indicator and period), the dated milestones not yet done, and the
-    grant program's deadlines. ``organisation`` keeps that organisation's items (a partner's feed)."""
+    grant program's deadlines. ``organisation`` keeps that organisation's items (a partner's feed).
+    ``reported`` is the store's answer to :func:`due_query` for every organisation (``Store.due_facts``),
+    else the plan's ``updates`` are read."""
     events: list[tuple[dt.date, str, str]] = []
     organisations = [organisation] if organisation else [o.id for o in plan.organisations]
     updates = list(updates) if updates is not None else None
     seen = set()
     for org in organisations:
-        for item in due_items(plan, org, as_of, False, updates):
+        for item in due_items(plan, org, as_of, False, updates, reported=reported):
             if item.stale:
                 continue  # a silence has no date to keep in a calendar
             key = (item.indicator, item.period, item.due)
@@ -373,8 +381,9 @@ def calendar_feed(site: Site, request: Request, form: FormData | None) -> Respon
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", plan.title)
     stamp = dt.datetime.now(dt.timezone.utc)
-    for day, summary, seed in calendar_events(plan, visitor.organisation, lang, dt.date.today(),
-                                              store.updates(plan.id)):
+    today = dt.date.today()
+    for day, summary, seed in calendar_events(plan, visitor.organisation, lang, today,
+                                              reported=store.due_facts(plan.id, due_query(plan, today))):
         event = icalendar.Event()
         event.add("uid", f"{hashlib.sha256(f'{plan.id}/{seed}'.encode()).hexdigest()[:24]}@{plan.id}")
         event.add("dtstamp", stamp)
