@@ -268,3 +268,23 @@ def test_updates_of_a_removed_indicator_are_not_listed_and_cannot_be_approved(ru
     assert code == 2 and f"l'indicateur {INDICATOR}, retiré du plan" in err
     code, out, _ = run("review", PLAN, update_id, "--return", "Indicateur retiré du plan")
     assert code == 0 and "renvoyée" in out
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "dir"])
+def test_closing_the_seed_plan_from_its_aggregates_freezes_what_every_measurement_gives(run, seeded, backend):
+    from actionplan.testing.store import StoreConformance
+
+    url = "sqlite:actionplan.db"
+    if backend == "dir":
+        with open_store(url) as source:
+            source.backup(seeded / "copy.json")
+        url = f"dir:{seeded / 'copy'}"
+        with open_store(url) as copy:
+            copy.restore(seeded / "copy.json")
+    for period in ("2026-T1", "2026-T2", "2026"):
+        with open_store(url) as store:
+            expected = StoreConformance.frozen_from_every_measurement(store, PLAN, period)
+        assert run("--store", url, "close", PLAN, period, "--by", "Coordination")[0] == 0
+        with open_store(url) as store:
+            assert store.period_snapshot(PLAN, period).data == expected
+            assert expected["indicators"] and any(i["value"] is not None for i in expected["indicators"].values())

@@ -8,22 +8,30 @@ Layout::
       measurements/<plan>.jsonl    append-only, one JSON line per measurement
       events/<id>.jsonl            append-only, one JSON line per event
       snapshots/<plan>.jsonl       append-only, one JSON line per closed period's snapshot
+      facts/<plan>.json            the plan's compact index of progress facts (derived: may be deleted)
       .lock                        writers take an exclusive lock on it (``flock``)
 
 Each document file holds the document under ``document:``, its version, who saved it when,
 and its history; it is replaced atomically (temp file, fsync, rename), so a reader or a
 crash sees the old file or the new one, never a mix. Appending a measurement adds one line
 and never rewrites the plan; a line cut short by a crash is ignored and repaired by the next
-writer. Queries read the files (no index): for many documents or a busy team, use SQLite.
+writer. Queries read the files; what progress needs of a plan's measurements (the groups of
+:mod:`actionplan.storage.facts`, and the updates waiting for review) is kept in a compact index,
+``facts/<plan>.json``, rewritten atomically by every write of the plan's records and computed
+again from the files when it is missing or no longer theirs (a restore, a hand edit: it records
+the identity, size and time of the files it was computed from). For many documents or a busy
+team, use SQLite.
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
+import datetime as dt
 import os
 from collections import Counter
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -36,7 +44,6 @@ from ..errors import StoreError, ValidationError
 from ..hookspecs import hookimpl
 from ..model.base import is_valid_id
 from ..model.indicators import Measurement
-from ..model.tracking import with_measurements
 from ..snapshots import PERIOD_REOPENED_EVENT, PeriodSnapshot
 from . import (
     Backup,
@@ -48,17 +55,20 @@ from . import (
     MeasurementRecord,
     Store,
     StoredDocument,
+    Update,
     url_path,
 )
 from .backends import (
     PlanCache,
     closed_now,
     new_snapshot,
+    period_label,
     reopening,
     snapshot_from_row_data,
     snapshot_row_data,
     check_new_update_ids,
     check_review,
+    derive_updates,
     recording_reviews,
     review_event,
     changed_paths,
@@ -85,6 +95,7 @@ from .backends import (
     validate_measurements,
 )
 from .backup import history_data, history_from_data
+from .facts import FactGroup, Totals, facts_for, group_measurements, indicator_kinds, merge_groups
 from ..i18n import Message
 
 MARKER = "actionplan-store.json"
@@ -107,9 +118,11 @@ class DirStore(Store):
         self.documents_dir = self.root / "documents"
         self.folders = {"measurements": self.root / "measurements", "events": self.root / "events",
                         "snapshots": self.root / "snapshots"}
+        self.facts_dir = self.root / "facts"
         self._plans = PlanCache()
         self._envelopes: dict[str, tuple[tuple, dict]] = {}
         self._swept = False
+        self._holding = False
         if self.root.exists() and not self.root.is_dir():
             raise StoreError(Message("storage.files.file_not_folder_did_you", url=url, root=self.root))
         self._check_layout()
@@ -140,7 +153,11 @@ class DirStore(Store):
 
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
-        """The writers' lock: one writer at a time, released by the system if the writer dies."""
+        """The writers' lock: one writer at a time, released by the system if the writer dies (re-entrant:
+        a write that reads what another one keeps up to date takes it once)."""
+        if self._holding:
+            yield
+            return
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows
@@ -160,13 +177,15 @@ class DirStore(Store):
                                                               option=orjson.OPT_APPEND_NEWLINE))
             if not self._swept:
                 self._sweep_temporary_files()
+            self._holding = True
             yield
         finally:
+            self._holding = False
             os.close(fd)
 
     def _sweep_temporary_files(self) -> None:
         """Remove temp files of writers killed mid-save (safe: we hold the writers' lock)."""
-        for folder in (self.root, self.documents_dir, *self.folders.values()):
+        for folder in (self.root, self.documents_dir, *self.folders.values(), self.facts_dir):
             for leftover in folder.glob(".*.tmp"):
                 leftover.unlink(missing_ok=True)
         self._swept = True
@@ -369,6 +388,7 @@ class DirStore(Store):
     def _purge_records(self, doc_id: str) -> None:
         for kind in self.folders:
             self._records_path(kind, doc_id).unlink(missing_ok=True)
+        self._facts_path(doc_id).unlink(missing_ok=True)
 
     def _recorded_indicators(self, plan_id: str) -> dict[str, int]:
         """The plan's indicators with measurements, and how many each has."""
@@ -398,8 +418,15 @@ class DirStore(Store):
                 check_new_update_ids(plan_id, ready, self._update_ids(plan_id))
             at = time_text(now())
             if ready:
-                self._append(self._records_path("measurements", plan_id),
-                             b"".join(json_bytes({"at": at, "m": measurement_data(m)}) + b"\n" for m in ready))
+                with self._keeping_facts(plan_id) as index:
+                    self._append(self._records_path("measurements", plan_id),
+                                 b"".join(json_bytes({"at": at, "m": measurement_data(m)}) + b"\n" for m in ready))
+                    if index is not None:
+                        recorded = parse_time(at)
+                        for m in ready:
+                            index.add(index.lines, Update(plan_id, m.id, m, "submitted" if m.submitted else "counted",
+                                                          recorded))
+                            index.lines += 1
         return len(ready)
 
     def _records(self, kind: str, doc_id: str, key: str, field: str, value, start, end) -> builtins.list[tuple]:
@@ -427,11 +454,16 @@ class DirStore(Store):
             self._append_event_lines(doc_id, ready)
         return len(ready)
 
-    def _append_event_lines(self, doc_id: str, ready: builtins.list[Event]) -> None:
+    def _append_event_lines(self, doc_id: str, ready: builtins.list[Event],
+                            decided: tuple[str, str, str | None] | None = None) -> None:
+        """Append events (the writers' lock held); ``decided`` is (update id, state, note) for a review."""
         at = time_text(now())
         if ready:
-            self._append(self._records_path("events", doc_id),
-                         b"".join(json_bytes({"at": at, "e": event_data(e)}) + b"\n" for e in ready))
+            with self._keeping_facts(doc_id) as index:
+                self._append(self._records_path("events", doc_id),
+                             b"".join(json_bytes({"at": at, "e": event_data(e)}) + b"\n" for e in ready))
+                if index is not None and decided is not None:
+                    index.decide(*decided)
 
     def review_update(self, plan_id, update_id, decision, *, note=None, author=None, date=None):
         check_store_id(update_id, "update")
@@ -442,7 +474,8 @@ class DirStore(Store):
                          closed_now(self._snapshots(plan_id)))
             with recording_reviews():
                 event = validate_events([review_event(update_id, decision, note, author, date)], author)[0]
-            self._append_event_lines(plan_id, [event])
+            self._append_event_lines(plan_id, [event],
+                                     (update_id, "approved" if decision == "approve" else "returned", event.note))
         return self.update(plan_id, update_id)
 
     def event_records(self, doc_id, *, kind=None, start=None, end=None):
@@ -450,6 +483,101 @@ class DirStore(Store):
         rows = self._records("events", doc_id, "e", "kind", kind, start, end)
         found = structure_records([data for _, data in rows], Event, f"{self.url}#{doc_id}")
         return [EventRecord(doc_id, e, parse_time(at)) for e, (at, _) in zip(found, rows, strict=True)]
+
+    # -- the compact index of progress facts ----------------------------------------------
+    def _facts_path(self, plan_id: str) -> Path:
+        return self._path(self.facts_dir, plan_id, ".json")
+
+    def _sources(self, plan_id: str) -> builtins.list[Any]:
+        """What the index was computed from: identity, size and time of the plan's measurements and events files."""
+        found: builtins.list[Any] = []
+        for kind in ("measurements", "events"):
+            try:
+                stat = self._records_path(kind, plan_id).stat()
+            except FileNotFoundError:
+                found.append(None)
+                continue
+            found.append([stat.st_ino, stat.st_size, stat.st_mtime_ns])
+        return found
+
+    def _load_facts(self, plan_id: str, plan: Any) -> _FactsIndex | None:
+        """The plan's facts index when it is still that of its files and indicators, else ``None`` (stale or missing)."""
+        try:
+            data = orjson.loads(self._facts_path(plan_id).read_bytes())
+        except (FileNotFoundError, NotADirectoryError, orjson.JSONDecodeError):
+            return None
+        try:
+            if (data.get("format") != FACTS_FORMAT or data.get("version") != FACTS_VERSION
+                    or data["sources"] != self._sources(plan_id) or data["rates"] != _rate_ids(plan)):
+                return None
+            return _FactsIndex.from_data(data, f"{self._facts_path(plan_id)}", indicator_kinds(plan))
+        except (KeyError, TypeError, ValueError, IndexError, StoreError):
+            return None  # written by hand or damaged: computed again
+
+    def _write_facts(self, plan_id: str, plan: Any, index: _FactsIndex) -> None:
+        """Write the index (atomically) as that of the plan's files now; the writers' lock is held."""
+        self.facts_dir.mkdir(exist_ok=True)
+        write_atomic(self._facts_path(plan_id), json_bytes(index.to_data(self._sources(plan_id), _rate_ids(plan))))
+
+    def _rebuilt_facts(self, plan_id: str, plan: Any) -> _FactsIndex:
+        """The index computed from every update of the plan."""
+        index = _FactsIndex(indicator_kinds(plan), str(self._facts_path(plan_id)))
+        records = self.measurement_records(plan_id)
+        index.lines = len(records)
+        for seq, update in enumerate(derive_updates(plan_id, records, self._review_records(plan_id))):
+            index.add(seq, update)
+        return index
+
+    def _facts_index(self, plan_id: str) -> tuple[Any, _FactsIndex]:
+        """The plan and its up-to-date facts index: read, or rebuilt (and written, when the lock can be taken)."""
+        plan = self._plan_entry(plan_id)[0]
+        index = self._load_facts(plan_id, plan)
+        if index is not None:
+            return plan, index
+        try:
+            with self._lock():
+                plan = self._plan_entry(plan_id)[0]
+                index = self._load_facts(plan_id, plan)
+                if index is None:
+                    index = self._rebuilt_facts(plan_id, plan)
+                    self._write_facts(plan_id, plan, index)
+                return plan, index
+        except (StoreError, OSError):  # a folder this process may only read: computed, not kept
+            return plan, self._rebuilt_facts(plan_id, plan)
+
+    @contextlib.contextmanager
+    def _keeping_facts(self, plan_id: str) -> Iterator[_FactsIndex | None]:
+        """Around a write of a plan's records (the writers' lock held): the index before it, to update in
+        place (``None``: missing or stale), written afterwards as that of the files then, or rebuilt."""
+        try:
+            entry = self._plan_entry(plan_id)
+        except StoreError:  # not a plan: no index
+            yield None
+            return
+        plan = entry[0]
+        index = self._load_facts(plan_id, plan)
+        yield index
+        self._write_facts(plan_id, plan, index if index is not None else self._rebuilt_facts(plan_id, plan))
+
+    def progress_facts(self, plan_id, *, as_of=None):
+        check_store_id(plan_id, "plan id")
+        plan, index = self._facts_index(plan_id)
+        return facts_for(plan, index.fact_groups(), as_of=as_of, counted=index.counted,
+                         submitted=len(index.pending), returned=len(index.returned))
+
+    def due_facts(self, plan_id, query):
+        from ..due import reported_from_updates
+
+        check_store_id(plan_id, "plan id")
+        _plan, index = self._facts_index(plan_id)  # the groups stand for the counted updates
+        return reported_from_updates(query, index.updates())
+
+    def updates(self, plan_id, *, status=None, indicator=None):
+        if status != "submitted":
+            return super().updates(plan_id, status=status, indicator=indicator)
+        check_store_id(plan_id, "plan id")
+        _plan, index = self._facts_index(plan_id)  # what waits for review is kept in the index
+        return [u for u in index.waiting(plan_id) if indicator is None or u.measurement.indicator == indicator]
 
     # -- closed periods ------------------------------------------------------------------
     def _snapshots(self, plan_id: str) -> builtins.list[PeriodSnapshot]:
@@ -476,9 +604,9 @@ class DirStore(Store):
         check_store_id(plan_id, "plan id")
         with self._lock():
             plan = self._plan_entry(plan_id)[0]
-            counted = [u.measurement for u in self.updates(plan_id) if u.counts]
+            standing = self.progress_facts(plan_id, as_of=period_label(plan_id, plan, period)[1].end).plan
             events = self.events(plan_id)
-            snapshot, event = new_snapshot(plan_id, with_measurements(plan, counted, skip_unknown=True), period, events,
+            snapshot, event = new_snapshot(plan_id, standing, period, events,
                                            self._snapshots(plan_id), author)
             line = {"at": time_text(snapshot.closed_at), "s": snapshot_row_data(snapshot)}
             self._append(self._records_path("snapshots", plan_id), json_bytes(line) + b"\n")
@@ -562,6 +690,122 @@ class DirStore(Store):
             written.append(path)
             write_atomic(path, b"".join(lines))
 
+
+#: The layout of a plan's facts index (``facts/<plan>.json``).
+FACTS_FORMAT = "actionplan-dir-facts"
+FACTS_VERSION = 1
+
+
+def _rate_ids(plan: Any) -> builtins.list[str]:
+    """The plan's rate indicators: their bare values are grouped apart, so a change makes the index stale."""
+    return sorted(i.id for *_, i in plan.iter_indicators() if i.kind == "rate")
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+@attrs.frozen
+class _StandIn:
+    """An update as due reads it: its measurement, state and review note."""
+
+    measurement: Measurement
+    status: str
+    review_note: str | None
+
+
+class _FactsIndex:
+    """A plan's facts kept beside its records in a ``dir:`` store, as plain data (a write changes a few
+    entries and writes it back; a read structures it): the groups of its counted measurements
+    (:mod:`actionplan.storage.facts`), the updates waiting for review and those returned (whole, with
+    their line), how many were counted, and how many measurement lines it covers."""
+
+    def __init__(self, kinds: dict[str, str], source: str):
+        self.kinds, self.source = kinds, source
+        self.groups: dict[tuple[str, str, str], builtins.list[Any]] = {}  # (indicator, day, key) → its entry
+        self.pending: dict[str, builtins.list[Any]] = {}  # update id → [line, recorded at, measurement data]
+        self.returned: builtins.list[builtins.list[Any]] = []  # [line, measurement data, note]
+        self.counted = 0
+        self.lines = 0
+
+    def count(self, seq: int, measurement: Measurement) -> None:
+        for g in group_measurements(self.kinds, [(seq, measurement)]):
+            where = (g.indicator, g.date.isoformat(), g.key)
+            kept = self.groups.get(where)
+            if kept is None:
+                self.groups[where] = [g.indicator, where[1], g.key, g.totals.count, _number(g.totals.value),
+                                      _number(g.totals.numerator), _number(g.totals.denominator), g.last_seq,
+                                      measurement_data(g.last)]
+                continue
+            kept[3] += g.totals.count
+            for at, value in ((4, g.totals.value), (5, g.totals.numerator), (6, g.totals.denominator)):
+                if value is not None:
+                    kept[at] = str(value if kept[at] is None else Decimal(kept[at]) + value)
+            if g.last_seq > kept[7]:
+                kept[7], kept[8] = g.last_seq, measurement_data(g.last)
+        self.counted += 1
+
+    def add(self, seq: int, update: Update) -> None:
+        """One more update, at line ``seq`` of the plan's measurements."""
+        if update.counts:
+            self.count(seq, update.measurement)
+        elif update.status == "submitted" and update.id is not None:
+            self.pending[update.id] = [seq, time_text(update.recorded_at), measurement_data(update.measurement)]
+        elif update.status == "returned":
+            self.returned.append([seq, measurement_data(update.measurement), update.review_note])
+
+    def decide(self, update_id: str, status: str, note: str | None) -> None:
+        """A reviewer's decision on a waiting update."""
+        seq, _at, data = self.pending.pop(update_id)
+        if status == "approved":
+            self.count(seq, structure_records([data], Measurement, self.source)[0])
+        else:
+            self.returned.append([seq, data, note])
+
+    def fact_groups(self) -> builtins.list[FactGroup]:
+        entries = builtins.list(self.groups.values())
+        lasts = structure_records([g[8] for g in entries], Measurement, self.source)
+        return [FactGroup(g[0], dt.date.fromisoformat(g[1]), g[2],
+                          Totals(int(g[3]), _decimal(g[4]), _decimal(g[5]), _decimal(g[6])), last, int(g[7]))
+                for g, last in zip(entries, lasts, strict=True)]
+
+    def waiting(self, plan_id: str) -> builtins.list[Update]:
+        found = structure_records([p[2] for p in self.pending.values()], Measurement, self.source)
+        return [Update(plan_id, update_id, m, "submitted", parse_time(p[1]))
+                for (update_id, p), m in zip(self.pending.items(), found, strict=True)]
+
+    def updates(self) -> builtins.list[_StandIn]:
+        """What due reads of the updates, as few as stand for them all, in recording order: two at most per
+        group of counted measurements (:meth:`FactGroup.measurements`), the waiting and the returned ones."""
+        found = [(g.last_seq, _StandIn(m, "counted", None)) for g in self.fact_groups() for m in g.measurements()]
+        pending = builtins.list(self.pending.values())
+        found += [(p[0], _StandIn(m, "submitted", None)) for p, m in zip(
+            pending, structure_records([p[2] for p in pending], Measurement, self.source), strict=True)]
+        found += [(r[0], _StandIn(m, "returned", r[2])) for r, m in zip(
+            self.returned, structure_records([r[1] for r in self.returned], Measurement, self.source), strict=True)]
+        return [update for _seq, update in sorted(found, key=lambda item: item[0])]  # stable: a group's two in order
+
+    def to_data(self, sources: builtins.list[Any], rates: builtins.list[str]) -> dict:
+        return {"format": FACTS_FORMAT, "version": FACTS_VERSION, "sources": sources, "rates": rates,
+                "lines": self.lines, "counted": self.counted, "groups": builtins.list(self.groups.values()),
+                "pending": [[update_id, *entry] for update_id, entry in self.pending.items()],
+                "returned": self.returned}
+
+    @classmethod
+    def from_data(cls, data: dict, source: str, kinds: dict[str, str]) -> _FactsIndex:
+        index = cls(kinds, source)
+        for g in data["groups"]:
+            if len(g) != 9:
+                raise ValueError("a group of the index is not whole")
+            index.groups[(g[0], g[1], g[2])] = g
+        index.pending = {p[0]: [int(p[1]), p[2], p[3]] for p in data["pending"]}
+        index.returned = [[int(r[0]), r[1], r[2]] for r in data["returned"]]
+        index.counted, index.lines = int(data["counted"]), int(data["lines"])
+        return index
 
 def _fsync_folder(folder: Path) -> None:
     """Make a new file's name durable, not only its content."""

@@ -70,7 +70,6 @@ from .facts import (
     merge_groups,
     rate_kinds_changed,
 )
-from ..model.tracking import with_measurements
 from ..progress import MANUAL_STATUS_CLEAR_EVENT, MANUAL_STATUS_EVENT
 from ..snapshots import PeriodSnapshot
 from .backends import (
@@ -682,16 +681,20 @@ class SqlStore(Store):
             if entry is None:
                 plan = decode_document(self._json_out(row[2]), f"{self._where()}#{plan_id}")
                 entry = self._plans.put(plan_id, row[0], plan)
-            where, params = ("", []) if as_of is None else (" AND date <= ?", [self._date_in(as_of)])
-            rows = self._run(cur, f"SELECT {self._FACT_COLUMNS} FROM actionplan_measurement_facts WHERE plan_id = ?"
-                                  f"{where} ORDER BY last_seq", [plan_id, *params]).fetchall()
-            counted = self._one(cur, "SELECT COALESCE(SUM(members), 0) FROM actionplan_measurement_facts "
-                                     "WHERE plan_id = ?", (plan_id,))[0]
-            states = dict(self._run(cur, "SELECT status, COUNT(*) FROM actionplan_measurements WHERE plan_id = ? "
-                                         "AND status IN (?, ?) GROUP BY status",
-                                    (plan_id, "submitted", "returned")).fetchall())
-            groups = self._fact_groups(cur, plan_id, rows)
-        return facts_for(entry[0], groups, as_of=as_of, counted=int(counted), submitted=int(states.get("submitted", 0)),
+            return self._facts(cur, plan_id, entry[0], as_of)
+
+    def _facts(self, cur, plan_id: str, plan: Any, as_of: dt.date | None):
+        """The plan's facts read from its groups (dated up to ``as_of``) inside a transaction."""
+        where, params = ("", []) if as_of is None else (" AND date <= ?", [self._date_in(as_of)])
+        rows = self._run(cur, f"SELECT {self._FACT_COLUMNS} FROM actionplan_measurement_facts WHERE plan_id = ?"
+                              f"{where} ORDER BY last_seq", [plan_id, *params]).fetchall()
+        counted = self._one(cur, "SELECT COALESCE(SUM(members), 0) FROM actionplan_measurement_facts "
+                                 "WHERE plan_id = ?", (plan_id,))[0]
+        states = dict(self._run(cur, "SELECT status, COUNT(*) FROM actionplan_measurements WHERE plan_id = ? "
+                                     "AND status IN (?, ?) GROUP BY status",
+                                (plan_id, "submitted", "returned")).fetchall())
+        groups = self._fact_groups(cur, plan_id, rows)
+        return facts_for(plan, groups, as_of=as_of, counted=int(counted), submitted=int(states.get("submitted", 0)),
                          returned=int(states.get("returned", 0)))
 
     # -- what due needs ------------------------------------------------------------------
@@ -968,16 +971,12 @@ class SqlStore(Store):
         check_store_id(plan_id, "plan id")
         with self._write() as cur:
             plan = self._plan_entry(cur, plan_id, self.FOR_UPDATE)[0]  # appends wait until the period is closed
-            marks = ", ".join("?" * len(COUNTED_STATES))
             end = period_label(plan_id, plan, period)[1].end  # later measurements cannot change progress at the end
-            rows = self._run(cur, "SELECT data FROM actionplan_measurements WHERE plan_id = ? AND status IN "
-                                  f"({marks}) AND date <= ? ORDER BY seq",
-                             [plan_id, *COUNTED_STATES, self._date_in(end)]).fetchall()
-            counted = structure_records([self._json_out(r[0]) for r in rows], Measurement, f"{self._where()}#{plan_id}")
+            standing = self._facts(cur, plan_id, plan, end).plan  # the groups, not every measurement
             rows = self._run(cur, "SELECT data FROM actionplan_events WHERE doc_id = ? AND kind IN (?, ?) ORDER BY seq",
                              (plan_id, MANUAL_STATUS_EVENT, MANUAL_STATUS_CLEAR_EVENT)).fetchall()
             events = structure_records([self._json_out(r[0]) for r in rows], Event, f"{self._where()}#{plan_id}")
-            snapshot, event = new_snapshot(plan_id, with_measurements(plan, counted, skip_unknown=True), period, events,
+            snapshot, event = new_snapshot(plan_id, standing, period, events,
                                            self._snapshot_rows(cur, plan_id, with_data=False), author)
             self._insert_snapshot(cur, snapshot)
             with recording_reviews():

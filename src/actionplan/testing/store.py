@@ -773,6 +773,38 @@ class StoreConformance:
         with pytest.raises(NotFoundError):
             store.period_snapshot(plan.id, "2026-T2")
 
+    @staticmethod
+    def frozen_from_every_measurement(store: Store, plan_id: str, period: str) -> dict:
+        """The snapshot data closing ``period`` must hold: frozen from the plan with every measurement that
+        counts (what the store's aggregates stand for) and the manual statuses standing at its end."""
+        import orjson
+
+        from ..progress import manual_statuses
+        from ..snapshots import freeze
+        from ..storage.backends import json_bytes, period_label
+
+        full = store.plan_with_measurements(plan_id)
+        label, bounds = period_label(plan_id, full, period)
+        manual = manual_statuses(full, store.events(plan_id), as_of=bounds.end)
+        return orjson.loads(json_bytes(freeze(full, label, manual=manual)))
+
+    def test_closing_a_period_from_aggregates_freezes_what_every_measurement_gives(self, store, plan):
+        store.save(plan)
+        many = self._many_measurements(400, seed=17)
+        store.append_measurements(plan.id, many[:250], author="Léa")
+        submitted = store.submit_measurements(plan.id, many[250:], author="partenaire")
+        for update_id in submitted[:60]:
+            store.review_update(plan.id, update_id, "approve", author="coordination")
+        for update_id in submitted[60:80]:
+            store.review_update(plan.id, update_id, "return", note="À corriger", author="coordination")
+        store.append_events(plan.id, [
+            Event("manual-status", dt.date(2026, 1, 20), subject="aga", data={"status": "postponed", "reason": "Report"}),
+            Event("manual-status", dt.date(2026, 3, 25), subject="tenir-tp",
+                  data={"status": "at_risk", "reason": "Quorum"})], author="coordination")
+        for period in ("2026-01", "2026-T1", "2026"):
+            expected = self.frozen_from_every_measurement(store, plan.id, period)
+            assert store.close_period(plan.id, period, author="coordination").data == expected, period
+
     def test_a_measurement_in_a_closed_period_is_refused_until_it_is_reopened(self, store, plan):
         store.save(plan)
         store.close_period(plan.id, "2026-T1", author="coordination")
