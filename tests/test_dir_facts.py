@@ -72,6 +72,14 @@ def test_a_hand_edit_a_missing_or_damaged_index_and_a_rate_change_are_computed_a
     index_path(store).write_bytes(b"{not json")
     assert comparable(store.progress_facts(PLAN)) == comparable(Store.progress_facts(store, PLAN))
     assert orjson.loads(index_path(store).read_bytes())["format"] == "actionplan-dir-facts"  # rebuilt and kept
+    damaged = orjson.loads(index_path(store).read_bytes())
+    damaged["groups"][0][1] = "le 3 mars"  # readable JSON, a day that is not one
+    damaged["groups"][1][4] = "beaucoup"
+    index_path(store).write_bytes(orjson.dumps(damaged))
+    assert comparable(store.progress_facts(PLAN)) == comparable(Store.progress_facts(store, PLAN))
+    assert "le 3 mars" not in index_path(store).read_text(encoding="utf-8")  # computed again and kept
+    store.append_measurements(PLAN, sample_measurements())
+    assert comparable(store.progress_facts(PLAN)) == comparable(Store.progress_facts(store, PLAN))
     index_path(store).unlink()
     store.append_measurement(PLAN, sample_measurements()[0])  # a write rebuilds a missing index
     assert index_path(store).exists()
@@ -95,3 +103,18 @@ def test_a_restored_store_builds_its_index_and_a_deleted_plan_loses_it(store, tm
         assert (copy.root / "facts" / f"{PLAN}.json").exists()
     store.delete(PLAN, expected_version=1)
     assert not index_path(store).exists()
+
+
+def test_a_write_into_a_damaged_group_computes_the_index_again_and_records_all(store):
+    from actionplan.storage.backends import structure_records
+
+    store.append_measurements(PLAN, sample_measurements())
+    data = orjson.loads(index_path(store).read_bytes())
+    entry = next(g for g in data["groups"] if g[4] is not None and not g[2].startswith("seq:"))
+    entry[4] = "beaucoup"
+    index_path(store).write_bytes(orjson.dumps(data))
+    (again,) = structure_records([entry[8]], Measurement, "test")
+    assert store.append_measurements(PLAN, [again]) == 1  # recorded, not refused for the index
+    assert "beaucoup" not in index_path(store).read_text(encoding="utf-8")
+    assert comparable(store.progress_facts(PLAN)) == comparable(Store.progress_facts(store, PLAN))
+    assert store.progress_facts(PLAN).counted == len(sample_measurements()) + 1

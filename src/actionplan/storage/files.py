@@ -30,7 +30,7 @@ import contextlib
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -423,10 +423,11 @@ class DirStore(Store):
                                  b"".join(json_bytes({"at": at, "m": measurement_data(m)}) + b"\n" for m in ready))
                     if index is not None:
                         recorded = parse_time(at)
-                        for m in ready:
-                            index.add(index.lines, Update(plan_id, m.id, m, "submitted" if m.submitted else "counted",
-                                                          recorded))
-                            index.lines += 1
+                        with index.applying():
+                            for m in ready:
+                                index.add(index.lines, Update(plan_id, m.id, m,
+                                                              "submitted" if m.submitted else "counted", recorded))
+                                index.lines += 1
         return len(ready)
 
     def _records(self, kind: str, doc_id: str, key: str, field: str, value, start, end) -> builtins.list[tuple]:
@@ -463,7 +464,8 @@ class DirStore(Store):
                 self._append(self._records_path("events", doc_id),
                              b"".join(json_bytes({"at": at, "e": event_data(e)}) + b"\n" for e in ready))
                 if index is not None and decided is not None:
-                    index.decide(*decided)
+                    with index.applying():
+                        index.decide(*decided)
 
     def review_update(self, plan_id, update_id, decision, *, note=None, author=None, date=None):
         check_store_id(update_id, "update")
@@ -557,27 +559,44 @@ class DirStore(Store):
         plan = entry[0]
         index = self._load_facts(plan_id, plan)
         yield index
-        self._write_facts(plan_id, plan, index if index is not None else self._rebuilt_facts(plan_id, plan))
+        if index is None or index.broken:
+            index = self._rebuilt_facts(plan_id, plan)
+        self._write_facts(plan_id, plan, index)
 
-    def progress_facts(self, plan_id, *, as_of=None):
+    def _from_index(self, plan_id: str, answer: Callable[[Any, _FactsIndex], Any]) -> Any:
+        """``answer(plan, index)`` from the plan's facts index; an entry damaged by hand (its JSON still
+        readable) makes it computed again from the files."""
         check_store_id(plan_id, "plan id")
         plan, index = self._facts_index(plan_id)
-        return facts_for(plan, index.fact_groups(), as_of=as_of, counted=index.counted,
-                         submitted=len(index.pending), returned=len(index.returned))
+        try:
+            return answer(plan, index)
+        except (KeyError, TypeError, ValueError, IndexError, ArithmeticError, StoreError):
+            pass
+        try:
+            with self._lock():
+                index = self._rebuilt_facts(plan_id, plan)
+                self._write_facts(plan_id, plan, index)
+        except (StoreError, OSError):  # a folder this process may only read: computed, not kept
+            index = self._rebuilt_facts(plan_id, plan)
+        return answer(plan, index)
+
+    def progress_facts(self, plan_id, *, as_of=None):
+        return self._from_index(plan_id, lambda plan, index: facts_for(
+            plan, index.fact_groups(), as_of=as_of, counted=index.counted, submitted=len(index.pending),
+            returned=len(index.returned)))
 
     def due_facts(self, plan_id, query):
         from ..due import reported_from_updates
 
-        check_store_id(plan_id, "plan id")
-        _plan, index = self._facts_index(plan_id)  # the groups stand for the counted updates
-        return reported_from_updates(query, index.updates())
+        # the groups stand for the counted updates
+        return self._from_index(plan_id, lambda _plan, index: reported_from_updates(query, index.updates()))
 
     def updates(self, plan_id, *, status=None, indicator=None):
         if status != "submitted":
             return super().updates(plan_id, status=status, indicator=indicator)
-        check_store_id(plan_id, "plan id")
-        _plan, index = self._facts_index(plan_id)  # what waits for review is kept in the index
-        return [u for u in index.waiting(plan_id) if indicator is None or u.measurement.indicator == indicator]
+        # what waits for review is kept in the index
+        return self._from_index(plan_id, lambda _plan, index: [
+            u for u in index.waiting(plan_id) if indicator is None or u.measurement.indicator == indicator])
 
     # -- closed periods ------------------------------------------------------------------
     def _snapshots(self, plan_id: str) -> builtins.list[PeriodSnapshot]:
@@ -731,6 +750,15 @@ class _FactsIndex:
         self.returned: builtins.list[builtins.list[Any]] = []  # [line, measurement data, note]
         self.counted = 0
         self.lines = 0
+        self.broken = False
+
+    @contextlib.contextmanager
+    def applying(self) -> Iterator[None]:
+        """Around a change: an entry damaged by hand (its JSON still readable) marks the index to be computed again."""
+        try:
+            yield
+        except (KeyError, TypeError, ValueError, IndexError, ArithmeticError, StoreError):
+            self.broken = True
 
     def count(self, seq: int, measurement: Measurement) -> None:
         for g in group_measurements(self.kinds, [(seq, measurement)]):
