@@ -271,6 +271,15 @@ def test_generated_plans_round_trip(plan):
     assert imported == plan
 
 
+@pytest.mark.parametrize("title", ["' 0", "'' x '", " 'Logement' "])
+def test_a_theme_title_with_quotes_and_spaces_at_its_ends_finds_its_sheet_again(title):
+    """Hypothesis found « ' 0 »: its sheet was named « 0 » with a space left in front, which the reader missed."""
+    plan = bare(actionplan.load(EXAMPLE))
+    plan = attrs.evolve(plan, themes=(attrs.evolve(plan.themes[0], title=title.strip()),))
+    imported, _ = read(workbook_of(plan))
+    assert imported == plan
+
+
 def test_numbers_keep_their_decimals():
     plan = bare(actionplan.load(EXAMPLE))
     first = next(i for *_, i in plan.iter_indicators() if i.kind == "count")

@@ -517,13 +517,19 @@ def numbered_sheet_name(number: int, title: str, used: set[str]) -> str:
 
 
 def _sheet_base(title: str) -> str:
-    return _SHEET_FORBIDDEN.sub("-", xml_text(title)).replace("\n", " ").strip().strip("'") or "Feuille"
+    return _trim_ends(_SHEET_FORBIDDEN.sub("-", xml_text(title)).replace("\n", " ")) or "Feuille"
+
+
+def _trim_ends(text: str) -> str:
+    """Without spaces or quotes at either end, however they alternate (« ' 0 » → « 0 »): a sheet name may
+    not start or end with a quote, and a reader trims the name it finds in a cell."""
+    return re.sub(r"^[\s']+|[\s']+$", "", text)
 
 
 def _numbered_base(title: str) -> str:
     """The title as a sheet name may hold it: brackets, ``*`` and ``?`` dropped, ``/``, ``\\`` and ``:`` as dashes."""
     text = re.sub(r"[\[\]*?]", "", xml_text(title))
-    return re.sub(r"[/\\:]", "-", text).strip().strip("'").rstrip(_DANGLING) or "-"
+    return _trim_ends(re.sub(r"[/\\:]", "-", text)).rstrip(_DANGLING) or "-"
 
 
 def cut_at_word(text: str, limit: int) -> str:
