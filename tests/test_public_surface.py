@@ -9,6 +9,7 @@ to regenerate the list in docs/plugins.md.
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import re
 import sys
@@ -191,7 +192,9 @@ def test_the_checker_names_file_line_and_name_of_every_private_use():
 
 def _attribute_docstrings() -> dict[str, str]:
     """``NAME = …`` followed by a string in api.py: the docstring of a constant."""
-    body = ast.parse(API_SOURCE.read_text(encoding="utf-8")).body
+    body = []
+    for node in ast.parse(API_SOURCE.read_text(encoding="utf-8")).body:  # and in ``if TYPE_CHECKING: … else: …``
+        body += [*node.body, *node.orelse] if isinstance(node, ast.If) else [node]
     docs = {}
     for node, after in zip(body, body[1:]):
         target = node.target if isinstance(node, ast.AnnAssign) else (
@@ -217,6 +220,20 @@ def test_every_exported_name_is_importable_once_and_has_a_docstring():
     exec(f"from actionplan.api import {', '.join(api.__all__)}", namespace)  # noqa: S102 - our own names
     undocumented = [name for name in api.__all__ if not (docstring(name) or "").strip()]
     assert not undocumented, f"names of actionplan.api without a docstring: {undocumented}"
+
+
+def test_the_names_type_checkers_read_are_the_names_resolved_on_first_use():
+    """The ``if TYPE_CHECKING:`` imports of api.py and its table of lazy names agree, name by name."""
+    (checking,) = [node for node in ast.parse(API_SOURCE.read_text(encoding="utf-8")).body
+                   if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING"]
+    imported = {alias.asname or alias.name: (f".{node.module}", alias.name)
+                for node in checking.body if isinstance(node, ast.ImportFrom) for alias in node.names}
+    lazy = {public: (module, there or public) for module, names in api._SOURCES.items()
+            for public, _, there in (word.partition("=") for word in names.split())}
+    assert imported == lazy
+    assert set(lazy) | {"hookimpl"} == set(api.__all__)
+    for name, (module, there) in lazy.items():
+        assert getattr(api, name) is getattr(importlib.import_module(module, "actionplan"), there), name
 
 
 def test_the_module_states_the_rule():

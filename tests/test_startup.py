@@ -120,3 +120,38 @@ def test_every_builtin_command_module_is_a_default_plugin():
     for module_name, _ in BUILTIN_COMMANDS.values():
         assert module_name in DEFAULT_PLUGINS
         assert hasattr(importlib.import_module(module_name), "actionplan_register_commands")
+
+
+def test_builtin_hook_table_matches_what_the_modules_implement():
+    from actionplan.hookspecs import PROJECT
+    from actionplan.plugins import BUILTIN_HOOKS
+
+    assert set(BUILTIN_HOOKS) == set(DEFAULT_PLUGINS), "list the new built-in plugin's hooks in BUILTIN_HOOKS"
+    for name in DEFAULT_PLUGINS:
+        module = importlib.import_module(name)
+        marked = {attr: getattr(getattr(module, attr), f"{PROJECT}_impl") for attr in dir(module)
+                  if hasattr(getattr(module, attr), f"{PROJECT}_impl")}
+        assert set(BUILTIN_HOOKS[name]) == set(marked), name
+        # a stand-in is registered with the default options: the module's implementations use them too
+        assert all(not any(opts.get(flag) for flag in ("tryfirst", "trylast", "wrapper", "hookwrapper", "specname"))
+                   for opts in marked.values()), name
+
+
+def test_a_builtin_plugin_is_imported_when_its_hook_is_first_called(tmp_path):
+    url = "sqlite:///" + str(tmp_path / "plans.db")
+    script = ("import sys\nfrom actionplan import plugins\nplugins.get_plugin_manager()\n"
+              "before = 'actionplan.storage.sqlite' in sys.modules\n"
+              f"from actionplan import open_store\nstore = open_store({url!r})\n"
+              "print('IMPORTED', before, 'actionplan.storage.sqlite' in sys.modules, type(store).__name__)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert "IMPORTED False True SqliteStore" in done.stdout, done.stdout + done.stderr
+
+
+def test_validate_imports_neither_stores_nor_reports_nor_grant_evaluation():
+    modules = fresh_modules(f"from actionplan.cli import main; main(['validate', {SEED!r}])")
+    assert "actionplan.schedules" in modules and "actionplan.checks" in modules
+    loaded = [m for m in modules if m.startswith((
+        "actionplan.storage", "actionplan.reports", "actionplan.importers", "actionplan.snapshots", "jinja2",
+        "actionplan.grants.chain", "actionplan.grants.evaluation", "actionplan.grants.ledger", "actionplan.grants.rules",
+        "actionplan.cli.store_commands", "actionplan.cli.report_commands", "actionplan.cli.grant_commands"))]
+    assert loaded == []

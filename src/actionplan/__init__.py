@@ -25,11 +25,10 @@ if TYPE_CHECKING:  # the same names, seen by type checkers and IDEs as ordinary 
     from .model import ActionPlan
     from .storage import open_store
 
-#: Each public name → the module it is imported from on first use.
-_LAZY = {
-    "ActionPlan": ".model", "ActionplanError": ".errors", "Issue": ".errors", "ValidationError": ".errors",
-    "dump": ".documents", "dumps": ".documents", "load": ".documents", "loads": ".documents",
-    "hookimpl": ".hookspecs", "open_store": ".storage",
+#: Each module → the public names imported from it on first use.
+_SOURCES = {
+    ".documents": "dump dumps load loads", ".errors": "ActionplanError Issue ValidationError",
+    ".hookspecs": "hookimpl", ".model": "ActionPlan", ".storage": "open_store",
 }
 
 __all__ = [
@@ -38,14 +37,28 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'actionplan' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value  # once imported, an ordinary module attribute
-    return value
+def _lazy_attributes(package: str, sources: dict[str, str], namespace: dict[str, Any]):
+    """A module ``__getattr__`` and ``__dir__`` importing each name of ``sources`` on first use.
+
+    ``sources`` maps a module (relative to ``package``) to its names, space-separated; ``NAME=THERE``
+    when the module calls it ``THERE``. Once imported, a name is an ordinary attribute of the module
+    whose ``namespace`` this is. ``actionplan`` and ``actionplan.api`` both resolve their names so.
+    """
+    table = {public: (module, there or public) for module, names in sources.items()
+             for public, _, there in (word.partition("=") for word in names.split())}
+
+    def __getattr__(name: str) -> Any:
+        found = table.get(name)
+        if found is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(found[0], "actionplan"), found[1])
+        namespace[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*namespace, *table})
+
+    return __getattr__, __dir__
 
 
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = _lazy_attributes(__name__, _SOURCES, globals())

@@ -20,164 +20,314 @@ The names are grouped by the kind of plugin that needs them; every one has a doc
 
 from __future__ import annotations
 
-from . import dump, dumps, load, loads, open_store
-from . import hookimpl as _hookimpl
-from . import schedules as _schedules
-from .checks import plan_gazetteer
-from .cli import CliState, echo_issues
-from .cli.common import load_document_of, resolve_plan
-from .documents import DocumentFormat, DocumentType, write_atomic
-from .due import DueItem, DueQuery, DueReport, OrganisationDue, Reported, StaleItem, due_query, plan_due, reported_from_updates
-from .i18n import N_, Catalogue, Message, Plural, Verbatim, current_language, t, tn
-from .errors import (
-    ActionplanError,
-    ConflictError,
-    GrantError,
-    Issue,
-    NotFoundError,
-    PluginError,
-    ScheduleError,
-    StoreError,
-    UnknownFormatError,
-    ValidationError,
-)
-from .grants.chain import Dossier, Replay, replay
-from .grants.criteria import (
-    Criterion,
-    GrantRefusal,
-    Param,
-    ProgramContext,
-    Sentences,
-    Text,
-    Values,
-    Verdict,
-    criteria_registry,
-    plural,
-    refuse,
-)
-from .grants.committee import ApplicationScore, Committee, check_committee
-from .grants.evaluation import Assessment, Evaluator, Ranking
-from .grants.scoresheet import ScoreSheet, SheetEntry
-from .grants.ledger import Ledger
-from .model.grants import (
-    Agreement,
-    Application,
-    ApplicationsDocument,
-    ApprovalChain,
-    ApprovalStep,
-    CallForProjects,
-    CriterionConfig,
-    Deadline,
-    Decision,
-    GrantProgram,
-    Payment,
-    Postponement,
-    ReportReceipt,
-    ReportRequirement,
-    fiscal_year_of,
-    fiscal_year_period,
-    total_of,
-)
-from .model.committee import CommitteeDocument, ScoringGrid
-from .reports.score_sheet import ScoreSheetFormat, score_sheet_formats
-from .importers import ImportContext, Importer, ImportResult, SourceError, resolve_territory
-from .importers import cells as _cells
-from .importers import layout as _layout
-from .importers.layout import LayoutReader, Paragraph, Row, Table
-from .importers.wording import french_date
-from .model import (
-    Action,
-    ActionPlan,
-    Gazetteer,
-    Indicator,
-    Measurement,
-    Objective,
-    Organisation,
-    Participation,
-    Section,
-    Target,
-    Task,
-    Territory,
-    Theme,
-    TrackingLog,
-    with_measurements,
-)
-from .model import indicators as _indicators
-from .model.base import fold, slugify
-from .model import review as _review
-from .model.reporting import Reporting
-from .model.review import ReviewPolicy
-from .progress import (
-    ActionProgress,
-    IndicatorProgress,
-    ObjectiveProgress,
-    PlanProgress,
-    Rollup,
-    TerritoryProgress,
-    ThemeProgress,
-    indicator_progress,
-    plan_progress,
-    schedule_context,
-)
-from .reports import ReportContext, ReportFormat, ReportOption, render_report, report_formats
-from .reports import SHOW_SOURCE as _SHOW_SOURCE
-from .reports import labels as _labels
-from .reports.html import DashboardParts, dashboard_parts
-from .reports.labels import Localizer
-from .reports.safety import is_formula_like, markdown_text, neutralise_formula, printable, xml_text
-from .reports.bilan import BilanView, ChangeRow, bilan_context, render_bilan
-from . import snapshots as _snapshots
-from .snapshots import (
-    Bilan,
-    IndicatorChange,
-    PeriodSide,
-    PeriodSnapshot,
-    ThemeChange,
-    compare_periods,
-    freeze,
-    thaw,
-)
-from .reports.view import IndicatorRow, PlanView, display_fraction, measurement_text, territory_namer, theme_fraction
-from .schedules import Period, Recurrence, Schedule, ScheduleContext, parse_schedule
-from .storage import (
-    Backup,
-    DocumentInfo,
-    DocumentRecord,
-    Event,
-    EventRecord,
-    HistoryEntry,
-    MeasurementRecord,
-    Store,
-    StoredDocument,
-    Update,
-    redact_url,
-    url_path,
-)
-from .storage.backends import (
-    INDICATOR_REMOVED_EVENT as _INDICATOR_REMOVED_EVENT,
-    PlanCache,
-    PreparedDocument,
-    changed_paths,
-    check_kept_indicators,
-    removal_events,
-    removed_indicators,
-    check_store_id,
-    decode_document,
-    json_bytes,
-    next_version,
-    parse_time,
-    prepare_document,
-    structure_records,
-    validate_measurements,
-)
-from .storage import sql as _sql
-from .storage.sql import snapshot_statements
-from .storage.sql import SqlStore
-from .storage.facts import FactGroup, ProgressFacts, Totals, fact_key, facts_for, group_measurements, merge_groups
-from . import storage as _storage
-from .territories import default_gazetteer
-from .territories.table import TableOptions as TerritoryTableOptions
-from .territories.table import read_table as read_territory_table
+from typing import TYPE_CHECKING
+
+from . import _lazy_attributes
+from .hookspecs import hookimpl as _hookimpl
+
+# The names are imported on first use (the module ``__getattr__`` below), so that a plugin
+# importing a few of them does not pay for the stores, reports and grants it does not use.
+# Type checkers and IDEs read the same names as ordinary imports:
+if TYPE_CHECKING:
+    from .checks import plan_gazetteer
+    from .cli import CliState, echo_issues
+    from .cli.common import load_document_of, resolve_plan
+    from .documents import DocumentFormat, DocumentType, dump, dumps, load, loads, write_atomic
+    from .due import (
+        due_query,
+        DueItem,
+        DueQuery,
+        DueReport,
+        OrganisationDue,
+        plan_due,
+        Reported,
+        reported_from_updates,
+        StaleItem,
+    )
+    from .errors import (
+        ActionplanError,
+        ConflictError,
+        GrantError,
+        Issue,
+        NotFoundError,
+        PluginError,
+        ScheduleError,
+        StoreError,
+        UnknownFormatError,
+        ValidationError,
+    )
+    from .grants.chain import Dossier, Replay, replay
+    from .grants.committee import ApplicationScore, check_committee, Committee
+    from .grants.criteria import (
+        criteria_registry,
+        Criterion,
+        GrantRefusal,
+        Param,
+        plural,
+        ProgramContext,
+        refuse,
+        Sentences,
+        Text,
+        Values,
+        Verdict,
+    )
+    from .grants.evaluation import Assessment, Evaluator, Ranking
+    from .grants.ledger import Ledger
+    from .grants.scoresheet import ScoreSheet, SheetEntry
+    from .i18n import Catalogue, current_language, Message, N_, Plural, t, tn, Verbatim
+    from .importers import ImportContext, Importer, ImportResult, resolve_territory, SourceError
+    from .importers.cells import BULLETS
+    from .importers.layout import Block, LayoutReader, Paragraph, Row, Table
+    from .importers.wording import french_date
+    from .model import (
+        Action,
+        ActionPlan,
+        Gazetteer,
+        Indicator,
+        Measurement,
+        Objective,
+        Organisation,
+        Participation,
+        Section,
+        Target,
+        Task,
+        Territory,
+        Theme,
+        TrackingLog,
+        with_measurements,
+    )
+    from .model.base import fold, slugify
+    from .model.committee import CommitteeDocument, ScoringGrid
+    from .model.grants import (
+        Agreement,
+        Application,
+        ApplicationsDocument,
+        ApprovalChain,
+        ApprovalStep,
+        CallForProjects,
+        CriterionConfig,
+        Deadline,
+        Decision,
+        fiscal_year_of,
+        fiscal_year_period,
+        GrantProgram,
+        Payment,
+        Postponement,
+        ReportReceipt,
+        ReportRequirement,
+        total_of,
+    )
+    from .model.indicators import DEFAULT_SCALE
+    from .model.reporting import Reporting
+    from .model.review import COUNTED_STATES, ReviewPolicy, UPDATE_STATES
+    from .progress import (
+        ActionProgress,
+        indicator_progress,
+        IndicatorProgress,
+        ObjectiveProgress,
+        plan_progress,
+        PlanProgress,
+        Rollup,
+        schedule_context,
+        TerritoryProgress,
+        ThemeProgress,
+    )
+    from .reports import (
+        render_report,
+        report_formats,
+        ReportContext,
+        ReportFormat,
+        ReportOption,
+        SHOW_SOURCE,
+    )
+    from .reports.bilan import bilan_context, BilanView, ChangeRow, render_bilan
+    from .reports.html import dashboard_parts, DashboardParts
+    from .reports.labels import Localizer, STATUS_KEYS
+    from .reports.safety import is_formula_like, markdown_text, neutralise_formula, printable, xml_text
+    from .reports.score_sheet import score_sheet_formats, ScoreSheetFormat
+    from .reports.view import (
+        display_fraction,
+        IndicatorRow,
+        measurement_text,
+        PlanView,
+        territory_namer,
+        theme_fraction,
+    )
+    from .schedules import (
+        ASTRONOMICAL_SEASONS,
+        METEOROLOGICAL_SEASONS,
+        parse_schedule,
+        Part,
+        Period,
+        Recurrence,
+        Schedule,
+        ScheduleContext,
+    )
+    from .snapshots import (
+        Bilan,
+        CHANGE_KINDS,
+        compare_periods,
+        freeze,
+        IndicatorChange,
+        PeriodSide,
+        PeriodSnapshot,
+        thaw,
+        ThemeChange,
+    )
+    from .storage import (
+        Backup,
+        DocumentInfo,
+        DocumentRecord,
+        Event,
+        EventRecord,
+        HistoryEntry,
+        MeasurementRecord,
+        open_store,
+        redact_url,
+        REVIEW_EVENT_KINDS,
+        Store,
+        StoredDocument,
+        Update,
+        url_path,
+    )
+    from .storage.backends import (
+        changed_paths,
+        check_kept_indicators,
+        check_store_id,
+        decode_document,
+        INDICATOR_REMOVED_EVENT,
+        json_bytes,
+        next_version,
+        parse_time,
+        PlanCache,
+        prepare_document,
+        PreparedDocument,
+        removal_events,
+        removed_indicators,
+        structure_records,
+        validate_measurements,
+    )
+    from .storage.facts import FactGroup, fact_key, facts_for, group_measurements, merge_groups, ProgressFacts, Totals
+    from .storage.sql import REVIEW_INDEXES, snapshot_statements, SqlStore
+    from .territories import default_gazetteer
+    from .territories.table import read_table as read_territory_table, TableOptions as TerritoryTableOptions
+else:  # what each constant is; resolved on first use, as the other names
+    Part: object
+    """One piece of a :class:`Schedule` (a date, a month, a season, a fiscal year, « en continu »…)."""
+
+    ASTRONOMICAL_SEASONS: object
+    """The default season convention: each season → ((start month, day), (end month, day)), winter from 21 December."""
+
+    METEOROLOGICAL_SEASONS: object
+    """Whole-month seasons (winter from 1 December to the end of February), for ``ScheduleContext(seasons=…)``."""
+
+    DEFAULT_SCALE: tuple[str, ...]
+    """The levels of a qualitative indicator without its own ``scale``, lowest first."""
+
+    STATUS_KEYS: tuple[str, ...]
+    """The progress statuses in the order reports show them, done first."""
+
+    SHOW_SOURCE: ReportOption
+    """The ``show-source`` option (default off) of the formats a board reads: show the plan's ``source`` note."""
+
+    BULLETS: str
+    """The bullet and arrow characters that start an item of a list in a plan's cells (« → », « • »…)."""
+
+    Block: object
+    """What :class:`LayoutReader` reads: a :class:`Paragraph` or a :class:`Table`."""
+
+    UPDATE_STATES: tuple[str, ...]
+    """The states of an update in the review cycle: counted, submitted, approved, returned."""
+
+    COUNTED_STATES: tuple[str, ...]
+    """The update states whose measurements move progress (counted, approved)."""
+
+    REVIEW_EVENT_KINDS: dict[str, str]
+    """A review decision (approve, return) → the kind of the store event that records it, its subject the update id."""
+
+    INDICATOR_REMOVED_EVENT: str
+    """The event a plan's save records for each indicator removed while it had measurements (``allow_removal``)."""
+
+    REVIEW_INDEXES: tuple[str, ...]
+    """The SQL indexes of the review columns (schema 2), which a SqlStore backend adds to its ``CREATE`` statements."""
+
+    CHANGE_KINDS: tuple[str, ...]
+    """What a bilan says of an indicator from one period to the next: reached, slipped, moved, unchanged, new, gone."""
+
+#: Each module → its public names here, space-separated (``NAME=NAME_THERE`` when renamed).
+_SOURCES: dict[str, str] = {
+    ".checks": "plan_gazetteer",
+    ".cli": "CliState echo_issues",
+    ".cli.common": "load_document_of resolve_plan",
+    ".documents": "DocumentFormat DocumentType dump dumps load loads write_atomic",
+    ".due": "due_query DueItem DueQuery DueReport OrganisationDue plan_due Reported reported_from_updates StaleItem",
+    ".errors": (
+        "ActionplanError ConflictError GrantError Issue NotFoundError PluginError ScheduleError "
+        "StoreError UnknownFormatError ValidationError"
+    ),
+    ".grants.chain": "Dossier Replay replay",
+    ".grants.committee": "ApplicationScore check_committee Committee",
+    ".grants.criteria": (
+        "criteria_registry Criterion GrantRefusal Param plural ProgramContext refuse Sentences Text "
+        "Values Verdict"
+    ),
+    ".grants.evaluation": "Assessment Evaluator Ranking",
+    ".grants.ledger": "Ledger",
+    ".grants.scoresheet": "ScoreSheet SheetEntry",
+    ".i18n": "Catalogue current_language Message N_ Plural t tn Verbatim",
+    ".importers": "ImportContext Importer ImportResult resolve_territory SourceError",
+    ".importers.cells": "BULLETS",
+    ".importers.layout": "Block LayoutReader Paragraph Row Table",
+    ".importers.wording": "french_date",
+    ".model": (
+        "Action ActionPlan Gazetteer Indicator Measurement Objective Organisation Participation "
+        "Section Target Task Territory Theme TrackingLog with_measurements"
+    ),
+    ".model.base": "fold slugify",
+    ".model.committee": "CommitteeDocument ScoringGrid",
+    ".model.grants": (
+        "Agreement Application ApplicationsDocument ApprovalChain ApprovalStep CallForProjects "
+        "CriterionConfig Deadline Decision fiscal_year_of fiscal_year_period GrantProgram Payment "
+        "Postponement ReportReceipt ReportRequirement total_of"
+    ),
+    ".model.indicators": "DEFAULT_SCALE",
+    ".model.reporting": "Reporting",
+    ".model.review": "COUNTED_STATES ReviewPolicy UPDATE_STATES",
+    ".progress": (
+        "ActionProgress indicator_progress IndicatorProgress ObjectiveProgress plan_progress "
+        "PlanProgress Rollup schedule_context TerritoryProgress ThemeProgress"
+    ),
+    ".reports": "render_report report_formats ReportContext ReportFormat ReportOption SHOW_SOURCE",
+    ".reports.bilan": "bilan_context BilanView ChangeRow render_bilan",
+    ".reports.html": "dashboard_parts DashboardParts",
+    ".reports.labels": "Localizer STATUS_KEYS",
+    ".reports.safety": "is_formula_like markdown_text neutralise_formula printable xml_text",
+    ".reports.score_sheet": "score_sheet_formats ScoreSheetFormat",
+    ".reports.view": "display_fraction IndicatorRow measurement_text PlanView territory_namer theme_fraction",
+    ".schedules": (
+        "ASTRONOMICAL_SEASONS METEOROLOGICAL_SEASONS parse_schedule Part Period Recurrence Schedule "
+        "ScheduleContext"
+    ),
+    ".snapshots": (
+        "Bilan CHANGE_KINDS compare_periods freeze IndicatorChange PeriodSide PeriodSnapshot thaw "
+        "ThemeChange"
+    ),
+    ".storage": (
+        "Backup DocumentInfo DocumentRecord Event EventRecord HistoryEntry MeasurementRecord "
+        "open_store redact_url REVIEW_EVENT_KINDS Store StoredDocument Update url_path"
+    ),
+    ".storage.backends": (
+        "changed_paths check_kept_indicators check_store_id decode_document json_bytes next_version "
+        "INDICATOR_REMOVED_EVENT parse_time PlanCache prepare_document PreparedDocument removal_events "
+        "removed_indicators structure_records validate_measurements"
+    ),
+    ".storage.facts": "FactGroup fact_key facts_for group_measurements merge_groups ProgressFacts Totals",
+    ".storage.sql": "REVIEW_INDEXES snapshot_statements SqlStore",
+    ".territories": "default_gazetteer",
+    ".territories.table": "read_territory_table=read_table TerritoryTableOptions=TableOptions",
+}
+
+__getattr__, __dir__ = _lazy_attributes(__name__, _SOURCES, globals())
 
 # -- values documented here, where the reference reads them --------------------------------
 
@@ -187,49 +337,8 @@ hookimpl = _hookimpl
 The same marker as ``actionplan.hookimpl``; the hooks and their contracts are in :mod:`actionplan.hookspecs`.
 """
 
-Part = _schedules.Part
-"""One piece of a :class:`Schedule` (a date, a month, a season, a fiscal year, « en continu »…)."""
+del _hookimpl
 
-ASTRONOMICAL_SEASONS = _schedules.ASTRONOMICAL_SEASONS
-"""The default season convention: each season → ((start month, day), (end month, day)), winter from 21 December."""
-
-METEOROLOGICAL_SEASONS = _schedules.METEOROLOGICAL_SEASONS
-"""Whole-month seasons (winter from 1 December to the end of February), for ``ScheduleContext(seasons=…)``."""
-
-DEFAULT_SCALE: tuple[str, ...] = _indicators.DEFAULT_SCALE
-"""The levels of a qualitative indicator without its own ``scale``, lowest first."""
-
-STATUS_KEYS: tuple[str, ...] = _labels.STATUS_KEYS
-"""The progress statuses in the order reports show them, done first."""
-
-SHOW_SOURCE: ReportOption = _SHOW_SOURCE
-"""The ``show-source`` option (default off) of the formats a board reads: show the plan's ``source`` note."""
-
-BULLETS: str = _cells.BULLETS
-"""The bullet and arrow characters that start an item of a list in a plan's cells (« → », « • »…)."""
-
-Block = _layout.Block
-"""What :class:`LayoutReader` reads: a :class:`Paragraph` or a :class:`Table`."""
-
-UPDATE_STATES: tuple[str, ...] = _review.UPDATE_STATES
-"""The states of an update in the review cycle: counted, submitted, approved, returned."""
-
-COUNTED_STATES: tuple[str, ...] = _review.COUNTED_STATES
-"""The update states whose measurements move progress (counted, approved)."""
-
-REVIEW_EVENT_KINDS: dict[str, str] = _storage.REVIEW_EVENT_KINDS
-"""A review decision (approve, return) → the kind of the store event that records it, its subject the update id."""
-
-INDICATOR_REMOVED_EVENT: str = _INDICATOR_REMOVED_EVENT
-"""The event a plan's save records for each indicator removed while it had measurements (``allow_removal``)."""
-
-REVIEW_INDEXES: tuple[str, ...] = _sql.REVIEW_INDEXES
-"""The SQL indexes of the review columns (schema 2), which a SqlStore backend adds to its ``CREATE`` statements."""
-
-CHANGE_KINDS: tuple[str, ...] = _snapshots.CHANGE_KINDS
-"""What a bilan says of an indicator from one period to the next: reached, slipped, moved, unchanged, new, gone."""
-
-del _cells, _hookimpl, _schedules, _indicators, _labels, _layout, _review, _snapshots, _sql, _storage
 
 __all__ = [
     # -- every plugin: hook markers, documents, errors ------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.util
+import inspect
 import os
 import sys
 import traceback
@@ -43,6 +44,82 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "actionplan.cli.grant_commands",
 )
 
+#: The hooks each built-in plugin implements. The manager registers a :class:`LazyPlugin` for
+#: each, which imports the module only when one of these hooks is called: ``actionplan validate``
+#: never imports the stores, the report formats or the other commands. A test holds the table to
+#: what the modules implement; a built-in missing from it is imported and registered at once.
+BUILTIN_HOOKS: dict[str, tuple[str, ...]] = {
+    "actionplan.documents": ("actionplan_register_document_formats",),
+    "actionplan.builtin_types": ("actionplan_register_document_types",),
+    "actionplan.territories.quebec": ("actionplan_register_territories",),
+    "actionplan.cli.plan_commands": ("actionplan_register_commands",),
+    "actionplan.cli.territory_commands": ("actionplan_register_commands",),
+    "actionplan.storage.sqlite": ("actionplan_open_store",),
+    "actionplan.storage.files": ("actionplan_open_store",),
+    "actionplan.cli.store_commands": ("actionplan_register_commands",),
+    "actionplan.cli.cycle_commands": ("actionplan_register_commands",),
+    "actionplan.cli.due_commands": ("actionplan_register_commands",),
+    "actionplan.importers.text": ("actionplan_register_importers",),
+    "actionplan.cli.import_commands": ("actionplan_register_commands",),
+    "actionplan.cli.diff_commands": ("actionplan_register_commands",),
+    "actionplan.reports.builtin": ("actionplan_register_report_formats",),
+    "actionplan.reports.score_sheet": ("actionplan_register_score_sheet_formats",),
+    "actionplan.cli.report_commands": ("actionplan_register_commands",),
+    "actionplan.grants.rules": ("actionplan_register_criteria",),
+    "actionplan.grants.checks": ("actionplan_plan_checks", "actionplan_register_document_types"),
+    "actionplan.grants.committee": ("actionplan_register_document_types",),
+    "actionplan.cli.grant_commands": ("actionplan_register_commands",),
+}
+
+
+class LazyPlugin:
+    """Stands in the plugin manager for a built-in plugin module until one of its hooks is called.
+
+    Each hook of ``hooks`` is an attribute taking the hook's arguments (pluggy reads them from the
+    hook's specification); the first call imports the module, and every call is passed on to the
+    module's own implementation with the arguments it takes. :attr:`module` imports it at once.
+    """
+
+    def __init__(self, module_name: str, hooks: Iterable[str]):
+        self.__name__ = module_name
+        self._module: ModuleType | None = None
+        for hook in hooks:
+            setattr(self, hook, self._stand_in(hook))
+
+    @property
+    def module(self) -> ModuleType:
+        """The plugin module, imported now if it was not yet."""
+        if self._module is None:
+            self._module = importlib.import_module(self.__name__)
+        return self._module
+
+    def _stand_in(self, hook: str) -> Callable[..., Any]:
+        spec = getattr(hookspecs, hook)
+        spec_args = tuple(inspect.signature(spec).parameters)
+        taken: list[tuple[str, ...]] = []  # the arguments the module's implementation takes, once known
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            function = getattr(self.module, hook)
+            if not taken:
+                taken.append(tuple(inspect.signature(function).parameters))
+            kwargs.update(zip(spec_args, args))
+            return function(**{name: kwargs[name] for name in taken[0]})
+
+        call.__wrapped__ = spec  # type: ignore[attr-defined]  # pluggy reads the arguments from the spec
+        call.__name__ = call.__qualname__ = hook
+        return hookspecs.hookimpl(call)
+
+    def __repr__(self) -> str:
+        return f"<LazyPlugin {self.__name__}>"
+
+
+def builtin_plugin(name: str) -> object:
+    """What the manager registers for the built-in plugin module ``name``: a :class:`LazyPlugin`
+    when :data:`BUILTIN_HOOKS` lists its hooks, else the module itself."""
+    hooks = BUILTIN_HOOKS.get(name)
+    return importlib.import_module(name) if hooks is None else LazyPlugin(name, hooks)
+
+
 #: Set to a comma-separated list of entry-point names to load only those
 #: (or to an empty string to load none), e.g. for reproducible tests.
 ENV_LOAD_PLUGINS = "ACTIONPLAN_LOAD_PLUGINS"
@@ -58,7 +135,7 @@ def make_plugin_manager(*, load_entrypoints: bool = True, extra: Iterable[object
     pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(hookspecs)
     for name in DEFAULT_PLUGINS:
-        pm.register(importlib.import_module(name), name=name)
+        pm.register(builtin_plugin(name), name=name)
     if load_entrypoints:
         selected = os.environ.get(ENV_LOAD_PLUGINS)
         if selected is None:

@@ -21,9 +21,9 @@ from ..hookspecs import hookimpl
 from ..model.grants import ApplicationsDocument, GrantProgram, fiscal_year_period, fiscal_year_start, total_of
 from ..i18n import N_, Message
 from ..territories import default_gazetteer
-from .chain import replay
-from .committee import check_scoring
-from .criteria import ProgramContext, check_criteria
+
+# the criteria, the committee's grid and the chain's replay are imported by the checks of a program
+# or of applications, not when the document types are registered (``actionplan validate`` of a plan)
 
 
 def applications_store_id(document: ApplicationsDocument) -> str:
@@ -84,6 +84,9 @@ def _unique(items: Iterable, path: str, what: str, key=lambda x: x.id) -> Iterat
 
 def check_program(plan, gazetteer=None, *, registry=None) -> Iterator[Issue]:
     """Issues of ``plan.program`` (paths start with ``program``)."""
+    from .committee import check_scoring
+    from .criteria import ProgramContext, check_criteria
+
     program: GrantProgram = plan.program
     ctx = ProgramContext(program, plan, gazetteer)
     places = ctx.gazetteer
@@ -222,6 +225,9 @@ APPLICATIONS_TYPE = DocumentType("applications", ApplicationsDocument, store_id=
 
 def check_applications(document: ApplicationsDocument, plan, gazetteer=None, *, registry=None) -> list[Issue]:
     """Every issue of ``document`` against the program of ``plan``, including the chain's replay."""
+    from .chain import replay
+    from .criteria import ProgramContext
+
     program: GrantProgram = plan.program
     ctx = ProgramContext(program, plan, gazetteer)
     issues = list(check_applications_document(document, ctx.gazetteer))

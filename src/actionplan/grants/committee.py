@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import statistics
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
@@ -36,7 +35,6 @@ from ..hookspecs import hookimpl
 from ..i18n import N_, Message, Plural, t, tn
 from ..model.committee import NOT_APPLICABLE, TIE_BREAKS, CommitteeDocument, GridCriterion, ScoringGrid
 from ..model.grants import Application, ApplicationsDocument, GrantProgram
-from .rules import number
 
 _HUNDRED = Decimal(100)
 #: The member id of a single scorer's marks (an application's own ``scores``, without a committee file).
@@ -67,8 +65,15 @@ def parse_mark(value: Any) -> Decimal | None:
     return mark
 
 
+def _number(value: Decimal | int, lang: str) -> str:
+    """``rules.number``, imported when a mark is written, not when the document type is registered."""
+    from .rules import number
+
+    return number(value, lang)
+
+
 def _scale_text(grid: ScoringGrid) -> Message:
-    return Message("committee.expect.mark", low=number(grid.scale.min, "fr"), high=number(grid.scale.max, "fr"),
+    return Message("committee.expect.mark", low=_number(grid.scale.min, "fr"), high=_number(grid.scale.max, "fr"),
                    na=NOT_APPLICABLE)
 
 
@@ -301,6 +306,8 @@ class Committee:
             self.scores[app.id] = self._score(app.id, tuple(marks.get(app.id, ())), tuple(recusals.get(app.id, ())))
 
     def _score(self, application: str, members: tuple[MemberMarks, ...], recusals: tuple[Recusal, ...]) -> ApplicationScore:
+        import statistics  # here: a committee's scores need it, loading a plan does not
+
         combine: Callable[[list[Decimal]], Decimal] = (statistics.median if self.grid.aggregate == "median"
                                                        else lambda values: sum(values, Decimal(0)) / len(values))
         criteria = []
@@ -384,15 +391,15 @@ def spread_text(grid: ScoringGrid, scored: ApplicationScore, lang: str) -> str:
     if scored.low is None or scored.high is None or scored.stdev is None:
         return ""
     if grid.spread == "stdev":
-        return t("committee.spread.stdev", lang, stdev=number(scored.stdev, lang))
-    return t("committee.spread.range", lang, low=number(scored.low, lang), high=number(scored.high, lang))
+        return t("committee.spread.stdev", lang, stdev=_number(scored.stdev, lang))
+    return t("committee.spread.range", lang, low=_number(scored.low, lang), high=_number(scored.high, lang))
 
 
 def score_line(grid: ScoringGrid, scored: ApplicationScore, lang: str) -> str:
     """« Note du comité : 78,25 / 100 (moyenne de 3 membres; écart de 70 à 85,5) »."""
     if scored.score is None:
         return t("committee.not_scored", lang)
-    score, spread = number(scored.score, lang), spread_text(grid, scored, lang)
+    score, spread = _number(scored.score, lang), spread_text(grid, scored, lang)
     if grid.aggregate == "median":
         return tn("committee.score.median", scored.scorers, lang, score=score, spread=spread)
     return tn("committee.score.mean", scored.scorers, lang, score=score, spread=spread)

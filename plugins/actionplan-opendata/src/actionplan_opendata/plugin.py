@@ -7,9 +7,6 @@ from pathlib import Path
 import actionplan
 from actionplan.api import Catalogue
 
-from .iati import IATI_FORMAT
-from .threesixty import THREESIXTY_FORMAT
-
 
 #: The plugin's own message catalogue (``locale/<lang>/LC_MESSAGES/actionplan_opendata.po``).
 CATALOGUE = Catalogue("actionplan_opendata", Path(__file__).parent / "locale")
@@ -22,5 +19,8 @@ def actionplan_register_catalogues(register):
 
 @actionplan.hookimpl
 def actionplan_register_report_formats(register):
+    from .iati import IATI_FORMAT  # imported when report formats are asked for, not when plugins load
+    from .threesixty import THREESIXTY_FORMAT
+
     register(IATI_FORMAT)
     register(THREESIXTY_FORMAT)

@@ -21,17 +21,14 @@ import hashlib
 import re
 import secrets
 
+from typing import TYPE_CHECKING
+
 import attrs
 
-from actionplan.api import (
-    ActionplanError,
-    ConflictError,
-    DocumentType,
-    Event,
-    Message,
-    NotFoundError,
-    Store,
-)
+from actionplan.api import ActionplanError, ConflictError, DocumentType, Message, NotFoundError
+
+if TYPE_CHECKING:  # the stores are imported when a command opens one, not when the document types are registered
+    from actionplan.api import Store
 
 SITE_ID = "web-site"
 ACCOUNT_PREFIX = "web-account."
@@ -202,4 +199,6 @@ def recent_failures(store: Store, kind: str, key: str, now: dt.datetime | None =
 
 
 def record_failure(store: Store, kind: str, key: str) -> None:
+    from actionplan.api import Event
+
     store.append_event(SITE_ID, Event(kind=kind, date=utcnow().date(), data={"key": key}), author="actionplan-web")

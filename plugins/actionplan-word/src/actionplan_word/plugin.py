@@ -7,9 +7,6 @@ from pathlib import Path
 import actionplan
 from actionplan.api import Catalogue
 
-from .docx_importer import DOCX_IMPORTER
-from .measurements import XLSX_MEASUREMENTS_IMPORTER
-
 #: The plugin's own message catalogue (``locale/<lang>/LC_MESSAGES/actionplan_word.po``).
 CATALOGUE = Catalogue("actionplan_word", Path(__file__).parent / "locale")
 
@@ -21,5 +18,8 @@ def actionplan_register_catalogues(register):
 
 @actionplan.hookimpl
 def actionplan_register_importers(register):
+    from .docx_importer import DOCX_IMPORTER  # imported when importers are asked for, not when plugins load
+    from .measurements import XLSX_MEASUREMENTS_IMPORTER
+
     register(DOCX_IMPORTER)
     register(XLSX_MEASUREMENTS_IMPORTER)
