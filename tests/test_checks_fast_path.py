@@ -8,13 +8,21 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actionplan.checks import _measurement_is_plain, check_measurement
+import attrs
+
+from actionplan.checks import _first_unusual, check_indicator, check_measurement
 from actionplan.model import DEFAULT_SCALE, INDICATOR_KINDS, Indicator, Measurement
 from actionplan.territories import default_gazetteer
 
 numbers = st.one_of(st.none(), st.sampled_from([Decimal(0), Decimal(1), Decimal(3), Decimal(-1), Decimal(10) ** 22]),
                     st.decimals(allow_nan=False, allow_infinity=False, min_value=-5, max_value=50, places=1))
 territories = st.sampled_from(["mrc:roussillon", "mrc:les-maskoutains", "mrc:atlantide"])
+
+
+def _measurement_is_plain(indicator, measurement, scale, places) -> bool:
+    """What the fast path says of ``measurement`` alone in ``indicator``: nothing to check."""
+    alone = attrs.evolve(indicator, measurements=(measurement,))
+    return _first_unusual(alone, scale, places, 0) == 1
 
 
 @st.composite
@@ -67,3 +75,15 @@ def test_fast_path_agrees_on_every_kind_and_single_change():
             full = list(check_measurement(indicator, measurement, "m", places))
             plain = _measurement_is_plain(indicator, measurement, frozenset(DEFAULT_SCALE), places)
             assert plain == (not full), (kind, mutation, full)
+
+
+def test_the_fast_path_hands_every_unusual_measurement_to_the_full_check_with_its_path():
+    places = default_gazetteer()
+    good, bad = Measurement(date=dt.date(2026, 3, 1), value=Decimal(2)), Measurement(date=dt.date(2026, 3, 1))
+    indicator = Indicator(id="i1", label="Indicateur", kind="count", target=Decimal(4),
+                          measurements=(good, bad, good, good, bad))
+    assert _first_unusual(indicator, frozenset(DEFAULT_SCALE), places, 0) == 1
+    assert _first_unusual(indicator, frozenset(DEFAULT_SCALE), places, 2) == 4
+    assert _first_unusual(indicator, frozenset(DEFAULT_SCALE), places, 5) == 5
+    paths = [issue.path for issue in check_indicator(indicator, "x", places)]
+    assert paths == ["x.measurements[1].value", "x.measurements[4].value"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import Issue
 from .i18n import N_, Message
-from .model.base import MAX_PERIOD_YEARS, MAX_YEAR, MIN_YEAR, NUMBER_EXPECTED, is_reasonable_number
+from .model.base import MAX_NUMBER, MAX_PERIOD_YEARS, MAX_YEAR, MIN_YEAR, NUMBER_EXPECTED, is_reasonable_number
 from .model.indicators import DEFAULT_SCALE, INDICATOR_KINDS, Indicator
 from .model.plan import ActionPlan
 from .model.territory import Gazetteer
@@ -191,44 +191,55 @@ def check_indicator(indicator: Indicator, path: str, places: Gazetteer, *, fisca
             except ValueError:
                 yield Issue(f"{path}.targets[{k}].period", Message("validation.not_a_period"),
                             expected=PERIOD_LABEL_FORMS, found=repr(target.period))
-    scale_set = frozenset(scale)
-    for m, measurement in enumerate(indicator.measurements):
-        if not _measurement_is_plain(indicator, measurement, scale_set, places):  # only then build paths
-            yield from check_measurement(indicator, measurement, f"{path}.measurements[{m}]", places)
+    measurements, levels = indicator.measurements, frozenset(scale)
+    m = _first_unusual(indicator, levels, places, 0)
+    while m < len(measurements):  # paths are built for the unusual measurements only
+        yield from check_measurement(indicator, measurements[m], f"{path}.measurements[{m}]", places)
+        m = _first_unusual(indicator, levels, places, m + 1)
 
 
-def _measurement_is_plain(indicator: Indicator, measurement, scale: frozenset, places: Gazetteer) -> bool:
-    """True when ``check_measurement`` would find nothing: the common case, tested without a generator.
+def _first_unusual(indicator: Indicator, scale: frozenset, places: Gazetteer, start: int) -> int:
+    """The index of the first measurement from ``start`` on in which ``check_measurement`` may find
+    something (``len(indicator.measurements)`` when there is none).
 
     A plan holds thousands of measurements; building a path and a generator for each costs more
-    than the checks themselves. Anything unusual falls through to the full check.
+    than the checks themselves, so the common case is tested here, in one loop per indicator.
+    Anything unusual is left to the full check.
     """
-    kind = indicator.kind
-    if measurement.indicator is not None and measurement.indicator != indicator.id:
-        return False
-    value, numerator, denominator = measurement.value, measurement.numerator, measurement.denominator
-    if kind == "rate":
-        if value is None and (numerator is None or denominator is None):
-            return False
-        if denominator is not None and (denominator <= 0 or (numerator is not None and numerator > denominator)):
-            return False
-    elif kind == "qualitative":
-        if measurement.level not in scale:
-            return False
-    elif kind in ("deliverable", "milestone"):
-        if measurement.done is None and value is None:
-            return False
-    elif kind == "coverage":
-        if not measurement.territories and measurement.territory is None:
-            return False
-    elif value is None or (value < 0 and kind in ("count", "tracked", "minimum")):
-        return False
-    return (
-        MIN_YEAR <= measurement.date.year <= MAX_YEAR
-        and _fits(value) and _fits(numerator) and _fits(denominator)
-        and all(territory in places for territory in measurement.territories)
-        and (measurement.territory is None or measurement.territory in places)
-    )
+    kind, own, measurements = indicator.kind, indicator.id, indicator.measurements
+    contains, limit = places.__contains__, MAX_NUMBER
+    for m in range(start, len(measurements)):
+        measurement = measurements[m]
+        if measurement.indicator is not None and measurement.indicator != own:
+            return m
+        value, numerator, denominator = measurement.value, measurement.numerator, measurement.denominator
+        if kind == "rate":
+            if value is None and (numerator is None or denominator is None):
+                return m
+            if denominator is not None and (denominator <= 0 or (numerator is not None and numerator > denominator)):
+                return m
+        elif kind == "qualitative":
+            if measurement.level not in scale:
+                return m
+        elif kind in ("deliverable", "milestone"):
+            if measurement.done is None and value is None:
+                return m
+        elif kind == "coverage":
+            if not measurement.territories and measurement.territory is None:
+                return m
+        elif value is None or (value < 0 and kind in ("count", "tracked", "minimum")):
+            return m
+        if not (MIN_YEAR <= measurement.date.year <= MAX_YEAR
+                and (value is None or (value.is_finite() and value.copy_abs() < limit))
+                and (numerator is None or (numerator.is_finite() and numerator.copy_abs() < limit))
+                and (denominator is None or (denominator.is_finite() and denominator.copy_abs() < limit))
+                and (measurement.territory is None or contains(measurement.territory))):
+            return m
+        if measurement.territories:
+            for territory in measurement.territories:
+                if not contains(territory):
+                    return m
+    return len(measurements)
 
 
 def check_measurement(indicator: Indicator, measurement, path: str, places: Gazetteer) -> Iterator[Issue]:

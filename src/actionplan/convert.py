@@ -42,6 +42,7 @@ from cattrs.errors import (
     IterableValidationError,
     StructureHandlerNotFoundError,
 )
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from ._attrs_types import FACTORY, IN_VALIDATOR
@@ -257,7 +258,7 @@ def _make_converter(detailed: bool, omit_defaults: bool = True) -> cattrs.Conver
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_unstructure_hook(Decimal, _unstructure_decimal)
     converter.register_structure_hook(dt.date, _structure_date)
-    converter.register_unstructure_hook(dt.date, lambda value: value)  # orjson/ruamel write dates natively
+    converter.register_unstructure_hook(dt.date, identity)  # orjson/ruamel write dates natively
     converter.register_structure_hook(Schedule, _structure_schedule)
     converter.register_unstructure_hook(Schedule, lambda schedule: schedule.text)
     converter.register_structure_hook_factory(
@@ -289,9 +290,12 @@ def _make_converter(detailed: bool, omit_defaults: bool = True) -> cattrs.Conver
         return structure
 
     converter.register_structure_hook_factory(attrs.has, _attrs_structure)
-    converter.register_unstructure_hook_factory(
-        attrs.has, lambda cls: make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=omit_defaults)
-    )
+    if detailed or not omit_defaults:  # cattrs' own functions: the detailed twin is the reference of the fast one
+        converter.register_unstructure_hook_factory(
+            attrs.has, lambda cls: make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=omit_defaults)
+        )
+    else:
+        converter.register_unstructure_hook_factory(attrs.has, lambda cls: _generate_unstructure(cls, converter))
     return converter
 
 
@@ -365,19 +369,11 @@ def _default_passes(cls: type, field: attrs.Attribute) -> bool:
     return True
 
 
-class _ClassGenerator:
-    """Writes the source of one class' structuring function, and the names it uses."""
+class _Names:
+    """The names a generated function uses, each bound to its value in :attr:`namespace`."""
 
-    def __init__(self, cls: type, converter: cattrs.Converter):
-        self.cls = cls
-        self.converter = converter
-        self.namespace: dict[str, Any] = {
-            "CLS": cls, "NEW": object.__new__, "TypeMismatch": TypeMismatch,
-            "ForbiddenExtraKeysError": ForbiddenExtraKeysError, "Decimal": Decimal,
-            "S_STR": _structure_str, "S_INT": _structure_int, "S_BOOL": _structure_bool,
-            "S_DEC": _structure_decimal, "S_DATE": _structure_date, "FROMISO": dt.date.fromisoformat,
-            "DATE": dt.date, "SEQUENCE": (list, tuple), "IDMATCH": id_fullmatch,
-        }
+    def __init__(self, namespace: dict[str, Any]):
+        self.namespace = namespace
         self._names = 0
 
     def name_for(self, value: Any, prefix: str) -> str:
@@ -385,6 +381,21 @@ class _ClassGenerator:
         name = f"{prefix}_{self._names}"
         self.namespace[name] = value
         return name
+
+
+class _ClassGenerator(_Names):
+    """Writes the source of one class' structuring function, and the names it uses."""
+
+    def __init__(self, cls: type, converter: cattrs.Converter):
+        self.cls = cls
+        self.converter = converter
+        super().__init__({
+            "CLS": cls, "NEW": object.__new__, "TypeMismatch": TypeMismatch,
+            "ForbiddenExtraKeysError": ForbiddenExtraKeysError, "Decimal": Decimal,
+            "S_STR": _structure_str, "S_INT": _structure_int, "S_BOOL": _structure_bool,
+            "S_DEC": _structure_decimal, "S_DATE": _structure_date, "FROMISO": dt.date.fromisoformat,
+            "DATE": dt.date, "SEQUENCE": (list, tuple), "IDMATCH": id_fullmatch,
+        })
 
     def hook(self, type_: Any) -> Callable[..., Any]:
         """The converter's hook for ``type_``; looked up at call time for a class being generated (recursion)."""
@@ -438,16 +449,17 @@ class _ClassGenerator:
             return [*lines, f"{indent}{var} = tuple([{self.hook_call(item, 'x')} for x in {var}])"]
         return [f"{indent}{var} = {self.hook_call(type_, var)}"]
 
-    def check_code(self, field: attrs.Attribute, var: str, present_only: bool) -> str:
-        """The statement running ``field``'s validator on ``var``, cheaply when it passes."""
-        call = f"{self.name_for(field.validator, 'VALIDATE')}(self, {self.name_for(field, 'A')}, {var})"
+    def passing_test(self, field: attrs.Attribute, var: str) -> str | None:
+        """A test on ``var`` that implies ``field``'s validator passes (``None``: none is known)."""
         test = _INLINE_VALIDATORS.get(field.validator)
         if test is None and isinstance(field.validator, IN_VALIDATOR):
             test = f"{var} in {self.name_for(field.validator.options, 'OPTIONS')}"
-        conditions = [f"{field.name!r} in o"] if present_only else []
-        if test:
-            conditions.append(f"not ({test.format(v=var)})")
-        return f"if {' and '.join(conditions)}: {call}" if conditions else call
+        return test.format(v=var) if test else None
+
+    def check_code(self, field: attrs.Attribute, var: str, present_only: bool) -> str:
+        """The statement running ``field``'s validator on ``var`` (when the key was present, if ``present_only``)."""
+        call = f"{self.name_for(field.validator, 'VALIDATE')}(self, {self.name_for(field, 'A')}, {var})"
+        return f"if {field.name!r} in o: {call}" if present_only else call
 
     def default_code(self, field: attrs.Attribute) -> str:
         default = field.default
@@ -474,7 +486,14 @@ class _ClassGenerator:
             "    found = 0",  # keys used; fewer than len(o) means unknown keys
             "    res = {}" if own_init else f"    self = NEW({'BUILDER' if builder else 'CLS'})",
         ]
+        # The validators run after the object is complete, in field order, as __init__ runs them.
+        # A validator with a known passing test is called only when some value fails its test
+        # (``odd``, then every validator runs, so the first to fail raises as in __init__);
+        # the others are always called.
         checks: list[str] = []
+        always: list[str] = []
+        if not own_init:
+            lines.append("    odd = False")
         for index, field in enumerate(fields):
             var, key = f"v{index}", repr(field.name)
             if builder is not None:
@@ -487,24 +506,35 @@ class _ClassGenerator:
                 def store(value: str, target: str = key) -> str:
                     return f"res[{target}] = {value}"
 
-            check_absent = field.validator is not None and not _default_passes(cls, field)
+            validated = not own_init and field.validator is not None
+            check_absent = validated and not _default_passes(cls, field)
+            test = self.passing_test(field, var) if validated else None
+            flag = [f"if not ({test}): odd = True"] if test else []
             if field.default is attrs.NOTHING:
                 lines += [f"    {var} = o[{key}]", "    found += 1",
-                          *self.value_code(field.type, var, "    "), f"    {store(var)}"]
+                          *self.value_code(field.type, var, "    "), f"    {store(var)}",
+                          *(f"    {line}" for line in flag)]
             else:
                 lines += [f"    if {key} in o:", f"        {var} = o[{key}]", "        found += 1",
-                          *self.value_code(field.type, var, "        "), f"        {store(var)}"]
-                if not own_init and check_absent:
-                    lines += ["    else:", f"        {var} = {self.default_code(field)}", f"        {store(var)}"]
+                          *self.value_code(field.type, var, "        "), f"        {store(var)}",
+                          *(f"        {line}" for line in flag)]
+                if check_absent:  # the default fails the validator: it runs and says why
+                    lines += ["    else:", f"        {var} = {self.default_code(field)}", f"        {store(var)}",
+                              *(["        odd = True"] if test else [])]
                 elif not own_init:
                     lines += [f"    else: {store(self.default_code(field))}"]
-            if not own_init and field.validator is not None:
+            if validated:
                 present_only = field.default is not attrs.NOTHING and not check_absent
-                checks.append(f"    {self.check_code(field, var, present_only)}")
+                checks.append(f"        {self.check_code(field, var, present_only)}")
+                if not test:
+                    always.append(f"        {self.check_code(field, var, present_only)}")
         lines.append("    if found != len(o): raise ForbiddenExtraKeysError('', CLS, set(o) - KNOWN)")
         if builder is not None:
             lines.append("    self.__class__ = CLS")  # before the validators, which see the real class
-        lines += checks
+        if checks:
+            lines += ["    if odd:", *checks]
+            if always:
+                lines += ["    else:", *always]
         lines.append("    return CLS(**res)" if own_init else "    return self")
         return "\n".join(lines) + "\n"
 
@@ -541,7 +571,6 @@ def _is_optional(type_: Any) -> bool:
 
 def _generate_structure(cls: type, converter: cattrs.Converter) -> Callable[..., Any]:
     """The compiled structuring function of one attrs class, for the fast converter."""
-    global _generated_count
     if typing.get_origin(cls) is not None:  # a generic alias: cattrs knows how to bind its parameters
         return make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
     attrs.resolve_types(cls)
@@ -556,14 +585,114 @@ def _generate_structure(cls: type, converter: cattrs.Converter) -> Callable[...,
         source = generator.source(fields, builder, fill_slots)
     finally:
         _generating.discard(cls)
-    _generated_count += 1
-    filename = f"<actionplan generated structure {cls.__module__}.{cls.__qualname__} #{_generated_count}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)  # tracebacks show it
-    exec(compile(source, filename, "exec"), generator.namespace)  # noqa: S102 - our own generated code
-    function = generator.namespace["structure"]
-    function.__qualname__ = function.__name__ = f"structure_{cls.__name__}"
+    function = _compiled(source, "structure", cls, generator.namespace)
     function.generated_by_actionplan = True
     return function
+
+
+def _compiled(source: str, kind: str, cls: type, namespace: dict[str, Any]) -> Any:
+    """The function ``kind`` (structure, unstructure) that ``source`` defines for ``cls``; tracebacks show its lines."""
+    global _generated_count
+    _generated_count += 1
+    filename = f"<actionplan generated {kind} {cls.__module__}.{cls.__qualname__} #{_generated_count}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated code
+    function = namespace[kind]
+    function.__qualname__ = function.__name__ = f"{kind}_{cls.__name__}"
+    return function
+
+
+# -- generated unstructuring for the fast converter -----------------------------------------
+#
+# Dumping writes every object of the plan back as a dict, defaults left out. cattrs' generated
+# function calls a hook per field (an Optional wrapper, then the value's hook, often the identity);
+# the one written here per class compares each field with its default, writes scalars as they are
+# (the hooks that are the identity are not called), tests ``None`` inline, calls the class'
+# own generated function for nested objects and the Decimal writer for numbers. It gives what
+# cattrs' function gives (tests/test_model_roundtrip.py compares them on generated plans).
+
+_unstructure_generating: set[type] = set()
+#: Factories whose product is written as a literal in the comparison with the default.
+_EMPTY_LITERALS: dict[Any, str] = {dict: "{}", list: "[]"}
+
+
+class _UnstructureGenerator(_Names):
+    """Writes the source of one class' unstructuring function, and the names it uses."""
+
+    def __init__(self, cls: type, converter: cattrs.Converter):
+        self.cls = cls
+        self.converter = converter
+        super().__init__({"UN_DEC": _unstructure_decimal})
+
+    def hook(self, type_: Any) -> Callable[[Any], Any]:
+        """The converter's hook for ``type_``; looked up at call time for a class being generated (recursion)."""
+        if type_ in _unstructure_generating:
+            converter = self.converter
+            return lambda value: converter.get_unstructure_hook(type_)(value)
+        return self.converter.get_unstructure_hook(type_)
+
+    def value_expr(self, type_: Any, var: str, depth: int = 0) -> str:
+        """An expression turning ``var`` (a value of ``type_``) into plain data."""
+        if type_ is Decimal:
+            return f"UN_DEC({var})"
+        args = typing.get_args(type_)
+        if _is_optional(type_):
+            inner = self.value_expr(next(arg for arg in args if arg is not type(None)), var, depth)
+            return var if inner == var else f"(None if {var} is None else {inner})"
+        if _is_tuple_type(type_) and len(args) == 2 and args[1] is Ellipsis:
+            item = f"x{depth}"
+            inner = self.value_expr(args[0], item, depth + 1)
+            return f"list({var})" if inner == item else f"[{inner} for {item} in {var}]"
+        hook = self.hook(type_)
+        if hook is identity:
+            return var
+        return f"{self.name_for(hook, 'H')}({var})"
+
+    def differs(self, field: attrs.Attribute, var: str) -> str:
+        """A test true when ``var`` is not ``field``'s default (cattrs' ``!=``; ``is not None`` for ``None``)."""
+        default = field.default
+        if default is None:
+            return f"{var} is not None"
+        if isinstance(default, FACTORY):
+            empty = _EMPTY_LITERALS.get(default.factory)
+            return f"{var} != {empty or self.name_for(default.factory, 'FACTORY') + '()'}"
+        if isinstance(default, _LITERAL_TYPES) or (type(default) is tuple and not default):
+            return f"{var} != {default!r}"
+        return f"{var} != {self.name_for(default, 'DEFAULT')}"
+
+    def source(self, fields: tuple[attrs.Attribute, ...]) -> str:
+        lines = ["def unstructure(obj):", "    res = {}"]
+        for index, field in enumerate(fields):
+            var, key = f"v{index}", repr(field.name)
+            type_ = field.type
+            if field.default is None and _is_optional(type_):  # tested against None already
+                type_ = next(arg for arg in typing.get_args(type_) if arg is not type(None))
+            value = self.value_expr(type_, var)
+            lines.append(f"    {var} = obj.{field.name}")
+            if field.default is attrs.NOTHING:
+                lines.append(f"    res[{key}] = {value}")
+            else:
+                lines.append(f"    if {self.differs(field, var)}: res[{key}] = {value}")
+        lines.append("    return res")
+        return "\n".join(lines) + "\n"
+
+
+def _generate_unstructure(cls: type, converter: cattrs.Converter) -> Callable[[Any], Any]:
+    """The compiled unstructuring function (defaults omitted) of one attrs class, for the fast converter."""
+    if typing.get_origin(cls) is not None:
+        return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
+    attrs.resolve_types(cls)
+    fields = attrs.fields(cls)
+    if any((isinstance(field.default, FACTORY) and field.default.takes_self) or not field.name.isidentifier()
+           or keyword.iskeyword(field.name) for field in fields):
+        return make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
+    generator = _UnstructureGenerator(cls, converter)
+    _unstructure_generating.add(cls)
+    try:
+        source = generator.source(fields)
+    finally:
+        _unstructure_generating.discard(cls)
+    return _compiled(source, "unstructure", cls, generator.namespace)
 
 
 def _tuple_unstructurer(converter: cattrs.Converter, item_type: Any) -> Callable[[tuple], list]:
