@@ -35,3 +35,15 @@ def test_an_unsupported_top_level_type_is_an_issue_at_the_root():
         convert.structure({}, Opaque)
     (issue,) = info.value.issues
     assert (issue.path, issue.message) == ("", "unsupported type Opaque")
+
+
+def test_the_ids_found_valid_are_remembered_for_one_document_only():
+    from actionplan.model import Organisation
+
+    convert.structure({"id": "org-a", "name": "A"}, Organisation)
+    assert "org-a" in convert._valid_ids
+    convert.structure({"id": "org-b", "name": "B"}, Organisation)
+    assert "org-b" in convert._valid_ids and "org-a" not in convert._valid_ids
+    with pytest.raises(ValidationError, match="org b"):  # a bad id is never remembered, so never let through
+        convert.structure({"id": "org b", "name": "B"}, Organisation)
+    assert "org b" not in convert._valid_ids

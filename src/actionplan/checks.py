@@ -110,30 +110,34 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
 
     ids: dict[str, str] = {}
 
-    def unique(path: str, kind: str, value: str) -> Iterator[Issue]:
+    def duplicate(path: str, kind: str, value: str) -> Issue | None:
         key = f"{kind}:{value}"
         if key in ids:
-            yield Issue(f"{path}.id", Message(DUPLICATE_CODES[kind], first=ids[key]), found=repr(value))
-        else:
-            ids[key] = path
+            return Issue(f"{path}.id", Message(DUPLICATE_CODES[kind], first=ids[key]), found=repr(value))
+        ids[key] = path
+        return None
 
     indicator_ids: dict[str, str] = {}
     for t, theme in enumerate(plan.themes):
         tp = f"themes[{t}]"
-        yield from unique(tp, "theme", theme.id)
+        if issue := duplicate(tp, "theme", theme.id):
+            yield issue
         for o, objective in enumerate(theme.objectives):
             op = f"{tp}.objectives[{o}]"
-            yield from unique(op, "objective", objective.id)
+            if issue := duplicate(op, "objective", objective.id):
+                yield issue
             for a, action in enumerate(objective.actions):
                 ap = f"{op}.actions[{a}]"
-                yield from unique(ap, "action", action.id)
+                if issue := duplicate(ap, "action", action.id):
+                    yield issue
                 for p, participation in enumerate(action.partners):
                     if participation.organisation not in organisations:
                         yield _unknown_org(f"{ap}.partners[{p}].organisation", participation.organisation, organisations)
                 for k, territory in enumerate(action.territories):
                     if territory not in places:
                         yield _unknown_territory(f"{ap}.territories[{k}]", territory)
-                yield from _free_text_warning(f"{ap}.schedule", action.schedule)
+                if action.schedule is not None and _is_free_text(action.schedule):
+                    yield from _free_text_warning(f"{ap}.schedule", action.schedule)
                 for n, indicator in enumerate(action.indicators):
                     ip = f"{ap}.indicators[{n}]"
                     if indicator.id in indicator_ids:
@@ -146,7 +150,8 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
                     if reporter is not None and reporter not in organisations:
                         yield _unknown_org(f"{ip}.reporting.reporter", reporter, organisations)
     for k, task in enumerate(plan.tasks):
-        yield from unique(f"tasks[{k}]", "task", task.id)
+        if issue := duplicate(f"tasks[{k}]", "task", task.id):
+            yield issue
         yield from _free_text_warning(f"tasks[{k}].start", task.start)
         yield from _free_text_warning(f"tasks[{k}].deadline", task.deadline)
         for r, org_id in enumerate(task.responsible_organisations):
@@ -156,8 +161,16 @@ def _check_plan(plan: ActionPlan, places: Gazetteer) -> Iterator[Issue]:
 
 def _free_text_warning(path: str, schedule) -> Iterator[Issue]:
     """A schedule kept as free text (``free_text_schedules: true``) cannot be dated: say so, with its path."""
-    if schedule is not None and "free_text" in schedule.kinds:
+    if schedule is not None and _is_free_text(schedule):
         yield Issue(path, Message("validation.schedule_kept_as_free_text", text=repr(schedule.text)), severity="warning")
+
+
+def _is_free_text(schedule) -> bool:
+    """Whether a part of ``schedule`` is free text (its ``kinds`` without sorting them, for every action)."""
+    for part in schedule.parts:
+        if part.kind == "free_text":
+            return True
+    return False
 
 
 def check_indicator(indicator: Indicator, path: str, places: Gazetteer, *, fiscal_years: bool = False) -> Iterator[Issue]:
@@ -169,7 +182,9 @@ def check_indicator(indicator: Indicator, path: str, places: Gazetteer, *, fisca
             yield Issue(f"{path}.{field}", Message("validation.indicator_needs", kind=kind_name(indicator.kind),
                                                    field=field),
                         expected=kind_description(indicator.kind), found=Message("found.nothing"))
-    if not (_fits(indicator.target) and _fits(indicator.baseline) and all(_fits(t.value) for t in indicator.targets)):
+    goal, baseline, goals = indicator.target, indicator.baseline, indicator.targets
+    if not ((goal is None or is_reasonable_number(goal)) and (baseline is None or is_reasonable_number(baseline))
+            and (not goals or all(_fits(t.value) for t in goals))):
         numbers = [(f"{path}.target", indicator.target), (f"{path}.baseline", indicator.baseline)]
         numbers += [(f"{path}.targets[{k}].value", target.value) for k, target in enumerate(indicator.targets)]
         yield from check_numbers(numbers)
@@ -191,11 +206,14 @@ def check_indicator(indicator: Indicator, path: str, places: Gazetteer, *, fisca
             except ValueError:
                 yield Issue(f"{path}.targets[{k}].period", Message("validation.not_a_period"),
                             expected=PERIOD_LABEL_FORMS, found=repr(target.period))
-    measurements, levels = indicator.measurements, frozenset(scale)
+    measurements, levels = indicator.measurements, frozenset(indicator.scale) if indicator.scale else _DEFAULT_LEVELS
     m = _first_unusual(indicator, levels, places, 0)
     while m < len(measurements):  # paths are built for the unusual measurements only
         yield from check_measurement(indicator, measurements[m], f"{path}.measurements[{m}]", places)
         m = _first_unusual(indicator, levels, places, m + 1)
+
+
+_DEFAULT_LEVELS = frozenset(DEFAULT_SCALE)
 
 
 def _first_unusual(indicator: Indicator, scale: frozenset, places: Gazetteer, start: int) -> int:
@@ -207,7 +225,7 @@ def _first_unusual(indicator: Indicator, scale: frozenset, places: Gazetteer, st
     Anything unusual is left to the full check.
     """
     kind, own, measurements = indicator.kind, indicator.id, indicator.measurements
-    contains, limit = places.__contains__, MAX_NUMBER
+    contains, limit = places.ids.__contains__ if isinstance(places, Gazetteer) else places.__contains__, MAX_NUMBER
     for m in range(start, len(measurements)):
         measurement = measurements[m]
         if measurement.indicator is not None and measurement.indicator != own:

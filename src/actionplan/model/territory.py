@@ -7,7 +7,7 @@ through the ``actionplan_register_territories`` hook.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, KeysView, Mapping
 
 import attrs
 
@@ -56,6 +56,11 @@ class Gazetteer(Mapping[str, Territory]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._by_id)
+
+    @property
+    def ids(self) -> KeysView[str]:
+        """The territory ids, as a set-like view: ``territory_id in gazetteer.ids`` asks the index itself."""
+        return self._by_id.keys()
 
     def __len__(self) -> int:
         return len(self._by_id)
