@@ -59,6 +59,7 @@ def test_the_public_names_resolve_on_first_use():
 def test_help_imports_no_command_schedule_store_or_plugin():
     modules = fresh_modules("from actionplan.cli import main; main(['--help'])")
     assert heavy_among(modules) == []
+    assert "importlib.metadata" not in modules  # the declared commands are read without it
     assert not [m for m in modules if m.startswith("actionplan.cli.") and m != "actionplan.cli"]
 
 
@@ -155,3 +156,25 @@ def test_validate_imports_neither_stores_nor_reports_nor_grant_evaluation():
         "actionplan.grants.chain", "actionplan.grants.evaluation", "actionplan.grants.ledger", "actionplan.grants.rules",
         "actionplan.cli.store_commands", "actionplan.cli.report_commands", "actionplan.cli.grant_commands"))]
     assert loaded == []
+
+
+def test_declared_commands_are_those_importlib_metadata_finds():
+    from importlib.metadata import entry_points
+
+    expected = {}
+    for entry in entry_points(group=COMMANDS_ENTRY_POINTS):
+        expected.setdefault(entry.name, entry.dist.name if entry.dist is not None else entry.value)
+    assert declared_commands() == expected
+
+
+def test_declared_commands_are_read_from_entry_points_files(tmp_path, monkeypatch):
+    dist = tmp_path / "my_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: my-plugin\nVersion: 1.0\n\nbody\n")
+    (dist / "entry_points.txt").write_text("[actionplan]\nmine = my_plugin\n\n[actionplan.commands]\n"
+                                          "tally = my_plugin.cli\n# a comment\ncount=my_plugin.cli\n")
+    shadowed = tmp_path / "later" / "my_plugin-0.9.dist-info"  # the same distribution later on the path
+    shadowed.mkdir(parents=True)
+    (shadowed / "entry_points.txt").write_text("[actionplan.commands]\nold = my_plugin.cli\n")
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(tmp_path), str(tmp_path / "later")])
+    assert declared_commands() == {"tally": "my-plugin", "count": "my-plugin"}

@@ -15,6 +15,7 @@ whole command line at once (tests, documentation).
 from __future__ import annotations
 
 import os
+import re
 import sys
 import weakref
 
@@ -210,14 +211,72 @@ COMMANDS_ENTRY_POINTS = "actionplan.commands"
 
 
 def declared_commands() -> dict[str, str]:
-    """Plugin commands declared in the ``actionplan.commands`` entry points: name → distribution."""
-    from importlib.metadata import entry_points
+    """Plugin commands declared in the ``actionplan.commands`` entry points: name → distribution.
 
+    The installed distributions' ``entry_points.txt`` files are read directly, as
+    ``importlib.metadata.entry_points`` reads them (the folders of ``sys.path`` in order, the
+    first distribution of a name found wins), without importing it: with the email parser and
+    the zip and temporary-file modules it pulls in, it was the larger part of ``actionplan --help``.
+    """
     found: dict[str, str] = {}
-    for entry in entry_points(group=COMMANDS_ENTRY_POINTS):
-        dist = getattr(entry, "dist", None)
-        found.setdefault(entry.name, dist.name if dist is not None else entry.value)
+    seen: set[str] = set()
+    for folder in sys.path:
+        try:
+            names = sorted(os.listdir(folder or "."))
+        except OSError:  # a missing folder, a zip archive: no command of ours is installed there
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            key = _normalised_distribution(name.rsplit(".", 1)[0].split("-")[0])
+            if key in seen:
+                continue
+            seen.add(key)
+            commands = _entry_points(os.path.join(folder or ".", name, "entry_points.txt"), COMMANDS_ENTRY_POINTS)
+            if commands:
+                distribution = _distribution_name(os.path.join(folder or ".", name)) or name.split("-")[0]
+                for command in commands:
+                    found.setdefault(command, distribution)
     return found
+
+
+def _normalised_distribution(name: str) -> str:
+    """A distribution name as package indexes compare them (PEP 503): ``actionplan_web`` → ``actionplan-web``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _entry_points(path: str, group: str) -> list[str]:
+    """The names of the entry points of ``group`` in an ``entry_points.txt`` file (none if it is absent)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError:
+        return []
+    names, section = [], None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1].strip()
+        elif section == group and "=" in line:
+            names.append(line.split("=", 1)[0].strip())
+    return names
+
+
+def _distribution_name(folder: str) -> str | None:
+    """The ``Name:`` of a distribution's metadata (``METADATA``, or ``PKG-INFO`` for an egg)."""
+    for file_name in ("METADATA", "PKG-INFO"):
+        try:
+            with open(os.path.join(folder, file_name), encoding="utf-8") as handle:
+                for line in handle:
+                    if line.startswith("Name:"):
+                        return line[5:].strip()
+                    if not line.strip():
+                        break  # the headers end at the first blank line
+        except OSError:
+            continue
+    return None
 
 
 class LazyRootGroup(RootGroup):
