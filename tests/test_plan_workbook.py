@@ -220,7 +220,8 @@ def test_a_workbook_edited_and_saved_by_libreoffice_updates_the_stored_plan(tmp_
     with open_store(store) as opened:
         plan = opened.plan_with_measurements("concertation-horizon-2026")
         assert opened.get("concertation-horizon-2026").version == 2
-        assert sum(len(i.measurements) for *_, i in plan.iter_indicators()) == len(actionplan.load(TRACKING).measurements)
+        # every measurement that counts is still there (the ones waiting for review stay apart)
+        assert sum(len(i.measurements) for *_, i in plan.iter_indicators()) == len(actionplan.load(TRACKING).counted())
     shown = run("--store", store, "diff", str(EXAMPLE), "concertation-horizon-2026@2")
     assert shown.exit_code == 0 and "2 changements" in shown.output and "va-o8-a3" in shown.output
 

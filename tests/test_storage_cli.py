@@ -41,7 +41,8 @@ def files(tmp_path, examples):
 def test_a_store_session(run, files):
     assert run("save", f"{PLAN}.yaml", "-m", "adoption en AGA")[0] == 0
     code, out, _ = run("save", f"{PLAN}-suivi.yaml")
-    assert code == 0 and "130 nouvelles mesures" in out
+    assert code == 0 and "134 nouvelles mesures" in out  # 130 that count, 3 waiting for review, 1 returned
+    assert "2 nouvelles décisions de révision" in out and "1 nouveau statut fixé à la main" in out
     code, out, _ = run("list")
     assert code == 0 and PLAN in out and "Concertation Horizon" in out and "Marie Tremblay" in out
     code, out, _ = run("track", PLAN, "va-o1-a1-i2", "12/20", "--date", "2026-02-12", "--by", "Jean")
@@ -49,7 +50,7 @@ def test_a_store_session(run, files):
     code, out, _ = run("history", PLAN, "--limit", "2")
     assert code == 0 and "va-o1-a1-i2 2026-02-12: 12/20" in out and "Jean" in out
     with open_store("sqlite:actionplan.db") as store:
-        assert len(store.measurements(PLAN)) == 131
+        assert len(store.measurements(PLAN)) == 135
         assert store.version(PLAN) == 1
         assert store.history(PLAN)[0].comment == "adoption en AGA"
 
@@ -152,13 +153,13 @@ def test_a_dumped_plan_carries_its_measurements_and_saves_back_unchanged(run, fi
     run("save", f"{PLAN}.yaml")
     run("save", f"{PLAN}-suivi.yaml")
     code, out, _ = run("dump", PLAN, "-o", "copie.yaml")
-    assert code == 0 and "130 mesures" in out
+    assert code == 0 and "130 mesures" in out  # those that count: the 3 waiting and the returned one stay in the store
     code, out, _ = run("save", "copie.yaml")
     assert code == 0 and "identique" in out and "0 nouvelle mesure" in out and "130 déjà" in out
     code, out, _ = run("dump", PLAN, "-o", "copie.json", "--no-measurements")
     assert code == 0 and "(0 mesure)" in out
     with open_store("sqlite:actionplan.db") as store:
-        assert store.version(PLAN) == 1 and len(store.measurements(PLAN)) == 130
+        assert store.version(PLAN) == 1 and len(store.measurements(PLAN)) == 134
     code, out, _ = run("save", f"{PLAN}-suivi.yaml")
     assert "0 nouvelle " in out
 
@@ -168,9 +169,9 @@ def test_backup_and_restore_between_backends(run, files):
     run("save", f"{PLAN}-suivi.yaml")
     run("track", PLAN, "va-o1-a1-i1", "1", "--date", "2026-02-12")
     code, out, _ = run("backup", "-o", "sauvegarde.json")
-    assert code == 0 and "131 mesures" in out
+    assert code == 0 and "135 mesures, 3 événements" in out  # the log's 2 review decisions and 1 manual status
     code, out, _ = run("--store", "dir:copie", "restore", "sauvegarde.json")
-    assert code == 0 and "1 document, 131 mesures" in out
+    assert code == 0 and "1 document, 135 mesures, 3 événements" in out
     code, _, err = run("--store", "dir:copie", "restore", "sauvegarde.json")
     assert code == 2 and "n'est pas vide ; restaurez dans un nouveau dépôt" in err
     code, _, err = run("--lang", "en", "--store", "dir:copie", "restore", "sauvegarde.json")

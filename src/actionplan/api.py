@@ -119,11 +119,12 @@ if TYPE_CHECKING:
     )
     from .model.indicators import DEFAULT_SCALE
     from .model.reporting import Reporting
-    from .model.review import COUNTED_STATES, ReviewPolicy, UPDATE_STATES
+    from .model.review import COUNTED_STATES, MANUAL_STATUSES, ManualStatus, Review, ReviewPolicy, UPDATE_STATES
     from .progress import (
         ActionProgress,
         indicator_progress,
         IndicatorProgress,
+        manual_statuses,
         ObjectiveProgress,
         plan_progress,
         PlanProgress,
@@ -242,6 +243,9 @@ else:  # what each constant is; resolved on first use, as the other names
     COUNTED_STATES: tuple[str, ...]
     """The update states whose measurements move progress (counted, approved)."""
 
+    MANUAL_STATUSES: tuple[str, ...]
+    """The statuses a person may set by hand: the five computed ones, postponed (« reporté »), abandoned (« abandonné »)."""
+
     REVIEW_EVENT_KINDS: dict[str, str]
     """A review decision (approve, return) → the kind of the store event that records it, its subject the update id."""
 
@@ -292,9 +296,9 @@ _SOURCES: dict[str, str] = {
     ),
     ".model.indicators": "DEFAULT_SCALE",
     ".model.reporting": "Reporting",
-    ".model.review": "COUNTED_STATES ReviewPolicy UPDATE_STATES",
+    ".model.review": "COUNTED_STATES MANUAL_STATUSES ManualStatus Review ReviewPolicy UPDATE_STATES",
     ".progress": (
-        "ActionProgress indicator_progress IndicatorProgress ObjectiveProgress plan_progress "
+        "ActionProgress indicator_progress IndicatorProgress manual_statuses ObjectiveProgress plan_progress "
         "PlanProgress Rollup schedule_context TerritoryProgress ThemeProgress"
     ),
     ".reports": "render_report report_formats ReportContext ReportFormat ReportOption SHOW_SOURCE",
@@ -388,7 +392,9 @@ __all__ = [
     # -- progress from aggregates (Store.progress_facts) -------------------------------------
     "ProgressFacts", "FactGroup", "Totals", "facts_for", "group_measurements", "merge_groups", "fact_key",
     # -- reviewed updates (a plan's ``review`` policy; Store.updates / review_update) ----------
-    "ReviewPolicy", "Update", "UPDATE_STATES", "COUNTED_STATES", "REVIEW_EVENT_KINDS",
+    "ReviewPolicy", "Update", "UPDATE_STATES", "COUNTED_STATES", "REVIEW_EVENT_KINDS", "Review",
+    # -- statuses set by hand (a tracking log's manual_statuses; manual-status events) ---------
+    "ManualStatus", "MANUAL_STATUSES", "manual_statuses",
     # -- closed periods and bilans (Store.close_period, actionplan bilan; bilan-* report formats) ---
     "PeriodSnapshot", "PeriodSide", "freeze", "thaw", "Bilan", "ThemeChange", "IndicatorChange", "CHANGE_KINDS",
     "compare_periods", "BilanView", "ChangeRow", "bilan_context", "render_bilan",

@@ -15,7 +15,7 @@ from typing import Any
 from .errors import Issue
 from .i18n import N_, Message
 from .model.base import MAX_NUMBER, MAX_PERIOD_YEARS, MAX_YEAR, MIN_YEAR, NUMBER_EXPECTED, is_reasonable_number
-from .model.indicators import DEFAULT_SCALE, INDICATOR_KINDS, Indicator
+from .model.indicators import DEFAULT_SCALE, INDICATOR_KINDS, Indicator, Measurement
 from .model.plan import ActionPlan
 from .model.territory import Gazetteer
 from .model.tracking import TrackingLog
@@ -361,6 +361,70 @@ def check_tracking(log: TrackingLog, plan: ActionPlan, gazetteer: Gazetteer | No
             issues.append(_unknown(f"{path}.indicator", "indicator", measurement.indicator, indicators))
             continue
         issues.extend(check_measurement(indicator, measurement, path, places))
+    issues += _check_cycle(log, plan, indicators)
+    return issues
+
+
+def _check_cycle(log: TrackingLog, plan: ActionPlan, indicators) -> list[Issue]:
+    """A log's updates, reviews and manual statuses: each review decides one submitted update of the
+    log, once, with a note to return it and by someone else than its submitter where the plan says
+    so; each manual status names an indicator or action of the plan, with a reason and an author."""
+    issues: list[Issue] = []
+    updates: dict[str, Measurement] = {}
+    for m, measurement in enumerate(log.measurements):
+        if measurement.id is None:
+            continue
+        if measurement.id in updates:
+            issues.append(Issue(f"measurements[{m}].id", Message("validation.tracking.duplicate_update"),
+                                expected=Message("expect.new_update_id"), found=repr(measurement.id)))
+        updates.setdefault(measurement.id, measurement)
+    policy = plan.review
+    reviewed: dict[str, int] = {}
+    for r, review in enumerate(log.reviews):
+        path = f"reviews[{r}]"
+        update = updates.get(review.update)
+        if update is None:
+            close = difflib.get_close_matches(review.update, list(updates), n=1)
+            issues.append(Issue(f"{path}.update", Message("validation.tracking.unknown_update"),
+                                expected=Message("expect.log_update_id"), found=repr(review.update),
+                                hint=Message("validation.did_you_mean", name=repr(close[0])) if close else None))
+        elif not update.submitted:
+            issues.append(Issue(f"{path}.update", Message("validation.tracking.review_of_counted", id=review.update),
+                                expected=Message("expect.submitted_update"), found=repr(review.update)))
+        elif review.update in reviewed:
+            issues.append(Issue(f"{path}.update", Message("validation.tracking.reviewed_twice", id=review.update,
+                                                          first=f"reviews[{reviewed[review.update]}]"),
+                                expected=Message("expect.one_review"), found=repr(review.update)))
+        reviewed.setdefault(review.update, r)
+        if not review.reviewer.strip():
+            issues.append(Issue(f"{path}.reviewer", Message("validation.tracking.needs_reviewer"),
+                                expected=Message("expect.non_empty_text"), found=repr(review.reviewer)))
+        if review.decision == "return" and not (review.note or "").strip():
+            issues.append(Issue(f"{path}.note", Message("validation.tracking.return_needs_note", id=review.update),
+                                expected=Message("expect.non_empty_text"), found=repr(review.note)))
+        if update is not None and update.submitted:
+            if review.date < update.date:
+                issues.append(Issue(f"{path}.date", Message("validation.tracking.review_before_update", id=review.update),
+                                    expected=Message("expect.on_or_after", date=update.date.isoformat()),
+                                    found=review.date.isoformat()))
+            if policy is not None and policy.distinct_reviewer and review.reviewer == update.recorded_by:
+                issues.append(Issue(f"{path}.reviewer", Message("validation.tracking.self_review", id=review.update),
+                                    expected=Message("expect.other_than", name=repr(update.recorded_by)),
+                                    found=repr(review.reviewer)))
+    subjects = {**indicators, **{a.id: a for _, _, a in plan.iter_actions()}}
+    for k, manual in enumerate(log.manual_statuses):
+        path = f"manual_statuses[{k}]"
+        if manual.subject not in subjects:
+            close = difflib.get_close_matches(manual.subject, list(subjects), n=1)
+            issues.append(Issue(f"{path}.subject", Message("validation.tracking.unknown_subject"),
+                                expected=Message("expect.indicator_or_action_id"), found=repr(manual.subject),
+                                hint=Message("validation.did_you_mean", name=repr(close[0])) if close else None))
+        if not manual.reason.strip():
+            issues.append(Issue(f"{path}.reason", Message("validation.tracking.manual_needs_reason"),
+                                expected=Message("expect.non_empty_text"), found=repr(manual.reason)))
+        if not manual.author.strip():
+            issues.append(Issue(f"{path}.author", Message("validation.tracking.manual_needs_author"),
+                                expected=Message("expect.non_empty_text"), found=repr(manual.author)))
     return issues
 
 

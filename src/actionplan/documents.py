@@ -681,8 +681,8 @@ def _overlay(old: Any, new: Any, full: Any) -> Any:
         for index, (value, value_full) in enumerate(zip(new, full)):
             if isinstance(value, dict) and value.get("id") in by_id:
                 previous = by_id[value["id"]]  # matched by id: moved or kept items keep their notes
-            elif not by_id and index < len(old):
-                previous = old[index]  # lists without ids: by position
+            elif index < len(old) and (not by_id or not _has_id(old[index]) and not _has_id(value)):
+                previous = old[index]  # lists without ids, and items without one among others: by position
             else:
                 previous = None
             items.append(_overlay(previous, value, value_full) if previous is not None else value)
@@ -696,6 +696,10 @@ def _overlay(old: Any, new: Any, full: Any) -> Any:
     if type(old) is type(new) and old == new or (_same_scalar(old, new)):
         return old  # unchanged: keep the author's quoting and style
     return new
+
+
+def _has_id(item: Any) -> bool:
+    return isinstance(item, dict) and "id" in item
 
 
 def _same_scalar(old: Any, new: Any) -> bool:

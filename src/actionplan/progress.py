@@ -26,6 +26,7 @@ import attrs
 from .model.indicators import DEFAULT_SCALE, Indicator, Measurement
 from .model.plan import Action, ActionPlan, Objective, Theme
 from .model.reporting import DEFAULT_TOLERANCE, Reporting
+from .model.review import MANUAL_STATUSES, ManualStatus
 from .schedules import Period, Schedule, ScheduleContext
 from .schedules.periods import period_of_label
 
@@ -43,8 +44,7 @@ STATUSES = ("not_started", "on_track", "at_risk", "late", "achieved")
 #: (the default band; a plan's or an indicator's ``reporting.tolerance`` replaces it).
 ON_TRACK_TOLERANCE = DEFAULT_TOLERANCE
 
-#: Statuses a person may set by hand (``actionplan status``): the computed ones, « reporté », « abandonné ».
-MANUAL_STATUSES = (*STATUSES, "postponed", "abandoned")
+assert MANUAL_STATUSES[: len(STATUSES)] == STATUSES  # a person may set any computed status, and two more
 
 #: The store event kinds of manual statuses: one sets a status on an indicator or action, the other clears it.
 MANUAL_STATUS_EVENT = "manual-status"
@@ -83,21 +83,6 @@ class TerritoryProgress:
     target: Decimal | None = None
     fraction: Decimal | None = None
     level: str | None = None
-
-
-@attrs.frozen
-class ManualStatus:
-    """A status set by a person on an indicator or an action, with the reason and who set it.
-
-    Shown next to the computed status (it does not replace it in rollups) until a newer
-    measurement of the indicator (of one of the action's indicators) or an explicit clear.
-    """
-
-    subject: str  # an indicator or action id
-    status: str
-    reason: str
-    author: str
-    date: dt.date
 
 
 @attrs.frozen
@@ -250,24 +235,20 @@ def plan_progress(plan: ActionPlan, as_of: dt.date, *, ctx: ScheduleContext | No
 def manual_statuses(plan: ActionPlan, events: Iterable, *, as_of: dt.date | None = None) -> dict[str, ManualStatus]:
     """The statuses set by hand that still stand: subject id (an indicator or an action) → :class:`ManualStatus`.
 
-    ``events`` are the plan's store events (:class:`actionplan.storage.Event`, oldest recorded first);
-    those of kind ``manual-status`` set a status (``data``: ``status``, ``reason``; ``recorded_by``: the
-    author), ``manual-status-clear`` clears it. Events dated after ``as_of`` do not count yet. A status
-    no longer stands once the plan holds a measurement dated after it, of the indicator or of one of
+    ``events`` are the plan's store events (:class:`actionplan.storage.Event`, oldest recorded first)
+    or a tracking log's :class:`ManualStatus` entries (``TrackingLog.manual_statuses``): events of kind
+    ``manual-status`` set a status (``data``: ``status``, ``reason``; ``recorded_by``: the author),
+    ``manual-status-clear`` clears it. Those dated after ``as_of`` do not count yet. A status no
+    longer stands once the plan holds a measurement dated after it, of the indicator or of one of
     the action's indicators (dated on or before ``as_of``).
     """
     standing: dict[str, ManualStatus] = {}
-    kinds = (MANUAL_STATUS_EVENT, MANUAL_STATUS_CLEAR_EVENT)
-    chosen = [e for e in events if e.kind in kinds and e.subject and (as_of is None or e.date <= as_of)]
-    for event in sorted(chosen, key=lambda e: e.date):  # stable: same-day events keep their recorded order
-        if event.kind == MANUAL_STATUS_CLEAR_EVENT:
-            standing.pop(event.subject, None)
-            continue
-        status = event.data.get("status")
-        if status not in MANUAL_STATUSES:
-            continue
-        standing[event.subject] = ManualStatus(event.subject, status, event.data.get("reason", ""),
-                                               event.recorded_by or "", event.date)
+    chosen = [e for e in map(_manual_entry, events) if e is not None and (as_of is None or e[1].date <= as_of)]
+    for cleared, entry in sorted(chosen, key=lambda e: e[1].date):  # stable: same-day entries keep their order
+        if cleared:
+            standing.pop(entry.subject, None)
+        else:
+            standing[entry.subject] = entry
     if not standing:
         return standing
     latest: dict[str, dt.date] = {}
@@ -278,6 +259,20 @@ def manual_statuses(plan: ActionPlan, events: Iterable, *, as_of: dt.date | None
             latest[action.id] = max(latest.get(action.id, latest[indicator.id]), latest[indicator.id])
     return {subject: manual for subject, manual in standing.items()
             if subject not in latest or latest[subject] <= manual.date}
+
+
+def _manual_entry(event) -> tuple[bool, ManualStatus] | None:
+    """(cleared, the status) of a manual-status event or entry; ``None`` for anything else."""
+    if isinstance(event, ManualStatus):
+        return False, event
+    if event.kind not in (MANUAL_STATUS_EVENT, MANUAL_STATUS_CLEAR_EVENT) or not event.subject:
+        return None
+    if event.kind == MANUAL_STATUS_CLEAR_EVENT:
+        return True, ManualStatus(event.subject, "not_started", "", event.recorded_by or "", event.date)
+    status = event.data.get("status")
+    if status not in MANUAL_STATUSES:
+        return None
+    return False, ManualStatus(event.subject, status, event.data.get("reason", ""), event.recorded_by or "", event.date)
 
 
 def expected_fraction(bounds: Period | None, as_of: dt.date) -> Decimal | None:

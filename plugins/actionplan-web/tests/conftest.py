@@ -61,12 +61,10 @@ def run_actionplan(*args: str, stdin: str | None = None) -> subprocess.Completed
 
 
 def seed(url: str) -> None:
-    """The example plan and its tracking log in the store at ``url``, and a coordinator's account."""
-    with actionplan.open_store(url) as store:
-        plan = actionplan.load(PLAN)
-        store.save(plan, author="tests")
-        log = actionplan.load(TRACKING)
-        store.append_measurements(PLAN_ID, log.measurements, author="tests")
+    """The example plan and its tracking log (its measurements, review decisions and manual status, as
+    ``actionplan save`` records them) in the store at ``url``, and a coordinator's account."""
+    saved = run_actionplan("--store", url, "save", str(PLAN), str(TRACKING), "--by", "tests")
+    assert saved.returncode == 0, saved.stderr
     result = run_cli("web", "user", "add", "coord", "--password-stdin", store=url, stdin=PASSWORD + "\n")
     assert result.returncode == 0, result.stderr
 

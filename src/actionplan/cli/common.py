@@ -61,17 +61,28 @@ def load_document_of(path: str | os.PathLike, cls: type):
 
 
 def attach_tracking(plan, tracking=()):
-    """``plan`` with the measurements of tracking files, each checked against it first."""
-    from ..checks import check_tracking
-    from ..model import TrackingLog, with_measurements
+    """``plan`` with the measurements of tracking files that count (not those waiting for a reviewer,
+    nor returned ones: :meth:`~actionplan.model.TrackingLog.counted`), each file checked against it first."""
+    from ..model import with_measurements
 
+    for log in checked_logs(plan, tracking):
+        plan = with_measurements(plan, log.counted())
+    return plan
+
+
+def checked_logs(plan, tracking=()) -> list:
+    """The tracking logs at the paths ``tracking``, each checked against ``plan`` (a :class:`ValidationError` else)."""
+    from ..checks import check_tracking
+    from ..model import TrackingLog
+
+    logs = []
     for tracking_path in tracking:
         log = load_document_of(tracking_path, TrackingLog)
         issues = [i for i in check_tracking(log, plan) if i.severity == "error"]
         if issues:
             raise ValidationError(issues, str(tracking_path))
-        plan = with_measurements(plan, log.measurements)
-    return plan
+        logs.append(log)
+    return logs
 
 
 def resolve_plan(state, ref: str, tracking=(), *, for_progress: bool = False, as_of=None):
@@ -98,15 +109,29 @@ def resolve_plan(state, ref: str, tracking=(), *, for_progress: bool = False, as
     return attach_tracking(plan, tracking)
 
 
-def pending_updates(state, ref: str) -> list:
-    """The updates waiting for review of the stored plan ``ref`` (none for a plan file): reports show them apart."""
+def cycle_of(state, ref: str, plan, tracking=(), *, as_of) -> tuple[list, dict]:
+    """What the year's cycle adds to the progress of ``plan`` (what :func:`resolve_plan` gave for ``ref``
+    and ``tracking``): the updates waiting for review, and the statuses set by hand that stand at
+    ``as_of`` (:func:`actionplan.progress.manual_statuses`) — the store's for a stored plan, and the
+    tracking logs'. Reports show the first apart and the second next to the computed statuses."""
+    from ..model import TrackingLog
     from ..model.base import is_valid_id
+    from ..progress import MANUAL_STATUS_CLEAR_EVENT, MANUAL_STATUS_EVENT, manual_statuses
     from ..storage import DEFAULT_URL, open_store
 
-    if os.path.exists(ref) or not is_valid_id(ref):
-        return []
-    with open_store(getattr(state, "store_url", None) or DEFAULT_URL) as store:
-        return store.updates(ref, status="submitted")
+    pending: list = []
+    entries: list = []
+    if not (os.path.exists(ref) or not is_valid_id(ref)):
+        with open_store(getattr(state, "store_url", None) or DEFAULT_URL) as store:
+            pending = store.updates(ref, status="submitted")
+            records = [r for kind in (MANUAL_STATUS_EVENT, MANUAL_STATUS_CLEAR_EVENT)
+                       for r in store.event_records(ref, kind=kind)]
+            entries = [r.event for r in sorted(records, key=lambda r: r.recorded_at)]
+    for path in tracking:
+        log = load_document_of(path, TrackingLog)  # checked against the plan by resolve_plan already
+        pending += log.pending()
+        entries += log.manual_statuses
+    return pending, manual_statuses(plan, entries, as_of=as_of)
 
 
 def refuse_overwriting_inputs(output, inputs=(), state=None) -> None:

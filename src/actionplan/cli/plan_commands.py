@@ -13,7 +13,7 @@ import actionplan
 
 from ..errors import ActionplanError, ValidationError
 from ..i18n import N_, t, tn
-from .common import parse_date_option, resolve_plan
+from .common import cycle_of, parse_date_option, resolve_plan
 
 
 def document_issues(document, others=()) -> list:
@@ -83,7 +83,9 @@ def actionplan_register_commands(cli):
         """Summarise a plan: themes, counts, progress and what is due this quarter."""
         day = as_of or dt.date.today()
         plan = resolve_plan(state, file, tracking, for_progress=True, as_of=day)
-        render_summary(plan, day, state.lang)
+        pending, manual = cycle_of(state, file, plan, tracking, as_of=day)
+        render_summary(plan, day, state.lang, pending=[p for p in pending if getattr(p, "measurement", p).date <= day],
+                       manual=manual)
 
 
 
@@ -166,10 +168,13 @@ SUMMARY_COLUMNS = {
 STATUS_CODES = {
     "not_started": N_("cli.status.not_started"), "on_track": N_("cli.status.on_track"),
     "at_risk": N_("cli.status.at_risk"), "late": N_("cli.status.late"), "achieved": N_("cli.status.achieved"),
+    "postponed": N_("cli.status.postponed"), "abandoned": N_("cli.status.abandoned"),
 }
 
 
-def render_summary(plan, as_of: dt.date, lang: str) -> None:
+def render_summary(plan, as_of: dt.date, lang: str, *, pending=(), manual=None) -> None:
+    """``show``'s summary of ``plan`` at ``as_of``; ``pending`` the updates waiting for review (counted
+    apart), ``manual`` the statuses set by hand that stand (listed with the computed ones)."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -178,7 +183,7 @@ def render_summary(plan, as_of: dt.date, lang: str) -> None:
     from ..reports.labels import format_day, localizer
 
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
-    progress = plan_progress(plan, as_of)
+    progress = plan_progress(plan, as_of, manual=manual)
     day = lambda d: format_day(d, lang)  # noqa: E731
     console.print(f"[bold]{escape(plan.title)}[/bold] — " + t("cli.as_of", lang, date=day(as_of)))
     console.print(localizer(lang).pair(t("cli.period", lang), f"{day(plan.period.start)} → {day(plan.period.end)}"))
@@ -226,6 +231,29 @@ def render_summary(plan, as_of: dt.date, lang: str) -> None:
             listed.add_row("•", f"{escape(item.indicator.label)} — " + t(STATUS_CODES[item.status], lang)
                            + f"\n[dim]{escape(theme.title)} › {escape(action.title)}[/dim]")
         console.print(listed)
+    _print_cycle(console, plan, progress, pending, lang, day)
+
+
+def _print_cycle(console, plan, progress, pending, lang: str, day) -> None:
+    """The statuses set by hand next to the computed ones, and how many updates wait for a reviewer."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    standing = [(item.indicator.label, item.status, item.manual) for item in progress.iter_indicators()
+                if item.manual is not None]
+    standing += [(action.action.title, action.rollup.status, action.manual) for theme in progress.themes
+                 for objective in theme.objectives for action in objective.actions if action.manual is not None]
+    if standing:
+        console.print("[bold]" + t("cli.show.manual_title", lang) + "[/bold]")
+        listed = Table.grid(padding=(0, 1))
+        for label, computed, manual in standing:
+            listed.add_row("•", escape(t("cli.show.manual_line", lang, label=label,
+                                         manual=t(STATUS_CODES[manual.status], lang),
+                                         computed=t(STATUS_CODES[computed], lang), reason=manual.reason,
+                                         author=manual.author or "—", date=day(manual.date))))
+        console.print(listed)
+    if pending:
+        console.print(escape(tn("cli.show.pending", len(pending), lang, plan=plan.id)))
 
 
 def _when(item: Due, day, lang: str) -> str:

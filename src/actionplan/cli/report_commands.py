@@ -10,7 +10,7 @@ import actionplan
 
 from ..errors import ActionplanError
 from ..i18n import N_, Message, t
-from .common import (STDOUT, check_output, output_option, parse_date_option, pending_updates, progress_bar,
+from .common import (STDOUT, check_output, cycle_of, output_option, parse_date_option, progress_bar,
                      resolve_plan, write_output)
 
 
@@ -83,13 +83,14 @@ def actionplan_register_commands(cli):
         lang = report_lang or state.lang
         fmt = get_format(format_name)  # an unknown format fails before any work
         fmt.resolve_options(parse_options(options, state.lang), lang)  # so do bad options
+        manual = None
         if period is not None:
             plan, frozen, snapshot = closed_period(state, ref, period, as_of, tracking)
             pending = []
         else:
             plan, frozen, snapshot = resolve_plan(state, ref, tracking, for_progress=True,
                                                   as_of=as_of or dt.date.today()), None, None
-            pending = pending_updates(state, ref)
+            pending, manual = cycle_of(state, ref, plan, tracking, as_of=as_of or dt.date.today())
         read = [ref if Path(ref).exists() else None, *tracking]
         output = output or f"{plan.id}{fmt.extension}"
         check_output(output, inputs=read, state=state)
@@ -97,6 +98,7 @@ def actionplan_register_commands(cli):
             payload = render_report(
                 plan, fmt, as_of=as_of or dt.date.today(), lang=lang, options=parse_options(options, state.lang),
                 illustrative=_tracking_is_illustrative(tracking), pending=pending, progress=frozen, closed=snapshot,
+                manual=manual,
             )
         where = write_output(payload, output, force=force, binary=not fmt.media_type.startswith(_TEXT_FORMATS),
                              format_name=fmt.name, inputs=read, state=state)

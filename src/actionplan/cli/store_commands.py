@@ -119,6 +119,77 @@ def record_new(store, plan_id: str, measurements: list[Measurement], author: str
     return len(new), len(measurements) - len(new)
 
 
+def save_log(store, path: str, log: TrackingLog, author: str | None, lang: str) -> None:
+    """Record a tracking log in the store: the measurements, the reviews and the manual statuses it does
+    not hold yet (running it twice changes nothing). Everything is checked before anything is written:
+    the log against the stored plan, and each new review as :meth:`~actionplan.storage.Store.review_update`
+    will check it."""
+    from ..checks import check_tracking
+    from ..storage.backends import manual_status_event
+
+    plan = stored_plan(store, log.plan)
+    issues = [i for i in check_tracking(log, plan) if i.severity == "error"]
+    if issues:
+        raise ValidationError(issues, path)
+    reviews = new_reviews(store, plan, log, author)
+    held = Counter(_manual_key(e) for e in store.events(log.plan) if _manual_key(e) is not None)
+    manual = []
+    for entry in log.manual_statuses:
+        event = manual_status_event(entry)
+        if held[_manual_key(event)]:
+            held[_manual_key(event)] -= 1
+        else:
+            manual.append(event)
+    new, known = record_new(store, log.plan, list(log.measurements), author)
+    click.echo(tn("cli.store.recorded_new", new, lang, known=Plural("cli.store.known", known), plan=log.plan))
+    for review in reviews:
+        store.review_update(log.plan, review.update, review.decision, note=review.note, author=review.reviewer,
+                            date=review.date)
+    if log.reviews:
+        click.echo(tn("cli.store.recorded_reviews", len(reviews), lang, plan=log.plan,
+                      known=Plural("cli.store.known", len(log.reviews) - len(reviews))))
+    if manual:
+        store.append_events(log.plan, manual, author=author)
+    if log.manual_statuses:
+        click.echo(tn("cli.store.recorded_manual", len(manual), lang, plan=log.plan,
+                      known=Plural("cli.store.known_masculine", len(log.manual_statuses) - len(manual))))
+
+
+def new_reviews(store, plan: ActionPlan, log: TrackingLog, author: str | None) -> list:
+    """The log's reviews the store has not recorded yet, each checked as the store will check it
+    (a review the store holds with another decision, reviewer, date or note is refused, naming who
+    decided and when)."""
+    from ..model.review import REVIEW_DECISIONS
+    from ..storage import Update
+    from ..storage.backends import check_review, now
+
+    held = {u.id: u for u in store.updates(log.plan) if u.id is not None}
+    closed = store.closed_periods(log.plan)
+    updates = {m.id: m for m in log.measurements if m.id is not None}
+    todo = []
+    for review in log.reviews:
+        current = held.get(review.update)
+        if current is not None and (current.status, current.reviewed_by, current.review_date, current.review_note) == (
+                REVIEW_DECISIONS[review.decision], review.reviewer, review.date, review.note or None):
+            continue  # recorded by an earlier save
+        if current is None:
+            measurement = updates[review.update]
+            current = Update(log.plan, review.update, attrs.evolve(measurement, recorded_by=measurement.recorded_by
+                                                                   or author), "submitted", now())
+        check_review(plan, current, review.decision, review.note, review.reviewer, closed)
+        todo.append(review)
+    return todo
+
+
+def _manual_key(event) -> tuple | None:
+    """What makes two manual-status events the same record (``None`` for another kind of event)."""
+    from ..progress import MANUAL_STATUS_EVENT
+
+    if event.kind != MANUAL_STATUS_EVENT:
+        return None
+    return event.subject, event.date, event.data.get("status"), event.data.get("reason"), event.recorded_by
+
+
 def expected_version_of(path: Path, doc_id: str) -> int | None:
     """The version a ``dump`` file says it came from, when it is that document's."""
     with open(path, "rb") as handle:
@@ -138,8 +209,7 @@ def save_file(store, path: str, expect_version: int | None, author: str | None, 
     if document is None:
         document = actionplan.load(path)
     if isinstance(document, TrackingLog) and given_id is None:
-        new, known = record_new(store, document.plan, list(document.measurements), author)
-        click.echo(tn("cli.store.recorded_new", new, lang, known=Plural("cli.store.known", known), plan=document.plan))
+        save_log(store, path, document, author, lang)
         return
     measurements: list[Measurement] = []
     if isinstance(document, ActionPlan):
@@ -536,8 +606,9 @@ def actionplan_register_commands(cli):
             stored = store.get(doc_id)
             document, count = stored.document, 0
             if isinstance(document, ActionPlan) and not no_measurements:
-                recorded = store.measurements(doc_id)
-                document, count = store.plan_with_measurements(doc_id), len(recorded)
+                # the measurements that count: updates waiting for a reviewer (or returned) stay in the store
+                document = store.plan_with_measurements(doc_id)
+                count = sum(len(i.measurements) for *_, i in document.iter_indicators())
         payload = dump_payload(document, output, doc_id, stored.version, redact_url(store_url(state)))
         where = write_output(payload, output, force=force, state=state)
         if isinstance(stored.document, ActionPlan):

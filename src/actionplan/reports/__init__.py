@@ -170,8 +170,10 @@ class ReportContext:
     must be said so. ``program`` is the grant program shown with the plan: the one given to
     :func:`render_report`, else the plan's own (``ActionPlan.program``), else ``None``.
     ``pending`` holds the plan's updates still waiting for review (a store's
-    :class:`~actionplan.storage.Update` records, ``status="submitted"``): they do not count in
-    ``progress``, and the formats that can show them do so apart. ``closed`` is the
+    :class:`~actionplan.storage.Update` records, ``status="submitted"``, or a tracking log's
+    :meth:`~actionplan.model.TrackingLog.pending` measurements) dated on or before ``as_of``: they do
+    not count in ``progress``, and the formats that can show them do so apart. The statuses set by
+    hand are in ``progress`` (each ``IndicatorProgress.manual`` and ``ActionProgress.manual``). ``closed`` is the
     :class:`~actionplan.snapshots.PeriodSnapshot` the progress was thawed from when the report
     shows a closed period (``actionplan report PLAN --period 2026-T2``): the formats say so.
     """
@@ -209,10 +211,13 @@ def get_format(name: str) -> ReportFormat:
 
 def build_context(plan, *, as_of: dt.date | None = None, lang: str = "fr", options: Mapping[str, Any] | None = None,
                   fmt: ReportFormat | None = None, illustrative: bool = False, program: Any = None,
-                  pending: Iterable[Any] = (), progress: Any = None, closed: Any = None) -> ReportContext:
+                  pending: Iterable[Any] = (), progress: Any = None, closed: Any = None,
+                  manual: Mapping[str, Any] | None = None) -> ReportContext:
     """The context of a report of ``plan``: progress computed at ``as_of`` (default today).
 
     ``progress`` given (a closed period's, thawed from its snapshot) is used as it is, as of its own date.
+    ``manual``: the statuses set by hand that stand (:func:`actionplan.progress.manual_statuses`).
+    ``pending`` dated after ``as_of`` are left out.
     """
     if lang not in LOCALES:
         raise ActionplanError(Message("reports.unknown_report_language_expected_one", lang=lang,
@@ -220,19 +225,23 @@ def build_context(plan, *, as_of: dt.date | None = None, lang: str = "fr", optio
     as_of = progress.as_of if progress is not None else as_of or dt.date.today()
     resolved = fmt.resolve_options(options, lang) if fmt is not None else MappingProxyType(dict(options or {}))
     return ReportContext(
-        as_of=as_of, lang=lang, options=resolved, progress=progress if progress is not None else plan_progress(plan, as_of),
+        as_of=as_of, lang=lang, options=resolved,
+        progress=progress if progress is not None else plan_progress(plan, as_of, manual=manual),
         illustrative=illustrative or bool(getattr(plan, "illustrative", False)),
         program=program if program is not None else getattr(plan, "program", None),
-        pending=tuple(pending), closed=closed,
+        pending=tuple(p for p in pending if getattr(p, "measurement", p).date <= as_of), closed=closed,
     )
 
 
 def render_report(plan, format: str | ReportFormat, *, as_of: dt.date | None = None, lang: str = "fr",
                   options: Mapping[str, Any] | None = None, illustrative: bool = False, program: Any = None,
-                  pending: Iterable[Any] = (), progress: Any = None, closed: Any = None) -> bytes:
+                  pending: Iterable[Any] = (), progress: Any = None, closed: Any = None,
+                  manual: Mapping[str, Any] | None = None) -> bytes:
     """Render ``plan`` in ``format`` (a name or a :class:`ReportFormat`) and return the file's bytes.
 
     ``pending``: updates waiting for review (see :class:`ReportContext`), shown apart by the formats that can.
+    ``manual``: the statuses set by hand that stand (:func:`actionplan.progress.manual_statuses`), shown next
+    to the computed ones.
     ``progress`` and ``closed``: a closed period's frozen progress and its snapshot (see :func:`build_context`).
     """
     fmt = format if isinstance(format, ReportFormat) else get_format(format)
@@ -240,7 +249,7 @@ def render_report(plan, format: str | ReportFormat, *, as_of: dt.date | None = N
         raise ActionplanError(Message("reports.report_format_does_not_render", name=fmt.name,
                                       value=', '.join(fmt.subjects)))
     ctx = build_context(plan, as_of=as_of, lang=lang, options=options, fmt=fmt, illustrative=illustrative,
-                        program=program, pending=pending, progress=progress, closed=closed)
+                        program=program, pending=pending, progress=progress, closed=closed, manual=manual)
     payload = fmt.render(plan, ctx)
     if isinstance(payload, str):
         raise ActionplanError(Message("reports.report_format_returned_text_not", name=fmt.name))

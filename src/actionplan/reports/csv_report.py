@@ -25,6 +25,7 @@ COLUMNS = (
     "col.theme", "col.objective", "col.action", "col.indicator_id", "col.indicator", "col.kind", "col.unit",
     "col.target_num", "col.target", "col.value_num", "col.value", "col.progress_pct", "col.expected_pct",
     "col.status", "col.schedule", "col.start", "col.end", "col.last_measured", "col.partners", "col.territories",
+    "col.manual",
 )
 
 
@@ -70,6 +71,7 @@ def render_csv(plan, ctx: ReportContext) -> bytes:
             ip.latest.date.isoformat() if ip.latest is not None else "",
             neutralise_formula(view.partners_text(action)),
             neutralise_formula(view.territories_text(action)),
+            neutralise_formula(view.manual_text(ip.manual)),
         ])
     payload = buffer.getvalue().encode("utf-8")
     return (b"\xef\xbb\xbf" + payload) if ctx.options["bom"] else payload

@@ -35,7 +35,8 @@ from .view import PlanView, display_fraction, frozen_text, theme_fraction
 LABEL_COLUMNS = (30.0, 13.0)
 
 _LANG_TAGS = {"fr": "fr-CA", "en": "en-CA"}  # the plan's own words, read by screen readers in their language
-_STATUS_ICONS = {"achieved": "✓", "on_track": "➜", "at_risk": "▲", "late": "!", "not_started": "○"}
+_STATUS_ICONS = {"achieved": "✓", "on_track": "➜", "at_risk": "▲", "late": "!", "not_started": "○", "postponed": "↷",
+                 "abandoned": "✕"}
 
 
 @functools.cache

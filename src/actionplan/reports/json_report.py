@@ -94,6 +94,7 @@ def _theme_progress(theme, loc) -> dict:
                     {
                         "id": action.action.id,
                         "rollup": _rollup(action.rollup, loc),
+                        "manual": _manual(action.manual),
                         "indicators": [_indicator(ip, loc) for ip in action.indicators],
                     }
                     for action in objective.actions
@@ -133,7 +134,15 @@ def _indicator(ip, loc) -> dict:
             territory: {"value": part.value, "target": part.target, "fraction": part.fraction, "level": part.level}
             for territory, part in ip.by_territory.items()
         },
+        "manual": _manual(ip.manual),
     }
+
+
+def _manual(manual) -> dict | None:
+    """A status set by hand (shown next to the computed ``status``), or ``None``."""
+    if manual is None:
+        return None
+    return {"status": manual.status, "reason": manual.reason, "author": manual.author, "date": manual.date}
 
 
 JSON_FORMAT = ReportFormat(

@@ -211,6 +211,11 @@ _LABEL_CODES = (
     N_("report.label.status.at_risk"),
     N_("report.label.status.late"),
     N_("report.label.status.achieved"),
+    N_("report.label.status.postponed"),
+    N_("report.label.status.abandoned"),
+    N_("report.label.manual.label"),
+    N_("report.label.manual.by"),
+    N_("report.label.col.manual"),
     # -- indicator kinds (model.INDICATOR_KINDS)
     N_("report.label.kind.count"),
     N_("report.label.kind.tracked"),

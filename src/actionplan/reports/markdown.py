@@ -42,7 +42,7 @@ def render_markdown(plan, ctx: ReportContext) -> bytes:
         lines.append(_row([loc("col.status"), loc("col.indicator"), loc("col.action"), loc("col.why")]))
         lines.append(_row(["---"] * 4))
         for row in attention:
-            lines.append(_row([loc.status(row.progress.status), row.indicator.label, row.action.action.title,
+            lines.append(_row([view.status_text(row.progress), row.indicator.label, row.action.action.title,
                                view.why(row.progress)]))
     else:
         lines.append(md(loc("report.attention_none")))
@@ -73,7 +73,7 @@ def render_markdown(plan, ctx: ReportContext) -> bytes:
             for action in objective.actions:
                 a = action.action
                 schedule = a.schedule.text if a.schedule else loc("timeline.no_schedule")
-                lines.append(f"- **{md(a.title)}** — {md(loc.status(action.rollup.status))} · "
+                lines.append(f"- **{md(a.title)}** — {md(view.status_text(action))} · "
                              f"{md(loc.pair(loc('col.schedule'), schedule))}")
                 if a.partners:
                     lines.append(f"  - {md(loc.pair(loc('col.partners'), view.partners_text(a)))}")
@@ -85,7 +85,7 @@ def render_markdown(plan, ctx: ReportContext) -> bytes:
                 lines.append(_row(["---", "---", "---", "---:", "---"]))
                 for ip in indicators:
                     lines.append(_row([ip.indicator.label, view.target_text(ip), view.value_text(ip),
-                                       view.progress_text(ip), loc.status(ip.status)]))
+                                       view.progress_text(ip), view.status_text(ip)]))
                 lines.append("")
     footer = md(loc("report.generated", tool="actionplan"))
     if plan.source and ctx.options.get("show-source"):

@@ -83,18 +83,33 @@ class PlanView:
         return sorted(rows, key=lambda row: row.progress.status != "late")
 
     def pending_rows(self, pending: Iterable[Any]) -> list[PendingRow]:
-        """The updates waiting for review (a store's ``Update`` records) of this plan's indicators, in order."""
+        """The updates waiting for review (a store's ``Update`` records, or a tracking log's submitted
+        measurements) of this plan's indicators, in order."""
         where = {i.id: (i, a) for _, _, a, i in self.plan.iter_indicators()}
         names = self.territory_name
         rows = []
         for update in pending:
-            m = update.measurement
+            m = update if isinstance(update, Measurement) else update.measurement
             if m.indicator not in where:
                 continue
             indicator, action = where[m.indicator]
-            rows.append(PendingRow(update.id or "", indicator, action, measurement_text(indicator, m, self.loc, names),
-                                   self.loc.date(m.date), update.submitted_by or "", m.note or ""))
+            rows.append(PendingRow(m.id or "", indicator, action, measurement_text(indicator, m, self.loc, names),
+                                   self.loc.date(m.date), m.recorded_by or "", m.note or ""))
         return rows
+
+    def manual_text(self, manual) -> str:
+        """A status set by hand, in words: « Fixé à la main : Reporté — « raison » — Coordination, 2 avril 2026 »."""
+        if manual is None:
+            return ""
+        return (self.loc.pair(self.loc("manual.label"), self.loc.status(manual.status)) + " — "
+                + self.loc("manual.by", reason=manual.reason, author=manual.author, date=self.loc.date(manual.date)))
+
+    def status_text(self, item) -> str:
+        """The computed status of an indicator's or action's progress, and the one set by hand next to it."""
+        status = item.status if isinstance(item, IndicatorProgress) else item.rollup.status
+        if item.manual is None:
+            return self.loc.status(status)
+        return f"{self.loc.status(status)} · {self.manual_text(item.manual)}"
 
     def status_counts(self, rollup) -> list[tuple[str, int]]:
         """(status, count) in display order, zero counts included."""

@@ -19,9 +19,9 @@ from ..documents import document_types, from_data, own_id, registered_type, to_d
 from ..errors import ConflictError, Issue, NotFoundError, StoreError, ValidationError
 from ..model.base import is_valid_id
 from ..model.indicators import Measurement
-from ..model.review import REVIEW_DECISIONS, UPDATE_STATES, review_required
+from ..model.review import REVIEW_DECISIONS, UPDATE_STATES, ManualStatus, review_required, update_state
 from ..i18n import N_, Message, Verbatim
-from ..progress import manual_statuses
+from ..progress import MANUAL_STATUS_EVENT, manual_statuses
 from ..schedules.periods import PERIOD_LABEL_FORMS
 from ..snapshots import (
     PERIOD_CLOSED_EVENT,
@@ -388,6 +388,8 @@ def validate_events(events: Iterable[Event], author: str | None) -> builtins.lis
 
 #: Review event kind → the state it leads to.
 _REVIEW_KINDS = {kind: REVIEW_DECISIONS[decision] for decision, kind in REVIEW_EVENT_KINDS.items()}
+#: Review event kind → the decision it records (``update-approved`` → ``approve``).
+_DECISIONS = {kind: decision for decision, kind in REVIEW_EVENT_KINDS.items()}
 _reviewing: contextvars.ContextVar[bool] = contextvars.ContextVar("_reviewing", default=False)
 
 #: An update state → its name in messages.
@@ -438,12 +440,7 @@ def review_status(kind: str) -> str:
 def make_update(plan_id: str, measurement: Measurement, recorded_at: dt.datetime,
                 review: EventRecord | None) -> Update:
     """An update's state from its measurement and its review (the first one recorded, if any)."""
-    if not measurement.submitted:
-        status = "counted"
-    elif review is None:
-        status = "submitted"
-    else:
-        status = _REVIEW_KINDS[review.event.kind]
+    status = update_state(measurement.submitted, None if review is None else _DECISIONS[review.event.kind])
     if review is None or not measurement.submitted:
         return Update(plan_id, measurement.id, measurement, status, recorded_at)
     event = review.event
@@ -506,6 +503,13 @@ def review_event(update_id: str, decision: str, note: str | None, author: str | 
     """The event that records a review: kind ``update-approved`` / ``update-returned``, subject the update."""
     return Event(kind=REVIEW_EVENT_KINDS[decision], date=date or dt.date.today(), note=note or None,
                  recorded_by=author, subject=update_id)
+
+
+def manual_status_event(manual: ManualStatus) -> Event:
+    """The event that records a status set by hand: kind ``manual-status``, subject the indicator or action,
+    ``data`` its status and reason, ``recorded_by`` its author, dated the day it was set."""
+    return Event(kind=MANUAL_STATUS_EVENT, date=manual.date, subject=manual.subject,
+                 data={"status": manual.status, "reason": manual.reason}, recorded_by=manual.author or None)
 
 
 def measurement_data(measurement: Measurement) -> dict:

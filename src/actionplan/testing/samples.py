@@ -119,7 +119,7 @@ def example_plans() -> tuple[ReportSample, ...]:
     log = load_sample("concertation-horizon-2026-suivi.yaml")
     issues = [issue for issue in check_tracking(log, plan) if issue.severity == "error"]
     assert not issues, issues  # the shipped log fits the shipped plan (a test keeps them so)
-    tracked = with_measurements(plan, log.measurements)
+    tracked = with_measurements(plan, log.counted())  # updates waiting for a reviewer do not count yet
     return (
         ReportSample("concertation-horizon-2026", tracked, dt.date(2026, 10, 1),
                      description="a round table's plan, tracked from January to September"),
