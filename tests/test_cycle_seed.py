@@ -222,3 +222,32 @@ def test_the_manual_status_example_of_the_progress_guide_prints_what_it_says(mon
     with contextlib.redirect_stdout(printed):
         exec(compile(code, "docs/progress.md", "exec"), {})
     assert printed.getvalue().splitlines() == expected
+
+
+def test_status_sets_a_status_by_hand_with_its_reason_and_clears_it(run, files):
+    assert run("save", f"{PLAN}.yaml", f"{PLAN}-suivi.yaml")[0] == 0
+    with open_store("sqlite:actionplan.db") as store:
+        before = store.export()
+    for args, words in ((("--set", "abandoned"), "demande une raison"),
+                        (("--set", "abandoned", "--reason", "  "), "demande une raison"),
+                        (("--clear", "--set", "late", "--reason", "x"), "une seule des deux"),
+                        ((), "une seule des deux")):
+        code, _, err = run("status", PLAN, "com-o3-a1", *args)
+        assert code == 2 and words in err and "Traceback" not in err, err
+    code, _, err = run("status", PLAN, "com-o3-a9", "--set", "late", "--reason", "x")
+    assert code == 2 and "ni indicateur ni action com-o3-a9 (le plus proche : com-o3-a4)" in err
+    with open_store("sqlite:actionplan.db") as store:
+        assert store.export() == before  # nothing recorded by a refusal
+    code, out, _ = run("status", PLAN, "com-o3-a1", "--set", "postponed", "--reason", "Lancement reporté à 2027",
+                       "--by", "Coordination", "--date", "2026-09-30")
+    assert code == 0 and "statut fixé à la main « reporté » par Coordination le 2026-09-30" in out
+    shown = " ".join(run("show", PLAN, "--as-of", "2026-10-01")[1].split())
+    assert ("• Lancement du nouveau site web — reporté, fixé à la main (statut calculé : en retard) : « Lancement "
+            "reporté à 2027 » — Coordination, 30 septembre 2026") in shown
+    assert "Lancement reporté à 2027" not in run("show", PLAN, "--as-of", "2026-09-29")[1]  # not set yet then
+    code, out, _ = run("status", PLAN, "com-o3-a1", "--clear", "--by", "Coordination", "--date", "2026-10-01")
+    assert code == 0 and "retiré de com-o3-a1" in out
+    assert "Lancement reporté à 2027" not in run("show", PLAN, "--as-of", "2026-10-01")[1]
+    with open_store("sqlite:actionplan.db") as store:
+        kinds = [e.kind for e in store.events(PLAN)]
+    assert kinds == ["update-returned", "update-approved", "manual-status", "manual-status", "manual-status-clear"]

@@ -199,6 +199,7 @@ BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "save": ("actionplan.cli.store_commands", N_("cli.save.help")),
     "schema": ("actionplan.cli.import_commands", N_("cli.schema.help")),
     "show": ("actionplan.cli.plan_commands", N_("cli.show.help")),
+    "status": ("actionplan.cli.cycle_commands", N_("cli.manual.help")),
     "territories": ("actionplan.cli.territory_commands", N_("cli.territories.help")),
     "track": ("actionplan.cli.store_commands", N_("cli.track.help")),
     "validate": ("actionplan.cli.plan_commands", N_("cli.validate.help")),

@@ -95,6 +95,7 @@ def actionplan_register_commands(cli):
                      by=update.reviewed_by or "—"))
 
     register_period_commands(cli)
+    register_status_command(cli)
 
 
 def _print_waiting(plan: ActionPlan, waiting, lang: str, where: str) -> None:
@@ -195,6 +196,57 @@ def bilan_format(name: str):
         return registry[full]
     known = [n[len("bilan-"):] for n in registry.names() if n.startswith("bilan-") and "bilan" in registry[n].subjects]
     raise ActionplanError(Message("cli.bilan.unknown_format", format=name, known=", ".join(known)))
+
+
+# -- statuses set by hand -------------------------------------------------------------------------
+
+
+def register_status_command(cli):
+    from ..model.review import MANUAL_STATUSES
+
+    @cli.command("status", help=N_("cli.manual.help"))
+    @click.argument("plan_id", metavar="PLAN")
+    @click.argument("subject", metavar="ID")
+    @click.option("--set", "status", type=click.Choice(MANUAL_STATUSES), default=None, help=N_("cli.manual.option.set"))
+    @click.option("--reason", default=None, help=N_("cli.manual.option.reason"))
+    @click.option("--clear", is_flag=True, help=N_("cli.manual.option.clear"))
+    @click.option("--by", "--author", "author", default=None, help=N_("cli.manual.option.author"))
+    @click.option("--date", "day", callback=parse_date_option, default=None, help=N_("cli.manual.option.day"))
+    @click.pass_obj
+    def status_command(state, plan_id, subject, status, reason, clear, author, day):
+        """Set a status by hand on an indicator or an action of a stored plan (with a reason), or clear it."""
+        import difflib
+
+        from ..model.review import ManualStatus
+        from ..progress import MANUAL_STATUS_CLEAR_EVENT
+        from ..storage import Event
+        from ..storage.backends import manual_status_event
+        from .plan_commands import STATUS_CODES
+
+        lang = state.lang
+        if clear == (status is not None):
+            raise click.UsageError(t("cli.manual.needs_one", lang))
+        if status is not None and not (reason or "").strip():
+            raise ActionplanError(Message("cli.manual.needs_reason", id=subject, status=status))
+        day = day or dt.date.today()
+        with worded(state), open_store(store_url(state)) as store:
+            plan = stored_plan(store, plan_id)
+            known = [i.id for *_, i in plan.iter_indicators()] + [a.id for *_, a in plan.iter_actions()]
+            if subject not in known:
+                close = difflib.get_close_matches(subject, known, n=1)
+                raise ActionplanError(Message("cli.manual.unknown_subject", id=subject, plan=plan_id,
+                                              hint=close[0] if close else "—"))
+            who = author_of(author)
+            if clear:
+                event = Event(kind=MANUAL_STATUS_CLEAR_EVENT, date=day, subject=subject, recorded_by=who)
+            else:
+                event = manual_status_event(ManualStatus(subject, status, reason.strip(), who or "", day))
+            store.append_event(plan_id, event, author=who)
+        if clear:
+            click.echo(t("cli.manual.cleared", lang, id=subject, plan=plan_id, by=who or "—"))
+        else:
+            click.echo(t("cli.manual.set", lang, id=subject, plan=plan_id, status=t(STATUS_CODES[status], lang),
+                         reason=reason.strip(), by=who or "—", date=day.isoformat()))
 
 
 __all__ = ["bilan_format", "stored_plan", "waiting_rows"]
