@@ -263,7 +263,7 @@ def test_import_into_with_allow_removal_keeps_the_measurements_out_of_progress(t
     applied = run(*args)
     assert applied.exit_code == 0 and kept in applied.output and "version 2" in applied.output, applied.output
     with open_store(store) as opened:
-        assert len(opened.measurement_records("concertation-horizon-2026")) == 130  # none dropped
+        assert len(opened.measurement_records("concertation-horizon-2026")) == 134  # none dropped (the log's 134, waiting ones included)
         [event] = opened.events("concertation-horizon-2026", kind="indicator-removed")
         assert (event.subject, event.data["measurements"], event.data["version"]) == (
             "sa-o2-a2-i1", str(len(measured)), "2")
