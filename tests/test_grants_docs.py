@@ -72,7 +72,7 @@ def test_without_the_plugin_the_program_loads_but_cannot_judge():
 
 CLASSES = [model.GrantProgram, model.CriterionConfig, model.ApprovalChain, model.ApprovalStep, model.CallForProjects,
            model.Deadline, model.Postponement, model.ReportRequirement, model.ApplicationsDocument, model.Application,
-           model.Decision, model.Agreement, model.Payment, model.ReportReceipt,
+           model.Decision, model.Agreement, model.Payment, model.ReportReceipt, model.Contribution,
            committee.ScoringGrid, committee.GridCriterion, committee.Scale, committee.CommitteeDocument,
            committee.CommitteeMember, committee.Conflict, committee.MemberScores]
 

@@ -105,6 +105,7 @@ if TYPE_CHECKING:
         ApprovalChain,
         ApprovalStep,
         CallForProjects,
+        Contribution,
         CriterionConfig,
         Deadline,
         Decision,
@@ -290,7 +291,7 @@ _SOURCES: dict[str, str] = {
     ".model.base": "fold slugify",
     ".model.committee": "CommitteeDocument ScoringGrid",
     ".model.grants": (
-        "Agreement Application ApplicationsDocument ApprovalChain ApprovalStep CallForProjects "
+        "Agreement Application ApplicationsDocument ApprovalChain ApprovalStep CallForProjects Contribution "
         "CriterionConfig Deadline Decision fiscal_year_of fiscal_year_period GrantProgram Payment "
         "Postponement ReportReceipt ReportRequirement total_of"
     ),
@@ -360,7 +361,7 @@ __all__ = [
     # -- the model: grant programs and applications ----------------------------------------
     "GrantProgram", "CriterionConfig", "ApprovalChain", "ApprovalStep", "CallForProjects", "Deadline",
     "Postponement", "ReportRequirement", "ApplicationsDocument", "Application", "Decision", "Agreement",
-    "Payment", "ReportReceipt", "total_of", "fiscal_year_of", "fiscal_year_period",
+    "Payment", "ReportReceipt", "Contribution", "total_of", "fiscal_year_of", "fiscal_year_period",
     # -- schedules ---------------------------------------------------------------------------
     "Schedule", "Part", "Period", "Recurrence", "ScheduleContext", "parse_schedule", "ASTRONOMICAL_SEASONS",
     "METEOROLOGICAL_SEASONS",

@@ -7,6 +7,7 @@
     actionplan grants ledger PROGRAM [APPLICATIONS] [--as-of DATE] [--format text|json]
     actionplan grants pending PROGRAM [APPLICATIONS] [--as-of DATE]
     actionplan grants explain PROGRAM APPLICATIONS ID [--format text|json] [--lang en]
+    actionplan grants feed PROGRAM APPLICATIONS [--into PLAN_ID] [--dry-run]   (cli/grant_results.py)
 
 PROGRAM is a plan file carrying a ``program:`` section; APPLICATIONS a ``type: applications``
 document. Output is in French unless ``--lang en`` (here or before ``grants``).
@@ -250,6 +251,10 @@ def actionplan_register_commands(cli):
             result, errors = _replay(plan, applications, lang, as_of)
             render_pending(plan, result, as_of, lang, fmt, errors)
             _exit_with_errors(applications, errors, lang)
+
+    from .grant_results import register_results_commands
+
+    register_results_commands(grants)
 
 
 def _replay(plan, applications: str | None, lang: str, as_of: dt.date | None = None):

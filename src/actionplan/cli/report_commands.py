@@ -73,8 +73,12 @@ def actionplan_register_commands(cli):
                   help=N_("cli.report.option.tracking"))
     @click.option("--option", "-O", "options", multiple=True, metavar="NAME=VALUE",
                   help=N_("cli.report.option.options"))
+    @click.option("--grants", "grants_file", metavar="APPLICATIONS", type=click.Path(dir_okay=False), default=None,
+                  help=N_("cli.report.option.grants"))
+    @click.option("--program", "program_ref", metavar="FILE|ID", default=None, help=N_("cli.report.option.program"))
     @click.pass_obj
-    def report(state, ref, format_name, output, force, report_lang, as_of, period, tracking, options):
+    def report(state, ref, format_name, output, force, report_lang, as_of, period, tracking, options, grants_file,
+               program_ref):
         """Write a report of a plan: a dashboard, a spreadsheet, a Word table, a calendar…"""
         import datetime as dt
 
@@ -91,7 +95,14 @@ def actionplan_register_commands(cli):
             plan, frozen, snapshot = resolve_plan(state, ref, tracking, for_progress=True,
                                                   as_of=as_of or dt.date.today()), None, None
             pending, manual = cycle_of(state, ref, plan, tracking, as_of=as_of or dt.date.today())
-        read = [ref if Path(ref).exists() else None, *tracking]
+        program, money = None, None
+        if program_ref is not None and grants_file is None:
+            raise click.UsageError(t("cli.report.program_needs_grants", state.lang))
+        if grants_file is not None:
+            from .grant_results import grant_money
+
+            program, money = grant_money(state, plan, grants_file, program_ref, lang, as_of or dt.date.today())
+        read = [ref if Path(ref).exists() else None, *tracking, grants_file]
         output = output or f"{plan.id}{fmt.extension}"
         check_output(output, inputs=read, state=state)
         with progress_bar(Message("cli.progress.report", format=fmt.name, plan=plan.id)):
@@ -99,6 +110,7 @@ def actionplan_register_commands(cli):
                 plan, fmt, as_of=as_of or dt.date.today(), lang=lang, options=parse_options(options, state.lang),
                 illustrative=_tracking_is_illustrative(tracking), pending=pending, progress=frozen, closed=snapshot,
                 manual=manual,
+                program=program, grants=money,
             )
         where = write_output(payload, output, force=force, binary=not fmt.media_type.startswith(_TEXT_FORMATS),
                              format_name=fmt.name, inputs=read, state=state)

@@ -34,6 +34,7 @@ from .base import (
     to_decimal_values,
 )
 from .committee import ScoringGrid
+from .indicators import Measurement
 from .organisations import Organisation, Participation
 from .schedules import Period, Schedule
 
@@ -301,6 +302,24 @@ class GrantProgram:
 
 
 @attrs.frozen
+class Contribution:
+    """What a funded project contributes to: indicators of a plan, on territories.
+
+    ``plan`` is the id of the plan whose indicators the project moves (the table's plan, which
+    need not be the one carrying the program); ``indicators`` are ids of that plan's indicators;
+    ``territories`` (MRC or municipality ids) are where the project reports them, within the
+    application's own territories (default: all of the application's). The measurements of the
+    project's reports (:class:`ReportReceipt`) count toward these indicators once fed into the
+    plan (``actionplan grants feed``) and, where the plan requires it, reviewed.
+    """
+
+    plan: str = attrs.field(validator=check_id)
+    indicators: tuple[str, ...] = attrs.field(default=(), validator=check_ids)
+    territories: tuple[str, ...] = attrs.field(default=(), validator=check_ids)
+    note: str | None = None
+
+
+@attrs.frozen
 class Application:
     """A project submitted by a lead organisation (« porteur »), with its partners.
 
@@ -327,6 +346,7 @@ class Application:
                                              eq=True, hash=False)
     description: str | None = None
     note: str | None = None
+    contributes: Contribution | None = None  # the plan indicators the project contributes to, and where
 
     @property
     def total_requested(self) -> Decimal:
@@ -354,12 +374,16 @@ class Decision:
 
 @attrs.frozen
 class Agreement:
-    """The agreement (« entente ») signed for an approved application."""
+    """The agreement (« entente ») signed for an approved application.
+
+    ``contributes``, when given, replaces the application's: what the agreement finally names.
+    """
 
     application: str = attrs.field(validator=check_id)
     signed: dt.date
     reference: str | None = None
     note: str | None = None
+    contributes: Contribution | None = None  # the agreement's own plan indicators, replacing the application's
 
 
 @attrs.frozen
@@ -375,12 +399,17 @@ class Payment:
 
 @attrs.frozen
 class ReportReceipt:
-    """A required report received for an application (``report`` is a requirement id)."""
+    """A required report received for an application (``report`` is a requirement id).
+
+    ``measurements`` are what the project reports (progress or final report), each naming an
+    ``indicator`` of the plan the application contributes to, as in tracking logs.
+    """
 
     application: str = attrs.field(validator=check_id)
     report: str = attrs.field(validator=check_id)
     received: dt.date
     note: str | None = None
+    measurements: tuple[Measurement, ...] = ()  # what the project reports, counted toward the plan's indicators
 
 
 def _check_fiscal_year(instance: Any, attribute: attrs.Attribute, value: str) -> None:

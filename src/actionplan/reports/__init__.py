@@ -176,6 +176,8 @@ class ReportContext:
     hand are in ``progress`` (each ``IndicatorProgress.manual`` and ``ActionProgress.manual``). ``closed`` is the
     :class:`~actionplan.snapshots.PeriodSnapshot` the progress was thawed from when the report
     shows a closed period (``actionplan report PLAN --period 2026-T2``): the formats say so.
+    ``grants`` is the money of a grant program by theme and fiscal year beside the plan's
+    progress (a :class:`~actionplan.grants.results.MoneyTable`; ``report --grants``), else ``None``.
     """
 
     as_of: dt.date
@@ -186,6 +188,7 @@ class ReportContext:
     program: Any = None
     pending: tuple[Any, ...] = attrs.field(default=(), converter=tuple)
     closed: Any = None
+    grants: Any = None
 
     @property
     def loc(self) -> Localizer:
@@ -212,7 +215,7 @@ def get_format(name: str) -> ReportFormat:
 def build_context(plan, *, as_of: dt.date | None = None, lang: str = "fr", options: Mapping[str, Any] | None = None,
                   fmt: ReportFormat | None = None, illustrative: bool = False, program: Any = None,
                   pending: Iterable[Any] = (), progress: Any = None, closed: Any = None,
-                  manual: Mapping[str, Any] | None = None) -> ReportContext:
+                  manual: Mapping[str, Any] | None = None, grants: Any = None) -> ReportContext:
     """The context of a report of ``plan``: progress computed at ``as_of`` (default today).
 
     ``progress`` given (a closed period's, thawed from its snapshot) is used as it is, as of its own date.
@@ -230,26 +233,29 @@ def build_context(plan, *, as_of: dt.date | None = None, lang: str = "fr", optio
         illustrative=illustrative or bool(getattr(plan, "illustrative", False)),
         program=program if program is not None else getattr(plan, "program", None),
         pending=tuple(p for p in pending if getattr(p, "measurement", p).date <= as_of), closed=closed,
+        grants=grants,
     )
 
 
 def render_report(plan, format: str | ReportFormat, *, as_of: dt.date | None = None, lang: str = "fr",
                   options: Mapping[str, Any] | None = None, illustrative: bool = False, program: Any = None,
                   pending: Iterable[Any] = (), progress: Any = None, closed: Any = None,
-                  manual: Mapping[str, Any] | None = None) -> bytes:
+                  manual: Mapping[str, Any] | None = None, grants: Any = None) -> bytes:
     """Render ``plan`` in ``format`` (a name or a :class:`ReportFormat`) and return the file's bytes.
 
     ``pending``: updates waiting for review (see :class:`ReportContext`), shown apart by the formats that can.
     ``manual``: the statuses set by hand that stand (:func:`actionplan.progress.manual_statuses`), shown next
     to the computed ones.
     ``progress`` and ``closed``: a closed period's frozen progress and its snapshot (see :func:`build_context`).
+    ``grants``: the money by theme and fiscal year shown beside progress (see :class:`ReportContext`).
     """
     fmt = format if isinstance(format, ReportFormat) else get_format(format)
     if "plan" not in fmt.subjects:
         raise ActionplanError(Message("reports.report_format_does_not_render", name=fmt.name,
                                       value=', '.join(fmt.subjects)))
     ctx = build_context(plan, as_of=as_of, lang=lang, options=options, fmt=fmt, illustrative=illustrative,
-                        program=program, pending=pending, progress=progress, closed=closed, manual=manual)
+                        program=program, pending=pending, progress=progress, closed=closed, manual=manual,
+                        grants=grants)
     payload = fmt.render(plan, ctx)
     if isinstance(payload, str):
         raise ActionplanError(Message("reports.report_format_returned_text_not", name=fmt.name))

@@ -212,11 +212,23 @@ def _variables(plan, ctx: ReportContext) -> dict:
         organisation=view.organisation_name(plan.organisation) if plan.organisation else None,
         show_mission=ctx.options.get("mission", True),
         program=ctx.program,
+        funding=_funding(plan, ctx),
         pending=view.pending_rows(ctx.pending),
         frozen=frozen_text(ctx) if ctx.closed is not None else "",
         data_lang=Markup(f' lang="{_LANG_TAGS[plan.language]}"') if plan.language != ctx.lang and plan.language in _LANG_TAGS
         else "",
     )
+
+
+def _funding(plan, ctx: ReportContext) -> dict | None:
+    """The money table beside progress: each theme row with its progress, when ``ctx.grants`` is given."""
+    table = ctx.grants
+    if table is None:
+        return None
+    progress = {theme.theme.id: theme for theme in ctx.progress.themes}
+    titles = {theme.id: theme.title for theme in plan.themes}
+    rows = [(row, titles.get(row.theme or "", row.theme), progress.get(row.theme or "")) for row in table.rows]
+    return {"table": table, "rows": rows}
 
 
 def _ratio(part: int, whole: int) -> Decimal | None:

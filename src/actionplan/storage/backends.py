@@ -550,7 +550,7 @@ def measurement_summary(measurement: Measurement) -> str:
         value = ", ".join(m.territories)
     else:
         value = m.territory or "—"
-    submitted = f" (submitted {m.id})" if m.submitted else ""
+    submitted = f" (submitted {m.id})" if m.submitted else f" ({m.id})" if m.id else ""
     return f"{m.indicator} {m.date.isoformat()}: {value}{submitted}"
 
 
