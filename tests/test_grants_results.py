@@ -407,6 +407,8 @@ def test_the_funding_table_in_chromium_as_a_board_member_reads_it(examples, tmp_
         page.set_viewport_size({"width": 390, "height": 844})
         right = page.evaluate("document.querySelector('#funding .table-scroll').getBoundingClientRect().right")
         assert right <= 390, right  # the wide table scrolls in its own box, inside the phone's width
+        width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert width[0] <= width[1], width  # nor does anything in a scrolling box widen the page
         page.locator("#funding").screenshot(path=str(tmp_path / "funding-390.png"))
         browser.close()
     assert not problems, problems
