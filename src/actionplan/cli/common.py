@@ -247,13 +247,7 @@ def write_output(payload: bytes, output, *, force: bool, binary: bool = False, f
     if str(output) == STDOUT:
         if binary and sys.stdout.isatty():
             raise ActionplanError(Message("cli.report.terminal", format=format_name))
-        stream = getattr(sys.stdout, "buffer", None)
-        if stream is None:  # click's test runner captures text
-            click.echo(payload.decode("utf-8"), nl=False)
-        else:
-            sys.stdout.flush()
-            stream.write(payload)
-            stream.flush()
+        write_stdout(payload)
         return STDOUT
     check_output(output, inputs=inputs, state=state)
     path = Path(output)
@@ -334,3 +328,16 @@ def progress_bar(description, total: int | None = None):
             yield lambda steps=1: bar.advance(task, steps)
         finally:
             _ACTIVE_PROGRESS.pop()
+
+
+def write_stdout(payload: bytes) -> None:
+    """``payload`` on standard output as bytes (as text where click's test runner captures it)."""
+    import sys
+
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:  # click's test runner captures text
+        click.echo(payload.decode("utf-8"), nl=False)
+    else:
+        sys.stdout.flush()
+        stream.write(payload)
+        stream.flush()

@@ -124,17 +124,10 @@ def actionplan_register_commands(cli):
     @click.pass_obj
     def due(state, ref, as_of, organisation, fmt, report_lang):
         """Who owes which update by when: due, late and stale updates, per organisation."""
-        import sys
+        from .common import write_stdout
 
         report, _stored = due_report(state, ref, as_of or dt.date.today(), organisation=organisation)
-        payload = render_due(report, fmt, report_lang or state.lang)
-        stream = getattr(sys.stdout, "buffer", None)
-        if stream is None:  # click's test runner captures text
-            click.echo(payload.decode("utf-8"), nl=False)
-        else:
-            sys.stdout.flush()
-            stream.write(payload)
-            stream.flush()
+        write_stdout(render_due(report, fmt, report_lang or state.lang))
 
 
     @cli.command(help=N_("cli.remind.help"))
